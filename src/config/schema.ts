@@ -1,0 +1,145 @@
+/**
+ * The configuration schema: every setting, its default and its rule, in one place.
+ * Every limit the server enforces (line length, literal size, connections, timeouts,
+ * the service rules) is named here with a safe default.
+ */
+import { z } from 'zod';
+import { hostname } from 'node:os';
+
+const port = z.number().int().min(0, 'must be a port number 0-65535').max(65535, 'must be a port number 0-65535');
+const positiveInt = z.number().int('must be a whole number').positive('must be greater than 0');
+const nonNegInt = z.number().int('must be a whole number').min(0, 'must be 0 or more');
+const domainName = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, 'must be a lower-case domain name');
+
+export const configSchema = z
+  .object({
+    /** Directory for the SQLite file and the generated TLS key/certificate. */
+    dataDir: z.string().min(1).default('./data'),
+    /** Mail domains served; the first one is the primary domain (postmaster@, notices). */
+    domains: z.array(domainName).min(1, 'must name at least one domain').default(['localhost']),
+    /** Server hostname: SMTP banner, IMAP greeting, certificate subject. */
+    hostname: z.string().min(1).default(hostname() || 'localhost'),
+    bind: z.string().min(1).default('0.0.0.0'),
+    tls: z
+      .object({
+        /** PEM certificate chain and key; empty → self-signed, generated into dataDir on first start. */
+        cert: z.string().default(''),
+        key: z.string().default(''),
+        minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+      })
+      .default({}),
+    smtp: z
+      .object({
+        port: port.default(465),
+        maxClients: positiveInt.default(500),
+        /** Idle socket timeout (RFC 5321 §4.5.3.2 suggests minutes). */
+        socketTimeoutMs: positiveInt.default(5 * 60_000),
+        /** Raw message size limit advertised as SIZE (RFC 1870); 25 MiB of attachments fits after base64. */
+        maxMessageBytes: positiveInt.default(38_000_000),
+        maxRecipients: positiveInt.default(100),
+        /** How long a DATA transfer may finish after SIGTERM. */
+        shutdownGraceMs: nonNegInt.default(15_000),
+      })
+      .default({}),
+    imap: z
+      .object({
+        port: port.default(993),
+        maxLineBytes: positiveInt.default(64 * 1024),
+        /** Largest literal accepted (APPEND); defaults to the SMTP raw-message limit. */
+        maxLiteralBytes: positiveInt.optional(),
+        maxConnections: positiveInt.default(5000),
+        maxConnectionsPerUser: positiveInt.default(50),
+        /** RFC 3501 §5.4: at least 30 minutes for authenticated sessions. */
+        idleTimeoutMs: z.number().int().min(30 * 60_000, 'must be at least 30 minutes (RFC 3501 §5.4)').default(30 * 60_000),
+        unauthTimeoutMs: positiveInt.default(60_000),
+      })
+      .default({}),
+    limits: z
+      .object({
+        /** Decoded size of all attachments of one message (25 MiB). */
+        attachmentBytes: positiveInt.default(26_214_400),
+        /** Recipients per mailbox in any rolling 24 hours. */
+        dailyRecipients: positiveInt.default(200),
+      })
+      .default({}),
+    retention: z
+      .object({
+        days: positiveInt.default(180),
+        /** How often the in-process purge runs. */
+        intervalMinutes: positiveInt.default(60),
+        /** Messages per purge transaction, so clients are never stalled for long. */
+        batchSize: positiveInt.default(500),
+        /** How long the audit journal is kept (3 years). */
+        auditDays: positiveInt.default(3 * 365),
+      })
+      .default({}),
+    auth: z
+      .object({
+        failureDelayMs: nonNegInt.default(1000),
+        windowMinutes: positiveInt.default(15),
+        lockMinutes: positiveInt.default(15),
+        mailboxFailures: positiveInt.default(5),
+        ipFailures: positiveInt.default(20),
+        /** Successful verifications are cached this long (never the password itself). */
+        cacheSeconds: nonNegInt.default(300),
+        /** argon2 computations allowed at once. */
+        maxConcurrentHashes: positiveInt.default(4),
+        /** argon2id cost: OWASP minimum m=19456 KiB, t=2, p=1. */
+        argon2: z
+          .object({
+            memoryKiB: z.number().int().min(19456, 'must be at least 19456 KiB (OWASP)').default(19456),
+            timeCost: z.number().int().min(2, 'must be at least 2').default(2),
+            parallelism: positiveInt.default(1),
+          })
+          .default({}),
+      })
+      .default({}),
+    identity: z
+      .object({
+        /** The consent text version shown to people at registration. */
+        consentVersion: z.string().min(1).default('2026-01'),
+        /** PEM files of CAs trusted for qualified certificates. */
+        trustedCaFiles: z.array(z.string()).default([]),
+        codeTtlSeconds: positiveInt.default(600),
+        codeMaxAttempts: positiveInt.default(5),
+        codeResendSeconds: nonNegInt.default(60),
+      })
+      .default({}),
+    notifier: z
+      .discriminatedUnion('kind', [
+        /** One-time codes appended as JSON lines to a file an operator reads. */
+        z.object({ kind: z.literal('outbox'), file: z.string().default('') }),
+        /** POST {phone, email, code, text} to an SMS gateway. */
+        z.object({ kind: z.literal('webhook'), url: z.string().url('must be a URL'), token: z.string().default('') }),
+        /** E-mail the code to the account's contact address through an SMTP relay. */
+        z.object({
+          kind: z.literal('email'),
+          from: z.string().min(3),
+          host: z.string().min(1),
+          port: port.default(587),
+          secure: z.boolean().default(false),
+          user: z.string().default(''),
+          pass: z.string().default(''),
+        }),
+      ])
+      .default({ kind: 'outbox', file: '' }),
+    notices: z
+      .object({
+        newDevice: z.boolean().default(true),
+        operatorContact: z.string().default('the service operator'),
+      })
+      .default({}),
+    metrics: z
+      .object({
+        /** Prometheus text endpoint on 127.0.0.1; 0 = off. */
+        port: port.default(0),
+      })
+      .default({}),
+    log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

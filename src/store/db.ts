@@ -1,0 +1,90 @@
+/**
+ * Opening the SQLite store: WAL, synchronous=FULL, foreign keys, migrations.
+ * The data directory is created mode 0700, the database file 0600.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync, chmodSync, existsSync, openSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { migrations, SCHEMA_VERSION } from './migrations.js';
+import { GpError } from '../shared/errors.js';
+
+export type Db = Database.Database;
+
+export const DB_FILE = 'gospochta.sqlite';
+
+export function dbPath(dataDir: string): string {
+  return join(dataDir, DB_FILE);
+}
+
+export function ensureDataDir(dataDir: string): void {
+  if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+}
+
+export interface OpenOptions {
+  /** Apply pending migrations (server, CLI). false → refuse an out-of-date file. */
+  migrate?: boolean;
+  readonly?: boolean;
+}
+
+export function applyPragmas(db: Db): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 10000');
+  db.pragma('cache_size = -32000');
+  db.pragma('temp_store = MEMORY');
+}
+
+export function openDb(dataDir: string, opts: OpenOptions = {}): Db {
+  ensureDataDir(dataDir);
+  const file = dbPath(dataDir);
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+  const db = new Database(file, { readonly: opts.readonly ?? false });
+  try {
+    if (!opts.readonly) {
+      // auto_vacuum must be chosen before the first table is created (incremental: the purge reclaims space).
+      const fresh = (db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n === 0;
+      if (fresh) db.pragma('auto_vacuum = INCREMENTAL');
+    }
+    applyPragmas(db);
+    migrate(db, opts.migrate ?? true);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return db;
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export function migrate(db: Db, apply = true): void {
+  const current = schemaVersion(db);
+  if (current > SCHEMA_VERSION) {
+    throw new GpError(
+      'DB_TOO_NEW',
+      `database schema version ${current} is newer than this gospochta understands (${SCHEMA_VERSION}); upgrade gospochta`,
+    );
+  }
+  const pending = migrations.filter((m) => m.version > current);
+  if (!pending.length) return;
+  if (!apply) throw new GpError('DB_OUTDATED', `database schema version ${current} needs migrations up to ${SCHEMA_VERSION}`);
+  for (const m of pending) {
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+}
+
+/** Bump the control counter: tells a running server to re-check access and folders. */
+export function bumpControl(db: Db): void {
+  db.prepare('UPDATE control SET counter = counter + 1 WHERE id = 1').run();
+}
+
+export function controlCounter(db: Db): number {
+  return (db.prepare('SELECT counter FROM control WHERE id = 1').get() as { counter: number }).counter;
+}
