@@ -53,8 +53,10 @@ export interface LiteralToken {
   binary: boolean;
 }
 
+/** NIL. `raw` keeps the spelling: as an `astring` (a mailbox named NIL) it is text. */
 export interface NilToken {
   type: 'nil';
+  raw: string;
 }
 
 /** A parenthesized list `( ... )`. Depth is limited by the tokenizer. */
@@ -85,6 +87,7 @@ export function tokenText(t: Token | undefined): string | undefined {
   if (!t) return undefined;
   switch (t.type) {
     case 'atom':
+    case 'nil':
       return t.raw;
     case 'string':
       return t.value;

@@ -1,0 +1,58 @@
+/**
+ * Response encoding of strings (RFC 3501 §4.1–§4.3, §9): atom, quoted string or
+ * literal, whichever is valid and shortest; NIL; parenthesized lists. 8-bit text,
+ * CR/LF/NUL, or very long values go out as a literal `{n}\r\n...` (a synchronizing
+ * literal in a response needs no continuation). Pure.
+ */
+
+/** Longest value sent as a quoted string; longer ones go as literals. */
+export const MAX_QUOTED = 1024;
+
+const ATOM_RE = /^[!#$&'+,\-./0-9:;<=>?@A-Z^_`a-z|}~\[]+$/;
+const QUOTABLE_RE = /^[\x01-\x09\x0b\x0c\x0e-\x7f]*$/;
+
+/** `"..."` with `\` and `"` escaped; the caller guarantees 7-bit text without CR/LF. */
+export function quoted(s: string): string {
+  return '"' + s.replace(/[\\"]/g, (c) => '\\' + c) + '"';
+}
+
+/** A literal `{n}\r\n` followed by the bytes (UTF-8 for strings). */
+export function literal(s: string | Buffer): string {
+  const b = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
+  return `{${b.length}}\r\n` + b.toString('latin1');
+}
+
+/**
+ * RFC 3501 `string`: quoted if it can be, else a literal. Note: the literal form
+ * returns a latin1-mapped string of the UTF-8 bytes — write it with `Buffer.from(x, 'latin1')`
+ * or use `encodeStringBuffer`. For response lines built as strings and written as
+ * UTF-8, use `quoteString` only on 7-bit values, or prefer `stringParts`.
+ */
+export function quoteString(s: string): string {
+  if (s.length <= MAX_QUOTED && QUOTABLE_RE.test(s)) return quoted(s);
+  return literal(s);
+}
+
+/** RFC 3501 `astring`: an atom when possible, else quoted, else literal. */
+export function astring(s: string): string {
+  if (s.length > 0 && s.length <= MAX_QUOTED && ATOM_RE.test(s) && s.toUpperCase() !== 'NIL') return s;
+  return quoteString(s);
+}
+
+/** RFC 3501 `nstring`: NIL for null/undefined. */
+export function nstring(s: string | null | undefined): string {
+  return s === null || s === undefined ? 'NIL' : quoteString(s);
+}
+
+/** A parenthesized list of already-encoded items. */
+export function list(items: string[]): string {
+  return '(' + items.join(' ') + ')';
+}
+
+/**
+ * Whether a string can be sent quoted (7-bit, no CR/LF/NUL, not too long). Values
+ * that cannot must be sent with `session.writeLiteral` or as `literal()` bytes.
+ */
+export function canQuote(s: string): boolean {
+  return s.length <= MAX_QUOTED && QUOTABLE_RE.test(s);
+}
