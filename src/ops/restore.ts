@@ -1,0 +1,118 @@
+/**
+ * `gospochta restore FILE`: replace the database with a backup, only while no
+ * server uses the data directory. The file is checked first (a gospochta database,
+ * integrity_check ok, schema not newer than this code), copied into the data
+ * directory with the online backup API (so even a file with a -wal beside it is
+ * taken whole), and swapped in by rename. The database it replaces is kept beside
+ * it as gospochta.sqlite.before-restore-TIME unless told otherwise.
+ *
+ * Order, so that a crash at any point leaves a usable database in place:
+ *   copy to .restore-PID.tmp → checkpoint the old database → hard-link it aside →
+ *   remove its -wal/-shm (they must never meet the new file) → rename tmp over it.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, unlinkSync, renameSync, chmodSync, linkSync, copyFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Config } from '../config/schema.js';
+import { dbPath, ensureDataDir, DB_FILE } from '../store/db.js';
+import { SCHEMA_VERSION } from '../store/migrations.js';
+import { GpError } from '../shared/errors.js';
+import { inspectDatabaseFile, type DbFileReport } from './db-file.js';
+import { copyDatabase } from './backup.js';
+import { detectRunningServer } from './server-running.js';
+
+export interface RestoreOptions {
+  /** Keep the replaced database as gospochta.sqlite.before-restore-TIME (default true). */
+  keepPrevious?: boolean;
+}
+
+export interface RestoreReport extends DbFileReport {
+  /** Where the replaced database was kept, or null (none, or not kept). */
+  previous: string | null;
+  database: string;
+}
+
+function removeIfExists(p: string): void {
+  try {
+    unlinkSync(p);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
+
+function fsyncPath(p: string): void {
+  const fd = openSync(p, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function refuseIfRunning(cfg: Pick<Config, 'dataDir' | 'bind' | 'smtp' | 'imap'>): Promise<void> {
+  const signs = await detectRunningServer(cfg);
+  if (signs.length) {
+    throw new GpError(
+      'SERVER_RUNNING',
+      `refusing to restore while the server is running (${signs.map((s) => s.detail).join('; ')}): stop it first`,
+      { kind: 'conflict', details: { signs } },
+    );
+  }
+}
+
+export async function restoreDatabase(
+  cfg: Pick<Config, 'dataDir' | 'bind' | 'smtp' | 'imap'>,
+  file: string,
+  opts: RestoreOptions = {},
+): Promise<RestoreReport> {
+  await refuseIfRunning(cfg);
+  const src = resolve(file);
+  const checked = inspectDatabaseFile(src);
+  if (checked.integrity !== 'ok') throw new GpError('DB_FILE_CORRUPT', `${src} failed integrity_check: ${checked.integrity}`);
+  if (checked.schemaVersion > SCHEMA_VERSION) {
+    throw new GpError(
+      'DB_TOO_NEW',
+      `${src} has schema version ${checked.schemaVersion}, newer than this gospochta understands (${SCHEMA_VERSION}); upgrade gospochta first`,
+    );
+  }
+  ensureDataDir(cfg.dataDir);
+  const live = dbPath(cfg.dataDir);
+  const tmp = join(cfg.dataDir, `.restore-${process.pid}.tmp`);
+  await copyDatabase(src, tmp, { readonlySource: true });
+  let previous: string | null = null;
+  try {
+    const copied = inspectDatabaseFile(tmp, { check: 'quick' });
+    if (copied.integrity !== 'ok') throw new GpError('DB_FILE_CORRUPT', `the copy of ${src} failed quick_check: ${copied.integrity}`);
+    await refuseIfRunning(cfg); // the copy may have taken a while
+    if (existsSync(live)) {
+      try {
+        const old = new Database(live, { fileMustExist: true });
+        try {
+          old.pragma('wal_checkpoint(TRUNCATE)');
+        } finally {
+          old.close();
+        }
+      } catch {
+        // A damaged database (the reason for a restore) may not open; its WAL is dropped below.
+      }
+      if (opts.keepPrevious ?? true) {
+        previous = join(cfg.dataDir, `${DB_FILE}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+        try {
+          linkSync(live, previous);
+        } catch {
+          copyFileSync(live, previous);
+        }
+        chmodSync(previous, 0o600);
+      }
+    }
+    for (const suffix of ['-wal', '-shm', '-journal']) removeIfExists(live + suffix);
+    chmodSync(tmp, 0o600);
+    fsyncPath(tmp);
+    renameSync(tmp, live);
+    fsyncPath(cfg.dataDir);
+  } catch (e) {
+    removeIfExists(tmp);
+    throw e;
+  }
+  return { ...checked, file: src, database: live, previous };
+}
