@@ -1,8 +1,20 @@
 /**
  * Folders of a mailbox (IMAP mailboxes, RFC 3501 §5.1): names are full '/'-delimited
- * paths in UTF-8; uidvalidity/uidnext/highestmodseq live here.
+ * paths in UTF-8 (the IMAP layer converts modified UTF-7, RFC 3501 §5.1.3); INBOX is
+ * case-insensitive (§5.1). uidvalidity/uidnext/highestmodseq live here.
+ *
+ * CREATE (§6.3.3) makes missing superior levels. DELETE (§6.3.4) of a folder with
+ * inferior names removes its messages and keeps the name as \Noselect (marked by
+ * special_use = '\Noselect' until the schema has a column for it); deleting a
+ * \Noselect name that still has inferiors is an error. RENAME (§6.3.5) moves the
+ * inferior names along; renaming INBOX moves its messages to the new folder and
+ * leaves INBOX empty.
  */
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import type { ChangeEvent } from '../events/bus.js';
+import { GpError, invalid, notFound } from '../shared/errors.js';
+import { expungeMessages, listUids, moveMessages, type MoveResult } from './messages.js';
 
 export interface FolderRow {
   id: number;
@@ -16,6 +28,19 @@ export interface FolderRow {
   subscribed: number;
   created_at: number;
 }
+
+/** A listed folder with what LIST needs (RFC 3348 \HasChildren, RFC 3501 \Noselect). */
+export interface ListedFolder extends FolderRow {
+  hasChildren: boolean;
+  noselect: boolean;
+}
+
+export const DELIMITER = '/';
+/** special_use value marking a name kept only because it has inferiors (no messages). */
+export const NOSELECT = '\\Noselect';
+/** Longest folder name (UTF-8 bytes of the full path) and deepest hierarchy. */
+export const MAX_FOLDER_NAME_BYTES = 1024;
+export const MAX_FOLDER_DEPTH = 32;
 
 /** RFC 6154 special-use folders every new mailbox gets, with INBOX. */
 export const DEFAULT_FOLDERS: Array<{ name: string; specialUse: string | null }> = [
@@ -35,27 +60,287 @@ export function newUidValidity(): number {
   return lastUidValidity;
 }
 
+interface Stmts {
+  insert: Statement<[number, string, string | null, number, number]>;
+  byId: Statement<[number], FolderRow>;
+  byName: Statement<[number, string], FolderRow>;
+  list: Statement<[number], FolderRow>;
+  subtree: Statement<[number, string, number, string], FolderRow>;
+  hasChild: Statement<[number, number, string], number>;
+  rename: Statement<[string, number]>;
+  setSpecialUse: Statement<[string | null, number]>;
+  revive: Statement<[string | null, number, number]>;
+  setSubscribed: Statement<[number, number]>;
+  delExpunged: Statement<[number]>;
+  delFolder: Statement<[number]>;
+  mailboxFolderIds: Statement<[number], number>;
+}
+
+/** A prepared statement returning the first column's value. */
+function pluck<P extends unknown[], R>(db: Db, sql: string): Statement<P, R> {
+  return db.prepare<P, R>(sql).pluck();
+}
+
+const cache = new WeakMap<Db, Stmts>();
+
+function stmts(db: Db): Stmts {
+  let s = cache.get(db);
+  if (s) return s;
+  s = {
+    insert: db.prepare(
+      'INSERT INTO folders (mailbox_id, name, special_use, uidvalidity, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    byId: db.prepare('SELECT * FROM folders WHERE id = ?'),
+    byName: db.prepare('SELECT * FROM folders WHERE mailbox_id = ? AND name = ?'),
+    list: db.prepare("SELECT * FROM folders WHERE mailbox_id = ? ORDER BY name <> 'INBOX', name"),
+    // The folder and its inferiors (names starting with "name/").
+    subtree: db.prepare(
+      'SELECT * FROM folders WHERE mailbox_id = ? AND (name = ? OR substr(name, 1, ?) = ?) ORDER BY name',
+    ),
+    hasChild: pluck(db, 'SELECT count(*) FROM folders WHERE mailbox_id = ? AND substr(name, 1, ?) = ? LIMIT 1'),
+    rename: db.prepare('UPDATE folders SET name = ? WHERE id = ?'),
+    setSpecialUse: db.prepare('UPDATE folders SET special_use = ? WHERE id = ?'),
+    revive: db.prepare('UPDATE folders SET special_use = ?, uidvalidity = ?, recent_uid = uidnext - 1 WHERE id = ?'),
+    setSubscribed: db.prepare('UPDATE folders SET subscribed = ? WHERE id = ?'),
+    delExpunged: db.prepare('DELETE FROM expunged WHERE folder_id = ?'),
+    delFolder: db.prepare('DELETE FROM folders WHERE id = ?'),
+    mailboxFolderIds: pluck(db, 'SELECT id FROM folders WHERE mailbox_id = ?'),
+  };
+  cache.set(db, s);
+  return s;
+}
+
+/**
+ * The canonical form of a folder name, or a GpError INVALID_FOLDER_NAME: no empty
+ * levels, no leading/trailing delimiter, no control characters, no LIST wildcards
+ * (* %); a first level spelled INBOX in any case becomes "INBOX".
+ */
+export function normalizeFolderName(name: string): string {
+  if (!name) throw invalid('folder name', 'must not be empty');
+  if (Buffer.byteLength(name, 'utf8') > MAX_FOLDER_NAME_BYTES) {
+    throw invalid('folder name', `must be at most ${MAX_FOLDER_NAME_BYTES} bytes`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f*%]/.test(name)) throw invalid('folder name', 'must not contain control characters, * or %');
+  const levels = name.split(DELIMITER);
+  if (levels.some((l) => l === '')) throw invalid('folder name', `must not have empty levels or start or end with "${DELIMITER}"`);
+  if (levels.length > MAX_FOLDER_DEPTH) throw invalid('folder name', `must have at most ${MAX_FOLDER_DEPTH} levels`);
+  if (levels[0]!.toUpperCase() === 'INBOX') levels[0] = 'INBOX';
+  return levels.join(DELIMITER);
+}
+
+export function isInbox(name: string): boolean {
+  return name.toUpperCase() === 'INBOX';
+}
+
+export function isNoselect(f: Pick<FolderRow, 'special_use'>): boolean {
+  return f.special_use === NOSELECT;
+}
+
+/** The special-use attribute to announce (RFC 6154), never the \Noselect marker. */
+export function specialUseOf(f: Pick<FolderRow, 'special_use'>): string | null {
+  return f.special_use === NOSELECT ? null : f.special_use;
+}
+
+function alreadyExists(name: string): GpError {
+  return new GpError('ALREADYEXISTS', `folder "${name}" already exists`, { kind: 'conflict', details: { name } });
+}
+
+function insertFolder(db: Db, mailboxId: number, name: string, specialUse: string | null): FolderRow {
+  const s = stmts(db);
+  const info = s.insert.run(mailboxId, name, specialUse, newUidValidity(), Date.now());
+  return s.byId.get(Number(info.lastInsertRowid))!;
+}
+
+/** Create the missing superior levels of a (normalized) name. Returns the ones created. */
+export function ensureParents(db: Db, mailboxId: number, name: string): FolderRow[] {
+  const s = stmts(db);
+  const levels = name.split(DELIMITER);
+  const created: FolderRow[] = [];
+  for (let i = 1; i < levels.length; i++) {
+    const parent = levels.slice(0, i).join(DELIMITER);
+    if (!s.byName.get(mailboxId, parent)) created.push(insertFolder(db, mailboxId, parent, null));
+  }
+  return created;
+}
+
+/**
+ * CREATE (RFC 3501 §6.3.3): a new folder with any missing superior levels. A name
+ * kept as \Noselect becomes a real folder again (with a new uidvalidity). An
+ * existing folder is refused with ALREADYEXISTS.
+ */
 export function createFolder(db: Db, mailboxId: number, name: string, specialUse: string | null = null): FolderRow {
-  const info = db
-    .prepare(
-      `INSERT INTO folders (mailbox_id, name, special_use, uidvalidity, created_at) VALUES (?, ?, ?, ?, ?)`,
-    )
-    .run(mailboxId, name, specialUse, newUidValidity(), Date.now());
-  return getFolderById(db, Number(info.lastInsertRowid))!;
+  const s = stmts(db);
+  return db.transaction((): FolderRow => {
+    const n = normalizeFolderName(name);
+    const existing = s.byName.get(mailboxId, n);
+    if (existing) {
+      if (!isNoselect(existing)) throw alreadyExists(n);
+      s.revive.run(specialUse, newUidValidity(), existing.id);
+      return s.byId.get(existing.id)!;
+    }
+    ensureParents(db, mailboxId, n);
+    return insertFolder(db, mailboxId, n, specialUse);
+  }).immediate();
 }
 
 export function createDefaultFolders(db: Db, mailboxId: number): void {
-  for (const f of DEFAULT_FOLDERS) createFolder(db, mailboxId, f.name, f.specialUse);
+  db.transaction(() => {
+    for (const f of DEFAULT_FOLDERS) createFolder(db, mailboxId, f.name, f.specialUse);
+  }).immediate();
 }
 
 export function getFolderById(db: Db, id: number): FolderRow | undefined {
-  return db.prepare('SELECT * FROM folders WHERE id = ?').get(id) as FolderRow | undefined;
+  return stmts(db).byId.get(id);
 }
 
+/** A folder by name (INBOX in any case); undefined for names that cannot exist. */
 export function getFolder(db: Db, mailboxId: number, name: string): FolderRow | undefined {
-  return db.prepare('SELECT * FROM folders WHERE mailbox_id = ? AND name = ?').get(mailboxId, name) as FolderRow | undefined;
+  let n: string;
+  try {
+    n = normalizeFolderName(name);
+  } catch {
+    return undefined;
+  }
+  return stmts(db).byName.get(mailboxId, n);
 }
 
+/** Folders of a mailbox, INBOX first, then by name. */
 export function listFolders(db: Db, mailboxId: number): FolderRow[] {
-  return db.prepare('SELECT * FROM folders WHERE mailbox_id = ? ORDER BY name').all(mailboxId) as FolderRow[];
+  return stmts(db).list.all(mailboxId);
+}
+
+/** Folders with \HasChildren and \Noselect worked out (for LIST). */
+export function listFolderTree(db: Db, mailboxId: number): ListedFolder[] {
+  const rows = listFolders(db, mailboxId);
+  const parents = new Set<string>();
+  for (const r of rows) {
+    const i = r.name.lastIndexOf(DELIMITER);
+    if (i > 0) parents.add(r.name.slice(0, i));
+  }
+  return rows.map((r) => ({ ...r, hasChildren: parents.has(r.name), noselect: isNoselect(r) }));
+}
+
+function hasChildren(db: Db, mailboxId: number, name: string): boolean {
+  const prefix = name + DELIMITER;
+  return (stmts(db).hasChild.get(mailboxId, prefix.length, prefix) ?? 0) > 0;
+}
+
+export interface DeleteFolderResult {
+  folderId: number;
+  /** Uids of the messages removed with it. */
+  expunged: number[];
+  /** The name stays as \Noselect because it has inferior names. */
+  keptAsNoselect: boolean;
+  events: ChangeEvent[];
+}
+
+/**
+ * DELETE (RFC 3501 §6.3.4). INBOX cannot be deleted. The messages are expunged
+ * (blob references released); a folder with inferior names keeps its name as
+ * \Noselect, one without is removed.
+ */
+export function deleteFolder(db: Db, mailboxId: number, name: string): DeleteFolderResult {
+  const s = stmts(db);
+  return db.transaction((): DeleteFolderResult => {
+    const n = normalizeFolderName(name);
+    if (n === 'INBOX') throw new GpError('CANNOT_DELETE_INBOX', 'INBOX cannot be deleted', { kind: 'refusal' });
+    const f = s.byName.get(mailboxId, n);
+    if (!f) throw notFound('folder', n);
+    const children = hasChildren(db, mailboxId, n);
+    if (children && isNoselect(f)) {
+      throw new GpError('HAS_CHILDREN', `folder "${n}" has inferior folders and holds no messages; delete them first`, {
+        kind: 'refusal',
+      });
+    }
+    const ex = expungeMessages(db, f.id, listUids(db, f.id));
+    s.delExpunged.run(f.id);
+    if (children) s.setSpecialUse.run(NOSELECT, f.id);
+    else s.delFolder.run(f.id);
+    return {
+      folderId: f.id,
+      expunged: ex.uids,
+      keptAsNoselect: children,
+      events: [...ex.events, { type: 'folder', mailboxId, folderId: f.id, change: 'deleted' }],
+    };
+  }).immediate();
+}
+
+export interface RenameFolderResult {
+  /** Folders whose name changed (the folder and its inferiors). */
+  renamed: Array<{ id: number; from: string; to: string }>;
+  /** Renaming INBOX: the new folder and the move of INBOX's messages into it. */
+  inbox?: { folder: FolderRow; move: MoveResult };
+  events: ChangeEvent[];
+}
+
+/**
+ * RENAME (RFC 3501 §6.3.5): the folder and its inferiors take the new name (missing
+ * superior levels of the new name are created). The target must not exist.
+ * Renaming INBOX creates the new folder, moves every INBOX message into it and
+ * leaves INBOX (and its inferiors) in place.
+ */
+export function renameFolder(db: Db, mailboxId: number, from: string, to: string): RenameFolderResult {
+  const s = stmts(db);
+  return db.transaction((): RenameFolderResult => {
+    const src = normalizeFolderName(from);
+    const dst = normalizeFolderName(to);
+    const f = s.byName.get(mailboxId, src);
+    if (!f) throw notFound('folder', src);
+    if (s.byName.get(mailboxId, dst)) throw alreadyExists(dst);
+    if (dst.startsWith(src + DELIMITER)) {
+      throw new GpError('RENAME_INTO_ITSELF', `folder "${src}" cannot be renamed to a name inside itself`, {
+        kind: 'refusal',
+      });
+    }
+    if (src === 'INBOX') {
+      ensureParents(db, mailboxId, dst);
+      const folder = insertFolder(db, mailboxId, dst, null);
+      const move = moveMessages(db, f.id, listUids(db, f.id), folder.id);
+      return {
+        renamed: [],
+        inbox: { folder: s.byId.get(folder.id)!, move },
+        events: [{ type: 'folder', mailboxId, folderId: folder.id, change: 'created' }, ...move.events],
+      };
+    }
+    const prefix = src + DELIMITER;
+    const subtree = s.subtree.all(mailboxId, src, prefix.length, prefix);
+    const renamed = subtree.map((r) => ({ id: r.id, from: r.name, to: dst + r.name.slice(src.length) }));
+    for (const r of renamed) if (r.to !== dst && s.byName.get(mailboxId, r.to)) throw alreadyExists(r.to);
+    ensureParents(db, mailboxId, dst);
+    for (const r of renamed) s.rename.run(r.to, r.id);
+    return {
+      renamed,
+      events: renamed.map((r) => ({ type: 'folder', mailboxId, folderId: r.id, change: 'renamed' }) as ChangeEvent),
+    };
+  }).immediate();
+}
+
+/** SUBSCRIBE / UNSUBSCRIBE (RFC 3501 §6.3.6, §6.3.7) of an existing folder. */
+export function setSubscribed(db: Db, mailboxId: number, name: string, subscribed: boolean): FolderRow {
+  const s = stmts(db);
+  return db.transaction((): FolderRow => {
+    const f = getFolder(db, mailboxId, name);
+    if (!f) throw notFound('folder', name);
+    s.setSubscribed.run(subscribed ? 1 : 0, f.id);
+    return { ...f, subscribed: subscribed ? 1 : 0 };
+  }).immediate();
+}
+
+/**
+ * Expunge every message of every folder of a mailbox (mailbox deletion); the folder
+ * rows stay. Blob references are released; collectGarbage frees the bytes.
+ */
+export function expungeMailbox(db: Db, mailboxId: number): { messages: number; events: ChangeEvent[] } {
+  const s = stmts(db);
+  return db.transaction(() => {
+    let messages = 0;
+    const events: ChangeEvent[] = [];
+    for (const id of s.mailboxFolderIds.all(mailboxId)) {
+      const ex = expungeMessages(db, id, listUids(db, id));
+      messages += ex.uids.length;
+      events.push(...ex.events);
+    }
+    return { messages, events };
+  }).immediate();
 }

@@ -1,0 +1,187 @@
+/**
+ * The durable write path with group commit: SMTP delivery and IMAP APPEND call
+ * Writer.deliver(); other store writes may go through Writer.run().
+ *
+ * Durability stays synchronous=FULL: a promise resolves only after COMMIT returned,
+ * so SMTP may answer 250 and IMAP OK. Requests that arrive while a batch is pending
+ * are committed together in ONE transaction on the next turn of the event loop
+ * (setImmediate), so N concurrent deliveries cost one fsync. Each request runs in
+ * its own SAVEPOINT inside the batch: if it throws, only it is rolled back and
+ * rejected. Change events are published after COMMIT, merged per folder.
+ */
+import type { Db } from './db.js';
+import type { ChangeEvent, EventBus } from '../events/bus.js';
+import type { ParsedMessage } from '../mime/types.js';
+import { putBlob } from './blobs.js';
+import { appendMessages } from './messages.js';
+import { mergeEvents } from './changes.js';
+
+export interface DeliveryTarget {
+  folderId: number;
+  /** System-flag mask (store/flags.ts). */
+  flags?: number;
+  /** Space-separated keywords. */
+  keywords?: string;
+  /** INTERNALDATE (APPEND may give it), ms; defaults to storedAt. */
+  internalDate?: number;
+}
+
+export interface DeliveryRequest {
+  raw: Buffer;
+  parsed: ParsedMessage;
+  targets: DeliveryTarget[];
+  /** When the server stored it (the retention clock), ms; defaults to now. */
+  storedAt?: number;
+  /** More rows to write in the same transaction (send_events, audit). Throwing fails this request. */
+  extra?: (db: Db) => void;
+}
+
+export interface DeliveredTarget {
+  folderId: number;
+  uid: number;
+  uidvalidity: number;
+  modseq: number;
+}
+
+export interface DeliveryResult {
+  blobId: number;
+  /** One entry per target, in the order given. */
+  targets: DeliveredTarget[];
+}
+
+/** The result of a Writer.run() operation: its value and the events to publish after commit. */
+export interface WriteOutcome<T> {
+  value: T;
+  events?: ChangeEvent[];
+}
+
+interface Pending {
+  op: (db: Db) => WriteOutcome<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface WriterStats {
+  /** Transactions committed (or attempted). */
+  batches: number;
+  /** Requests handled. */
+  requests: number;
+  /** Largest batch so far. */
+  maxBatch: number;
+}
+
+export interface WriterOptions {
+  /** Most requests in one transaction (the rest wait for the next one). */
+  maxBatch?: number;
+}
+
+export class Writer {
+  readonly stats: WriterStats = { batches: 0, requests: 0, maxBatch: 0 };
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private readonly maxBatch: number;
+
+  constructor(
+    readonly db: Db,
+    private readonly bus: EventBus,
+    opts: WriterOptions = {},
+  ) {
+    this.maxBatch = Math.max(1, opts.maxBatch ?? 256);
+  }
+
+  /**
+   * Store a message once and file it in every target folder. Resolves after the
+   * transaction holding it has committed; `exists` events are published then.
+   */
+  deliver(req: DeliveryRequest): Promise<DeliveryResult> {
+    if (req.targets.length === 0) return Promise.reject(new Error('deliver: no targets'));
+    return this.run((db) => {
+      const storedAt = req.storedAt ?? Date.now();
+      const blobId = putBlob(db, req.raw, req.parsed, req.targets.length);
+      const targets: DeliveredTarget[] = [];
+      const events: ChangeEvent[] = [];
+      for (const t of req.targets) {
+        const r = appendMessages(db, t.folderId, [
+          {
+            blobId,
+            size: req.raw.length,
+            flags: t.flags ?? 0,
+            keywords: t.keywords ?? '',
+            internalDate: t.internalDate ?? storedAt,
+            storedAt,
+          },
+        ]);
+        targets.push({ folderId: t.folderId, uid: r.uids[0]!, uidvalidity: r.uidvalidity, modseq: r.modseq });
+        events.push(...r.events);
+      }
+      req.extra?.(db);
+      return { value: { blobId, targets }, events };
+    });
+  }
+
+  /**
+   * Run a synchronous write in the next group-committed transaction (inside its own
+   * savepoint). Resolves with its value after COMMIT; its events are published then.
+   */
+  run<T>(op: (db: Db) => WriteOutcome<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Requests waiting for the next transaction. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  private flush(): void {
+    const batch = this.queue.splice(0, this.maxBatch);
+    if (this.queue.length) setImmediate(() => this.flush());
+    else this.scheduled = false;
+    if (batch.length === 0) return;
+
+    const outcomes: Array<{ ok: true; value: WriteOutcome<unknown> } | { ok: false; error: unknown }> = [];
+    const db = this.db;
+    this.stats.batches++;
+    this.stats.requests += batch.length;
+    if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
+    try {
+      db.transaction(() => {
+        for (const p of batch) {
+          try {
+            // A nested transaction function runs in a SAVEPOINT and rolls back to it on throw.
+            outcomes.push({ ok: true, value: db.transaction(() => p.op(db))() });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      }).immediate();
+    } catch (error) {
+      // BEGIN or COMMIT failed: nothing of this batch is stored.
+      for (const p of batch) p.reject(error);
+      return;
+    }
+
+    const events: ChangeEvent[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const o = outcomes[i]!;
+      if (o.ok) {
+        if (o.value.events) events.push(...o.value.events);
+        batch[i]!.resolve(o.value.value);
+      } else {
+        batch[i]!.reject(o.error);
+      }
+    }
+    for (const ev of mergeEvents(events)) {
+      try {
+        this.bus.publish(ev);
+      } catch {
+        // A subscriber's failure must not affect the writers; subscribers log their own errors.
+      }
+    }
+  }
+}

@@ -1,0 +1,531 @@
+/**
+ * Messages in folders: UIDs (RFC 3501 §2.3.1.1), flags (§2.3.2, §6.4.6 STORE),
+ * expunge (§6.4.3), copy (§6.4.7), move (RFC 6851), and the mod-sequences of
+ * CONDSTORE/QRESYNC (RFC 7162 §3.1, §3.2.5 VANISHED).
+ *
+ * Rules kept here:
+ * - UIDs come from folders.uidnext and are never reused within a uidvalidity.
+ * - Every change bumps folders.highestmodseq once per operation; each message
+ *   changed by it gets that modseq. A message whose flags do not change keeps its
+ *   modseq. Expunged uids are kept in `expunged` with the modseq of their removal.
+ * - Expunge only drops blob references; the blob is freed later (blobs.collectGarbage).
+ * - `stored_at` is when this server stored the message (the retention clock);
+ *   `internal_date` may come from APPEND.
+ *
+ * Every mutating function runs in a transaction (a savepoint inside the caller's)
+ * and returns what changed with `events`; publish them (changes.publish) after the
+ * outermost commit.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './db.js';
+import type { ChangeEvent } from '../events/bus.js';
+import { GpError, notFound } from '../shared/errors.js';
+import { addBlobRefs, releaseBlobRefs } from './blobs.js';
+import { applyFlags, FLAG_DELETED, FLAG_SEEN, joinKeywords, type StoreMode } from './flags.js';
+import { NOSELECT } from './folders.js';
+
+export const MAX_UID = 0xffffffff;
+
+export interface NewMessage {
+  blobId: number;
+  size: number;
+  /** System-flag mask (store/flags.ts). */
+  flags?: number;
+  /** Space-separated keywords. */
+  keywords?: string;
+  /** INTERNALDATE, ms; defaults to storedAt. */
+  internalDate?: number;
+  /** When the server stored it, ms; defaults to now. */
+  storedAt?: number;
+}
+
+/** What a session keeps per message in its view of a selected folder. */
+export interface ViewEntry {
+  uid: number;
+  modseq: number;
+  flags: number;
+  keywords: string;
+}
+
+export interface MessageRow {
+  uid: number;
+  blobId: number;
+  size: number;
+  internalDate: number;
+  storedAt: number;
+  flags: number;
+  keywords: string;
+  modseq: number;
+}
+
+export interface AppendResult {
+  folderId: number;
+  uids: number[];
+  modseq: number;
+  uidvalidity: number;
+  events: ChangeEvent[];
+}
+
+export interface StoreResult {
+  changed: ViewEntry[];
+  /** RFC 7162 §3.1.3: messages whose modseq was above UNCHANGEDSINCE; left alone. */
+  modifiedFailed: number[];
+  highestmodseq: number;
+  events: ChangeEvent[];
+}
+
+export interface ExpungeResult {
+  uids: number[];
+  modseq: number;
+  events: ChangeEvent[];
+}
+
+export interface CopyResult {
+  srcUids: number[];
+  dstUids: number[];
+  uidvalidity: number;
+  /** The destination's new highestmodseq. */
+  modseq: number;
+  events: ChangeEvent[];
+}
+
+export interface MoveResult extends CopyResult {
+  /** The source folder's modseq of the expunge. */
+  expungeModseq: number;
+}
+
+export interface FolderCounts {
+  messages: number;
+  unseen: number;
+  recent: number;
+  uidnext: number;
+  uidvalidity: number;
+  highestmodseq: number;
+}
+
+interface FolderState {
+  id: number;
+  mailbox_id: number;
+  uidvalidity: number;
+  uidnext: number;
+  highestmodseq: number;
+  recent_uid: number;
+  special_use: string | null;
+}
+
+interface IdRow {
+  id: number;
+  uid: number;
+  blob_id: number;
+}
+
+interface FlagRow {
+  id: number;
+  uid: number;
+  flags: number;
+  keywords: string;
+  modseq: number;
+}
+
+const COLS = 'uid, blob_id AS blobId, size, internal_date AS internalDate, stored_at AS storedAt, flags, keywords, modseq';
+
+interface Stmts {
+  folder: Statement<[number], FolderState>;
+  setUidnext: Statement<[number, number, number]>;
+  setModseq: Statement<[number, number]>;
+  setRecent: Statement<[number, number]>;
+  insert: Statement<[number, number, number, number, number, string, number, number, number]>;
+  view: Statement<[number], ViewEntry>;
+  uids: Statement<[number], number>;
+  getByUids: Statement<[number, string], MessageRow>;
+  getRange: Statement<[number, number, number], MessageRow>;
+  getOne: Statement<[number, number], MessageRow>;
+  flagRows: Statement<[number, string], FlagRow>;
+  setFlags: Statement<[number, string, number, number]>;
+  idRows: Statement<[number, string], IdRow>;
+  copyRows: Statement<[number, string], MessageRow & { id: number }>;
+  deleteById: Statement<[number]>;
+  insertExpunged: Statement<[number, number, number]>;
+  changedSince: Statement<[number, number], ViewEntry>;
+  vanishedSince: Statement<[number, number], number>;
+  count: Statement<[number], number>;
+  unseen: Statement<[number], number>;
+  recentCount: Statement<[number, number], number>;
+  firstUnseen: Statement<[number], number | null>;
+  deleted: Statement<[number], number>;
+  storedBefore: Statement<[number, number], { folderId: number; uid: number }>;
+}
+
+/** A prepared statement returning the first column's value. */
+function pluck<P extends unknown[], R>(db: Db, sql: string): Statement<P, R> {
+  return db.prepare<P, R>(sql).pluck();
+}
+
+const cache = new WeakMap<Db, Stmts>();
+
+function stmts(db: Db): Stmts {
+  let s = cache.get(db);
+  if (s) return s;
+  const IN_UIDS = 'uid IN (SELECT value FROM json_each(?))';
+  s = {
+    folder: db.prepare(
+      'SELECT id, mailbox_id, uidvalidity, uidnext, highestmodseq, recent_uid, special_use FROM folders WHERE id = ?',
+    ),
+    setUidnext: db.prepare('UPDATE folders SET uidnext = ?, highestmodseq = ? WHERE id = ?'),
+    setModseq: db.prepare('UPDATE folders SET highestmodseq = ? WHERE id = ?'),
+    setRecent: db.prepare('UPDATE folders SET recent_uid = ? WHERE id = ?'),
+    insert: db.prepare(
+      `INSERT INTO messages (folder_id, uid, blob_id, size, flags, keywords, internal_date, stored_at, modseq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    view: db.prepare('SELECT uid, modseq, flags, keywords FROM messages WHERE folder_id = ? ORDER BY uid'),
+    uids: pluck(db, 'SELECT uid FROM messages WHERE folder_id = ? ORDER BY uid'),
+    getByUids: db.prepare(`SELECT ${COLS} FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid`),
+    getRange: db.prepare(`SELECT ${COLS} FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`),
+    getOne: db.prepare(`SELECT ${COLS} FROM messages WHERE folder_id = ? AND uid = ?`),
+    flagRows: db.prepare(
+      `SELECT id, uid, flags, keywords, modseq FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid`,
+    ),
+    setFlags: db.prepare('UPDATE messages SET flags = ?, keywords = ?, modseq = ? WHERE id = ?'),
+    idRows: db.prepare(`SELECT id, uid, blob_id FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid`),
+    copyRows: db.prepare(`SELECT id, ${COLS} FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid`),
+    deleteById: db.prepare('DELETE FROM messages WHERE id = ?'),
+    insertExpunged: db.prepare('INSERT OR REPLACE INTO expunged (folder_id, uid, modseq) VALUES (?, ?, ?)'),
+    changedSince: db.prepare(
+      'SELECT uid, modseq, flags, keywords FROM messages WHERE folder_id = ? AND modseq > ? ORDER BY uid',
+    ),
+    vanishedSince: pluck(db, 'SELECT uid FROM expunged WHERE folder_id = ? AND modseq > ? ORDER BY uid'),
+    count: pluck(db, 'SELECT count(*) FROM messages WHERE folder_id = ?'),
+    unseen: pluck(db, `SELECT count(*) FROM messages WHERE folder_id = ? AND (flags & ${FLAG_SEEN}) = 0`),
+    recentCount: pluck(db, 'SELECT count(*) FROM messages WHERE folder_id = ? AND uid > ?'),
+    firstUnseen: pluck(db, `SELECT min(uid) FROM messages WHERE folder_id = ? AND (flags & ${FLAG_SEEN}) = 0`),
+    deleted: pluck(db, `SELECT uid FROM messages WHERE folder_id = ? AND (flags & ${FLAG_DELETED}) <> 0 ORDER BY uid`),
+    storedBefore: db.prepare(
+      'SELECT folder_id AS folderId, uid FROM messages WHERE stored_at < ? ORDER BY stored_at LIMIT ?',
+    ),
+  };
+  cache.set(db, s);
+  return s;
+}
+
+function folderState(db: Db, folderId: number): FolderState {
+  const f = stmts(db).folder.get(folderId);
+  if (!f) throw notFound('folder', folderId);
+  return f;
+}
+
+function selectable(f: FolderState): FolderState {
+  if (f.special_use === NOSELECT) {
+    throw new GpError('FOLDER_NOSELECT', `folder ${f.id} cannot hold messages (\\Noselect)`, { kind: 'refusal' });
+  }
+  return f;
+}
+
+/** uids as the JSON array json_each() reads. */
+function uidJson(uids: readonly number[]): string {
+  return JSON.stringify(uids);
+}
+
+/**
+ * Add messages to a folder (delivery, APPEND). The blobs' references must already
+ * be counted (putBlob's `refs`). UIDs are consecutive from uidnext; one new modseq
+ * for the batch.
+ */
+export function appendMessages(db: Db, folderId: number, items: readonly NewMessage[]): AppendResult {
+  const s = stmts(db);
+  return db.transaction((): AppendResult => {
+    const f = selectable(folderState(db, folderId));
+    if (items.length === 0) {
+      return { folderId, uids: [], modseq: f.highestmodseq, uidvalidity: f.uidvalidity, events: [] };
+    }
+    if (f.uidnext + items.length - 1 > MAX_UID) {
+      throw new GpError('UID_EXHAUSTED', `folder ${folderId} has no UIDs left; it must be recreated`, {
+        kind: 'refusal',
+      });
+    }
+    const modseq = f.highestmodseq + 1;
+    const now = Date.now();
+    const uids: number[] = [];
+    let uid = f.uidnext;
+    for (const m of items) {
+      const storedAt = m.storedAt ?? now;
+      s.insert.run(
+        folderId,
+        uid,
+        m.blobId,
+        m.size,
+        m.flags ?? 0,
+        m.keywords ?? '',
+        m.internalDate ?? storedAt,
+        storedAt,
+        modseq,
+      );
+      uids.push(uid++);
+    }
+    s.setUidnext.run(uid, modseq, folderId);
+    return {
+      folderId,
+      uids,
+      modseq,
+      uidvalidity: f.uidvalidity,
+      events: [{ type: 'exists', folderId, uids, modseq }],
+    };
+  }).immediate();
+}
+
+/** Every message of a folder as a session's view needs it, in uid order. */
+export function listView(db: Db, folderId: number): ViewEntry[] {
+  return stmts(db).view.all(folderId);
+}
+
+/** Only the uids of a folder, ascending (the seq ↔ uid map). */
+export function listUids(db: Db, folderId: number): number[] {
+  return stmts(db).uids.all(folderId);
+}
+
+/** Messages by uid (missing uids are skipped), in uid order. */
+export function getMessages(db: Db, folderId: number, uids: readonly number[]): MessageRow[] {
+  if (uids.length === 0) return [];
+  if (uids.length === 1) {
+    const r = stmts(db).getOne.get(folderId, uids[0]!);
+    return r ? [r] : [];
+  }
+  return stmts(db).getByUids.all(folderId, uidJson(uids));
+}
+
+/** Messages with fromUid <= uid <= toUid, in uid order (e.g. FETCH 1:*). */
+export function getMessageRange(db: Db, folderId: number, fromUid: number, toUid: number): MessageRow[] {
+  return stmts(db).getRange.all(folderId, fromUid, toUid);
+}
+
+export function getMessage(db: Db, folderId: number, uid: number): MessageRow | undefined {
+  return stmts(db).getOne.get(folderId, uid);
+}
+
+/**
+ * STORE (RFC 3501 §6.4.6) with optional UNCHANGEDSINCE (RFC 7162 §3.1.3).
+ * `flags` is a system-flag mask, `keywords` a keyword list. Messages whose flags do
+ * not change keep their modseq; the others all get one new modseq.
+ */
+export function storeFlags(
+  db: Db,
+  folderId: number,
+  uids: readonly number[],
+  mode: StoreMode,
+  flags: number,
+  keywords: readonly string[],
+  unchangedSince?: number,
+  origin?: string,
+): StoreResult {
+  const s = stmts(db);
+  const kw = mode === 'set' ? joinKeywords(keywords).split(' ').filter(Boolean) : keywords;
+  return db.transaction((): StoreResult => {
+    const f = folderState(db, folderId);
+    const rows = uids.length ? s.flagRows.all(folderId, uidJson(uids)) : [];
+    const modseq = f.highestmodseq + 1;
+    const changed: ViewEntry[] = [];
+    const modifiedFailed: number[] = [];
+    for (const r of rows) {
+      if (unchangedSince !== undefined && r.modseq > unchangedSince) {
+        modifiedFailed.push(r.uid);
+        continue;
+      }
+      const next = applyFlags(r.flags, r.keywords, mode, flags, kw);
+      if (next.mask === r.flags && next.keywords === r.keywords) continue;
+      s.setFlags.run(next.mask, next.keywords, modseq, r.id);
+      changed.push({ uid: r.uid, flags: next.mask, keywords: next.keywords, modseq });
+    }
+    if (changed.length === 0) return { changed, modifiedFailed, highestmodseq: f.highestmodseq, events: [] };
+    s.setModseq.run(modseq, folderId);
+    const ev: ChangeEvent = {
+      type: 'flags',
+      folderId,
+      uids: changed.map((c) => c.uid),
+      modseq,
+      ...(origin !== undefined ? { origin } : {}),
+    };
+    return { changed, modifiedFailed, highestmodseq: modseq, events: [ev] };
+  }).immediate();
+}
+
+interface Removed {
+  uids: number[];
+  modseq: number;
+}
+
+/** Delete rows (already selected), remember them in `expunged`, drop blob refs. */
+function removeRows(db: Db, f: FolderState, rows: readonly IdRow[]): Removed {
+  const s = stmts(db);
+  if (rows.length === 0) return { uids: [], modseq: f.highestmodseq };
+  const modseq = f.highestmodseq + 1;
+  const refs = new Map<number, number>();
+  const uids: number[] = [];
+  for (const r of rows) {
+    s.deleteById.run(r.id);
+    s.insertExpunged.run(f.id, r.uid, modseq);
+    refs.set(r.blob_id, (refs.get(r.blob_id) ?? 0) + 1);
+    uids.push(r.uid);
+  }
+  for (const [blobId, n] of refs) releaseBlobRefs(db, blobId, n);
+  s.setModseq.run(modseq, f.id);
+  return { uids, modseq };
+}
+
+/**
+ * Remove messages (EXPUNGE, UID EXPUNGE, purge). Their uids go to `expunged` with a
+ * new modseq; blob references are released (blobs freed later by collectGarbage).
+ */
+export function expungeMessages(db: Db, folderId: number, uids: readonly number[]): ExpungeResult {
+  const s = stmts(db);
+  return db.transaction((): ExpungeResult => {
+    const f = folderState(db, folderId);
+    const rows = uids.length ? s.idRows.all(folderId, uidJson(uids)) : [];
+    const r = removeRows(db, f, rows);
+    return { ...r, events: r.uids.length ? [{ type: 'expunge', folderId, uids: r.uids, modseq: r.modseq }] : [] };
+  }).immediate();
+}
+
+/** Uids flagged \Deleted, ascending (what EXPUNGE removes). */
+export function deletedUids(db: Db, folderId: number): number[] {
+  return stmts(db).deleted.all(folderId);
+}
+
+/**
+ * EXPUNGE (RFC 3501 §6.4.3) / UID EXPUNGE (RFC 4315 §2.1): remove the messages
+ * flagged \Deleted, restricted to `within` when given.
+ */
+export function expungeDeleted(db: Db, folderId: number, within?: readonly number[]): ExpungeResult {
+  return db.transaction((): ExpungeResult => {
+    let uids = deletedUids(db, folderId);
+    if (within) {
+      const allowed = new Set(within);
+      uids = uids.filter((u) => allowed.has(u));
+    }
+    return expungeMessages(db, folderId, uids);
+  }).immediate();
+}
+
+function copyInto(db: Db, fromFolderId: number, uids: readonly number[], toFolderId: number) {
+  const s = stmts(db);
+  const dst = selectable(folderState(db, toFolderId));
+  folderState(db, fromFolderId);
+  const rows = uids.length ? s.copyRows.all(fromFolderId, uidJson(uids)) : [];
+  if (rows.length === 0) {
+    return { rows, srcUids: [] as number[], dstUids: [] as number[], uidvalidity: dst.uidvalidity, modseq: dst.highestmodseq };
+  }
+  if (dst.uidnext + rows.length - 1 > MAX_UID) {
+    throw new GpError('UID_EXHAUSTED', `folder ${toFolderId} has no UIDs left; it must be recreated`);
+  }
+  const modseq = dst.highestmodseq + 1;
+  const srcUids: number[] = [];
+  const dstUids: number[] = [];
+  const refs = new Map<number, number>();
+  let uid = dst.uidnext;
+  for (const r of rows) {
+    s.insert.run(toFolderId, uid, r.blobId, r.size, r.flags, r.keywords, r.internalDate, r.storedAt, modseq);
+    refs.set(r.blobId, (refs.get(r.blobId) ?? 0) + 1);
+    srcUids.push(r.uid);
+    dstUids.push(uid++);
+  }
+  for (const [blobId, n] of refs) addBlobRefs(db, blobId, n);
+  s.setUidnext.run(uid, modseq, toFolderId);
+  return { rows, srcUids, dstUids, uidvalidity: dst.uidvalidity, modseq };
+}
+
+/**
+ * COPY (RFC 3501 §6.4.7, COPYUID of RFC 4315 §3): same blob (one more reference),
+ * new uids; flags, keywords, internal date and stored_at are kept (the retention
+ * clock does not restart on copy).
+ */
+export function copyMessages(db: Db, fromFolderId: number, uids: readonly number[], toFolderId: number): CopyResult {
+  return db.transaction((): CopyResult => {
+    const c = copyInto(db, fromFolderId, uids, toFolderId);
+    return {
+      srcUids: c.srcUids,
+      dstUids: c.dstUids,
+      uidvalidity: c.uidvalidity,
+      modseq: c.modseq,
+      events: c.dstUids.length ? [{ type: 'exists', folderId: toFolderId, uids: c.dstUids, modseq: c.modseq }] : [],
+    };
+  }).immediate();
+}
+
+/** MOVE (RFC 6851 §3): copy and expunge in one transaction. */
+export function moveMessages(db: Db, fromFolderId: number, uids: readonly number[], toFolderId: number): MoveResult {
+  return db.transaction((): MoveResult => {
+    if (fromFolderId === toFolderId) {
+      throw new GpError('MOVE_SAME_FOLDER', 'cannot move messages into the folder they are in', { kind: 'refusal' });
+    }
+    const c = copyInto(db, fromFolderId, uids, toFolderId);
+    const src = folderState(db, fromFolderId);
+    const removed = removeRows(
+      db,
+      src,
+      c.rows.map((r) => ({ id: r.id, uid: r.uid, blob_id: r.blobId })),
+    );
+    const events: ChangeEvent[] = [];
+    if (c.dstUids.length) {
+      events.push({ type: 'exists', folderId: toFolderId, uids: c.dstUids, modseq: c.modseq });
+      events.push({ type: 'expunge', folderId: fromFolderId, uids: removed.uids, modseq: removed.modseq });
+    }
+    return {
+      srcUids: c.srcUids,
+      dstUids: c.dstUids,
+      uidvalidity: c.uidvalidity,
+      modseq: c.modseq,
+      expungeModseq: removed.modseq,
+      events,
+    };
+  }).immediate();
+}
+
+/** CHANGEDSINCE (RFC 7162 §3.1.4.1): messages with modseq > `modseq`, uid order. */
+export function changedSince(db: Db, folderId: number, modseq: number): ViewEntry[] {
+  return stmts(db).changedSince.all(folderId, modseq);
+}
+
+/** QRESYNC VANISHED (RFC 7162 §3.2.5.1): uids expunged with modseq > `modseq`. */
+export function vanishedSince(db: Db, folderId: number, modseq: number): number[] {
+  return stmts(db).vanishedSince.all(folderId, modseq);
+}
+
+/** SELECT / STATUS counters (RFC 3501 §6.3.1, §6.3.10). `recent` counts uids above recent_uid. */
+export function folderCounts(db: Db, folderId: number): FolderCounts {
+  const s = stmts(db);
+  return db.transaction((): FolderCounts => {
+    const f = folderState(db, folderId);
+    return {
+      messages: s.count.get(folderId) ?? 0,
+      unseen: s.unseen.get(folderId) ?? 0,
+      recent: s.recentCount.get(folderId, f.recent_uid) ?? 0,
+      uidnext: f.uidnext,
+      uidvalidity: f.uidvalidity,
+      highestmodseq: f.highestmodseq,
+    };
+  }).deferred();
+}
+
+/**
+ * RFC 3501 §2.3.2: only one session sees a message as \Recent. Returns the
+ * recent_uid before the claim (uids above it are \Recent for the caller) and moves
+ * it to uidnext-1.
+ */
+export function claimRecent(db: Db, folderId: number): number {
+  const s = stmts(db);
+  return db.transaction((): number => {
+    const f = folderState(db, folderId);
+    const top = f.uidnext - 1;
+    if (top > f.recent_uid) s.setRecent.run(top, folderId);
+    return f.recent_uid;
+  }).immediate();
+}
+
+/** The lowest uid without \Seen (SELECT's [UNSEEN n] needs its sequence number), or null. */
+export function firstUnseen(db: Db, folderId: number): number | null {
+  return stmts(db).firstUnseen.get(folderId) ?? null;
+}
+
+/** Messages stored before `cutoff` (ms), oldest first: the retention purge's work list. */
+export function messagesStoredBefore(db: Db, cutoff: number, limit: number): Array<{ folderId: number; uid: number }> {
+  return stmts(db).storedBefore.all(cutoff, limit);
+}
