@@ -1,0 +1,240 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { blobInfo, collectGarbage, putBlob } from '../../src/store/blobs.js';
+import { FLAG_ANSWERED, FLAG_DELETED, FLAG_FLAGGED, FLAG_SEEN } from '../../src/store/flags.js';
+import {
+  appendMessages,
+  changedSince,
+  claimRecent,
+  copyMessages,
+  expungeDeleted,
+  expungeMessages,
+  firstUnseen,
+  folderCounts,
+  getMessageRange,
+  getMessages,
+  listUids,
+  listView,
+  messagesStoredBefore,
+  moveMessages,
+  storeFlags,
+  vanishedSince,
+} from '../../src/store/messages.js';
+import { getFolderById } from '../../src/store/folders.js';
+import { parsedFor, rawMessage, setup, type Fixture } from './helpers.js';
+
+let fx: Fixture;
+beforeEach(() => (fx = setup()));
+afterEach(() => fx.close());
+
+/** Store n distinct messages in a folder, one blob each. */
+function addN(folderId: number, n: number, opts: { flags?: number; storedAt?: number } = {}): number[] {
+  const items = [];
+  for (let i = 0; i < n; i++) {
+    const raw = rawMessage(`m${folderId}-${Math.random()}-${i}`);
+    const blobId = putBlob(fx.db, raw, parsedFor(raw), 1);
+    items.push({ blobId, size: raw.length, flags: opts.flags ?? 0, storedAt: opts.storedAt });
+  }
+  return appendMessages(fx.db, folderId, items).uids;
+}
+
+describe('messages', () => {
+  it('assigns consecutive uids, one modseq per batch, and never reuses uids', () => {
+    const inbox = fx.folder('INBOX');
+    const f0 = getFolderById(fx.db, inbox)!;
+    const raw = rawMessage('a');
+    const blobId = putBlob(fx.db, raw, parsedFor(raw), 3);
+    const r = appendMessages(fx.db, inbox, [
+      { blobId, size: raw.length, internalDate: 1000, storedAt: 2000 },
+      { blobId, size: raw.length },
+      { blobId, size: raw.length, flags: FLAG_SEEN, keywords: '$Work' },
+    ]);
+    expect(r.uids).toEqual([1, 2, 3]);
+    expect(r.modseq).toBe(f0.highestmodseq + 1);
+    expect(r.uidvalidity).toBe(f0.uidvalidity);
+    expect(r.events).toEqual([{ type: 'exists', folderId: inbox, uids: [1, 2, 3], modseq: r.modseq }]);
+    const [m1] = getMessages(fx.db, inbox, [1]);
+    expect(m1).toMatchObject({ uid: 1, blobId, internalDate: 1000, storedAt: 2000, flags: 0, keywords: '', modseq: r.modseq });
+
+    expungeMessages(fx.db, inbox, [3]);
+    const next = addN(inbox, 1);
+    expect(next).toEqual([4]);
+    expect(listUids(fx.db, inbox)).toEqual([1, 2, 4]);
+    expect(getFolderById(fx.db, inbox)!.uidnext).toBe(5);
+  });
+
+  it('lists the view and fetches by uid set or range', () => {
+    const inbox = fx.folder('INBOX');
+    addN(inbox, 10);
+    const view = listView(fx.db, inbox);
+    expect(view.map((v) => v.uid)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(Object.keys(view[0]!).sort()).toEqual(['flags', 'keywords', 'modseq', 'uid']);
+    expect(getMessages(fx.db, inbox, [9, 2, 42, 5]).map((m) => m.uid)).toEqual([2, 5, 9]);
+    expect(getMessages(fx.db, inbox, []).length).toBe(0);
+    expect(getMessageRange(fx.db, inbox, 3, 5).map((m) => m.uid)).toEqual([3, 4, 5]);
+  });
+
+  it('stores flags; unchanged messages keep their modseq; UNCHANGEDSINCE fails modified ones', () => {
+    const inbox = fx.folder('INBOX');
+    addN(inbox, 4);
+    const m0 = getFolderById(fx.db, inbox)!.highestmodseq;
+
+    const a = storeFlags(fx.db, inbox, [1, 2], 'add', FLAG_SEEN, ['$Work']);
+    expect(a.highestmodseq).toBe(m0 + 1);
+    expect(a.changed).toEqual([
+      { uid: 1, flags: FLAG_SEEN, keywords: '$Work', modseq: m0 + 1 },
+      { uid: 2, flags: FLAG_SEEN, keywords: '$Work', modseq: m0 + 1 },
+    ]);
+    expect(a.events).toEqual([{ type: 'flags', folderId: inbox, uids: [1, 2], modseq: m0 + 1 }]);
+
+    // Nothing changes: no new modseq, no event.
+    const same = storeFlags(fx.db, inbox, [1, 2], 'add', FLAG_SEEN, ['$work']);
+    expect(same.changed).toEqual([]);
+    expect(same.highestmodseq).toBe(m0 + 1);
+    expect(same.events).toEqual([]);
+
+    // Only uid 2 changes; uid 1 already has \Flagged after the first step.
+    storeFlags(fx.db, inbox, [1], 'add', FLAG_FLAGGED, []);
+    const b = storeFlags(fx.db, inbox, [1, 2], 'add', FLAG_FLAGGED, [], undefined, 'session-7');
+    expect(b.changed.map((c) => c.uid)).toEqual([2]);
+    expect(b.events[0]).toMatchObject({ type: 'flags', uids: [2], origin: 'session-7' });
+    const mod1 = getMessages(fx.db, inbox, [1])[0]!.modseq;
+    expect(mod1).toBe(m0 + 2);
+
+    // UNCHANGEDSINCE m0+1: uids 1 and 2 were modified later → MODIFIED; 3 and 4 are stored.
+    const c = storeFlags(fx.db, inbox, [1, 2, 3, 4], 'set', FLAG_ANSWERED, ['X'], m0 + 1);
+    expect(c.modifiedFailed).toEqual([1, 2]);
+    expect(c.changed.map((x) => x.uid)).toEqual([3, 4]);
+    expect(getMessages(fx.db, inbox, [1])[0]!.flags).toBe(FLAG_SEEN | FLAG_FLAGGED);
+    expect(getMessages(fx.db, inbox, [3])[0]).toMatchObject({ flags: FLAG_ANSWERED, keywords: 'X' });
+
+    const rm = storeFlags(fx.db, inbox, [1, 2, 3, 4], 'remove', FLAG_SEEN | FLAG_ANSWERED, ['$WORK', 'x']);
+    expect(rm.changed.map((x) => [x.uid, x.flags, x.keywords])).toEqual([
+      [1, FLAG_FLAGGED, ''],
+      [2, FLAG_FLAGGED, ''],
+      [3, 0, ''],
+      [4, 0, ''],
+    ]);
+    expect(changedSince(fx.db, inbox, c.highestmodseq).map((v) => v.uid)).toEqual([1, 2, 3, 4]);
+    expect(changedSince(fx.db, inbox, rm.highestmodseq)).toEqual([]);
+  });
+
+  it('expunges into `expunged` with a new modseq and releases blob references', () => {
+    const inbox = fx.folder('INBOX');
+    const raw = rawMessage('shared');
+    const blobId = putBlob(fx.db, raw, parsedFor(raw), 2);
+    appendMessages(fx.db, inbox, [
+      { blobId, size: raw.length },
+      { blobId, size: raw.length },
+    ]);
+    addN(inbox, 2); // uids 3, 4; also makes `blobId` not the newest blob
+    const before = getFolderById(fx.db, inbox)!.highestmodseq;
+    storeFlags(fx.db, inbox, [1, 3], 'add', FLAG_DELETED, []);
+    const ex = expungeDeleted(fx.db, inbox);
+    expect(ex.uids).toEqual([1, 3]);
+    expect(ex.modseq).toBe(before + 2);
+    expect(ex.events).toEqual([{ type: 'expunge', folderId: inbox, uids: [1, 3], modseq: ex.modseq }]);
+    expect(vanishedSince(fx.db, inbox, before)).toEqual([1, 3]);
+    expect(vanishedSince(fx.db, inbox, ex.modseq)).toEqual([]);
+    expect(blobInfo(fx.db, blobId)!.refcount).toBe(1);
+    expect(collectGarbage(fx.db, 10).blobs).toBe(1); // uid 3's blob; `blobId` still referenced by uid 2
+    expect(blobInfo(fx.db, blobId)).toBeDefined();
+
+    const again = expungeMessages(fx.db, inbox, [1, 3]);
+    expect(again.uids).toEqual([]);
+    expect(again.events).toEqual([]);
+    expect(getFolderById(fx.db, inbox)!.highestmodseq).toBe(ex.modseq);
+
+    expungeMessages(fx.db, inbox, [2]);
+    expect(blobInfo(fx.db, blobId)!.refcount).toBe(0);
+    expect(collectGarbage(fx.db, 10).blobs).toBe(1);
+    expect(blobInfo(fx.db, blobId)).toBeUndefined();
+  });
+
+  it('copies sharing the blob, keeping flags and dates', () => {
+    const inbox = fx.folder('INBOX');
+    const archive = fx.folder('Archive');
+    const raw = rawMessage('copy');
+    const blobId = putBlob(fx.db, raw, parsedFor(raw), 1);
+    appendMessages(fx.db, inbox, [{ blobId, size: raw.length, flags: FLAG_SEEN, keywords: 'K', internalDate: 111, storedAt: 222 }]);
+    addN(archive, 2);
+    const r = copyMessages(fx.db, inbox, [1, 99], archive);
+    expect(r.srcUids).toEqual([1]);
+    expect(r.dstUids).toEqual([3]);
+    expect(r.uidvalidity).toBe(getFolderById(fx.db, archive)!.uidvalidity);
+    expect(r.events).toEqual([{ type: 'exists', folderId: archive, uids: [3], modseq: r.modseq }]);
+    expect(getMessages(fx.db, archive, [3])[0]).toMatchObject({
+      blobId,
+      flags: FLAG_SEEN,
+      keywords: 'K',
+      internalDate: 111,
+      storedAt: 222,
+      modseq: r.modseq,
+    });
+    expect(blobInfo(fx.db, blobId)!.refcount).toBe(2);
+    expect(listUids(fx.db, inbox)).toEqual([1]);
+  });
+
+  it('moves in one transaction: copy plus expunge', () => {
+    const inbox = fx.folder('INBOX');
+    const trash = fx.folder('Trash');
+    const uids = addN(inbox, 3, { flags: FLAG_FLAGGED });
+    const blobs = getMessages(fx.db, inbox, uids).map((m) => m.blobId);
+    const before = getFolderById(fx.db, inbox)!.highestmodseq;
+    const r = moveMessages(fx.db, inbox, [1, 3], trash);
+    expect(r.srcUids).toEqual([1, 3]);
+    expect(r.dstUids).toEqual([1, 2]);
+    expect(r.expungeModseq).toBe(before + 1);
+    expect(r.events.map((e) => e.type)).toEqual(['exists', 'expunge']);
+    expect(listUids(fx.db, inbox)).toEqual([2]);
+    expect(vanishedSince(fx.db, inbox, before)).toEqual([1, 3]);
+    expect(getMessages(fx.db, trash, [1, 2]).map((m) => [m.blobId, m.flags])).toEqual([
+      [blobs[0], FLAG_FLAGGED],
+      [blobs[2], FLAG_FLAGGED],
+    ]);
+    for (const b of blobs) expect(blobInfo(fx.db, b)!.refcount).toBe(1);
+    expect(() => moveMessages(fx.db, inbox, [2], inbox)).toThrow(/cannot move/);
+  });
+
+  it('counts messages, unseen and recent; only one claim sees \\Recent', () => {
+    const inbox = fx.folder('INBOX');
+    addN(inbox, 3);
+    storeFlags(fx.db, inbox, [2], 'add', FLAG_SEEN, []);
+    expect(folderCounts(fx.db, inbox)).toMatchObject({ messages: 3, unseen: 2, recent: 3, uidnext: 4 });
+    expect(firstUnseen(fx.db, inbox)).toBe(1);
+    expect(claimRecent(fx.db, inbox)).toBe(0); // this session: uids > 0 are \Recent
+    expect(claimRecent(fx.db, inbox)).toBe(3); // the next one sees none
+    expect(folderCounts(fx.db, inbox).recent).toBe(0);
+    addN(inbox, 2);
+    expect(folderCounts(fx.db, inbox).recent).toBe(2);
+    storeFlags(fx.db, inbox, [1, 2, 3, 4, 5], 'add', FLAG_SEEN, []);
+    expect(firstUnseen(fx.db, inbox)).toBeNull();
+  });
+
+  it('lists what the retention purge must remove, oldest first', () => {
+    const inbox = fx.folder('INBOX');
+    const sent = fx.folder('Sent');
+    addN(inbox, 2, { storedAt: 1000 });
+    addN(sent, 1, { storedAt: 500 });
+    addN(inbox, 1, { storedAt: 5000 });
+    expect(messagesStoredBefore(fx.db, 2000, 10)).toEqual([
+      { folderId: sent, uid: 1 },
+      { folderId: inbox, uid: 1 },
+      { folderId: inbox, uid: 2 },
+    ]);
+  });
+
+  it('rolls back a failed operation as a whole', () => {
+    const inbox = fx.folder('INBOX');
+    const raw = rawMessage('rb');
+    const blobId = putBlob(fx.db, raw, parsedFor(raw), 1);
+    expect(() => appendMessages(fx.db, 999999, [{ blobId, size: raw.length }])).toThrow(/not found/);
+    expect(() =>
+      fx.db.transaction(() => {
+        appendMessages(fx.db, inbox, [{ blobId, size: raw.length }]);
+        throw new Error('boom');
+      })(),
+    ).toThrow('boom');
+    expect(listUids(fx.db, inbox)).toEqual([]);
+    expect(getFolderById(fx.db, inbox)!.uidnext).toBe(1);
+  });
+});
