@@ -1,0 +1,256 @@
+/**
+ * Parse a message once, at ingest (SMTP delivery and IMAP APPEND alike), into the
+ * ParsedMessage of ./types.ts:
+ *   - the MIME tree with byte offsets (RFC 2045, RFC 2046 §5.1 multipart with
+ *     preamble/epilogue, §5.2.1 message/rfc822) and IMAP part numbers
+ *     (RFC 3501 §6.4.5);
+ *   - ENVELOPE and BODYSTRUCTURE with extension data (RFC 3501 §7.4.2);
+ *   - the decoded size of attachments (see ./classify.ts for the rule);
+ *   - search fields (./search.ts).
+ *
+ * Byte-exact and lenient: line ends CRLF or bare LF; a multipart's boundary
+ * delimiter is "--boundary" at a line start, optionally "--" (close), then only
+ * spaces/tabs (at most 256) to the line end; the line break before a delimiter
+ * belongs to the delimiter (RFC 2046 §5.1.1). A missing close delimiter ends the
+ * last part at the end of the enclosing entity. A multipart without a boundary
+ * or whose boundary never occurs is shown as text/plain. Nothing here throws on
+ * malformed input. One pass over the bytes per nesting level (Buffer.indexOf);
+ * bodies are never turned into strings except for search text up to its cap.
+ */
+import { findHeaderEnd, parseHeaderFields, getField, wireSafeParams, type HeaderField } from './header.js';
+import { classify, asPlainText, isAttachment, param, type EntityInfo } from './classify.js';
+import { decodedSize } from './decode.js';
+import { buildEnvelope } from './envelope.js';
+import { SearchCollector } from './search.js';
+import type { BodyStructure, MimePart, ParsedMessage } from './types.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+/** Most spaces/tabs allowed after a boundary delimiter (transport padding). */
+export const MAX_BOUNDARY_PADDING = 256;
+
+interface Ctx {
+  buf: Buffer;
+  attachmentBytes: number;
+  /** >0 inside a message/rfc822 attachment, counted whole: its parts are not counted again. */
+  inAttachedMessage: number;
+  search: SearchCollector;
+}
+
+export function parseMessage(raw: Buffer): ParsedMessage {
+  const ctx: Ctx = { buf: raw, attachmentBytes: 0, inAttachedMessage: 0, search: new SearchCollector() };
+  const top = parseEntity(ctx, 0, raw.length, '', 0, null);
+  ctx.search.setTopHeader(top.fields);
+  const envelope = buildEnvelope(top.fields);
+  return {
+    size: raw.length,
+    envelope,
+    bodystructure: top.bs,
+    root: top.part,
+    attachmentBytes: ctx.attachmentBytes,
+    search: ctx.search.result(),
+  };
+}
+
+interface Parsed {
+  part: MimePart;
+  bs: BodyStructure;
+  fields: HeaderField[];
+}
+
+/**
+ * One entity in [start, end): header, then body by its kind. `path` is its IMAP
+ * section prefix ("" at the top; a multipart child "1", "1.2"; the message inside a
+ * message/rfc822 part has the part's own path, its parts are path.1, path.2 …).
+ */
+function parseEntity(ctx: Ctx, start: number, end: number, path: string, depth: number, parentSubtype: string | null): Parsed {
+  const { buf } = ctx;
+  const hb = findHeaderEnd(buf, start, end);
+  const fields = parseHeaderFields(buf, start, hb.fieldsEnd);
+  let info = classify(fields, parentSubtype, depth);
+  const bodyStart = hb.headerEnd;
+  const bodyEnd = end;
+  const part: MimePart = {
+    path,
+    headerStart: start,
+    headerEnd: hb.headerEnd,
+    bodyStart,
+    bodyEnd,
+    contentType: info.type + '/' + info.subtype,
+  };
+
+  if (info.kind === 'multipart') {
+    const ranges = splitMultipart(buf, bodyStart, bodyEnd, info.boundary!);
+    if (ranges.length > 0) {
+      const children: MimePart[] = [];
+      const bsChildren: BodyStructure[] = [];
+      ranges.forEach(([s, e], i) => {
+        const childPath = path === '' ? String(i + 1) : `${path}.${i + 1}`;
+        const c = parseEntity(ctx, s, e, childPath, depth + 1, info.subtype);
+        children.push(c.part);
+        bsChildren.push(c.bs);
+      });
+      part.children = children;
+      const bs: BodyStructure = {
+        type: info.type,
+        subtype: info.subtype,
+        children: bsChildren,
+        params: wireSafeParams(info.params),
+        ...extension(fields, info),
+      };
+      return { part, bs, fields };
+    }
+    info = asPlainText(info);
+    part.contentType = 'text/plain';
+  }
+
+  const bs: BodyStructure = {
+    type: info.type,
+    subtype: info.subtype,
+    params: wireSafeParams(info.params),
+    id: getField(fields, 'content-id'),
+    description: getField(fields, 'content-description'),
+    encoding: info.encoding,
+    size: bodyEnd - bodyStart,
+    ...extension(fields, info),
+  };
+
+  if (info.kind === 'message') {
+    const attached = isAttachment(info);
+    if (attached && ctx.inAttachedMessage === 0) ctx.attachmentBytes += bodyEnd - bodyStart;
+    if (attached) ctx.inAttachedMessage++;
+    const inner = parseEntity(ctx, bodyStart, bodyEnd, path, depth + 1, null);
+    if (attached) ctx.inAttachedMessage--;
+    part.message = inner.part;
+    bs.envelope = buildEnvelope(inner.fields);
+    bs.body = inner.bs;
+    bs.lines = countLines(buf, bodyStart, bodyEnd);
+    return { part, bs, fields };
+  }
+
+  if (info.type === 'text') bs.lines = countLines(buf, bodyStart, bodyEnd);
+  if (isAttachment(info)) {
+    if (ctx.inAttachedMessage === 0) ctx.attachmentBytes += decodedSize(buf.subarray(bodyStart, bodyEnd), info.encoding);
+  } else if (info.type === 'text' && (info.subtype === 'plain' || info.subtype === 'html')) {
+    ctx.search.addText(buf.subarray(bodyStart, bodyEnd), info.encoding, param(info.params, 'charset') ?? 'us-ascii', info.subtype === 'html');
+  }
+  return { part, bs, fields };
+}
+
+function extension(fields: HeaderField[], info: EntityInfo): Pick<BodyStructure, 'md5' | 'disposition' | 'language' | 'location'> {
+  const lang = getField(fields, 'content-language');
+  const langs = lang === null ? [] : lang.split(',').map((s) => s.replace(/\([^)]*\)/g, '').trim()).filter((s) => s.length > 0);
+  return {
+    md5: info.kind === 'multipart' ? undefined : getField(fields, 'content-md5'),
+    disposition: info.disposition ? [info.disposition[0], wireSafeParams(info.disposition[1])] : null,
+    language: langs.length > 0 ? langs : null,
+    location: getField(fields, 'content-location'),
+  };
+}
+
+/** Lines of a body: its line feeds, plus one for a last line without one. */
+export function countLines(buf: Buffer, start: number, end: number): number {
+  let n = 0;
+  let pos = start;
+  for (;;) {
+    const i = buf.indexOf(LF, pos);
+    if (i < 0 || i >= end) break;
+    n++;
+    pos = i + 1;
+  }
+  if (end > start && buf[end - 1] !== LF) n++;
+  return n;
+}
+
+export interface Delimiter {
+  close: boolean;
+  /** Just after the delimiter line (its line break included). */
+  lineEnd: number;
+}
+
+/**
+ * Is there a boundary delimiter line for `dash` ("--" + boundary) at `i` (a line
+ * start), within [i, end)?
+ */
+export function delimiterAt(buf: Buffer, i: number, end: number, dash: Buffer): Delimiter | null {
+  let j = i + dash.length;
+  if (j > end) return null;
+  if (buf.compare(dash, 0, dash.length, i, j) !== 0) return null;
+  let close = false;
+  if (j + 1 < end && buf[j] === 0x2d && buf[j + 1] === 0x2d) {
+    close = true;
+    j += 2;
+  }
+  const padLimit = j + MAX_BOUNDARY_PADDING;
+  while (j < end && (buf[j] === 0x20 || buf[j] === 0x09) && j < padLimit) j++;
+  if (j >= end) return { close, lineEnd: end };
+  if (buf[j] === LF) return { close, lineEnd: j + 1 };
+  if (buf[j] === CR) {
+    if (j + 1 >= end) return { close, lineEnd: end };
+    if (buf[j + 1] === LF) return { close, lineEnd: j + 2 };
+  }
+  return null;
+}
+
+/** The byte ranges of a multipart body's parts (RFC 2046 §5.1.1). */
+export function splitMultipart(buf: Buffer, start: number, end: number, boundary: string): Array<[number, number]> {
+  const dash = Buffer.from('--' + boundary, 'utf8');
+  const parts: Array<[number, number]> = [];
+  let partStart = -1;
+  let pos = start;
+  for (;;) {
+    const i = buf.indexOf(dash, pos);
+    if (i < 0 || i + dash.length > end) break;
+    if (i !== start && buf[i - 1] !== LF) {
+      pos = i + 1;
+      continue;
+    }
+    const d = delimiterAt(buf, i, end, dash);
+    if (!d) {
+      pos = i + 1;
+      continue;
+    }
+    if (partStart >= 0) parts.push([partStart, stripLineBreak(buf, partStart, i)]);
+    if (d.close) {
+      partStart = -1;
+      break;
+    }
+    partStart = d.lineEnd;
+    pos = d.lineEnd;
+  }
+  if (partStart >= 0) parts.push([partStart, end]);
+  return parts;
+}
+
+function stripLineBreak(buf: Buffer, partStart: number, i: number): number {
+  let e = i;
+  if (e > partStart && buf[e - 1] === LF) e--;
+  if (e > partStart && buf[e - 1] === CR) e--;
+  return e;
+}
+
+/**
+ * The entity a section part number names (RFC 3501 §6.4.5), or null:
+ * "" is the message; in a multipart, n is its n-th part; a message/rfc822 part's
+ * numbers go to the encapsulated message; a non-multipart message (top level or
+ * encapsulated) has one part, 1, which is itself (its body is BODY[1]).
+ */
+export function resolvePart(root: MimePart, path: string): MimePart | null {
+  if (path === '') return root;
+  let cur: MimePart = root;
+  let first = true;
+  for (const seg of path.split('.')) {
+    if (!/^[1-9][0-9]*$/.test(seg)) return null;
+    const n = Number(seg);
+    const container: MimePart = cur.message && !first ? cur.message : cur;
+    first = false;
+    if (container.children) {
+      const c = container.children[n - 1];
+      if (!c) return null;
+      cur = c;
+    } else if (n === 1) {
+      cur = container;
+    } else return null;
+  }
+  return cur;
+}

@@ -1,0 +1,110 @@
+/**
+ * Search fields for IMAP SEARCH (RFC 3501 §6.4.4): decoded (RFC 2047 encoded-words
+ * in any charset, transfer encodings, body charsets) and lower-cased.
+ * The body text is that of the text/plain and text/html parts that are not
+ * attachments (HTML tags stripped crudely), capped at BODY_TEXT_CAP characters; only
+ * a bounded prefix of each body is ever decoded.
+ */
+import libmime from 'libmime';
+import { parseAddressList } from './address.js';
+import { decodeText } from './decode.js';
+import { getField, getFieldAll, type HeaderField } from './header.js';
+import type { ImapAddress, SearchFields } from './types.js';
+
+export const BODY_TEXT_CAP = 256 * 1024;
+const HEADERS_TEXT_CAP = 256 * 1024;
+
+/** RFC 2047 encoded-words decoded; never throws. */
+export function decodeWords(s: string): string {
+  try {
+    return libmime.decodeWords(s);
+  } catch {
+    return s;
+  }
+}
+
+/** "name <mailbox@host>, …" decoded, groups flattened. */
+export function addressText(list: ImapAddress[] | null): string {
+  if (!list) return '';
+  const out: string[] = [];
+  for (const a of list) {
+    if (a.host === null) continue; // group markers
+    const addr = a.mailbox !== null && a.host !== '' ? `${a.mailbox}@${a.host}` : (a.mailbox ?? '');
+    const name = a.name === null ? '' : decodeWords(a.name);
+    out.push(name ? `${name} <${addr}>` : addr);
+  }
+  return out.join(', ');
+}
+
+/** Date: header → Unix ms, or null (comments such as "(MSK)" ignored). */
+export function parseDate(value: string | null): number | null {
+  if (value === null) return null;
+  const v = value.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  let t = Date.parse(v);
+  if (Number.isNaN(t)) {
+    // "Mon, 1 Jan 2024 10:00:00 +0300" variants Date.parse refuses: drop the weekday
+    t = Date.parse(v.replace(/^[A-Za-z]{3},?\s*/, ''));
+  }
+  return Number.isNaN(t) ? null : t;
+}
+
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/&lt;/gi, '<')
+    .replace(/&gt;/gi, '>')
+    .replace(/&quot;/gi, '"')
+    .replace(/&#(\d+);/g, (_, d: string) => safeChar(Number(d)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => safeChar(parseInt(h, 16)))
+    .replace(/&amp;/gi, '&');
+}
+
+function safeChar(n: number): string {
+  return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : ' ';
+}
+
+export class SearchCollector {
+  private body: string[] = [];
+  private bodyLen = 0;
+  private fields: HeaderField[] = [];
+
+  addText(encoded: Buffer, encoding: string, charset: string, html: boolean): void {
+    const room = BODY_TEXT_CAP - this.bodyLen;
+    if (room <= 0) return;
+    // at most 4 bytes a character, 3 encoded bytes a decoded byte (QP), padding for HTML
+    const slice = encoded.subarray(0, Math.min(encoded.length, room * 12 * (html ? 4 : 1)));
+    let text = decodeText(slice, encoding, charset);
+    if (html) text = htmlToText(text);
+    text = text.toLowerCase();
+    if (text.length > room) text = text.slice(0, room);
+    this.body.push(text);
+    this.bodyLen += text.length + 1;
+  }
+
+  setTopHeader(fields: HeaderField[]): void {
+    this.fields = fields;
+  }
+
+  result(): SearchFields {
+    const f = this.fields;
+    let headers = '';
+    for (const h of f) {
+      if (headers.length >= HEADERS_TEXT_CAP) break;
+      headers += `${h.name}: ${decodeWords(h.value)}\n`;
+    }
+    return {
+      sentDate: parseDate(getField(f, 'date')),
+      subject: decodeWords(getField(f, 'subject') ?? '').toLowerCase(),
+      from: addressText(parseAddressList(getFieldAll(f, 'from'))).toLowerCase(),
+      to: addressText(parseAddressList(getFieldAll(f, 'to'))).toLowerCase(),
+      cc: addressText(parseAddressList(getFieldAll(f, 'cc'))).toLowerCase(),
+      bcc: addressText(parseAddressList(getFieldAll(f, 'bcc'))).toLowerCase(),
+      messageId: (getField(f, 'message-id') ?? '').toLowerCase(),
+      headers: headers.slice(0, HEADERS_TEXT_CAP).toLowerCase(),
+      body: this.body.join('\n').slice(0, BODY_TEXT_CAP),
+    };
+  }
+}
