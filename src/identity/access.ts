@@ -1,0 +1,44 @@
+/**
+ * The one question the login module and the servers ask: may this mailbox be used
+ * now? Yes only when the mailbox is active and its account is confirmed, active
+ * and has a consent in force. Protocol code never decides this from its own flags.
+ */
+import { bumpControl, type Db } from '../store/db.js';
+import { getMailbox, listMailboxes } from '../store/mailboxes.js';
+import { getAccount, type AccountRow } from '../store/accounts.js';
+import { activeConsent } from '../store/consents.js';
+import type { EventBus } from '../events/bus.js';
+
+export type AccessResult = { ok: true } | { ok: false; reason: string };
+
+/** Why an account may not use mailboxes, or null when it may. */
+export function accountRefusal(db: Db, account: AccountRow | undefined): string | null {
+  if (!account) return 'account not found';
+  if (account.status === 'deleted') return 'account deleted';
+  if (account.status === 'blocked') return 'account blocked';
+  if (account.level !== 'confirmed') return `account not confirmed (level ${account.level})`;
+  if (!activeConsent(db, account.id)) return 'consent to personal data processing revoked';
+  return null;
+}
+
+export function mailboxAccess(db: Db, mailboxId: number): AccessResult {
+  const mb = getMailbox(db, mailboxId);
+  if (!mb) return { ok: false, reason: 'mailbox not found' };
+  if (mb.status !== 'active') return { ok: false, reason: `mailbox ${mb.status}` };
+  const reason = accountRefusal(db, getAccount(db, mb.account_id));
+  return reason ? { ok: false, reason } : { ok: true };
+}
+
+/**
+ * Tell a running server that access may have changed: bump the control counter
+ * (other processes poll it) and publish an access event per affected mailbox on
+ * the in-process bus when one is given. Call after the change is committed.
+ */
+export function announceAccessChange(db: Db, mailboxIds: number[], reason: string, bus?: EventBus): void {
+  bumpControl(db);
+  if (bus) for (const mailboxId of mailboxIds) bus.publish({ type: 'access', mailboxId, reason });
+}
+
+export function accountMailboxIds(db: Db, accountId: number): number[] {
+  return listMailboxes(db, { accountId }).filter((m) => m.status !== 'deleted').map((m) => m.id);
+}

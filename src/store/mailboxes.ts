@@ -1,0 +1,106 @@
+/**
+ * Mailboxes: an address owned by an account. Rows are kept after deletion
+ * (status deleted) so an address is never issued twice. SQL only.
+ */
+import type { Db } from './db.js';
+import { releaseBlobRefs } from './blobs.js';
+
+export type MailboxStatus = 'active' | 'blocked' | 'deleted';
+
+export interface MailboxRow {
+  id: number;
+  account_id: number;
+  address: string;
+  local_part: string;
+  domain: string;
+  password_hash: string;
+  status: MailboxStatus;
+  created_at: number;
+  password_changed_at: number;
+  deleted_at: number | null;
+}
+
+export function insertMailbox(
+  db: Db,
+  m: { accountId: number; address: string; localPart: string; domain: string; passwordHash: string; at: number },
+): number {
+  const info = db
+    .prepare(
+      `INSERT INTO mailboxes (account_id, address, local_part, domain, password_hash, status, created_at, password_changed_at)
+       VALUES (?, ?, ?, ?, ?, 'active', ?, ?)`,
+    )
+    .run(m.accountId, m.address, m.localPart, m.domain, m.passwordHash, m.at, m.at);
+  return Number(info.lastInsertRowid);
+}
+
+export function getMailbox(db: Db, id: number): MailboxRow | undefined {
+  return db.prepare('SELECT * FROM mailboxes WHERE id = ?').get(id) as MailboxRow | undefined;
+}
+
+export function getMailboxByAddress(db: Db, address: string): MailboxRow | undefined {
+  return db.prepare('SELECT * FROM mailboxes WHERE address = ?').get(address.toLowerCase()) as MailboxRow | undefined;
+}
+
+export function listMailboxes(db: Db, f: { accountId?: number; status?: MailboxStatus; limit?: number } = {}): MailboxRow[] {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (f.accountId !== undefined) (where.push('account_id = ?'), args.push(f.accountId));
+  if (f.status) (where.push('status = ?'), args.push(f.status));
+  args.push(f.limit ?? 10000);
+  return db
+    .prepare(`SELECT * FROM mailboxes ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`)
+    .all(...args) as MailboxRow[];
+}
+
+export function setMailboxPassword(db: Db, id: number, hash: string, at: number): void {
+  db.prepare('UPDATE mailboxes SET password_hash = ?, password_changed_at = ? WHERE id = ?').run(hash, at, id);
+}
+
+export function markMailboxDeleted(db: Db, id: number, at: number): void {
+  db.prepare("UPDATE mailboxes SET status = 'deleted', deleted_at = ?, password_hash = '' WHERE id = ?").run(at, id);
+}
+
+export interface FolderUsage {
+  name: string;
+  special_use: string | null;
+  messages: number;
+  bytes: number;
+}
+
+/** Per-folder message count and bytes of a mailbox. */
+export function folderUsage(db: Db, mailboxId: number): FolderUsage[] {
+  return db
+    .prepare(
+      `SELECT f.name, f.special_use, count(m.id) AS messages, coalesce(sum(m.size), 0) AS bytes
+         FROM folders f LEFT JOIN messages m ON m.folder_id = f.id
+        WHERE f.mailbox_id = ?
+        GROUP BY f.id ORDER BY f.name`,
+    )
+    .all(mailboxId) as FolderUsage[];
+}
+
+/**
+ * Remove a mailbox's content: messages (their blob references released), expunge
+ * records and folders. Blobs left without references are freed by collectGarbage.
+ * Returns the number of messages and bytes removed.
+ */
+export function removeMailboxContent(db: Db, mailboxId: number): { messages: number; bytes: number } {
+  const totals = db
+    .prepare(
+      `SELECT count(*) AS messages, coalesce(sum(m.size), 0) AS bytes
+         FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.mailbox_id = ?`,
+    )
+    .get(mailboxId) as { messages: number; bytes: number };
+  const refs = db
+    .prepare(
+      `SELECT m.blob_id AS blob_id, count(*) AS n
+         FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.mailbox_id = ? GROUP BY m.blob_id`,
+    )
+    .all(mailboxId) as Array<{ blob_id: number; n: number }>;
+  for (const r of refs) releaseBlobRefs(db, r.blob_id, r.n);
+  const folderIds = 'SELECT id FROM folders WHERE mailbox_id = ?';
+  db.prepare(`DELETE FROM messages WHERE folder_id IN (${folderIds})`).run(mailboxId);
+  db.prepare(`DELETE FROM expunged WHERE folder_id IN (${folderIds})`).run(mailboxId);
+  db.prepare('DELETE FROM folders WHERE mailbox_id = ?').run(mailboxId);
+  return totals;
+}
