@@ -1,0 +1,21 @@
+/**
+ * CREATE — RFC 3501 §6.3.3: missing superior levels are created; a trailing
+ * delimiter is ignored; an existing name → `NO [ALREADYEXISTS]` (RFC 5530).
+ */
+import type { CommandModule } from './types.js';
+import { args, mailboxArg, ok, requireAuthenticated } from './helpers.js';
+import { createFolder } from '../../store/folders.js';
+
+export const createCommand: CommandModule = {
+  name: 'CREATE',
+  states: ['authenticated', 'selected'],
+  async run(ctx) {
+    const mailboxId = requireAuthenticated(ctx);
+    const a = args(ctx);
+    const name = mailboxArg(a);
+    a.end();
+    const f = createFolder(ctx.services.db, mailboxId, name);
+    ctx.services.bus.publish({ type: 'folder', mailboxId, folderId: f.id, change: 'created' });
+    return ok('CREATE completed');
+  },
+};

@@ -1,0 +1,53 @@
+/**
+ * Small helpers shared by the session and folder commands: the concrete session,
+ * completions, and mailbox-name arguments (modified UTF-7, RFC 3501 §5.1.3).
+ */
+import type { CommandContext, CommandResult } from './types.js';
+import type { Session } from '../session.js';
+import { Args } from '../protocol/args.js';
+import { decodeMailboxName, encodeMailboxName } from '../protocol/utf7.js';
+import { astring } from '../protocol/quote.js';
+import { ProtocolError } from '../protocol/errors.js';
+import { capabilities } from '../capabilities.js';
+
+/** The session implementation behind ctx.session (the session commands need its state transitions). */
+export function sessionOf(ctx: CommandContext): Session {
+  return ctx.session as Session;
+}
+
+export function ok(text: string, code?: string): CommandResult {
+  return code ? { status: 'OK', code, text } : { status: 'OK', text };
+}
+
+export function no(code: string, text: string): CommandResult {
+  return { status: 'NO', code, text };
+}
+
+export function args(ctx: CommandContext): Args {
+  return new Args(ctx.args, ctx.name);
+}
+
+/** A mailbox argument: astring, modified UTF-7 decoded; a trailing delimiter is dropped. */
+export function mailboxArg(a: Args, what = 'mailbox name'): string {
+  const raw = a.astring(what);
+  const name = decodeMailboxName(raw);
+  if (name.length > 1 && name.endsWith('/')) return name.replace(/\/+$/, '');
+  return name;
+}
+
+/** A mailbox name for a response: modified UTF-7, then atom or quoted. */
+export function mailboxOut(name: string): string {
+  return astring(encodeMailboxName(name));
+}
+
+/** The CAPABILITY list for this session's state. */
+export function capabilityList(ctx: CommandContext): string {
+  const s = sessionOf(ctx);
+  return capabilities(s.state !== 'not-authenticated', s.host.maxLiteralBytes).join(' ');
+}
+
+export function requireAuthenticated(ctx: CommandContext): number {
+  const id = ctx.session.mailboxId;
+  if (id === undefined) throw new ProtocolError('Not authenticated');
+  return id;
+}

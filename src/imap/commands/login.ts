@@ -1,0 +1,45 @@
+/**
+ * LOGIN — RFC 3501 §6.2.3, through the shared authentication and lockout module
+ * (identity/). Failures: `NO [AUTHENTICATIONFAILED]` (RFC 5530), lockout or a
+ * temporary problem: `NO [UNAVAILABLE]`; the per-user connection limit: `NO [LIMIT]`.
+ * Every attempt lands in the login journal (done by the authentication module).
+ */
+import type { CommandContext, CommandModule, CommandResult } from './types.js';
+import { args, capabilityList, no, sessionOf } from './helpers.js';
+
+/** Shared by LOGIN and AUTHENTICATE. */
+export async function completeLogin(ctx: CommandContext, user: string, password: string): Promise<CommandResult> {
+  const s = sessionOf(ctx);
+  const r = await s.host.authenticate({
+    address: user,
+    password,
+    protocol: 'imap',
+    remote: s.remoteAddress,
+    ...(s.clientName ? { client: s.clientName } : {}),
+  });
+  if (!r.ok) {
+    s.log.info({ user: user.slice(0, 100), reason: r.reason }, 'login failed');
+    if (r.reason === 'invalid') return no('AUTHENTICATIONFAILED', 'Authentication failed');
+    return no('UNAVAILABLE', r.message || 'Temporarily unavailable, try again later');
+  }
+  if (s.isClosed) return no('UNAVAILABLE', 'Connection closed');
+  if (!s.host.onLogin(s, r.mailboxId)) {
+    s.log.warn({ mailbox: r.address }, 'too many connections for this mailbox');
+    return no('LIMIT', 'Too many connections for this mailbox');
+  }
+  s.loggedIn(r.mailboxId, r.address);
+  s.log.info({ client: s.clientName }, 'logged in');
+  return { status: 'OK', code: `CAPABILITY ${capabilityList(ctx)}`, text: 'Logged in' };
+}
+
+export const loginCommand: CommandModule = {
+  name: 'LOGIN',
+  states: ['not-authenticated'],
+  async run(ctx) {
+    const a = args(ctx);
+    const user = a.astring('user name');
+    const password = a.astring('password');
+    a.end();
+    return completeLogin(ctx, user, password);
+  },
+};

@@ -1,0 +1,82 @@
+/**
+ * SELECT / EXAMINE — RFC 3501 §6.3.1, §6.3.2: FLAGS, EXISTS, RECENT, [UNSEEN n]
+ * (first unseen sequence number), [PERMANENTFLAGS], [UIDVALIDITY], [UIDNEXT],
+ * [HIGHESTMODSEQ] (RFC 7162 §3.1.2.1), then `[READ-WRITE]` or `[READ-ONLY]`.
+ * SELECT claims \Recent (§2.3.2); EXAMINE does not. A previously selected folder is
+ * closed first (`* OK [CLOSED]`, RFC 7162 §3.2.11), and a failed SELECT leaves the
+ * authenticated state. Select parameters: `(CONDSTORE)` here; anything else (QRESYNC)
+ * goes to the message commands' `selectParams` hook.
+ */
+import type { CommandContext, CommandModule } from './types.js';
+import { args, mailboxArg, requireAuthenticated, sessionOf } from './helpers.js';
+import { ProtocolError } from '../protocol/errors.js';
+import { getFolder, isNoselect } from '../../store/folders.js';
+import { claimRecent, firstUnseen, folderCounts, listUids } from '../../store/messages.js';
+import { GpError } from '../../shared/errors.js';
+import { View } from '../selected-view.js';
+
+export const SYSTEM_FLAGS = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
+
+async function run(ctx: CommandContext, readOnly: boolean) {
+  const mailboxId = requireAuthenticated(ctx);
+  const a = args(ctx);
+  const name = mailboxArg(a);
+  const params = a.remaining ? a.list('select parameters').items : undefined;
+  a.end();
+  const s = sessionOf(ctx);
+  const db = ctx.services.db;
+  if (s.selected) {
+    s.unselect();
+    await s.send('* OK [CLOSED] Previous folder closed');
+  }
+  const folder = getFolder(db, mailboxId, name);
+  if (!folder) throw new GpError('NONEXISTENT', `Folder "${name}" does not exist`);
+  if (isNoselect(folder)) throw new GpError('CANNOT', `"${name}" is not a folder that holds messages`);
+
+  let condstoreParam = false;
+  const other: typeof params = [];
+  for (const p of params ?? []) {
+    if (p.type === 'atom' && !p.section && p.value.toUpperCase() === 'CONDSTORE') condstoreParam = true;
+    else other.push(p);
+  }
+  if (other.length && !ctx.services.hooks.selectParams) throw new ProtocolError(`${ctx.name}: unsupported select parameters`);
+
+  const snap = db.transaction(() => {
+    const recentAbove = readOnly ? (getFolder(db, mailboxId, folder.name)?.recent_uid ?? 0) : claimRecent(db, folder.id);
+    const uids = listUids(db, folder.id);
+    const counts = folderCounts(db, folder.id);
+    const unseenUid = firstUnseen(db, folder.id);
+    return { recentAbove, uids, counts, unseenUid };
+  })[readOnly ? 'deferred' : 'immediate']();
+
+  const view = new View(folder.id, folder.name, snap.counts.uidvalidity, readOnly, snap.uids);
+  for (const u of snap.uids) if (u > snap.recentAbove) view.recent.add(u);
+  s.selectView(view);
+  if (condstoreParam) s.enableCondstore();
+
+  await s.send(`* FLAGS (${SYSTEM_FLAGS})`);
+  await s.send(`* OK [PERMANENTFLAGS (${readOnly ? '' : SYSTEM_FLAGS + ' \\*'})] ${readOnly ? 'No permanent flags permitted' : 'Flags permitted'}`);
+  await s.send(`* ${view.exists} EXISTS`);
+  await s.send(`* ${view.recent.size} RECENT`);
+  if (snap.unseenUid !== null) {
+    const seq = view.uidToSeq(snap.unseenUid);
+    if (seq !== undefined) await s.send(`* OK [UNSEEN ${seq}] First unseen`);
+  }
+  await s.send(`* OK [UIDVALIDITY ${snap.counts.uidvalidity}] UIDs valid`);
+  await s.send(`* OK [UIDNEXT ${snap.counts.uidnext}] Predicted next UID`);
+  await s.send(`* OK [HIGHESTMODSEQ ${snap.counts.highestmodseq}] Highest`);
+  if (other.length) await ctx.services.hooks.selectParams!(ctx, other);
+  return { status: 'OK' as const, code: readOnly ? 'READ-ONLY' : 'READ-WRITE', text: `${ctx.name} completed` };
+}
+
+export const selectCommand: CommandModule = {
+  name: 'SELECT',
+  states: ['authenticated', 'selected'],
+  run: (ctx) => run(ctx, false),
+};
+
+export const examineCommand: CommandModule = {
+  name: 'EXAMINE',
+  states: ['authenticated', 'selected'],
+  run: (ctx) => run(ctx, true),
+};

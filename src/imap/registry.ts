@@ -1,0 +1,54 @@
+/**
+ * All IMAP commands by name: the session and folder commands, and the message
+ * commands from commands/message-index.ts.
+ */
+import type { CommandModule, CommandHooks } from './commands/types.js';
+import { capabilityCommand } from './commands/capability.js';
+import { noopCommand } from './commands/noop.js';
+import { checkCommand } from './commands/check.js';
+import { logoutCommand } from './commands/logout.js';
+import { idCommand } from './commands/id.js';
+import { enableCommand } from './commands/enable.js';
+import { namespaceCommand } from './commands/namespace.js';
+import { loginCommand } from './commands/login.js';
+import { authenticateCommand } from './commands/authenticate.js';
+import { listCommand, lsubCommand } from './commands/list.js';
+import { createCommand } from './commands/create.js';
+import { deleteCommand } from './commands/delete.js';
+import { renameCommand } from './commands/rename.js';
+import { subscribeCommand, unsubscribeCommand } from './commands/subscribe.js';
+import { statusCommand } from './commands/status.js';
+import { selectCommand, examineCommand } from './commands/select.js';
+import { closeCommand } from './commands/close.js';
+import { unselectCommand } from './commands/unselect.js';
+import { messageCommands, messageHooks } from './commands/message-index.js';
+
+const sessionCommands: CommandModule[] = [
+  capabilityCommand,
+  noopCommand,
+  checkCommand,
+  logoutCommand,
+  idCommand,
+  enableCommand,
+  namespaceCommand,
+  loginCommand,
+  authenticateCommand,
+  listCommand,
+  lsubCommand,
+  createCommand,
+  deleteCommand,
+  renameCommand,
+  subscribeCommand,
+  unsubscribeCommand,
+  statusCommand,
+  selectCommand,
+  examineCommand,
+  closeCommand,
+  unselectCommand,
+];
+
+export const registry: ReadonlyMap<string, CommandModule> = new Map(
+  [...sessionCommands, ...messageCommands].map((m) => [m.name.toUpperCase(), m]),
+);
+
+export const hooks: CommandHooks = messageHooks;

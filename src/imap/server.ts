@@ -1,0 +1,169 @@
+/**
+ * The IMAP listener (RFC 3501 §2.1 over implicit TLS, RFC 8314 §3.3): TLS 1.2+,
+ * connection limits (total and per mailbox), the greeting (§7.1.1 with
+ * [CAPABILITY]), autologout timeouts (§5.4), graceful shutdown (`* BYE`), and the
+ * watch that ends the sessions of blocked or deleted mailboxes within seconds
+ * (`access` events on the bus, and the store's control counter for changes made by
+ * the CLI in another process).
+ */
+import tls from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config/schema.js';
+import type { Db } from '../store/db.js';
+import { controlCounter } from '../store/db.js';
+import type { EventBus } from '../events/bus.js';
+import type { Logger } from '../shared/logger.js';
+import { Session, type SessionHost } from './session.js';
+import { capabilities } from './capabilities.js';
+import { hooks } from './registry.js';
+import {
+  resolveAuthenticate,
+  resolveMailboxAccess,
+  type AuthenticateFn,
+  type MailboxAccessFn,
+} from './auth-adapter.js';
+
+export interface ImapServerContext {
+  config: Config;
+  db: Db;
+  bus: EventBus;
+  log: Logger;
+  /** PEM key and certificate (chain); replace later with `setSecureContext`. */
+  tls: { key: string | Buffer; cert: string | Buffer };
+  /** Defaults to identity/auth.ts `authenticate` (or the adapter's fallback). */
+  authenticate?: AuthenticateFn;
+  /** Defaults to identity/access.ts `mailboxAccess` (or the adapter's fallback). */
+  mailboxAccess?: MailboxAccessFn;
+  /** Port to listen on; defaults to config.imap.port (0 = ephemeral). */
+  port?: number;
+  host?: string;
+  /** How often the control counter is polled, ms (default 2000). */
+  controlPollMs?: number;
+}
+
+export interface ImapServer {
+  port: number;
+  /** Replace the certificate (SIGHUP); new connections use it. */
+  setSecureContext(opts: { key: string | Buffer; cert: string | Buffer }): void;
+  /** Open sessions (for tests and the health command). */
+  readonly sessions: ReadonlySet<Session>;
+  /** `* BYE Server shutting down` to every session, stop listening. */
+  close(): Promise<void>;
+}
+
+export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
+  const { config, db, log } = ctx;
+  const cfg = config.imap;
+  const maxLiteralBytes = cfg.maxLiteralBytes ?? config.smtp.maxMessageBytes;
+  const authenticate = ctx.authenticate ?? (await resolveAuthenticate(db, { config }));
+  const mailboxAccess = ctx.mailboxAccess ?? (await resolveMailboxAccess(db));
+  const sessions = new Set<Session>();
+  const perMailbox = new Map<number, Set<Session>>();
+  let closing = false;
+
+  const host: SessionHost = {
+    services: { db, bus: ctx.bus, config, log, hooks },
+    hostname: config.hostname,
+    authenticate,
+    mailboxAccess,
+    maxLiteralBytes,
+    onLogin(session, mailboxId) {
+      let set = perMailbox.get(mailboxId);
+      if (!set) perMailbox.set(mailboxId, (set = new Set()));
+      if (set.size >= cfg.maxConnectionsPerUser) return false;
+      set.add(session);
+      return true;
+    },
+    onClose(session) {
+      sessions.delete(session);
+      for (const [id, set] of perMailbox) {
+        if (set.delete(session) && set.size === 0) perMailbox.delete(id);
+      }
+    },
+  };
+
+  const greeting = `* OK [CAPABILITY ${capabilities(false, maxLiteralBytes).join(' ')}] ${config.hostname} gospochta IMAP4rev1 ready\r\n`;
+
+  const server = tls.createServer(
+    {
+      key: ctx.tls.key,
+      cert: ctx.tls.cert,
+      minVersion: config.tls.minVersion,
+      handshakeTimeout: 30_000,
+    },
+    (socket) => {
+      if (closing) {
+        socket.end('* BYE Server shutting down\r\n');
+        return;
+      }
+      if (sessions.size >= cfg.maxConnections) {
+        log.warn({ remote: socket.remoteAddress }, 'imap: too many connections');
+        socket.end('* BYE Too many connections, try again later\r\n');
+        return;
+      }
+      const session = new Session(socket, host);
+      sessions.add(session);
+      session.log.debug({ remote: session.remoteAddress }, 'imap connection');
+      socket.write(greeting);
+      void session.run();
+    },
+  );
+  server.on('tlsClientError', (err, socket) => {
+    log.debug({ err: err.message, remote: socket.remoteAddress }, 'imap: TLS handshake failed');
+  });
+  server.on('error', (err) => log.error({ err }, 'imap: server error'));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(ctx.port ?? cfg.port, ctx.host ?? config.bind, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info({ port }, 'imap: listening');
+
+  // Blocked/deleted mailboxes: bus events (same process) and the control counter (CLI).
+  const unsubscribe = ctx.bus.subscribe((ev) => {
+    if (ev.type !== 'access') return;
+    const set = perMailbox.get(ev.mailboxId);
+    if (set) for (const s of [...set]) void s.bye('Access to this mailbox has been withdrawn');
+  });
+  let lastCounter = safeCounter(db, log);
+  const poll = setInterval(() => {
+    const c = safeCounter(db, log);
+    if (c === lastCounter) return;
+    lastCounter = c;
+    for (const s of [...sessions]) {
+      s.recheckAccess().catch((err: unknown) => s.log.error({ err }, 'access re-check failed'));
+    }
+  }, ctx.controlPollMs ?? 2000);
+  poll.unref();
+
+  return {
+    port,
+    sessions,
+    setSecureContext(opts) {
+      server.setSecureContext({ key: opts.key, cert: opts.cert, minVersion: config.tls.minVersion });
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      clearInterval(poll);
+      unsubscribe();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([...sessions].map((s) => s.bye('Server shutting down').catch(() => undefined)));
+      await closed;
+      log.info('imap: closed');
+    },
+  };
+}
+
+function safeCounter(db: Db, log: Logger): number {
+  try {
+    return controlCounter(db);
+  } catch (err) {
+    log.error({ err }, 'imap: reading the control counter failed');
+    return -1;
+  }
+}

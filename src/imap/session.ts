@@ -1,0 +1,459 @@
+/**
+ * One IMAP connection: the state machine of RFC 3501 §3 (not authenticated →
+ * authenticated → selected → logout, as a discriminated union: only the selected
+ * state has a selected view), the input queue fed by the framer, output with
+ * backpressure, and the pending untagged updates from the event bus, sent at the
+ * moments RFC 3501 §7.4.1 allows (EXPUNGE never after FETCH, STORE or SEARCH).
+ */
+import type { TLSSocket } from 'node:tls';
+import type { Readable } from 'node:stream';
+import type { Logger } from '../shared/logger.js';
+import type { ChangeEvent } from '../events/bus.js';
+import type { ImapSession, ImapServices, SessionStateName } from './commands/types.js';
+import { Framer, type FrameEvent } from './protocol/framing.js';
+import { View } from './selected-view.js';
+import { dispatch } from './dispatch.js';
+import { listUids, getMessages, claimRecent } from '../store/messages.js';
+import { toImapFlags } from '../store/flags.js';
+import type { AuthenticateFn, MailboxAccessFn } from './auth-adapter.js';
+
+export type SessionState =
+  | { name: 'not-authenticated' }
+  | { name: 'authenticated'; mailboxId: number; address: string }
+  | { name: 'selected'; mailboxId: number; address: string; view: View }
+  | { name: 'logout' };
+
+/** What the server gives each session besides the command services. */
+export interface SessionHost {
+  services: ImapServices;
+  hostname: string;
+  authenticate: AuthenticateFn;
+  mailboxAccess: MailboxAccessFn;
+  /** Called on successful login; false → per-user connection limit reached. */
+  onLogin(session: Session, mailboxId: number): boolean;
+  onClose(session: Session): void;
+  /** Literal limit for authenticated sessions (APPENDLIMIT). */
+  maxLiteralBytes: number;
+}
+
+let sidCounter = 0;
+
+/** Pause reading when this many commands are queued (a pipelining client). */
+const MAX_QUEUED = 32;
+
+export class Session implements ImapSession {
+  readonly id: string;
+  log: Logger;
+  readonly remoteAddress: string;
+  private _state: SessionState = { name: 'not-authenticated' };
+  private readonly framer: Framer;
+  private readonly queue: FrameEvent[] = [];
+  private wake: (() => void) | undefined;
+  private closed = false;
+  private outLocked = false;
+  private pendingContinues = 0;
+  private readonly unsubscribe: () => void;
+  private readonly _enabled = new Set<string>();
+  private _condstore = false;
+  clientName: string | undefined;
+  clientId: Record<string, string> | undefined;
+  private idling = false;
+  private flushing: Promise<void> | undefined;
+  // pending updates for the selected folder
+  private pendExists = false;
+  private readonly pendFlags = new Set<number>();
+  private readonly pendExpunge = new Set<number>();
+
+  constructor(
+    private readonly socket: TLSSocket,
+    readonly host: SessionHost,
+  ) {
+    this.id = (Date.now() % 1e8).toString(36) + '-' + (++sidCounter).toString(36);
+    this.remoteAddress = socket.remoteAddress ?? 'unknown';
+    this.log = host.services.log.child({ sid: this.id });
+    const cfg = host.services.config.imap;
+    this.framer = new Framer({
+      maxLineBytes: cfg.maxLineBytes,
+      literalLimit: () => (this._state.name === 'not-authenticated' ? Math.min(cfg.maxLineBytes, host.maxLiteralBytes) : host.maxLiteralBytes),
+    });
+    this.unsubscribe = host.services.bus.subscribe((ev) => this.onChange(ev));
+    socket.setTimeout(cfg.unauthTimeoutMs);
+    socket.on('timeout', () => {
+      void this.bye('Autologout; idle for too long');
+    });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('close', () => this.onSocketClose());
+    socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
+  }
+
+  // ---- state ----
+
+  get state(): SessionStateName {
+    return this._state.name;
+  }
+
+  get fullState(): SessionState {
+    return this._state;
+  }
+
+  get mailboxId(): number | undefined {
+    const s = this._state;
+    return s.name === 'authenticated' || s.name === 'selected' ? s.mailboxId : undefined;
+  }
+
+  get address(): string | undefined {
+    const s = this._state;
+    return s.name === 'authenticated' || s.name === 'selected' ? s.address : undefined;
+  }
+
+  get selected(): View | undefined {
+    return this._state.name === 'selected' ? this._state.view : undefined;
+  }
+
+  get enabled(): ReadonlySet<string> {
+    return this._enabled;
+  }
+
+  get condstore(): boolean {
+    return this._condstore || this._enabled.has('CONDSTORE') || this._enabled.has('QRESYNC');
+  }
+
+  enableCondstore(): void {
+    this._condstore = true;
+  }
+
+  enable(ext: string): void {
+    this._enabled.add(ext);
+    if (ext === 'QRESYNC') this._enabled.add('CONDSTORE');
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** not-authenticated → authenticated (LOGIN, AUTHENTICATE). */
+  loggedIn(mailboxId: number, address: string): void {
+    this._state = { name: 'authenticated', mailboxId, address };
+    this.socket.setTimeout(this.host.services.config.imap.idleTimeoutMs);
+    this.log = this.log.child({ mailbox: address });
+  }
+
+  /** authenticated/selected → selected. */
+  selectView(view: View): void {
+    const s = this._state;
+    if (s.name !== 'authenticated' && s.name !== 'selected') throw new Error('select outside authenticated state');
+    this.clearPending();
+    this._state = { name: 'selected', mailboxId: s.mailboxId, address: s.address, view };
+  }
+
+  /** selected → authenticated (CLOSE, UNSELECT, a failed SELECT). */
+  unselect(): void {
+    const s = this._state;
+    if (s.name === 'selected') this._state = { name: 'authenticated', mailboxId: s.mailboxId, address: s.address };
+    this.clearPending();
+  }
+
+  /** → logout (LOGOUT: the caller has sent `* BYE`). */
+  setLogout(): void {
+    this._state = { name: 'logout' };
+  }
+
+  private clearPending(): void {
+    this.pendExists = false;
+    this.pendFlags.clear();
+    this.pendExpunge.clear();
+  }
+
+  // ---- input ----
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    let events: FrameEvent[];
+    try {
+      events = this.framer.push(chunk);
+    } catch (err) {
+      this.log.error({ err }, 'framer failed');
+      void this.bye('Internal error');
+      return;
+    }
+    for (const ev of events) {
+      if (ev.kind === 'continue') {
+        void this.sendContinue();
+        continue;
+      }
+      this.queue.push(ev);
+    }
+    if (this.queue.length >= MAX_QUEUED) this.socket.pause();
+    if (this.wake) {
+      const w = this.wake;
+      this.wake = undefined;
+      w();
+    }
+  }
+
+  /** `+ Ready` for a synchronizing literal; never in the middle of a streamed literal. */
+  private async sendContinue(): Promise<void> {
+    if (this.outLocked) {
+      this.pendingContinues++;
+      return;
+    }
+    await this.write('+ Ready for literal data\r\n');
+  }
+
+  private async nextEvent(): Promise<FrameEvent | undefined> {
+    while (this.queue.length === 0) {
+      if (this.closed) return undefined;
+      await new Promise<void>((r) => (this.wake = r));
+    }
+    const ev = this.queue.shift()!;
+    if (this.queue.length < MAX_QUEUED / 4 && this.socket.isPaused()) this.socket.resume();
+    return ev;
+  }
+
+  /** The command loop: one command at a time, in order. */
+  async run(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.closed || this._state.name === 'logout') break;
+        const ev = await this.nextEvent();
+        if (!ev) break;
+        await dispatch(this, ev);
+      }
+    } catch (err) {
+      this.log.error({ err }, 'session loop failed');
+    }
+    this.end();
+  }
+
+  async readLine(): Promise<string | undefined> {
+    const ev = await this.nextEvent();
+    if (!ev) return undefined;
+    if (ev.kind === 'command') return ev.command.lines.join('');
+    return '';
+  }
+
+  // ---- output ----
+
+  private waitDrain(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  async write(data: string | Buffer): Promise<void> {
+    if (this.closed || this.socket.destroyed || !this.socket.writable) return;
+    if (!this.socket.write(data)) await this.waitDrain();
+  }
+
+  send(line: string): Promise<void> {
+    return this.write(line + '\r\n');
+  }
+
+  continueRequest(text: string): Promise<void> {
+    return this.write(`+ ${text}\r\n`);
+  }
+
+  async writeLiteral(
+    prefix: string,
+    size: number,
+    body: Buffer | Buffer[] | Readable | AsyncIterable<Buffer>,
+    suffix: string,
+  ): Promise<void> {
+    this.outLocked = true;
+    try {
+      await this.write(`${prefix}{${size}}\r\n`);
+      let sent = 0;
+      const chunks: Iterable<Buffer> | AsyncIterable<Buffer> = Buffer.isBuffer(body) ? [body] : body;
+      for await (const c of chunks as AsyncIterable<Buffer>) {
+        if (this.closed) return;
+        const b = sent + c.length > size ? c.subarray(0, size - sent) : c;
+        sent += b.length;
+        await this.write(b);
+        if (sent >= size) break;
+      }
+      if (sent < size) {
+        // the source ended early: pad so the client stays in sync, and log it
+        this.log.error({ size, sent }, 'literal source shorter than announced');
+        await this.write(Buffer.alloc(size - sent, 0x20));
+      }
+      await this.write(suffix);
+    } finally {
+      this.outLocked = false;
+      while (this.pendingContinues > 0) {
+        this.pendingContinues--;
+        await this.write('+ Ready for literal data\r\n');
+      }
+    }
+  }
+
+  /** `* BYE reason` and close. */
+  private byeSent = false;
+  async bye(reason: string): Promise<void> {
+    if (this.closed || this.byeSent) return;
+    this.byeSent = true;
+    await this.send(`* BYE ${reason}`);
+    this.end();
+  }
+
+  /** Close the connection (after the last response was written). */
+  end(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this._state.name !== 'logout') this._state = { name: 'logout' };
+    this.socket.end();
+    // a client that does not close its side is cut off after a moment
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+    this.cleanup();
+  }
+
+  private onSocketClose(): void {
+    this.closed = true;
+    this.cleanup();
+    if (this.wake) {
+      const w = this.wake;
+      this.wake = undefined;
+      w();
+    }
+  }
+
+  private cleaned = false;
+  private cleanup(): void {
+    if (this.cleaned) return;
+    this.cleaned = true;
+    this.unsubscribe();
+    this.host.onClose(this);
+  }
+
+  // ---- changes from other sessions (event bus) ----
+
+  private onChange(ev: ChangeEvent): void {
+    if (this.closed) return;
+    const s = this._state;
+    if (ev.type === 'access') return; // the server ends the sessions of that mailbox
+    if (s.name !== 'selected') return;
+    const view = s.view;
+    switch (ev.type) {
+      case 'exists':
+        if (ev.folderId === view.folderId) this.pendExists = true;
+        break;
+      case 'flags':
+        if (ev.folderId === view.folderId && ev.origin !== this.id) for (const u of ev.uids) this.pendFlags.add(u);
+        break;
+      case 'expunge':
+        if (ev.folderId === view.folderId) for (const u of ev.uids) this.pendExpunge.add(u);
+        break;
+      case 'folder':
+        break;
+    }
+    if (this.idling) void this.flushUpdates(true);
+  }
+
+  /** Re-check that the mailbox may still be used (the server calls this on control-counter changes). */
+  async recheckAccess(): Promise<void> {
+    const id = this.mailboxId;
+    if (id === undefined || this.closed) return;
+    const r = await this.host.mailboxAccess(id);
+    if (!r.ok) await this.bye('Access to this mailbox has been withdrawn');
+  }
+
+  async startIdle(): Promise<void> {
+    this.idling = true;
+    await this.flushUpdates(true);
+  }
+
+  stopIdle(): void {
+    this.idling = false;
+  }
+
+  /** Write pending untagged updates; EXPUNGE only when `expunge` (RFC 3501 §7.4.1). Serialized. */
+  async flushUpdates(expunge: boolean): Promise<void> {
+    while (this.flushing) await this.flushing;
+    this.flushing = this.doFlush(expunge);
+    try {
+      await this.flushing;
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async doFlush(expunge: boolean): Promise<void> {
+    const view = this.selected;
+    if (!view || this.closed) return;
+    const db = this.host.services.db;
+    if (expunge && this.pendExpunge.size) {
+      const uids = [...this.pendExpunge];
+      this.pendExpunge.clear();
+      await this.reportExpunged(uids);
+    }
+    if (this.pendExists) {
+      this.pendExists = false;
+      const fresh = listUids(db, view.folderId).filter((u) => u > view.maxUid && !this.pendExpunge.has(u));
+      if (fresh.length) await this.reportExists(fresh);
+    }
+    if (this.pendFlags.size) {
+      const uids = [...this.pendFlags].filter((u) => view.has(u));
+      this.pendFlags.clear();
+      if (uids.length) {
+        const rows = getMessages(db, view.folderId, uids);
+        for (const r of rows) {
+          const seq = view.uidToSeq(r.uid);
+          if (seq === undefined) continue;
+          const flags = toImapFlags(r.flags, r.keywords);
+          if (view.recent.has(r.uid)) flags.push('\\Recent');
+          const modseq = this.condstore ? ` MODSEQ (${r.modseq})` : '';
+          await this.send(`* ${seq} FETCH (UID ${r.uid} FLAGS (${flags.join(' ')})${modseq})`);
+        }
+      }
+    }
+  }
+
+  async reportExpunged(uids: number[]): Promise<void> {
+    const view = this.selected;
+    if (!view) return;
+    const present = uids.filter((u) => view.has(u)).sort((a, b) => b - a);
+    if (!present.length) return;
+    if (this._enabled.has('QRESYNC')) {
+      for (const u of present) view.remove(u);
+      await this.send(`* VANISHED ${uidSetString(present)}`);
+      return;
+    }
+    for (const u of present) {
+      const seq = view.remove(u);
+      if (seq !== undefined) await this.send(`* ${seq} EXPUNGE`);
+    }
+  }
+
+  async reportExists(uids: number[]): Promise<void> {
+    const view = this.selected;
+    if (!view) return;
+    const added = view.append(uids);
+    if (!added) return;
+    if (!view.readOnly) {
+      const before = claimRecent(this.host.services.db, view.folderId);
+      for (const u of uids) if (u > before) view.recent.add(u);
+    }
+    await this.send(`* ${view.exists} EXISTS`);
+    await this.send(`* ${view.recent.size} RECENT`);
+  }
+}
+
+/** A compact uid set `1:3,7,9:10` (RFC 3501 §9 sequence-set) from uids in any order. */
+export function uidSetString(uids: readonly number[]): string {
+  const s = [...uids].sort((a, b) => a - b);
+  const parts: string[] = [];
+  let i = 0;
+  while (i < s.length) {
+    let j = i;
+    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
+    parts.push(i === j ? String(s[i]) : `${s[i]}:${s[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+

@@ -1,0 +1,231 @@
+/**
+ * IMAP test harness: the real server in-process on an ephemeral port over real TLS
+ * (a self-signed certificate), a real SQLite file in a temp dir, mailboxes provisioned
+ * with SQL + createDefaultFolders + an argon2id hash, and a transcript client that
+ * sends raw lines and reads until the tagged reply.
+ *
+ *   const h = await startTestImap();
+ *   const { address, password } = await h.provision();
+ *   const c = await h.connect();          // greeting in c.greeting
+ *   expect(await c.cmd('a1 LOGIN ' + address + ' ' + password)).toEqual([...]);
+ *   await c.close(); await h.close();
+ */
+import tls from 'node:tls';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import argon2 from 'argon2';
+import selfsigned from 'selfsigned';
+import { loadConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { openDb, type Db } from '../../src/store/db.js';
+import { createDefaultFolders } from '../../src/store/folders.js';
+import { EventBus } from '../../src/events/bus.js';
+import { silentLogger } from '../../src/shared/logger.js';
+import { startImap, type ImapServer, type ImapServerContext } from '../../src/imap/server.js';
+
+let certCache: { key: string; cert: string } | undefined;
+
+/** A self-signed certificate for localhost (made once per test file). */
+export function testCert(): { key: string; cert: string } {
+  if (!certCache) {
+    const pems = selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
+      days: 2,
+      keySize: 2048,
+      algorithm: 'sha256',
+    });
+    certCache = { key: pems.private, cert: pems.cert };
+  }
+  return certCache;
+}
+
+export interface TestImap {
+  server: ImapServer;
+  port: number;
+  db: Db;
+  bus: EventBus;
+  config: Config;
+  dataDir: string;
+  /** A confirmed account with one active mailbox and its default folders. */
+  provision(address?: string, password?: string): Promise<{ address: string; password: string; mailboxId: number; accountId: number }>;
+  connect(): Promise<TranscriptClient>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Config values (deep-merged): e.g. { imap: { maxLineBytes: 1000 } }. */
+  config?: Record<string, unknown>;
+  server?: Partial<ImapServerContext>;
+}
+
+let seq = 0;
+
+export async function startTestImap(opts: StartOptions = {}): Promise<TestImap> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gp-imap-'));
+  const config = loadConfig({
+    env: {},
+    cwd: dataDir,
+    overrides: { dataDir, hostname: 'imap.test', domains: ['example.org'], bind: '127.0.0.1', ...(opts.config ?? {}) },
+  });
+  const db = openDb(dataDir);
+  const bus = new EventBus();
+  const server = await startImap({
+    config,
+    db,
+    bus,
+    log: silentLogger,
+    tls: testCert(),
+    port: 0,
+    host: '127.0.0.1',
+    controlPollMs: 200,
+    ...(opts.server ?? {}),
+  });
+  const clients: TranscriptClient[] = [];
+  return {
+    server,
+    port: server.port,
+    db,
+    bus,
+    config,
+    dataDir,
+    async provision(address = `user${++seq}@example.org`, password = 'Correct-Horse-42') {
+      const hash = await argon2.hash(password, { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+      const now = Date.now();
+      const acc = db
+        .prepare(
+          `INSERT INTO accounts (full_name, phone, level, status, created_at, updated_at) VALUES ('Иванов Иван Иванович', '+79991234567', 'confirmed', 'active', ?, ?)`,
+        )
+        .run(now, now);
+      const [local, domain] = address.split('@') as [string, string];
+      const mb = db
+        .prepare(
+          `INSERT INTO mailboxes (account_id, address, local_part, domain, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(acc.lastInsertRowid, address.toLowerCase(), local, domain, hash, now, now);
+      const mailboxId = Number(mb.lastInsertRowid);
+      createDefaultFolders(db, mailboxId);
+      return { address, password, mailboxId, accountId: Number(acc.lastInsertRowid) };
+    },
+    async connect() {
+      const c = await TranscriptClient.connect(server.port);
+      clients.push(c);
+      return c;
+    },
+    async close() {
+      for (const c of clients) c.destroy();
+      await server.close();
+      db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A raw IMAP client over TLS: send lines, read response lines. */
+export class TranscriptClient {
+  private buf = Buffer.alloc(0);
+  private readonly lines: string[] = [];
+  private waiter: (() => void) | undefined;
+  closed = false;
+  greeting = '';
+
+  private constructor(readonly socket: tls.TLSSocket) {
+    socket.on('data', (d: Buffer) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      let i: number;
+      while ((i = this.buf.indexOf('\r\n')) >= 0) {
+        this.lines.push(this.buf.subarray(0, i).toString('utf8'));
+        this.buf = this.buf.subarray(i + 2);
+      }
+      this.wake();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+    socket.on('error', () => undefined);
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+
+  static async connect(port: number): Promise<TranscriptClient> {
+    const socket = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('secureConnect', () => resolve());
+      socket.once('error', reject);
+    });
+    const c = new TranscriptClient(socket);
+    c.greeting = await c.line();
+    return c;
+  }
+
+  /** The next response line (throws if the connection closed first). */
+  async line(): Promise<string> {
+    for (;;) {
+      const l = this.lines.shift();
+      if (l !== undefined) return l;
+      if (this.closed) throw new Error('connection closed');
+      await new Promise<void>((r) => (this.waiter = r));
+    }
+  }
+
+  /** Raw bytes. */
+  write(data: string | Buffer): void {
+    this.socket.write(data);
+  }
+
+  /** Send one line (CRLF added). */
+  send(line: string): void {
+    this.socket.write(line + '\r\n');
+  }
+
+  /** Lines until (and including) the one starting with `tag `. */
+  async until(tag: string): Promise<string[]> {
+    const out: string[] = [];
+    for (;;) {
+      const l = await this.line();
+      out.push(l);
+      if (l.startsWith(tag + ' ')) return out;
+    }
+  }
+
+  /** Send `line` (which starts with its tag) and read to the tagged reply. */
+  async cmd(line: string): Promise<string[]> {
+    const tag = line.slice(0, line.indexOf(' '));
+    this.send(line);
+    return this.until(tag);
+  }
+
+  /** Lines remaining until the server closes the connection. */
+  async rest(): Promise<string[]> {
+    const out: string[] = [];
+    for (;;) {
+      try {
+        out.push(await this.line());
+      } catch {
+        return out;
+      }
+    }
+  }
+
+  async login(address: string, password: string): Promise<void> {
+    const r = await this.cmd(`L1 LOGIN "${address}" "${password}"`);
+    if (!r[r.length - 1]!.startsWith('L1 OK')) throw new Error('login failed: ' + r.join(' | '));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.socket.end();
+    await new Promise<void>((r) => {
+      if (this.closed) r();
+      else this.socket.once('close', () => r());
+    });
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
