@@ -4,7 +4,7 @@
  * lines without, and turning a refusal into one line and a non-zero exit code.
  */
 import { loadConfig, type Config } from '../config/load.js';
-import { isGpError } from '../shared/errors.js';
+import { printError } from './output.js';
 
 export interface JsonOption {
   json?: boolean;
@@ -22,16 +22,15 @@ export function printText(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : text + '\n');
 }
 
-/** Run a command body; a refusal prints one line (or a JSON object) and sets exit code 1. */
+/**
+ * Run a command body; a refusal prints one line on stderr (and a JSON object with
+ * --json) and sets the CLI's exit code: 1 refusal, 3 internal error.
+ */
 export async function runOps(opts: JsonOption, body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (e) {
-    const code = isGpError(e) ? e.code : 'INTERNAL';
-    const message = e instanceof Error ? e.message : String(e);
-    if (opts.json) printJson(isGpError(e) ? e.toJSON() : { error: code, message });
-    else process.stderr.write(`gospochta: ${message}\n`);
-    process.exitCode = 1;
+    process.exitCode = printError(e, Boolean(opts.json));
   }
 }
 

@@ -6,7 +6,10 @@ import type { Command } from 'commander';
 import { registerAccountCommands } from './account.js';
 import { registerMailboxCommands } from './mailbox.js';
 import { registerAuditCommand } from './audit.js';
+import { registerHealth } from './ops-health.js';
+import { registerBackup } from './ops-backup.js';
+import { registerRestore } from './ops-restore.js';
 
 export type CommandGroup = (program: Command) => void;
 
-export const commandGroups: CommandGroup[] = [registerAccountCommands, registerMailboxCommands, registerAuditCommand];
+export const commandGroups: CommandGroup[] = [registerAccountCommands, registerMailboxCommands, registerAuditCommand, registerHealth, registerBackup, registerRestore];
