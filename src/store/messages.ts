@@ -128,6 +128,21 @@ interface FlagRow {
 }
 
 const COLS = 'uid, blob_id AS blobId, size, internal_date AS internalDate, stored_at AS storedAt, flags, keywords, modseq';
+/** A row of COLS in raw (array) mode: cheaper through the driver than an object per row. */
+type RawRow = [number, number, number, number, number, number, string, number];
+
+function fromRaw(r: RawRow): MessageRow {
+  return {
+    uid: r[0],
+    blobId: r[1],
+    size: r[2],
+    internalDate: r[3],
+    storedAt: r[4],
+    flags: r[5],
+    keywords: r[6],
+    modseq: r[7],
+  };
+}
 
 interface Stmts {
   folder: Statement<[number], FolderState>;
@@ -135,10 +150,11 @@ interface Stmts {
   setModseq: Statement<[number, number]>;
   setRecent: Statement<[number, number]>;
   insert: Statement<[number, number, number, number, number, string, number, number, number]>;
-  view: Statement<[number], ViewEntry>;
+  viewJson: Statement<[number, number, number], string>;
+  viewColumns: Statement<[number], { u: string; m: string; f: string; k: string }>;
   uids: Statement<[number], number>;
-  getByUids: Statement<[number, string], MessageRow>;
-  getRange: Statement<[number, number, number], MessageRow>;
+  getByUids: Statement<[number, string], RawRow>;
+  getRange: Statement<[number, number, number], RawRow>;
   getOne: Statement<[number, number], MessageRow>;
   flagRows: Statement<[number, string], FlagRow>;
   setFlags: Statement<[number, string, number, number]>;
@@ -178,10 +194,21 @@ function stmts(db: Db): Stmts {
       `INSERT INTO messages (folder_id, uid, blob_id, size, flags, keywords, internal_date, stored_at, modseq)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    view: db.prepare('SELECT uid, modseq, flags, keywords FROM messages WHERE folder_id = ? ORDER BY uid'),
+    // Aggregated to JSON inside SQLite: building 100k row objects through the driver
+    // costs several times more than one string and JSON.parse (see bench/store.ts).
+    viewJson: pluck(
+      db,
+      `SELECT json_group_array(json_array(uid, modseq, flags, keywords)) FROM
+         (SELECT uid, modseq, flags, keywords FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid)`,
+    ),
+    viewColumns: db.prepare(
+      `SELECT json_group_array(uid) AS u, json_group_array(modseq) AS m, json_group_array(flags) AS f,
+              json_group_array(keywords) AS k FROM
+         (SELECT uid, modseq, flags, keywords FROM messages WHERE folder_id = ? ORDER BY uid)`,
+    ),
     uids: pluck(db, 'SELECT uid FROM messages WHERE folder_id = ? ORDER BY uid'),
-    getByUids: db.prepare(`SELECT ${COLS} FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid`),
-    getRange: db.prepare(`SELECT ${COLS} FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`),
+    getByUids: db.prepare<[number, string], RawRow>(`SELECT ${COLS} FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid`).raw(),
+    getRange: db.prepare<[number, number, number], RawRow>(`SELECT ${COLS} FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`).raw(),
     getOne: db.prepare(`SELECT ${COLS} FROM messages WHERE folder_id = ? AND uid = ?`),
     flagRows: db.prepare(
       `SELECT id, uid, flags, keywords, modseq FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid`,
@@ -275,7 +302,58 @@ export function appendMessages(db: Db, folderId: number, items: readonly NewMess
 
 /** Every message of a folder as a session's view needs it, in uid order. */
 export function listView(db: Db, folderId: number): ViewEntry[] {
-  return stmts(db).view.all(folderId);
+  return listViewRange(db, folderId, 1, MAX_UID);
+}
+
+/** View entries with fromUid <= uid <= toUid, in uid order (e.g. UID FETCH 1:* FLAGS). */
+export function listViewRange(db: Db, folderId: number, fromUid: number, toUid: number): ViewEntry[] {
+  const rows = JSON.parse(stmts(db).viewJson.get(folderId, fromUid, toUid)!) as Array<[number, number, number, string]>;
+  const out: ViewEntry[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out[i] = { uid: r[0], modseq: r[1], flags: r[2], keywords: r[3] };
+  }
+  return ensureSorted(out, (e) => e.uid);
+}
+
+/** The view of a folder as parallel arrays (index i = sequence number i+1): the cheapest form at 100k messages. */
+export interface ViewColumns {
+  uids: number[];
+  modseqs: number[];
+  flags: number[];
+  keywords: string[];
+}
+
+export function listViewColumns(db: Db, folderId: number): ViewColumns {
+  const r = stmts(db).viewColumns.get(folderId)!;
+  const cols: ViewColumns = {
+    uids: JSON.parse(r.u) as number[],
+    modseqs: JSON.parse(r.m) as number[],
+    flags: JSON.parse(r.f) as number[],
+    keywords: JSON.parse(r.k) as string[],
+  };
+  const u = cols.uids;
+  for (let i = 1; i < u.length; i++) {
+    if (u[i - 1]! >= u[i]!) {
+      // SQLite kept the subquery's order in every version we know; never trust it blindly.
+      const order = u.map((_, j) => j).sort((a, b) => u[a]! - u[b]!);
+      return {
+        uids: order.map((j) => u[j]!),
+        modseqs: order.map((j) => cols.modseqs[j]!),
+        flags: order.map((j) => cols.flags[j]!),
+        keywords: order.map((j) => cols.keywords[j]!),
+      };
+    }
+  }
+  return cols;
+}
+
+/** The aggregate keeps the subquery's order in practice; check it (O(n)) and sort if not. */
+function ensureSorted<T>(a: T[], key: (x: T) => number): T[] {
+  for (let i = 1; i < a.length; i++) {
+    if (key(a[i - 1]!) >= key(a[i]!)) return a.sort((x, y) => key(x) - key(y));
+  }
+  return a;
 }
 
 /** Only the uids of a folder, ascending (the seq ↔ uid map). */
@@ -290,12 +368,12 @@ export function getMessages(db: Db, folderId: number, uids: readonly number[]): 
     const r = stmts(db).getOne.get(folderId, uids[0]!);
     return r ? [r] : [];
   }
-  return stmts(db).getByUids.all(folderId, uidJson(uids));
+  return stmts(db).getByUids.all(folderId, uidJson(uids)).map(fromRaw);
 }
 
 /** Messages with fromUid <= uid <= toUid, in uid order (e.g. FETCH 1:*). */
 export function getMessageRange(db: Db, folderId: number, fromUid: number, toUid: number): MessageRow[] {
-  return stmts(db).getRange.all(folderId, fromUid, toUid);
+  return stmts(db).getRange.all(folderId, fromUid, toUid).map(fromRaw);
 }
 
 export function getMessage(db: Db, folderId: number, uid: number): MessageRow | undefined {

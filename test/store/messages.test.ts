@@ -14,6 +14,8 @@ import {
   getMessages,
   listUids,
   listView,
+  listViewColumns,
+  listViewRange,
   messagesStoredBefore,
   moveMessages,
   storeFlags,
@@ -68,6 +70,16 @@ describe('messages', () => {
     const view = listView(fx.db, inbox);
     expect(view.map((v) => v.uid)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(Object.keys(view[0]!).sort()).toEqual(['flags', 'keywords', 'modseq', 'uid']);
+    storeFlags(fx.db, inbox, [3], 'add', FLAG_SEEN, ['$A', 'b"c\\']);
+    const cols = listViewColumns(fx.db, inbox);
+    expect(cols.uids).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const v3 = listView(fx.db, inbox)[2]!;
+    expect(v3).toEqual({ uid: 3, modseq: cols.modseqs[2], flags: FLAG_SEEN, keywords: '$A b"c\\' });
+    expect(cols.keywords[2]).toBe('$A b"c\\');
+    expect(cols.flags[2]).toBe(FLAG_SEEN);
+    expect(listViewRange(fx.db, inbox, 3, 4).map((v) => v.uid)).toEqual([3, 4]);
+    expect(listViewColumns(fx.db, fx.folder('Trash'))).toEqual({ uids: [], modseqs: [], flags: [], keywords: [] });
+    expect(listView(fx.db, fx.folder('Trash'))).toEqual([]);
     expect(getMessages(fx.db, inbox, [9, 2, 42, 5]).map((m) => m.uid)).toEqual([2, 5, 9]);
     expect(getMessages(fx.db, inbox, []).length).toBe(0);
     expect(getMessageRange(fx.db, inbox, 3, 5).map((m) => m.uid)).toEqual([3, 4, 5]);
