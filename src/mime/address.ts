@@ -195,10 +195,14 @@ function addrSpec(toks: Tok[], angle: boolean): ImapAddress {
   if (angle) {
     const colon = toks.findIndex((t) => t.t === 'special' && t.v === ':');
     if (colon >= 0 && toks[0]?.t === 'special' && toks[0].v === '@') {
-      adl = toks
-        .slice(0, colon)
-        .map((t) => (t.t === 'special' && t.v === ',' ? ',' : t.v))
-        .join('');
+      // "@a @b" / "@a,@b" → "@a,@b" (RFC 5322 §4.4 obs-route)
+      const hops: string[] = [];
+      for (const t of toks.slice(0, colon)) {
+        if (t.t === 'special' && t.v === '@') hops.push('@');
+        else if (t.t === 'special' && t.v === ',') continue;
+        else if (hops.length > 0) hops[hops.length - 1] += t.v;
+      }
+      adl = hops.join(',');
       rest = toks.slice(colon + 1);
     }
   }

@@ -28,7 +28,7 @@ const DASH = 0x2d;
 const NL_DASH = Buffer.from('\n-', 'latin1');
 /** Most bytes of Content-* header fields kept for one entity. */
 export const HEADER_BYTES_CAP = 64 * 1024;
-const INTERESTING = /^(content-type|content-disposition|content-transfer-encoding)\s*:/i;
+const INTERESTING = /^(content-type|content-disposition|content-transfer-encoding)[ \t]*:/i;
 const EMPTY = Buffer.alloc(0);
 const CRLF = Buffer.from('\r\n');
 const LFB = Buffer.from('\n');
@@ -247,7 +247,7 @@ export class AttachmentMeter {
       if (this.fieldKept) this.keepHeader(line);
       return;
     }
-    this.fieldKept = INTERESTING.test(line.toString('latin1', 0, Math.min(line.length, 40)));
+    this.fieldKept = INTERESTING.test(line.toString('latin1', 0, Math.min(line.length, 256)));
     if (this.fieldKept) this.keepHeader(line);
   }
 

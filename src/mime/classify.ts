@@ -76,7 +76,9 @@ export function classify(fields: HeaderField[], parentSubtype: string | null, de
   // RFC 2045 §5.2: text without a charset is us-ascii; said explicitly, as Dovecot does
   if (type === 'text' && params.length === 0) params = [['charset', 'us-ascii']];
   const cte = getField(fields, 'content-transfer-encoding');
-  const encoding = cte === null || cte.trim() === '' ? '7bit' : parseStructured(cte).value.toLowerCase() || '7bit';
+  // an encoding that is not an RFC 2045 token is treated as 7bit (as Dovecot does)
+  const cteValue = cte === null ? '' : parseStructured(cte).value.toLowerCase();
+  const encoding = /^[^\x00-\x20()<>@,;:\\"/[\]?=\x7f-\uffff]+$/.test(cteValue) ? cteValue : '7bit';
   const cdRaw = getField(fields, 'content-disposition');
   let disposition: [string, ParamList] | null = null;
   if (cdRaw !== null) {

@@ -56,14 +56,16 @@ export function parseHeaderFields(buf: Buffer, start: number, end: number): Head
     let lineEnd = nl;
     if (lineEnd > pos && buf[lineEnd - 1] === CR) lineEnd--;
     const first = buf[pos];
-    if ((first === 0x20 || first === 0x09) && cur) {
-      (cur as { parts: Buffer[] }).parts.push(buf.subarray(pos, lineEnd));
+    if (first === 0x20 || first === 0x09) {
+      // a continuation line; one with no field before it is ignored
+      if (cur) (cur as { parts: Buffer[] }).parts.push(buf.subarray(pos, lineEnd));
     } else {
       flush();
       const colon = buf.indexOf(0x3a, pos);
       if (colon >= 0 && colon < lineEnd) {
-        const name = buf.toString('latin1', pos, colon).trim().toLowerCase();
-        if (name.length > 0 && !/[\s]/.test(name)) {
+        // field-name (RFC 5322 §3.6.8): printable, no spaces; "Name :" (obsolete) tolerated
+        const name = buf.toString('latin1', pos, colon).replace(/[ \t]+$/, '').toLowerCase();
+        if (/^[\x21-\x39\x3b-\x7e]+$/.test(name)) {
           cur = { name, parts: [buf.subarray(colon + 1, lineEnd)] };
         }
       }
