@@ -19,7 +19,11 @@ import selfsigned from 'selfsigned';
 import { loadConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { openDb, type Db } from '../../src/store/db.js';
-import { createDefaultFolders } from '../../src/store/folders.js';
+import { createDefaultFolders, getFolder } from '../../src/store/folders.js';
+import { appendMessages } from '../../src/store/messages.js';
+import { putBlob } from '../../src/store/blobs.js';
+import { publish } from '../../src/store/changes.js';
+import { parseMessage } from '../../src/mime/parse.js';
 import { EventBus } from '../../src/events/bus.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { startImap, type ImapServer, type ImapServerContext } from '../../src/imap/server.js';
@@ -49,7 +53,14 @@ export interface TestImap {
   /** A confirmed account with one active mailbox and its default folders. */
   provision(address?: string, password?: string): Promise<{ address: string; password: string; mailboxId: number; accountId: number }>;
   connect(): Promise<TranscriptClient>;
+  /** Store a message in a folder (as delivery would) and publish the change; returns its uid. */
+  addMessage(mailboxId: number, folder: string, raw: string | Buffer, flags?: number): number;
   close(): Promise<void>;
+}
+
+/** A small RFC 5322 message. */
+export function sampleMessage(subject: string, body = 'Hello.'): string {
+  return `From: Анна <anna@example.org>\r\nTo: boris@example.org\r\nSubject: ${subject}\r\nDate: Sun, 22 Nov 2026 10:00:00 +0000\r\nMessage-ID: <${subject.replace(/\W/g, '')}.${Math.random().toString(36).slice(2)}@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}\r\n`;
 }
 
 export interface StartOptions {
@@ -105,6 +116,15 @@ export async function startTestImap(opts: StartOptions = {}): Promise<TestImap> 
       const mailboxId = Number(mb.lastInsertRowid);
       createDefaultFolders(db, mailboxId);
       return { address, password, mailboxId, accountId: Number(acc.lastInsertRowid) };
+    },
+    addMessage(mailboxId, folder, raw, flags = 0) {
+      const f = getFolder(db, mailboxId, folder);
+      if (!f) throw new Error(`no folder ${folder}`);
+      const buf = typeof raw === 'string' ? Buffer.from(raw) : raw;
+      const blobId = putBlob(db, buf, parseMessage(buf), 1);
+      const r = appendMessages(db, f.id, [{ blobId, size: buf.length, flags }]);
+      publish(bus, r);
+      return r.uids[0]!;
     },
     async connect() {
       const c = await TranscriptClient.connect(server.port);

@@ -1,0 +1,71 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { ImapFlow } from 'imapflow';
+import { startTestImap, sampleMessage, type TestImap } from '../../helpers/imap.js';
+
+let h: TestImap;
+
+beforeAll(async () => {
+  h = await startTestImap();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+function client(user: string, pass: string): ImapFlow {
+  return new ImapFlow({
+    host: '127.0.0.1',
+    port: h.port,
+    secure: true,
+    tls: { rejectUnauthorized: false },
+    auth: { user, pass },
+    logger: false,
+    clientInfo: { name: 'imapflow-test', version: '2' },
+  });
+}
+
+describe('imapflow against the server', () => {
+  it('connects, lists, creates Налоги/2026, lists it back, STATUS, SELECT', async () => {
+    const u = await h.provision();
+    h.addMessage(u.mailboxId, 'INBOX', sampleMessage('Привет'));
+    const c = client(u.address, u.password);
+    await c.connect();
+    expect(c.capabilities.has('IDLE')).toBe(true);
+    const before = await c.list();
+    const byPath = new Map(before.map((m) => [m.path, m]));
+    expect(byPath.get('INBOX')?.specialUse).toBe('\\Inbox');
+    expect(byPath.get('Sent')?.specialUse).toBe('\\Sent');
+    expect(byPath.get('Trash')?.specialUse).toBe('\\Trash');
+    expect(byPath.get('Sent')?.delimiter).toBe('/');
+
+    const created = await c.mailboxCreate(['Налоги', '2026']);
+    expect(created.path).toBe('Налоги/2026');
+    const after = await c.list();
+    const paths = after.map((m) => m.path);
+    expect(paths).toContain('Налоги');
+    expect(paths).toContain('Налоги/2026');
+    expect(after.find((m) => m.path === 'Налоги/2026')?.name).toBe('2026');
+
+    const st = await c.status('INBOX', { messages: true, unseen: true, uidNext: true, uidValidity: true, recent: true });
+    expect(st).toMatchObject({ path: 'INBOX', messages: 1, unseen: 1, uidNext: 2 });
+
+    const box = await c.mailboxOpen('INBOX');
+    expect(box.exists).toBe(1);
+    expect(box.uidNext).toBe(2);
+    expect(box.readOnly).toBe(false);
+    const tax = await c.mailboxOpen('Налоги/2026', { readOnly: true });
+    expect(tax.exists).toBe(0);
+    expect(tax.readOnly).toBe(true);
+
+    await c.mailboxRename('Налоги/2026', 'Налоги/2027');
+    expect((await c.list()).map((m) => m.path)).toContain('Налоги/2027');
+    await c.mailboxDelete('Налоги/2027');
+    expect((await c.list()).map((m) => m.path)).not.toContain('Налоги/2027');
+    await c.logout();
+  });
+
+  it('a wrong password is refused', async () => {
+    const u = await h.provision();
+    const c = client(u.address, 'wrong-password');
+    await expect(c.connect()).rejects.toThrow();
+  });
+});
