@@ -171,9 +171,10 @@ export function checkListener(
       }
       if (buf.length > 8192) finish({ ok: false, detail: `${name} greeting line too long` });
     });
-    sock.on('error', (e: NodeJS.ErrnoException) =>
-      finish({ ok: false, detail: `${certificate ? '' : 'TLS connection failed: '}${e.code ?? ''}${e.code ? ' ' : ''}${e.message}`.trim() }),
-    );
+    sock.on('error', (e: NodeJS.ErrnoException) => {
+      const why = e.code && !e.message.includes(e.code) ? `${e.code} ${e.message}` : e.message;
+      finish({ ok: false, detail: certificate ? why : `TLS connection failed: ${why}` });
+    });
     sock.on('close', () => finish({ ok: false, detail: `${name} connection closed before a greeting` }));
   });
 }
