@@ -5,6 +5,26 @@ import { join } from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import selfsigned from 'selfsigned';
+import { webcrypto } from 'node:crypto';
+import '../../src/identity/reflect-shim.js';
+import * as x509 from '@peculiar/x509';
+
+/** A self-signed certificate that expired yesterday (selfsigned always ends validity from now). */
+async function expiredCertificate(): Promise<{ private: string; cert: string }> {
+  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=mail.test',
+    notBefore: new Date(Date.now() - 10 * 86_400_000),
+    notAfter: new Date(Date.now() - 86_400_000),
+    signingAlgorithm: alg,
+    keys,
+  });
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
+  return { private: `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`, cert: cert.toString('pem') };
+}
 import { openDb } from '../../src/store/db.js';
 import { checkHealth, formatHealth } from '../../src/ops/health.js';
 
@@ -95,13 +115,7 @@ describe('gospochta health', () => {
   it('fails on an expired certificate', async () => {
     const data = join(dir, 'expired');
     openDb(data).close();
-    const old = selfsigned.generate([{ name: 'commonName', value: 'mail.test' }], {
-      days: 1,
-      keySize: 2048,
-      algorithm: 'sha256',
-      // valid from 3 days ago for 1 day
-      notBeforeDate: new Date(Date.now() - 3 * 86_400_000),
-    } as never);
+    const old = await expiredCertificate();
     const smtp = await listener(old, '220 ready\r\n');
     const imap = await listener(cert, '* OK ready\r\n');
     servers.push(smtp.server, imap.server);
