@@ -160,6 +160,31 @@ export function readBlobRange(db: Db, blobId: number, start: number, end: number
   return Buffer.concat(rows.map((r) => r.data)).subarray(from, from + (stop - start));
 }
 
+/**
+ * Bytes [start, end) of a blob as a sequence of buffers, reading at most
+ * `chunksPerRead` chunk rows per query, so a large body can be written to a socket
+ * without holding it whole. No statement stays open between yields: the consumer
+ * may await (socket drain) and use the database meanwhile.
+ */
+export function* readBlobChunks(
+  db: Db,
+  blobId: number,
+  start: number,
+  end: number,
+  chunksPerRead = 8,
+): Generator<Buffer, void, undefined> {
+  const meta = stmts(db).meta.get(blobId);
+  if (!meta) throw notFound('blob', blobId);
+  const stop = Math.min(end, meta.size);
+  const step = meta.chunk_size * Math.max(1, chunksPerRead);
+  for (let at = Math.max(0, start); at < stop; ) {
+    // Align reads to chunk boundaries after the first one.
+    const next = Math.min(stop, (Math.floor(at / meta.chunk_size) * meta.chunk_size) + step);
+    yield readBlobRange(db, blobId, at, next);
+    at = next;
+  }
+}
+
 /** The whole blob. */
 export function readBlob(db: Db, blobId: number): Buffer {
   const meta = stmts(db).meta.get(blobId);

@@ -15,6 +15,7 @@ import type { ParsedMessage } from '../mime/types.js';
 import { putBlob } from './blobs.js';
 import { appendMessages } from './messages.js';
 import { mergeEvents } from './changes.js';
+import { GpError } from '../shared/errors.js';
 
 export interface DeliveryTarget {
   folderId: number;
@@ -79,6 +80,8 @@ export class Writer {
   readonly stats: WriterStats = { batches: 0, requests: 0, maxBatch: 0 };
   private queue: Pending[] = [];
   private scheduled = false;
+  private closed = false;
+  private drained: Array<() => void> = [];
   private readonly maxBatch: number;
 
   constructor(
@@ -124,6 +127,11 @@ export class Writer {
    * savepoint). Resolves with its value after COMMIT; its events are published then.
    */
   run<T>(op: (db: Db) => WriteOutcome<T>): Promise<T> {
+    if (this.closed) {
+      return Promise.reject(
+        new GpError('SHUTTING_DOWN', 'the server is shutting down; try again later', { kind: 'refusal', temporary: true }),
+      );
+    }
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
@@ -133,15 +141,38 @@ export class Writer {
     });
   }
 
+  /** Resolves when no request is queued (every accepted request has committed or failed). */
+  drain(): Promise<void> {
+    if (!this.scheduled && this.queue.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.drained.push(resolve));
+  }
+
+  /** Refuse new requests (SHUTTING_DOWN, temporary) and wait for the queued ones. */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.drain();
+  }
+
   /** Requests waiting for the next transaction. */
   get pending(): number {
     return this.queue.length;
   }
 
   private flush(): void {
-    const batch = this.queue.splice(0, this.maxBatch);
-    if (this.queue.length) setImmediate(() => this.flush());
-    else this.scheduled = false;
+    try {
+      this.commitBatch(this.queue.splice(0, this.maxBatch));
+    } finally {
+      if (this.queue.length) setImmediate(() => this.flush());
+      else {
+        this.scheduled = false;
+        const waiting = this.drained;
+        this.drained = [];
+        for (const resolve of waiting) resolve();
+      }
+    }
+  }
+
+  private commitBatch(batch: Pending[]): void {
     if (batch.length === 0) return;
 
     const outcomes: Array<{ ok: true; value: WriteOutcome<unknown> } | { ok: false; error: unknown }> = [];

@@ -153,6 +153,7 @@ interface Stmts {
   viewJson: Statement<[number, number, number], string>;
   viewColumns: Statement<[number], { u: string; m: string; f: string; k: string }>;
   uids: Statement<[number], number>;
+  uidsAbove: Statement<[number, number], number>;
   getByUids: Statement<[number, string], RawRow>;
   getRange: Statement<[number, number, number], RawRow>;
   getOne: Statement<[number, number], MessageRow>;
@@ -207,6 +208,7 @@ function stmts(db: Db): Stmts {
          (SELECT uid, modseq, flags, keywords FROM messages WHERE folder_id = ? ORDER BY uid)`,
     ),
     uids: pluck(db, 'SELECT uid FROM messages WHERE folder_id = ? ORDER BY uid'),
+    uidsAbove: pluck(db, 'SELECT uid FROM messages WHERE folder_id = ? AND uid > ? ORDER BY uid'),
     getByUids: db.prepare<[number, string], RawRow>(`SELECT ${COLS} FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid`).raw(),
     getRange: db.prepare<[number, number, number], RawRow>(`SELECT ${COLS} FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`).raw(),
     getOne: db.prepare(`SELECT ${COLS} FROM messages WHERE folder_id = ? AND uid = ?`),
@@ -359,6 +361,11 @@ function ensureSorted<T>(a: T[], key: (x: T) => number): T[] {
 /** Only the uids of a folder, ascending (the seq ↔ uid map). */
 export function listUids(db: Db, folderId: number): number[] {
   return stmts(db).uids.all(folderId);
+}
+
+/** Uids above `afterUid`, ascending: what arrived since a session last looked (cheap at any folder size). */
+export function listUidsAbove(db: Db, folderId: number, afterUid: number): number[] {
+  return stmts(db).uidsAbove.all(folderId, afterUid);
 }
 
 /** Messages by uid (missing uids are skipped), in uid order. */

@@ -154,3 +154,26 @@ describe('Writer (group commit)', () => {
     expect(events).toEqual([expect.objectContaining({ type: 'flags', folderId: inbox, uids: [1] })]);
   });
 });
+
+describe('Writer shutdown', () => {
+  it('drain waits for queued requests; close refuses new ones', async () => {
+    const w = new Writer(db, bus);
+    await w.drain(); // idle: resolves at once
+    const inbox = folder('INBOX');
+    let done = 0;
+    const all = Array.from({ length: 10 }, (_, i) => {
+      const raw = rawMessage(`drain-${i}`);
+      return w.deliver({ raw, parsed: parsedFor(raw), targets: [{ folderId: inbox }] }).then(() => done++);
+    });
+    expect(w.pending).toBe(10);
+    await w.close();
+    expect(w.pending).toBe(0);
+    expect(listUids(db, inbox).length).toBe(10);
+    await Promise.all(all);
+    expect(done).toBe(10);
+    const raw = rawMessage('late');
+    await expect(w.deliver({ raw, parsed: parsedFor(raw), targets: [{ folderId: inbox }] })).rejects.toMatchObject({
+      code: 'SHUTTING_DOWN',
+    });
+  });
+});

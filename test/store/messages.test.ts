@@ -13,6 +13,7 @@ import {
   getMessageRange,
   getMessages,
   listUids,
+  listUidsAbove,
   listView,
   listViewColumns,
   listViewRange,
@@ -61,6 +62,7 @@ describe('messages', () => {
     const next = addN(inbox, 1);
     expect(next).toEqual([4]);
     expect(listUids(fx.db, inbox)).toEqual([1, 2, 4]);
+    expect(listUidsAbove(fx.db, inbox, 1)).toEqual([2, 4]);
     expect(getFolderById(fx.db, inbox)!.uidnext).toBe(5);
   });
 
