@@ -13,6 +13,8 @@ import type { Db } from '../store/db.js';
 import { controlCounter } from '../store/db.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../shared/logger.js';
+import { Writer } from '../store/deliver.js';
+import { metrics, METRIC } from '../shared/metrics.js';
 import { Session, type SessionHost } from './session.js';
 import { capabilities } from './capabilities.js';
 import { hooks } from './registry.js';
@@ -34,6 +36,8 @@ export interface ImapServerContext {
   authenticate?: AuthenticateFn;
   /** Defaults to identity/access.ts `mailboxAccess` (or the adapter's fallback). */
   mailboxAccess?: MailboxAccessFn;
+  /** The process-wide group-committing writer; one is created if absent. */
+  writer?: Writer;
   /** Port to listen on; defaults to config.imap.port (0 = ephemeral). */
   port?: number;
   host?: string;
@@ -62,7 +66,7 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
   let closing = false;
 
   const host: SessionHost = {
-    services: { db, bus: ctx.bus, config, log, hooks },
+    services: { db, bus: ctx.bus, config, log, hooks, writer: ctx.writer ?? new Writer(db, ctx.bus), maxLiteralBytes },
     hostname: config.hostname,
     authenticate,
     mailboxAccess,
@@ -75,7 +79,7 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
       return true;
     },
     onClose(session) {
-      sessions.delete(session);
+      if (sessions.delete(session)) metrics.add(METRIC.openConnections, -1, { protocol: 'imap' });
       for (const [id, set] of perMailbox) {
         if (set.delete(session) && set.size === 0) perMailbox.delete(id);
       }
@@ -103,6 +107,8 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
       }
       const session = new Session(socket, host);
       sessions.add(session);
+      metrics.inc(METRIC.connections, { protocol: 'imap' });
+      metrics.add(METRIC.openConnections, 1, { protocol: 'imap' });
       session.log.debug({ remote: session.remoteAddress }, 'imap connection');
       socket.write(greeting);
       void session.run();
@@ -127,7 +133,7 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
   const unsubscribe = ctx.bus.subscribe((ev) => {
     if (ev.type !== 'access') return;
     const set = perMailbox.get(ev.mailboxId);
-    if (set) for (const s of [...set]) void s.bye('Access to this mailbox has been withdrawn');
+    if (set) for (const s of [...set]) s.bye('Access to this mailbox has been withdrawn').catch(() => undefined);
   });
   let lastCounter = safeCounter(db, log);
   const poll = setInterval(() => {

@@ -14,6 +14,7 @@ import { Framer, type FrameEvent } from './protocol/framing.js';
 import { View } from './selected-view.js';
 import { dispatch } from './dispatch.js';
 import { listUids, getMessages, claimRecent } from '../store/messages.js';
+import { getFolderById, isNoselect } from '../store/folders.js';
 import { toImapFlags } from '../store/flags.js';
 import type { AuthenticateFn, MailboxAccessFn } from './auth-adapter.js';
 
@@ -79,7 +80,8 @@ export class Session implements ImapSession {
     this.unsubscribe = host.services.bus.subscribe((ev) => this.onChange(ev));
     socket.setTimeout(cfg.unauthTimeoutMs);
     socket.on('timeout', () => {
-      void this.bye('Autologout; idle for too long');
+      this.log.info({ state: this._state.name }, 'autologout');
+      this.bye('Autologout; idle for too long').catch(() => undefined);
     });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('close', () => this.onSocketClose());
@@ -173,12 +175,12 @@ export class Session implements ImapSession {
       events = this.framer.push(chunk);
     } catch (err) {
       this.log.error({ err }, 'framer failed');
-      void this.bye('Internal error');
+      this.bye('Internal error').catch(() => undefined);
       return;
     }
     for (const ev of events) {
       if (ev.kind === 'continue') {
-        void this.sendContinue();
+        this.sendContinue().catch(() => undefined);
         continue;
       }
       this.queue.push(ev);
@@ -349,9 +351,20 @@ export class Session implements ImapSession {
         if (ev.folderId === view.folderId) for (const u of ev.uids) this.pendExpunge.add(u);
         break;
       case 'folder':
-        break;
+        if (ev.folderId === view.folderId) this.folderChanged(view, ev.change);
+        return;
     }
-    if (this.idling) void this.flushUpdates(true);
+    if (this.idling) this.flushUpdates(true).catch((err: unknown) => this.log.error({ err }, 'flushing updates failed'));
+  }
+
+  /** The selected folder was renamed or deleted by another session or the CLI. */
+  private folderChanged(view: View, change: 'deleted' | 'renamed' | 'created'): void {
+    const f = getFolderById(this.host.services.db, view.folderId);
+    if (change === 'deleted' || !f || isNoselect(f)) {
+      this.bye('Selected folder was deleted').catch(() => undefined);
+      return;
+    }
+    view.folderName = f.name;
   }
 
   /** Re-check that the mailbox may still be used (the server calls this on control-counter changes). */

@@ -6,6 +6,7 @@
  */
 import type { CommandContext, CommandModule, CommandResult } from './types.js';
 import { args, capabilityList, no, sessionOf } from './helpers.js';
+import { metrics, METRIC } from '../../shared/metrics.js';
 
 /** Shared by LOGIN and AUTHENTICATE. */
 export async function completeLogin(ctx: CommandContext, user: string, password: string): Promise<CommandResult> {
@@ -17,6 +18,7 @@ export async function completeLogin(ctx: CommandContext, user: string, password:
     remote: s.remoteAddress,
     ...(s.clientName ? { client: s.clientName } : {}),
   });
+  metrics.inc(METRIC.logins, { protocol: 'imap', outcome: r.ok ? 'ok' : r.reason === 'invalid' ? 'failed' : 'locked' });
   if (!r.ok) {
     s.log.info({ user: user.slice(0, 100), reason: r.reason }, 'login failed');
     if (r.reason === 'invalid') return no('AUTHENTICATIONFAILED', 'Authentication failed');

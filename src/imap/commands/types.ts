@@ -22,6 +22,7 @@ import type { Db } from '../../store/db.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Config } from '../../config/schema.js';
+import type { Writer } from '../../store/deliver.js';
 import type { Token, SequenceSet } from '../protocol/tokens.js';
 
 export type SessionStateName = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -131,6 +132,10 @@ export interface ImapServices {
   bus: EventBus;
   config: Config;
   log: Logger;
+  /** The process-wide group-committing writer (store/deliver.ts): APPEND goes through it. */
+  writer: Writer;
+  /** Largest literal accepted after authentication (APPENDLIMIT, RFC 7889). */
+  maxLiteralBytes: number;
   hooks: CommandHooks;
 }
 
