@@ -21,7 +21,7 @@ import type { Db } from './db.js';
 import type { ChangeEvent } from '../events/bus.js';
 import { GpError, notFound } from '../shared/errors.js';
 import { addBlobRefs, releaseBlobRefs } from './blobs.js';
-import { applyFlags, FLAG_DELETED, FLAG_SEEN, joinKeywords, type StoreMode } from './flags.js';
+import { ALL_SYSTEM_FLAGS, applyFlags, FLAG_DELETED, FLAG_SEEN, joinKeywords, type StoreMode } from './flags.js';
 import { NOSELECT } from './folders.js';
 
 export const MAX_UID = 0xffffffff;
@@ -159,6 +159,10 @@ interface Stmts {
   getOne: Statement<[number, number], MessageRow>;
   flagRows: Statement<[number, string], FlagRow>;
   setFlags: Statement<[number, string, number, number]>;
+  modifiedAbove: Statement<[number, string, number], number>;
+  maskAdd: Statement<[MaskParams], [number, number, string]>;
+  maskRemove: Statement<[MaskParams], [number, number, string]>;
+  maskSet: Statement<[MaskParams], [number, number, string]>;
   idRows: Statement<[number, string], IdRow>;
   copyRows: Statement<[number, string], MessageRow & { id: number }>;
   deleteById: Statement<[number]>;
@@ -176,6 +180,25 @@ interface Stmts {
 /** A prepared statement returning the first column's value. */
 function pluck<P extends unknown[], R>(db: Db, sql: string): Statement<P, R> {
   return db.prepare<P, R>(sql).pluck();
+}
+
+interface MaskParams {
+  f: number;
+  u: string;
+  m: number;
+  ms: number;
+  lim: number;
+}
+
+/** STORE of system flags only: change the rows that differ and are not newer than :lim. */
+function maskUpdate(db: Db, set: string, differs: string): Statement<[MaskParams], [number, number, string]> {
+  return db
+    .prepare<[MaskParams], [number, number, string]>(
+      `UPDATE messages SET ${set}, modseq = :ms
+        WHERE folder_id = :f AND uid IN (SELECT value FROM json_each(:u)) AND ${differs} AND modseq <= :lim
+        RETURNING uid, flags, keywords`,
+    )
+    .raw();
 }
 
 const cache = new WeakMap<Db, Stmts>();
@@ -216,6 +239,10 @@ function stmts(db: Db): Stmts {
       `SELECT id, uid, flags, keywords, modseq FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid`,
     ),
     setFlags: db.prepare('UPDATE messages SET flags = ?, keywords = ?, modseq = ? WHERE id = ?'),
+    modifiedAbove: pluck(db, `SELECT uid FROM messages WHERE folder_id = ? AND ${IN_UIDS} AND modseq > ? ORDER BY uid`),
+    maskAdd: maskUpdate(db, 'flags = flags | :m', '(flags | :m) <> flags'),
+    maskRemove: maskUpdate(db, 'flags = flags & ~:m', '(flags & ~:m) <> flags'),
+    maskSet: maskUpdate(db, "flags = :m, keywords = ''", "(flags <> :m OR keywords <> '')"),
     idRows: db.prepare(`SELECT id, uid, blob_id FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid`),
     copyRows: db.prepare(`SELECT id, ${COLS} FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid`),
     deleteById: db.prepare('DELETE FROM messages WHERE id = ?'),
@@ -406,11 +433,22 @@ export function storeFlags(
   const kw = mode === 'set' ? joinKeywords(keywords).split(' ').filter(Boolean) : keywords;
   return db.transaction((): StoreResult => {
     const f = folderState(db, folderId);
-    const rows = uids.length ? s.flagRows.all(folderId, uidJson(uids)) : [];
     const modseq = f.highestmodseq + 1;
-    const changed: ViewEntry[] = [];
-    const modifiedFailed: number[] = [];
-    for (const r of rows) {
+    let changed: ViewEntry[] = [];
+    let modifiedFailed: number[] = [];
+    if (uids.length === 0) {
+      // nothing to do
+    } else if (kw.length === 0) {
+      // System flags only: one set-based UPDATE (several times faster on STORE 1:* than row by row).
+      const list = uidJson(uids);
+      const limit = unchangedSince ?? Number.MAX_SAFE_INTEGER;
+      if (unchangedSince !== undefined) modifiedFailed = s.modifiedAbove.all(folderId, list, unchangedSince);
+      const mask = flags & ALL_SYSTEM_FLAGS;
+      const st = mode === 'add' ? s.maskAdd : mode === 'remove' ? s.maskRemove : s.maskSet;
+      const rows = st.all({ f: folderId, u: list, m: mask, ms: modseq, lim: limit });
+      rows.sort((a, b) => a[0] - b[0]);
+      changed = rows.map((r) => ({ uid: r[0], flags: r[1], keywords: r[2], modseq }));
+    } else for (const r of s.flagRows.all(folderId, uidJson(uids))) {
       if (unchangedSince !== undefined && r.modseq > unchangedSince) {
         modifiedFailed.push(r.uid);
         continue;

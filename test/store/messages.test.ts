@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blobInfo, collectGarbage, putBlob } from '../../src/store/blobs.js';
-import { FLAG_ANSWERED, FLAG_DELETED, FLAG_FLAGGED, FLAG_SEEN } from '../../src/store/flags.js';
+import { FLAG_ANSWERED, FLAG_DELETED, FLAG_FLAGGED, FLAG_SEEN, applyFlags, type StoreMode } from '../../src/store/flags.js';
 import {
   appendMessages,
   changedSince,
@@ -250,5 +250,44 @@ describe('messages', () => {
     ).toThrow('boom');
     expect(listUids(fx.db, inbox)).toEqual([]);
     expect(getFolderById(fx.db, inbox)!.uidnext).toBe(1);
+  });
+
+  it('STORE agrees with the flag model for random operations (set-based and row-by-row paths)', () => {
+    const inbox = fx.folder('INBOX');
+    const uids = addN(inbox, 30);
+    const model = new Map(uids.map((u) => [u, { flags: 0, keywords: '', modseq: 0 }]));
+    for (const r of listView(fx.db, inbox)) model.get(r.uid)!.modseq = r.modseq;
+    let seed = 42;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const kwPool = ['$Work', '$work', 'Later', '$Junk'];
+    for (let step = 0; step < 300; step++) {
+      const mode = (['set', 'add', 'remove'] as StoreMode[])[rnd(3)]!;
+      const mask = rnd(32);
+      const kws = rnd(2) ? [] : kwPool.filter(() => rnd(2) === 1);
+      const targets = uids.filter(() => rnd(3) === 0).concat(rnd(4) === 0 ? [999] : []);
+      const hm = folderCounts(fx.db, inbox).highestmodseq;
+      const since = rnd(3) === 0 ? hm - rnd(5) : undefined;
+      const r = storeFlags(fx.db, inbox, targets, mode, mask, kws, since);
+      const expectChanged: number[] = [];
+      const expectFailed: number[] = [];
+      for (const u of targets) {
+        const m = model.get(u);
+        if (!m) continue;
+        if (since !== undefined && m.modseq > since) {
+          expectFailed.push(u);
+          continue;
+        }
+        const next = applyFlags(m.flags, m.keywords, mode, mask, mode === 'set' ? kws.filter((k, i) => kws.findIndex((x) => x.toLowerCase() === k.toLowerCase()) === i) : kws);
+        if (next.mask !== m.flags || next.keywords !== m.keywords) {
+          expectChanged.push(u);
+          Object.assign(m, { flags: next.mask, keywords: next.keywords, modseq: hm + 1 });
+        }
+      }
+      expect(r.changed.map((c) => c.uid)).toEqual(expectChanged);
+      expect(r.modifiedFailed).toEqual(expectFailed);
+      expect(r.highestmodseq).toBe(expectChanged.length ? hm + 1 : hm);
+      for (const c of r.changed) expect(c).toEqual({ uid: c.uid, ...model.get(c.uid)! });
+    }
+    for (const v of listView(fx.db, inbox)) expect(v).toEqual({ uid: v.uid, ...model.get(v.uid)! });
   });
 });
