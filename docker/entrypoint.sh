@@ -6,6 +6,7 @@
 set -eu
 
 data="${GOSPOCHTA_DATA_DIR:-/data}"
+app="${GOSPOCHTA_APP:-/app}"
 
 if [ "$#" -eq 0 ]; then
   set -- serve
@@ -35,4 +36,4 @@ if [ "$1" = "serve" ]; then
   fi
 fi
 
-exec node /app/bin/gospochta.js "$@"
+exec node "$app/bin/gospochta.js" "$@"

@@ -179,6 +179,23 @@ describe('docker/Dockerfile', () => {
     expect(r.status, r.stderr).toBe(0);
   });
 
+  it('the entry point runs gospochta commands, other programs, and checks the data directory before serving', () => {
+    const ep = join(repo, 'docker/entrypoint.sh');
+    const env = { ...process.env, GOSPOCHTA_APP: repo, GOSPOCHTA_DATA_DIR: join(repo, 'no-such-dir-for-the-entrypoint-test') };
+    const pkg = JSON.parse(read('package.json')) as { version: string };
+    if (existsSync(join(repo, 'dist/src/cli/main.js'))) {
+      const v = spawnSync('sh', [ep, '--version'], { env, encoding: 'utf8' });
+      expect(v.stdout.trim()).toBe(pkg.version);
+      const g = spawnSync('sh', [ep, 'gospochta', '--version'], { env, encoding: 'utf8' });
+      expect(g.stdout.trim()).toBe(pkg.version);
+    }
+    const other = spawnSync('sh', [ep, 'sh', '-c', 'echo from-sh'], { env, encoding: 'utf8' });
+    expect(other.stdout).toBe('from-sh\n');
+    const serve = spawnSync('sh', [ep], { env, encoding: 'utf8' });
+    expect(serve.status).toBe(1);
+    expect(serve.stderr).toMatch(/the data directory .* is not writable/);
+  });
+
   it('keeps local state out of the build context', () => {
     const ignore = read('.dockerignore').split('\n').map((l) => l.trim());
     for (const p of ['.git', 'node_modules', 'dist', 'data']) expect(ignore).toContain(p);
