@@ -148,7 +148,10 @@ export function decodeQp(b: Buffer): Buffer {
  */
 export function decodeBody(body: Buffer, encoding: string): Buffer {
   if (encoding === 'base64') {
-    const lines = body.toString('latin1').split('\n');
+    const str = body.toString('latin1');
+    // the usual case: only alphabet, padding and line breaks (Node skips whitespace)
+    if (/^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/.test(str)) return Buffer.from(str, 'base64');
+    const lines = str.split('\n');
     const good = lines.map((l) => l.trim()).filter((l) => /^[A-Za-z0-9+/]*={0,2}$/.test(l));
     return Buffer.from(good.join('').replace(/=/g, ''), 'base64');
   }

@@ -40,8 +40,8 @@ interface Ctx {
 export function parseMessage(raw: Buffer): ParsedMessage {
   const ctx: Ctx = { buf: raw, attachmentBytes: 0, inAttachedMessage: 0, search: new SearchCollector() };
   const top = parseEntity(ctx, 0, raw.length, '', 0, null);
-  ctx.search.setTopHeader(top.fields);
   const envelope = buildEnvelope(top.fields);
+  ctx.search.setTopHeader(top.fields, envelope);
   return {
     size: raw.length,
     envelope,

@@ -7,19 +7,60 @@
  */
 import libmime from 'libmime';
 import { parseAddressList } from './address.js';
-import { decodeText } from './decode.js';
-import { getField, getFieldAll, type HeaderField } from './header.js';
-import type { ImapAddress, SearchFields } from './types.js';
+import { decodeQp, decodeText } from './decode.js';
+import { decodeCharset, getField, getFieldAll, type HeaderField } from './header.js';
+import type { ImapAddress, ImapEnvelope, SearchFields } from './types.js';
 
 export const BODY_TEXT_CAP = 256 * 1024;
 const HEADERS_TEXT_CAP = 256 * 1024;
 
-/** RFC 2047 encoded-words decoded; never throws. */
+const ENCODED_WORD = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
+
+/**
+ * RFC 2047 encoded-words decoded (any charset iconv-lite knows; RFC 2231 language
+ * suffix "charset*lang" ignored). Whitespace between adjacent encoded-words is
+ * dropped (§6.2) and their bytes joined before charset decoding, so a character
+ * split across two words survives. Never throws; libmime is the fallback for
+ * anything unusual.
+ */
 export function decodeWords(s: string): string {
+  if (!s.includes('=?')) return s;
   try {
-    return libmime.decodeWords(s);
+    let out = '';
+    let last = 0;
+    let pending: { charset: string; bytes: Buffer[] } | null = null;
+    const flush = (): void => {
+      if (pending) out += decodeCharset(Buffer.concat(pending.bytes), pending.charset);
+      pending = null;
+    };
+    ENCODED_WORD.lastIndex = 0;
+    for (let m = ENCODED_WORD.exec(s); m; m = ENCODED_WORD.exec(s)) {
+      const between = s.slice(last, m.index);
+      if (!(pending && /^[ \t\r\n]*$/.test(between))) {
+        flush();
+        out += between;
+      }
+      const charset = m[1]!.split('*')[0]!.toLowerCase();
+      const text = m[3]!;
+      const bytes =
+        m[2] === 'b' || m[2] === 'B'
+          ? Buffer.from(text, 'base64')
+          : decodeQp(Buffer.from(text.replace(/_/g, ' '), 'latin1'));
+      if (pending && (pending as { charset: string }).charset === charset) (pending as { bytes: Buffer[] }).bytes.push(bytes);
+      else {
+        flush();
+        pending = { charset, bytes: [bytes] };
+      }
+      last = m.index + m[0].length;
+    }
+    flush();
+    return out + s.slice(last);
   } catch {
-    return s;
+    try {
+      return libmime.decodeWords(s);
+    } catch {
+      return s;
+    }
   }
 }
 
@@ -84,12 +125,16 @@ export class SearchCollector {
     this.bodyLen += text.length + 1;
   }
 
-  setTopHeader(fields: HeaderField[]): void {
+  private envelope: ImapEnvelope | null = null;
+
+  setTopHeader(fields: HeaderField[], envelope: ImapEnvelope): void {
     this.fields = fields;
+    this.envelope = envelope;
   }
 
   result(): SearchFields {
     const f = this.fields;
+    const e = this.envelope;
     let headers = '';
     for (const h of f) {
       if (headers.length >= HEADERS_TEXT_CAP) break;
@@ -98,10 +143,10 @@ export class SearchCollector {
     return {
       sentDate: parseDate(getField(f, 'date')),
       subject: decodeWords(getField(f, 'subject') ?? '').toLowerCase(),
-      from: addressText(parseAddressList(getFieldAll(f, 'from'))).toLowerCase(),
-      to: addressText(parseAddressList(getFieldAll(f, 'to'))).toLowerCase(),
-      cc: addressText(parseAddressList(getFieldAll(f, 'cc'))).toLowerCase(),
-      bcc: addressText(parseAddressList(getFieldAll(f, 'bcc'))).toLowerCase(),
+      from: addressText(e ? e.from : parseAddressList(getFieldAll(f, 'from'))).toLowerCase(),
+      to: addressText(e ? e.to : parseAddressList(getFieldAll(f, 'to'))).toLowerCase(),
+      cc: addressText(e ? e.cc : parseAddressList(getFieldAll(f, 'cc'))).toLowerCase(),
+      bcc: addressText(e ? e.bcc : parseAddressList(getFieldAll(f, 'bcc'))).toLowerCase(),
       messageId: (getField(f, 'message-id') ?? '').toLowerCase(),
       headers: headers.slice(0, HEADERS_TEXT_CAP).toLowerCase(),
       body: this.body.join('\n').slice(0, BODY_TEXT_CAP),

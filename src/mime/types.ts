@@ -39,7 +39,12 @@ export interface ImapEnvelope {
   messageId: NString;
 }
 
-/** Attribute/value pairs in order, e.g. [["charset","utf-8"]]. Empty → NIL on the wire. */
+/**
+ * Attribute/value pairs in order, e.g. [["charset","utf-8"]]. Empty → NIL on the wire.
+ * Attribute names lower-cased; RFC 2231 continuations/charsets decoded into one
+ * value; a value that is not ASCII is given as one RFC 2047 encoded-word, so
+ * every value is 7-bit and can go out as a quoted string.
+ */
 export type ParamList = Array<[string, string]>;
 
 /**
@@ -56,12 +61,17 @@ export interface BodyStructure {
   /** Non-multipart fields. */
   id?: NString;
   description?: NString;
-  encoding?: string; // upper-case? no: as given, lower-cased; default "7bit"
+  /** Content-Transfer-Encoding lower-cased; "7bit" when absent or not a valid token. */
+  encoding?: string;
   /** Body size in bytes (of the encoded body as stored). */
   size?: number;
   /** text/* and message/rfc822: number of lines of the encoded body. */
   lines?: number;
-  /** message/rfc822: the encapsulated message. */
+  /**
+   * message/rfc822 parsed as a message (7bit/8bit/binary transfer encoding): the
+   * encapsulated message's ENVELOPE and BODYSTRUCTURE. Absent otherwise (a base64
+   * message/rfc822, or one past the nesting limit): then encode it as a basic body.
+   */
   envelope?: ImapEnvelope;
   body?: BodyStructure;
   /** Extension data. */
@@ -74,6 +84,12 @@ export interface BodyStructure {
 /**
  * The byte layout of one MIME entity, for BODY[section] (RFC 3501 §6.4.5).
  * `path` is the IMAP part number ("" for the top-level message, "1", "1.2" …).
+ * A message/rfc822 part's `message` carries the same path as the part (its
+ * HEADER/TEXT are path.HEADER / path.TEXT; its parts are path.1, path.2 …).
+ * A non-multipart message (top level or encapsulated) has no children: its only
+ * part, "1" (or path.1), is the entity itself. Use resolvePart() from ./parse.js
+ * to map a section part number to a MimePart; headerStart..headerEnd is also
+ * what part.MIME returns for a part inside a multipart.
  */
 export interface MimePart {
   path: string;
@@ -93,7 +109,10 @@ export interface MimePart {
 export interface SearchFields {
   /** Date: header as Unix ms, null when absent or unparsable. */
   sentDate: number | null;
-  /** The following are decoded (RFC 2047, charsets) and lower-cased. */
+  /**
+   * The following are decoded (RFC 2047, charsets) and lower-cased. Addresses are
+   * "name <mailbox@host>" joined by ", " (group markers left out).
+   */
   subject: string;
   from: string;
   to: string;
@@ -102,7 +121,7 @@ export interface SearchFields {
   messageId: string;
   /** All header fields of the top-level header, decoded, "name: value\n" lines. */
   headers: string;
-  /** Decoded text of text/* parts (not attachments' base64), capped in size. */
+  /** Decoded text of the text/plain and text/html body parts (HTML tags stripped), capped at 256 KiB. */
   body: string;
 }
 
@@ -111,7 +130,10 @@ export interface ParsedMessage {
   envelope: ImapEnvelope;
   bodystructure: BodyStructure;
   root: MimePart;
-  /** Sum of decoded sizes of all attachment parts. */
+  /**
+   * Sum of decoded sizes of all attachment parts (the rule is in ./classify.ts;
+   * the streaming AttachmentMeter of ./attachment-meter.ts gives the same number).
+   */
   attachmentBytes: number;
   search: SearchFields;
 }
