@@ -46,6 +46,14 @@ function oneLine(s: string): string {
   return s.replace(/[\r\n]+/g, ' ').slice(0, 500);
 }
 
+/** Consecutive BAD replies after which the connection is closed (not an IMAP client). */
+export const MAX_BAD_IN_A_ROW = 20;
+
+async function bad(session: Session, line: string): Promise<void> {
+  await session.send(line);
+  if (++session.badInARow >= MAX_BAD_IN_A_ROW) await session.bye('Too many invalid commands');
+}
+
 function tagged(tag: string, r: CommandResult): string {
   return `${tag} ${r.status}${r.code ? ` [${r.code}]` : ''} ${oneLine(r.text)}`;
 }
@@ -58,7 +66,7 @@ export async function dispatch(session: Session, ev: FrameEvent): Promise<void> 
     return;
   }
   if (ev.kind === 'too-long') {
-    await session.send(`${ev.tag ?? '*'} BAD [TOOBIG] Command line too long (limit ${ev.limit} bytes)`);
+    await bad(session, `${ev.tag ?? '*'} BAD [TOOBIG] Command line too long (limit ${ev.limit} bytes)`);
     return;
   }
   if (ev.kind !== 'command') return;
@@ -69,11 +77,11 @@ export async function dispatch(session: Session, ev: FrameEvent): Promise<void> 
   } catch (err) {
     const tag = lineTag(cmd.lines[0] ?? '');
     if (isProtocolError(err)) {
-      await session.send(`${tag ?? '*'} BAD ${oneLine(err.message)}`);
+      await bad(session, `${tag ?? '*'} BAD ${oneLine(err.message)}`);
       return;
     }
     session.log.error({ err }, 'tokenizer failed');
-    await session.send(`${tag ?? '*'} BAD Syntax error`);
+    await bad(session, `${tag ?? '*'} BAD Syntax error`);
     return;
   }
   const { tag, tokens } = parsed;
@@ -85,20 +93,20 @@ export async function dispatch(session: Session, ev: FrameEvent): Promise<void> 
     first = tokens[0];
   }
   if (!first || first.type !== 'atom' || first.section) {
-    await session.send(`${tag} BAD Missing command name`);
+    await bad(session, `${tag} BAD Missing command name`);
     return;
   }
   const name = first.value.toUpperCase();
   const mod = registry.get(name);
   if (!mod || (uid && !mod.uid)) {
-    await session.send(`${tag} BAD Unknown command ${uid ? 'UID ' : ''}${oneLine(name).slice(0, 40)}`);
+    await bad(session, `${tag} BAD Unknown command ${uid ? 'UID ' : ''}${oneLine(name).slice(0, 40)}`);
     return;
   }
   const state = session.state;
   if (state === 'logout' || !(mod.states as readonly string[]).includes(state)) {
     const why =
       state === 'not-authenticated' ? 'authenticate first' : state === 'authenticated' && mod.states.includes('selected') ? 'select a folder first' : 'not allowed in this state';
-    await session.send(`${tag} BAD ${name}: ${why}`);
+    await bad(session, `${tag} BAD ${name}: ${why}`);
     return;
   }
   const ctx: CommandContext = { tag, name, uid, args: tokens.slice(1), session, services: session.host.services };
@@ -125,6 +133,10 @@ export async function dispatch(session: Session, ev: FrameEvent): Promise<void> 
       session.log.error({ err }, 'flushing updates failed');
     }
   }
-  await session.send(tagged(tag, result));
+  if (result.status === 'BAD') await bad(session, tagged(tag, result));
+  else {
+    session.badInARow = 0;
+    await session.send(tagged(tag, result));
+  }
   session.log.debug({ command: uid ? `UID ${name}` : name, status: result.status, ms: Date.now() - started }, 'command');
 }

@@ -47,8 +47,15 @@ const sessionCommands: CommandModule[] = [
   unselectCommand,
 ];
 
-export const registry: ReadonlyMap<string, CommandModule> = new Map(
+const commands = new Map<string, CommandModule>(
   [...sessionCommands, ...messageCommands].map((m) => [m.name.toUpperCase(), m]),
 );
+
+export const registry: ReadonlyMap<string, CommandModule> = commands;
+
+/** Add or replace a command (extensions, tests). */
+export function registerCommand(mod: CommandModule): void {
+  commands.set(mod.name.toUpperCase(), mod);
+}
 
 export const hooks: CommandHooks = messageHooks;

@@ -59,6 +59,9 @@ export class Session implements ImapSession {
   clientName: string | undefined;
   clientId: Record<string, string> | undefined;
   private idling = false;
+  /** Failed logins and consecutive BAD replies in this connection. */
+  authFailures = 0;
+  badInARow = 0;
   private flushing: Promise<void> | undefined;
   // pending updates for the selected folder
   private pendExists = false;
