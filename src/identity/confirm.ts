@@ -11,8 +11,6 @@ import { activeConsent } from '../store/consents.js';
 import { addCodeAttempt, insertCode, latestCode, markCodeUsed, voidCodes } from '../store/codes.js';
 import { nowOf, type IdentityContext } from './context.js';
 import { requireAccount, showAccount, type AccountView } from './accounts.js';
-import { createNotifier } from './notifier.js';
-import { checkQualifiedCertificate } from './certificate.js';
 
 /** Refuses unless the account can be confirmed now: active, standard, consent in force. */
 export function requireConfirmable(ctx: IdentityContext, id: number): AccountRow {
@@ -103,7 +101,8 @@ export function requestCode(ctx: IdentityContext, id: number): Promise<CodeSent>
     }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expiresAt = at + identity.codeTtlSeconds * 1000;
-    const notifier = ctx.notifier ?? createNotifier(ctx.cfg);
+    // Loaded on use: nodemailer and the X.509 stack are slow to load for every CLI call.
+    const notifier = ctx.notifier ?? (await import('./notifier.js')).createNotifier(ctx.cfg);
     const minutes = Math.round(identity.codeTtlSeconds / 60);
     await notifier.send({
       accountId: id, phone: a.phone, email: a.contact_email, code, expiresAt,
@@ -149,6 +148,7 @@ export function verifyCode(ctx: IdentityContext, id: number, code: string): Prom
 export function confirmCertificate(ctx: IdentityContext, id: number, pem: string): Promise<AccountView> {
   return attempt(ctx, id, 'certificate', async () => {
     const a = requireConfirmable(ctx, id);
+    const { checkQualifiedCertificate } = await import('./certificate.js');
     const info = await checkQualifiedCertificate(ctx.cfg, pem, a.snils!, nowOf(ctx));
     return markConfirmed(ctx, id, 'certificate', info.subject, info as unknown as Record<string, unknown>);
   });
