@@ -123,7 +123,7 @@ export function putBlob(db: Db, raw: Buffer, parsed: ParsedMessage, refs: number
       search.body.toLowerCase(),
     );
     return id;
-  })();
+  }).immediate();
 }
 
 export function blobInfo(db: Db, blobId: number): BlobInfo | undefined {

@@ -193,7 +193,14 @@ export class Writer {
       }).immediate();
     } catch (error) {
       // BEGIN or COMMIT failed: nothing of this batch is stored.
-      for (const p of batch) p.reject(error);
+      const e = isBusy(error)
+        ? new GpError('STORE_BUSY', 'the message store is busy; try again later', {
+            kind: 'refusal',
+            temporary: true,
+            cause: error,
+          })
+        : error;
+      for (const p of batch) p.reject(e);
       return;
     }
 
@@ -215,4 +222,10 @@ export class Writer {
       }
     }
   }
+}
+
+/** SQLITE_BUSY / SQLITE_LOCKED (another process held the write lock past busy_timeout). */
+function isBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }

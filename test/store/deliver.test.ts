@@ -177,3 +177,22 @@ describe('Writer shutdown', () => {
     });
   });
 });
+
+describe('Writer when another process holds the write lock', () => {
+  it('rejects the batch with a temporary STORE_BUSY and recovers', async () => {
+    const w = new Writer(db, bus);
+    const inbox = folder('INBOX');
+    db.pragma('busy_timeout = 100');
+    const other = new Database(dbPath(dir));
+    other.exec('BEGIN IMMEDIATE');
+    const raw = rawMessage('busy');
+    await expect(w.deliver({ raw, parsed: parsedFor(raw), targets: [{ folderId: inbox }] })).rejects.toMatchObject({
+      code: 'STORE_BUSY',
+      temporary: true,
+    });
+    other.exec('ROLLBACK');
+    other.close();
+    const r = await w.deliver({ raw, parsed: parsedFor(raw), targets: [{ folderId: inbox }] });
+    expect(r.targets[0]!.uid).toBe(1);
+  });
+});
