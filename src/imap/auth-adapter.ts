@@ -8,6 +8,7 @@
  */
 import argon2 from 'argon2';
 import type { Db } from '../store/db.js';
+import { audit } from '../store/audit.js';
 
 export type AuthResult =
   | { ok: true; mailboxId: number; address: string }
@@ -46,7 +47,7 @@ interface MailboxLogin {
   account_status: string;
 }
 
-function fallbackAuthenticate(db: Db): AuthenticateFn {
+function fallbackAuthenticate(db: Db, access: MailboxAccessFn): AuthenticateFn {
   return async (req) => {
     const address = req.address.trim().toLowerCase();
     const row = db
@@ -56,12 +57,13 @@ function fallbackAuthenticate(db: Db): AuthenticateFn {
       )
       .get(address) as MailboxLogin | undefined;
     let ok = false;
-    if (row && row.status === 'active' && row.account_status === 'active') {
+    if (row && row.status === 'active' && row.account_status === 'active' && row.password_hash) {
       try {
         ok = await argon2.verify(row.password_hash, req.password);
       } catch {
         ok = false;
       }
+      if (ok && !(await access(row.id)).ok) ok = false;
     }
     db.prepare(`INSERT INTO logins (at, mailbox_id, address, protocol, remote, client, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(
       Date.now(),
@@ -72,6 +74,15 @@ function fallbackAuthenticate(db: Db): AuthenticateFn {
       req.client ?? null,
       ok ? 'ok' : 'failed',
     );
+    audit(db, {
+      actor: `mailbox:${address}`,
+      subject: `mailbox:${address}`,
+      action: 'login',
+      outcome: ok ? 'ok' : 'failed',
+      remote: req.remote,
+      mailboxId: row?.id ?? null,
+      details: { protocol: req.protocol, client: req.client ?? null },
+    });
     if (!ok || !row) return { ok: false, reason: 'invalid', message: 'Authentication failed' };
     return { ok: true, mailboxId: row.id, address: row.address };
   };
@@ -92,7 +103,7 @@ function fallbackAccess(db: Db): MailboxAccessFn {
 /** identity/auth.ts `authenticate` bound to db/config if it exists, else the fallback. */
 export async function resolveAuthenticate(db: Db, extra: Record<string, unknown> = {}): Promise<AuthenticateFn> {
   const f = await loadIdentity('auth', 'authenticate');
-  if (!f) return fallbackAuthenticate(db);
+  if (!f) return fallbackAuthenticate(db, await resolveMailboxAccess(db));
   // Two plausible shapes: authenticate(req) with db bound elsewhere, or authenticate(db, req).
   if (f.length >= 2) return (req) => f(db, { ...extra, ...req }) as Promise<AuthResult>;
   return (req) => f({ db, ...extra, ...req }) as Promise<AuthResult>;

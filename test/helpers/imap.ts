@@ -107,6 +107,9 @@ export async function startTestImap(opts: StartOptions = {}): Promise<TestImap> 
           `INSERT INTO accounts (full_name, phone, level, status, created_at, updated_at) VALUES ('Иванов Иван Иванович', '+79991234567', 'confirmed', 'active', ?, ?)`,
         )
         .run(now, now);
+      db.prepare(
+        `INSERT INTO consents (account_id, version, purposes, data_list, granted_at) VALUES (?, '2026-01', '["mail"]', '["name","phone"]', ?)`,
+      ).run(acc.lastInsertRowid, now);
       const [local, domain] = address.split('@') as [string, string];
       const mb = db
         .prepare(
