@@ -10,8 +10,9 @@
  *   consumed and discarded together with the rest of the command, then `reject` is
  *   emitted, so the session stays in sync (the Outlook APPEND failure).
  * - `~{n}` / `~{n+}`: literal8 (RFC 3516), same rules.
- * - A line segment longer than `maxLineBytes` is discarded up to its LF and reported as
- *   `too-long` (tagged BAD); the total of a command's literals is bounded by `literalLimit()`.
+ * - Command text (all line segments of one command, without its literals) longer than
+ *   `maxLineBytes` is discarded up to the next LF and reported as `too-long` (tagged BAD);
+ *   the total of a command's literals is bounded by `literalLimit()`.
  *
  * Literal bytes are kept as received Buffer slices, in chunks of at most 64 KiB; they
  * are never joined or decoded here. Pure: no sockets.
@@ -65,6 +66,8 @@ export class Framer {
   private mode: Mode = { m: 'line' };
   private lineParts: Buffer[] = [];
   private lineLen = 0;
+  /** Bytes of the command's earlier line segments (the text around its literals). */
+  private textBytes = 0;
   private lines: string[] = [];
   private literals: LiteralToken[] = [];
   private literalTotal = 0;
@@ -111,7 +114,7 @@ export class Framer {
       // line mode
       const end = lf < 0 ? chunk.length : lf;
       const take = end - pos;
-      if (this.lineLen + take > this.opts.maxLineBytes) {
+      if (this.textBytes + this.lineLen + take > this.opts.maxLineBytes) {
         if (!this.discarding) {
           const head = Buffer.concat([...this.lineParts, chunk.subarray(pos, Math.min(end, pos + 256))]).toString('latin1');
           const tag = this.lines.length ? this.tag : lineTag(head);
@@ -149,6 +152,7 @@ export class Framer {
     let buf = this.lineParts.length === 1 ? this.lineParts[0]! : Buffer.concat(this.lineParts, this.lineLen);
     this.lineParts = [];
     this.commandBytes += this.lineLen + 1;
+    this.textBytes += this.lineLen + 1;
     this.lineLen = 0;
     if (buf.length && buf[buf.length - 1] === 0x0d) buf = buf.subarray(0, buf.length - 1);
     const line = buf.toString('utf8');
@@ -207,6 +211,7 @@ export class Framer {
     this.literals = [];
     this.literalTotal = 0;
     this.commandBytes = 0;
+    this.textBytes = 0;
     this.discarding = undefined;
     this.tag = undefined;
   }

@@ -109,3 +109,15 @@ describe('tokenizer (RFC 3501 §9)', () => {
     expect(() => tok(input)).toThrow(msg);
   });
 });
+
+describe('framing limits', () => {
+  it('many empty literals cannot grow a command past the line limit', () => {
+    const f = new Framer({ maxLineBytes: 100, literalLimit: () => 1_000_000 });
+    let evs: FrameEvent[] = [];
+    evs = evs.concat(f.push(Buffer.from('t1 X {0+}\r\n')));
+    for (let i = 0; i < 100; i++) evs = evs.concat(f.push(Buffer.from('{0+}\r\n')));
+    evs = evs.concat(f.push(Buffer.from('\r\nt2 NOOP\r\n')));
+    expect(evs[0]).toEqual({ kind: 'too-long', tag: 't1', limit: 100 });
+    expect(evs.filter((e) => e.kind === 'command')).toHaveLength(2);
+  });
+});
