@@ -31,6 +31,7 @@ import {
   type NewMessage,
 } from '../src/store/messages.js';
 import { FLAG_SEEN } from '../src/store/flags.js';
+import { searchText } from '../src/store/search.js';
 import type { ParsedMessage } from '../src/mime/types.js';
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 3000);
@@ -182,6 +183,8 @@ async function main(): Promise<void> {
     const st = time('STORE 1:* +FLAGS (\\Seen) (one transaction)', () => storeFlags(db, archive, uids, 'add', FLAG_SEEN, []), 1);
     console.log(`  changed ${st.changed.length}`);
     time('STORE 1:* -FLAGS (\\Seen) (one transaction)', () => storeFlags(db, archive, uids, 'remove', FLAG_SEEN, []), 1);
+    time('SEARCH SUBJECT "bench 99" (SQL instr)', () => searchText(db, archive, 'subject', 'bench 99'));
+    time('SEARCH BODY "nomatch" (2 KB bodies)', () => searchText(db, archive, 'body', 'nomatch'));
     const hm = folderCounts(db, archive).highestmodseq;
     storeFlags(db, archive, uids.slice(0, 50), 'add', FLAG_SEEN, []);
     time('CHANGEDSINCE (50 changed of 100k)', () => changedSince(db, archive, hm));

@@ -1,0 +1,105 @@
+/**
+ * SEARCH leaves served by SQL (RFC 3501 §6.4.4): each function returns the uids of
+ * a folder (ascending) matching one search key, so the IMAP layer evaluates the
+ * search tree as set operations without shipping message text to JavaScript.
+ *
+ * Text keys are case-insensitive substring matches (§6.4.4 "case-insensitive
+ * substring") against the lower-cased, decoded fields ingest stored in
+ * blob_search; the needle is lower-cased here. Flags, keywords and sequence sets are
+ * cheaper in the session's view (messages.listViewColumns) and are not here.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './db.js';
+
+/** blob_search columns a text key can search. `text` = headers + body (SEARCH TEXT). */
+export type TextField = 'subject' | 'from' | 'to' | 'cc' | 'bcc' | 'messageId' | 'headers' | 'body' | 'text';
+
+const TEXT_SQL: Record<TextField, string> = {
+  subject: 'instr(s.subject, :q) > 0',
+  from: 'instr(s.from_text, :q) > 0',
+  to: 'instr(s.to_text, :q) > 0',
+  cc: 'instr(s.cc_text, :q) > 0',
+  bcc: 'instr(s.bcc_text, :q) > 0',
+  messageId: 'instr(s.message_id, :q) > 0',
+  headers: 'instr(s.headers, :q) > 0',
+  body: 'instr(s.body, :q) > 0',
+  text: '(instr(s.headers, :q) > 0 OR instr(s.body, :q) > 0)',
+};
+
+/** Numeric message attributes a range key can compare. */
+export type RangeField = 'size' | 'internalDate' | 'sentDate' | 'storedAt' | 'modseq';
+
+const RANGE_SQL: Record<RangeField, { col: string; join: boolean }> = {
+  size: { col: 'm.size', join: false },
+  internalDate: { col: 'm.internal_date', join: false },
+  storedAt: { col: 'm.stored_at', join: false },
+  modseq: { col: 'm.modseq', join: false },
+  sentDate: { col: 's.sent_date', join: true },
+};
+
+const FROM_JOIN = 'FROM messages m JOIN blob_search s ON s.blob_id = m.blob_id';
+
+type Uids = Statement<[Record<string, number | string>], number>;
+const cache = new WeakMap<Db, Map<string, Uids>>();
+
+function stmt(db: Db, key: string, sql: string): Uids {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  let s = m.get(key);
+  if (!s) m.set(key, (s = db.prepare<[Record<string, number | string>], number>(sql).pluck()));
+  return s;
+}
+
+/** Uids whose `field` contains `needle` (case-insensitive). An empty needle matches all. */
+export function searchText(db: Db, folderId: number, field: TextField, needle: string): number[] {
+  const where = TEXT_SQL[field];
+  return stmt(db, `t:${field}`, `SELECT m.uid ${FROM_JOIN} WHERE m.folder_id = :f AND ${where} ORDER BY m.uid`).all({
+    f: folderId,
+    q: needle.toLowerCase(),
+  });
+}
+
+/**
+ * SEARCH HEADER name value (§6.4.4): uids with a top-level header field `name` whose
+ * value contains `value` (case-insensitive); an empty value matches any message with
+ * that field. Candidates are narrowed in SQL, the field is checked line by line.
+ */
+export function searchHeader(db: Db, folderId: number, name: string, value: string): number[] {
+  const n = name.toLowerCase() + ':';
+  const v = value.toLowerCase();
+  const rows = stmt(
+    db,
+    'h',
+    `SELECT json_array(m.uid, s.headers) ${FROM_JOIN}
+      WHERE m.folder_id = :f AND instr(s.headers, :n) > 0 AND instr(s.headers, :v) > 0 ORDER BY m.uid`,
+  ).all({ f: folderId, n, v }) as unknown as string[];
+  const out: number[] = [];
+  for (const json of rows) {
+    const [uid, headers] = JSON.parse(json) as [number, string];
+    for (const line of headers.split('\n')) {
+      if (line.startsWith(n) && line.slice(n.length).includes(v)) {
+        out.push(uid);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Uids with min <= field < max (either bound may be omitted). Dates are ms; the
+ * IMAP layer turns BEFORE/ON/SINCE dates into such bounds. Messages without a
+ * sent date never match a sentDate range.
+ */
+export function searchRange(db: Db, folderId: number, field: RangeField, min?: number, max?: number): number[] {
+  const { col, join } = RANGE_SQL[field];
+  const conds = [`m.folder_id = :f`, `${col} IS NOT NULL`];
+  if (min !== undefined) conds.push(`${col} >= :min`);
+  if (max !== undefined) conds.push(`${col} < :max`);
+  const key = `r:${field}:${min !== undefined}:${max !== undefined}`;
+  const sql = `SELECT m.uid ${join ? FROM_JOIN : 'FROM messages m'} WHERE ${conds.join(' AND ')} ORDER BY m.uid`;
+  const params: Record<string, number> = { f: folderId };
+  if (min !== undefined) params.min = min;
+  if (max !== undefined) params.max = max;
+  return stmt(db, key, sql).all(params);
+}
