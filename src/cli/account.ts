@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { invalid } from '../shared/errors.js';
 import {
-  blockAccount, deleteAccount, listAccountViews, parseAccountId, registerAccount, revokeConsent, setDocuments,
+  blockAccount, deleteAccount, grantConsent, listAccountViews, parseAccountId, registerAccount, revokeConsent, setDocuments,
   showAccount, unblockAccount, type AccountView,
 } from '../identity/accounts.js';
 import { confirmCertificate, confirmInPerson, requestCode, verifyCode } from '../identity/confirm.js';
@@ -161,4 +161,7 @@ export function registerAccountCommands(program: Command): void {
   withCommon(consent.command('revoke').argument('<id>', 'account id'))
     .description('record that the person revoked consent: their mailboxes stop working at once')
     .action(act(([id], s) => viewResult(revokeConsent(s.ctx(), parseAccountId(id!)))));
+  withCommon(consent.command('grant').argument('<id>', 'account id'))
+    .description('record a new consent (current text version) after a revocation')
+    .action(act(([id], s) => viewResult(grantConsent(s.ctx(), parseAccountId(id!)))));
 }

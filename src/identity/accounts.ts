@@ -270,3 +270,24 @@ export function revokeConsent(ctx: IdentityContext, id: number): AccountView {
   announceAccessChange(db, accountMailboxIds(db, id), 'consent revoked', ctx.bus);
   return view;
 }
+
+/** A new consent after a revocation (the person consents again): mailboxes work again. */
+export function grantConsent(ctx: IdentityContext, id: number): AccountView {
+  const { db, cfg } = ctx;
+  const at = nowOf(ctx);
+  const view = db.transaction(() => {
+    const a = requireAccount(db, id);
+    if (a.status === 'deleted') throw new GpError('ACCOUNT_DELETED', `account ${id} is deleted`);
+    if (activeConsent(db, id)) throw new GpError('CONSENT_IN_FORCE', `account ${id} already has a consent in force`, { kind: 'conflict' });
+    const consentId = insertConsent(db, {
+      accountId: id, version: cfg.identity.consentVersion, purposes: CONSENT_PURPOSES, dataList: CONSENT_DATA_LIST, at,
+    });
+    audit(db, {
+      at, actor: ctx.actor, subject: `account:${id}`, action: 'account.consent.grant', accountId: id, remote: ctx.remote,
+      details: { consentId, consentVersion: cfg.identity.consentVersion },
+    });
+    return showAccount(db, id);
+  }).immediate();
+  announceAccessChange(db, accountMailboxIds(db, id), 'consent granted', ctx.bus);
+  return view;
+}

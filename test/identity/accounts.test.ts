@@ -4,7 +4,7 @@ import { controlCounter } from '../../src/store/db.js';
 import { listAudit } from '../../src/store/audit.js';
 import { EventBus, type ChangeEvent } from '../../src/events/bus.js';
 import {
-  blockAccount, deleteAccount, registerAccount, revokeConsent, setDocuments, showAccount, unblockAccount,
+  blockAccount, deleteAccount, grantConsent, registerAccount, revokeConsent, setDocuments, showAccount, unblockAccount,
 } from '../../src/identity/accounts.js';
 import { mailboxAccess } from '../../src/identity/access.js';
 import { createMailbox, changePassword, deleteMailbox, showMailbox } from '../../src/identity/mailboxes.js';
@@ -146,6 +146,10 @@ describe('block, unblock, delete, consent revoke end access at once', () => {
     revokeConsent(ctx, id);
     expect(mailboxAccess(env.db, mb.id)).toMatchObject({ ok: false, reason: expect.stringContaining('consent') });
     expect((await refusal(() => revokeConsent(ctx, id))).code).toBe('CONSENT_NOT_IN_FORCE');
+    expect(grantConsent(ctx, id).consent?.version).toBe(env.cfg.identity.consentVersion);
+    expect(mailboxAccess(env.db, mb.id)).toEqual({ ok: true });
+    expect((await refusal(() => grantConsent(ctx, id))).code).toBe('CONSENT_IN_FORCE');
+    revokeConsent(ctx, id);
 
     const del = deleteAccount(ctx, id, 'moved away');
     expect(del.removedMailboxes).toEqual([mb.address]);
@@ -156,7 +160,7 @@ describe('block, unblock, delete, consent revoke end access at once', () => {
     expect((await person(ctx, 'standard')) > id).toBe(true);
 
     const actions = listAudit(env.db, { accountId: id }).map((r) => r.action);
-    for (const a of ['account.block', 'account.unblock', 'account.consent.revoke', 'account.delete', 'mailbox.delete', 'mailbox.passwd', 'mailbox.create']) {
+    for (const a of ['account.block', 'account.unblock', 'account.consent.revoke', 'account.consent.grant', 'account.delete', 'mailbox.delete', 'mailbox.passwd', 'mailbox.create']) {
       expect(actions).toContain(a);
     }
   });
