@@ -39,8 +39,10 @@ export interface SessionHost {
 
 let sidCounter = 0;
 
-/** Pause reading when this many commands are queued (a pipelining client). */
+/** Pause reading when this many commands are queued (a pipelining client)... */
 const MAX_QUEUED = 32;
+/** ...or when queued commands hold this many bytes (literals): at most about one message waits. */
+const MAX_QUEUED_BYTES = 1024 * 1024;
 
 export class Session implements ImapSession {
   readonly id: string;
@@ -49,6 +51,7 @@ export class Session implements ImapSession {
   private _state: SessionState = { name: 'not-authenticated' };
   private readonly framer: Framer;
   private readonly queue: FrameEvent[] = [];
+  private queuedBytes = 0;
   private wake: (() => void) | undefined;
   private closed = false;
   private outLocked = false;
@@ -187,8 +190,9 @@ export class Session implements ImapSession {
         continue;
       }
       this.queue.push(ev);
+      if (ev.kind === 'command') this.queuedBytes += ev.command.bytes;
     }
-    if (this.queue.length >= MAX_QUEUED) this.socket.pause();
+    if (this.queue.length >= MAX_QUEUED || this.queuedBytes >= MAX_QUEUED_BYTES) this.socket.pause();
     if (this.wake) {
       const w = this.wake;
       this.wake = undefined;
@@ -211,7 +215,8 @@ export class Session implements ImapSession {
       await new Promise<void>((r) => (this.wake = r));
     }
     const ev = this.queue.shift()!;
-    if (this.queue.length < MAX_QUEUED / 4 && this.socket.isPaused()) this.socket.resume();
+    if (ev.kind === 'command') this.queuedBytes -= ev.command.bytes;
+    if (this.queue.length < MAX_QUEUED / 4 && this.queuedBytes < MAX_QUEUED_BYTES && this.socket.isPaused()) this.socket.resume();
     return ev;
   }
 

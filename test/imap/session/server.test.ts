@@ -2,6 +2,10 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { createHash } from 'node:crypto';
 import { startTestImap, type TestImap } from '../../helpers/imap.js';
 import { registerCommand } from '../../../src/imap/registry.js';
+import { createLogger } from '../../../src/shared/logger.js';
+import { GpError } from '../../../src/shared/errors.js';
+import tls from 'node:tls';
+import selfsigned from 'selfsigned';
 
 let h: TestImap | undefined;
 afterEach(async () => {
@@ -89,6 +93,52 @@ describe('connection lifecycle', () => {
     const lines = await c.rest();
     expect(lines).toHaveLength(21);
     expect(lines[20]).toBe('* BYE Too many invalid commands');
+  });
+});
+
+describe('errors and certificates', () => {
+  it('an internal error answers NO [SERVERBUG] and logs with the session id; a GpError maps to its code', async () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', pretty: false, destination: { write: (l: string) => void lines.push(l) } });
+    h = await startTestImap({ server: { log } });
+    registerCommand({
+      name: 'XBOOM',
+      states: ['not-authenticated'],
+      async run() {
+        throw new TypeError('cannot read properties of undefined');
+      },
+    });
+    registerCommand({
+      name: 'XFULL',
+      states: ['not-authenticated'],
+      async run() {
+        throw new GpError('OVERQUOTA', 'mailbox is full');
+      },
+    });
+    const c = await h.connect();
+    expect(await c.cmd('e1 XBOOM')).toEqual(['e1 NO [SERVERBUG] Internal error']);
+    expect(await c.cmd('e2 XFULL')).toEqual(['e2 NO [OVERQUOTA] mailbox is full']);
+    expect(await c.cmd('e3 NOOP')).toEqual(['e3 OK NOOP completed']);
+    const err = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((o) => o.msg === 'command failed');
+    expect(err).toMatchObject({ level: 50, command: 'XBOOM' });
+    expect(typeof err!.sid).toBe('string');
+  });
+
+  it('the certificate can be replaced while running (SIGHUP)', async () => {
+    h = await startTestImap();
+    const fp = async () => {
+      const s = tls.connect({ port: h!.port, host: '127.0.0.1', rejectUnauthorized: false });
+      await new Promise((r) => s.once('secureConnect', r));
+      const f = s.getPeerCertificate().fingerprint256;
+      s.destroy();
+      return f;
+    };
+    const before = await fp();
+    const next = selfsigned.generate([{ name: 'commonName', value: 'new.example.org' }], { days: 1, keySize: 2048, algorithm: 'sha256' });
+    h.server.setSecureContext({ key: next.private, cert: next.cert });
+    const after = await fp();
+    expect(after).not.toBe(before);
+    expect(after).toBe(new (await import('node:crypto')).X509Certificate(next.cert).fingerprint256);
   });
 });
 
