@@ -652,3 +652,40 @@ export function firstUnseen(db: Db, folderId: number): number | null {
 export function messagesStoredBefore(db: Db, cutoff: number, limit: number): Array<{ folderId: number; uid: number }> {
   return stmts(db).storedBefore.all(cutoff, limit);
 }
+
+export interface PurgeResult {
+  /** Messages expunged (each folder copy counts). */
+  messages: number;
+  /** Sum of their sizes (bytes freed once collectGarbage runs, less any shared blobs). */
+  bytes: number;
+  events: ChangeEvent[];
+}
+
+/**
+ * One step of the retention purge: expunge up to `limit` messages stored before
+ * `cutoff` (ms), oldest first, in one transaction; open sessions see EXPUNGE /
+ * VANISHED from the returned events. Repeat until messages is 0, then
+ * collectGarbage frees the bytes.
+ */
+export function purgeStoredBefore(db: Db, cutoff: number, limit: number): PurgeResult {
+  const s = stmts(db);
+  return db.transaction((): PurgeResult => {
+    const byFolder = new Map<number, number[]>();
+    for (const r of s.storedBefore.all(cutoff, limit)) {
+      let list = byFolder.get(r.folderId);
+      if (!list) byFolder.set(r.folderId, (list = []));
+      list.push(r.uid);
+    }
+    let messages = 0;
+    let bytes = 0;
+    const events: ChangeEvent[] = [];
+    for (const [folderId, uids] of byFolder) {
+      for (const m of getMessages(db, folderId, uids)) bytes += m.size;
+      const ex = expungeMessages(db, folderId, uids);
+      messages += ex.uids.length;
+      events.push(...ex.events);
+    }
+    return { messages, bytes, events };
+  }).immediate();
+}
+

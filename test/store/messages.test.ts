@@ -19,6 +19,7 @@ import {
   listViewRange,
   messagesStoredBefore,
   moveMessages,
+  purgeStoredBefore,
   storeFlags,
   vanishedSince,
 } from '../../src/store/messages.js';
@@ -235,6 +236,16 @@ describe('messages', () => {
       { folderId: inbox, uid: 1 },
       { folderId: inbox, uid: 2 },
     ]);
+    const first = purgeStoredBefore(fx.db, 2000, 2);
+    expect(first.messages).toBe(2);
+    expect(first.events).toEqual([
+      expect.objectContaining({ type: 'expunge', folderId: sent, uids: [1] }),
+      expect.objectContaining({ type: 'expunge', folderId: inbox, uids: [1] }),
+    ]);
+    expect(purgeStoredBefore(fx.db, 2000, 100).messages).toBe(1);
+    expect(purgeStoredBefore(fx.db, 2000, 100)).toEqual({ messages: 0, bytes: 0, events: [] });
+    expect(listUids(fx.db, inbox)).toEqual([3]);
+    expect(vanishedSince(fx.db, inbox, 0)).toEqual([1, 2]);
   });
 
   it('rolls back a failed operation as a whole', () => {
