@@ -32,13 +32,18 @@ export const MAX_BOUNDARY_PADDING = 256;
 interface Ctx {
   buf: Buffer;
   attachmentBytes: number;
+  /**
+   * Search text: inside a multipart/alternative whose text/plain was indexed, the
+   * HTML versions are skipped (same text; saves decoding it twice).
+   */
+  skipHtml: number;
   /** >0 inside a message/rfc822 attachment, counted whole: its parts are not counted again. */
   inAttachedMessage: number;
   search: SearchCollector;
 }
 
 export function parseMessage(raw: Buffer): ParsedMessage {
-  const ctx: Ctx = { buf: raw, attachmentBytes: 0, inAttachedMessage: 0, search: new SearchCollector() };
+  const ctx: Ctx = { buf: raw, attachmentBytes: 0, skipHtml: 0, inAttachedMessage: 0, search: new SearchCollector() };
   const top = parseEntity(ctx, 0, raw.length, '', 0, null);
   const envelope = buildEnvelope(top.fields);
   ctx.search.setTopHeader(top.fields, envelope);
@@ -84,12 +89,18 @@ function parseEntity(ctx: Ctx, start: number, end: number, path: string, depth: 
     if (ranges.length > 0) {
       const children: MimePart[] = [];
       const bsChildren: BodyStructure[] = [];
+      let skipping = false;
       ranges.forEach(([s, e], i) => {
         const childPath = path === '' ? String(i + 1) : `${path}.${i + 1}`;
         const c = parseEntity(ctx, s, e, childPath, depth + 1, info.subtype);
         children.push(c.part);
         bsChildren.push(c.bs);
+        if (info.subtype === 'alternative' && !skipping && c.part.contentType === 'text/plain' && c.bs.disposition?.[0] !== 'attachment') {
+          skipping = true;
+          ctx.skipHtml++;
+        }
       });
+      if (skipping) ctx.skipHtml--;
       part.children = children;
       const bs: BodyStructure = {
         type: info.type,
@@ -131,7 +142,7 @@ function parseEntity(ctx: Ctx, start: number, end: number, path: string, depth: 
   if (info.type === 'text') bs.lines = countLines(buf, bodyStart, bodyEnd);
   if (isAttachment(info)) {
     if (ctx.inAttachedMessage === 0) ctx.attachmentBytes += decodedSize(buf.subarray(bodyStart, bodyEnd), info.encoding);
-  } else if (info.type === 'text' && (info.subtype === 'plain' || info.subtype === 'html')) {
+  } else if (info.type === 'text' && (info.subtype === 'plain' || (info.subtype === 'html' && ctx.skipHtml === 0))) {
     ctx.search.addText(buf.subarray(bodyStart, bodyEnd), info.encoding, param(info.params, 'charset') ?? 'us-ascii', info.subtype === 'html');
   }
   return { part, bs, fields };
@@ -253,4 +264,33 @@ export function resolvePart(root: MimePart, path: string): MimePart | null {
     } else return null;
   }
   return cur;
+}
+
+export type SectionText = '' | 'HEADER' | 'TEXT' | 'MIME';
+
+/**
+ * The byte range [start, end) of BODY[path.text] (RFC 3501 §6.4.5), or null when
+ * the section does not exist. HEADER.FIELDS (…) is the HEADER range filtered by
+ * extractHeaderFields(). `text`:
+ *   ''     — the whole message (path ""), else the part's body (for a
+ *            message/rfc822 part: the encapsulated message, header included);
+ *   HEADER — the message header (path ""), or the encapsulated message's header
+ *            of a message/rfc822 part;
+ *   TEXT   — the message body (path ""), or the encapsulated message's body;
+ *   MIME   — the part's own MIME header (not for path "").
+ */
+export function sectionRange(root: MimePart, path: string, text: SectionText): [number, number] | null {
+  const part = resolvePart(root, path);
+  if (!part) return null;
+  if (path === '') {
+    if (text === '') return [root.headerStart, root.bodyEnd];
+    if (text === 'HEADER') return [root.headerStart, root.headerEnd];
+    if (text === 'TEXT') return [root.bodyStart, root.bodyEnd];
+    return null;
+  }
+  if (text === '') return [part.bodyStart, part.bodyEnd];
+  if (text === 'MIME') return [part.headerStart, part.headerEnd];
+  const msg = part.message;
+  if (!msg) return null;
+  return text === 'HEADER' ? [msg.headerStart, msg.headerEnd] : [msg.bodyStart, msg.bodyEnd];
 }

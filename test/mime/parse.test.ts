@@ -4,7 +4,7 @@
  * reports CRLF sizes, so the message is given with CRLF line ends here).
  */
 import { describe, expect, it } from 'vitest';
-import { parseMessage, resolvePart } from '../../src/mime/parse.js';
+import { parseMessage, resolvePart, sectionRange, type SectionText } from '../../src/mime/parse.js';
 import { parseAddressList } from '../../src/mime/address.js';
 import { extractHeaderFields } from '../../src/mime/header.js';
 import { AttachmentMeter } from '../../src/mime/attachment-meter.js';
@@ -87,6 +87,28 @@ describe('parseMessage: Dovecot reference message', () => {
     expect(resolvePart(p.root, '2.3')).toBeNull();
     expect(resolvePart(p.root, '1.1')).toBe(resolvePart(p.root, '1'));
     expect(p.attachmentBytes).toBe(0);
+  });
+  it('gives the byte ranges of BODY[section] forms', () => {
+    const sec = (path: string, t: SectionText): string | null => {
+      const r = sectionRange(p.root, path, t);
+      return r ? raw.toString('utf8', r[0], r[1]) : null;
+    };
+    expect(sec('', '')).toBe(raw.toString('utf8'));
+    expect(sec('', 'HEADER')!.endsWith('bar"\r\n\r\n')).toBe(true);
+    expect(sec('', 'TEXT')!.startsWith('Root MIME prologue')).toBe(true);
+    expect(sec('1', 'MIME')).toBe(
+      'Content-Type: text/x-myown; charset=us-ascii; foo="quoted\\"string"\r\nContent-ID: <foo@example.com>\r\nContent-MD5: Q2hlY2sgSW50ZWdyaXR5IQ==\r\nContent-Disposition: inline; foo=bar\r\nContent-Description: hellodescription\r\nContent-Language: en, fi, se\r\nContent-Location: http://example.com/test.txt\r\n\r\n',
+    );
+    expect(sec('2', 'MIME')).toBe('Content-Type: message/rfc822\r\n\r\n');
+    expect(sec('2', 'HEADER')!.startsWith('From: sub@domain.org\r\n')).toBe(true);
+    expect(sec('2', 'HEADER')!.endsWith('boundary="sub1"\r\n\r\n')).toBe(true);
+    expect(sec('2', 'TEXT')!.startsWith('Sub MIME prologue\r\n--sub1')).toBe(true);
+    expect(sec('2', 'TEXT')!.endsWith('Sub MIME epilogue\r\n')).toBe(true);
+    expect(sec('2', '')).toBe(sec('2', 'HEADER')! + sec('2', 'TEXT')!);
+    expect(sec('2.2', '')).toBe('Hello another world\r\n');
+    expect(sec('1', 'HEADER')).toBeNull();
+    expect(sec('', 'MIME')).toBeNull();
+    expect(sec('9', '')).toBeNull();
   });
 });
 
