@@ -172,7 +172,8 @@ export function ensureParents(db: Db, mailboxId: number, name: string): FolderRo
 export function createFolder(db: Db, mailboxId: number, name: string, specialUse: string | null = null): FolderRow {
   const s = stmts(db);
   return db.transaction((): FolderRow => {
-    const n = normalizeFolderName(name);
+    // §6.3.3: a trailing delimiter declares the intent to create inferiors; the name is without it.
+    const n = normalizeFolderName(name.length > 1 && name.endsWith(DELIMITER) ? name.slice(0, -1) : name);
     const existing = s.byName.get(mailboxId, n);
     if (existing) {
       if (!isNoselect(existing)) throw alreadyExists(n);

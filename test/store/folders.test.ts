@@ -59,6 +59,7 @@ describe('folders', () => {
     expect(names()[0]).toBe('INBOX');
     expect(code(() => createFolder(fx.db, fx.mailboxId, 'Проекты/2026'))).toBe('ALREADYEXISTS');
     expect(code(() => createFolder(fx.db, fx.mailboxId, 'inbox'))).toBe('ALREADYEXISTS');
+    expect(createFolder(fx.db, fx.mailboxId, 'Trailing/').name).toBe('Trailing');
     const tree = listFolderTree(fx.db, fx.mailboxId);
     expect(tree.find((t) => t.name === 'Проекты')!.hasChildren).toBe(true);
     expect(tree.find((t) => t.name === 'Проекты/2026/Отчёты')!.hasChildren).toBe(false);
