@@ -1,0 +1,109 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startTestImap, sampleMessage, type TestImap } from '../../helpers/imap.js';
+import { registerCommand } from '../../../src/imap/registry.js';
+import { getFolder } from '../../../src/store/folders.js';
+import { storeFlags, expungeMessages } from '../../../src/store/messages.js';
+import { publish } from '../../../src/store/changes.js';
+import { FLAG_SEEN } from '../../../src/store/flags.js';
+
+// Stand-ins with the properties of the message commands: one like FETCH (no EXPUNGE after it),
+// one like IDLE (changes written at once, ends with DONE).
+registerCommand({
+  name: 'XFETCHLIKE',
+  states: ['selected'],
+  expungeAfter: false,
+  async run() {
+    return { status: 'OK', text: 'done' };
+  },
+});
+registerCommand({
+  name: 'XIDLE',
+  states: ['selected'],
+  interactive: true,
+  async run(ctx) {
+    await ctx.session.startIdle();
+    await ctx.session.continueRequest('idling');
+    const line = await ctx.session.readLine();
+    ctx.session.stopIdle();
+    return line?.toUpperCase() === 'DONE' ? { status: 'OK', text: 'IDLE terminated' } : { status: 'BAD', text: 'expected DONE' };
+  },
+});
+
+let h: TestImap;
+beforeAll(async () => {
+  h = await startTestImap();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+describe('changes from elsewhere reach a selected session (RFC 3501 §7.4.1, §5.2)', () => {
+  it('EXISTS and FETCH FLAGS any time, EXPUNGE not after a FETCH-like command', async () => {
+    const u = await h.provision();
+    for (const s of ['a', 'b', 'c']) h.addMessage(u.mailboxId, 'INBOX', sampleMessage(s));
+    const folderId = getFolder(h.db, u.mailboxId, 'INBOX')!.id;
+    const c = await h.connect();
+    await c.login(u.address, u.password);
+    expect(await c.cmd('s1 SELECT INBOX')).toContain('* 3 EXISTS');
+
+    publish(h.bus, expungeMessages(h.db, folderId, [2]));
+    publish(h.bus, storeFlags(h.db, folderId, [1], 'add', FLAG_SEEN, [], undefined, 'another-session'));
+    h.addMessage(u.mailboxId, 'INBOX', sampleMessage('d'));
+
+    expect(await c.cmd('s2 XFETCHLIKE')).toEqual([
+      '* 4 EXISTS',
+      '* 4 RECENT',
+      '* 1 FETCH (UID 1 FLAGS (\\Seen \\Recent))',
+      's2 OK done',
+    ]);
+    expect(await c.cmd('s3 NOOP')).toEqual(['* 2 EXPUNGE', 's3 OK NOOP completed']);
+    expect(await c.cmd('s4 NOOP')).toEqual(['s4 OK NOOP completed']);
+    await c.close();
+  });
+
+  it('flag changes made by this session itself are not echoed', async () => {
+    const u = await h.provision();
+    h.addMessage(u.mailboxId, 'INBOX', sampleMessage('a'));
+    const folderId = getFolder(h.db, u.mailboxId, 'INBOX')!.id;
+    const c = await h.connect();
+    await c.login(u.address, u.password);
+    await c.cmd('s1 SELECT INBOX');
+    const sid = [...h.server.sessions].find((s) => s.mailboxId === u.mailboxId)!.id;
+    publish(h.bus, storeFlags(h.db, folderId, [1], 'add', FLAG_SEEN, [], undefined, sid));
+    expect(await c.cmd('s2 NOOP')).toEqual(['s2 OK NOOP completed']);
+    await c.close();
+  });
+
+  it('during IDLE changes are written at once, EXPUNGE included; pipelined DONE + command', async () => {
+    const u = await h.provision();
+    h.addMessage(u.mailboxId, 'INBOX', sampleMessage('a'));
+    h.addMessage(u.mailboxId, 'INBOX', sampleMessage('b'));
+    const folderId = getFolder(h.db, u.mailboxId, 'INBOX')!.id;
+    const c = await h.connect();
+    await c.login(u.address, u.password);
+    await c.cmd('s1 SELECT INBOX');
+    c.send('i1 XIDLE');
+    expect(await c.line()).toBe('+ idling');
+    h.addMessage(u.mailboxId, 'INBOX', sampleMessage('c'));
+    expect(await c.line()).toBe('* 3 EXISTS');
+    expect(await c.line()).toBe('* 3 RECENT');
+    publish(h.bus, expungeMessages(h.db, folderId, [1]));
+    expect(await c.line()).toBe('* 1 EXPUNGE');
+    c.write('DONE\r\ni2 NOOP\r\n');
+    expect(await c.until('i2')).toEqual(['i1 OK IDLE terminated', 'i2 OK NOOP completed']);
+    await c.close();
+  });
+
+  it('QRESYNC sessions get VANISHED instead of EXPUNGE', async () => {
+    const u = await h.provision();
+    for (const s of ['a', 'b', 'c', 'd']) h.addMessage(u.mailboxId, 'INBOX', sampleMessage(s));
+    const folderId = getFolder(h.db, u.mailboxId, 'INBOX')!.id;
+    const c = await h.connect();
+    await c.login(u.address, u.password);
+    await c.cmd('q0 ENABLE QRESYNC');
+    await c.cmd('q1 SELECT INBOX');
+    publish(h.bus, expungeMessages(h.db, folderId, [2, 3]));
+    expect(await c.cmd('q2 NOOP')).toEqual(['* VANISHED 2:3', 'q2 OK NOOP completed']);
+    await c.close();
+  });
+});
