@@ -211,3 +211,33 @@ describe('STATUS, SELECT, EXAMINE, CHECK, CLOSE, UNSELECT (RFC 3501 §6.3.1–2,
     await c.close();
   });
 });
+
+describe('argument errors answer BAD and the session continues', () => {
+  it('transcript', async () => {
+    const { c } = await loggedIn();
+    expect(await c.cmd('z1 CREATE')).toEqual(['z1 BAD CREATE: missing mailbox name']);
+    expect(await c.cmd('z2 RENAME a')).toEqual(['z2 BAD RENAME: missing new mailbox name']);
+    expect(await c.cmd('z3 STATUS INBOX')).toEqual(['z3 BAD STATUS: missing status item list']);
+    expect(await c.cmd('z4 STATUS INBOX MESSAGES')).toEqual(['z4 BAD STATUS: status item list must be a parenthesized list']);
+    expect(await c.cmd('z5 SELECT INBOX extra (x)')).toEqual(['z5 BAD SELECT: select parameters must be a parenthesized list']);
+    expect(await c.cmd('z6 LIST "" * RETURN (STATUS)')).toEqual(['z6 BAD LIST: RETURN STATUS needs a list of items']);
+    expect(await c.cmd('z7 ENABLE')).toEqual(['z7 BAD ENABLE: missing capability']);
+    expect(await c.cmd('z8 LSUB "" (a b)')).toEqual(['z8 BAD LSUB: one pattern only']);
+    expect(await c.cmd('z9 SUBSCRIBE')).toEqual(['z9 BAD SUBSCRIBE: missing mailbox name']);
+    expect(await c.cmd('z10 DELETE a b')).toEqual(['z10 BAD DELETE: unexpected extra arguments']);
+    expect(await c.cmd('z11 EXAMINE')).toEqual(['z11 BAD EXAMINE: missing mailbox name']);
+    expect(await c.cmd('z12 UNSUBSCRIBE "a')).toEqual(['z12 BAD Unterminated quoted string']);
+    expect(await c.cmd('z13 CLOSE')).toEqual(['z13 BAD CLOSE: select a folder first']);
+    expect(await c.cmd('z14 NOOP')).toEqual(['z14 OK NOOP completed']);
+    await c.close();
+  });
+
+  it('folder commands before login', async () => {
+    const c = await h.connect();
+    for (const cmd of ['LIST "" *', 'LSUB "" *', 'CREATE x', 'DELETE x', 'RENAME x y', 'SUBSCRIBE x', 'UNSUBSCRIBE x', 'STATUS x (MESSAGES)', 'SELECT x', 'EXAMINE x', 'NAMESPACE', 'ENABLE CONDSTORE']) {
+      const name = cmd.split(' ')[0]!;
+      expect(await c.cmd(`p ${cmd}`)).toEqual([`p BAD ${name}: authenticate first`]);
+    }
+    await c.close();
+  });
+});
