@@ -73,8 +73,8 @@ export function classify(fields: HeaderField[], parentSubtype: string | null, de
       params = [['charset', 'us-ascii']];
     }
   }
-  // RFC 2045 §5.2: text without a charset is us-ascii; said explicitly, as Dovecot does
-  if (type === 'text' && params.length === 0) params = [['charset', 'us-ascii']];
+  // RFC 2045 §5.2: text without a charset is us-ascii; said explicitly (appended), as Dovecot does
+  if (type === 'text' && param(params, 'charset') === null) params = [...params, ['charset', 'us-ascii']];
   const cte = getField(fields, 'content-transfer-encoding');
   // an encoding that is not an RFC 2045 token is treated as 7bit (as Dovecot does)
   const cteValue = cte === null ? '' : parseStructured(cte).value.toLowerCase();

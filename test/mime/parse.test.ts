@@ -199,6 +199,13 @@ describe('parseMessage: single-part and edge layouts', () => {
 });
 
 describe('BODYSTRUCTURE fields', () => {
+  it('text without a charset gets charset us-ascii appended; bad encodings are 7bit', () => {
+    const p = parseMessage(crlf('Content-Type: text/plain; format=flowed\nContent-Transfer-Encoding: ?bad\n\nx\n'));
+    expect(p.bodystructure.params).toEqual([['format', 'flowed'], ['charset', 'us-ascii']]);
+    expect(p.bodystructure.encoding).toBe('7bit');
+    expect(parseMessage(crlf('Content-Type: image/png\n\nx')).bodystructure.params).toEqual([]);
+  });
+
   it('RFC 2231 continuations and charsets are decoded, non-ASCII given as one RFC 2047 word', () => {
     const p = parseMessage(
       crlf("Content-Type: application/pdf; name*0*=utf-8''%D0%90; name*1=b.pdf\nContent-Disposition: attachment; filename*=UTF-8''%D0%90b.pdf\nContent-Transfer-Encoding: BASE64\n\nQUJD\n"),
