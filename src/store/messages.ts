@@ -128,20 +128,31 @@ interface FlagRow {
 }
 
 const COLS = 'uid, blob_id AS blobId, size, internal_date AS internalDate, stored_at AS storedAt, flags, keywords, modseq';
-/** A row of COLS in raw (array) mode: cheaper through the driver than an object per row. */
+const RAW_COLS = 'uid, blob_id, size, internal_date, stored_at, flags, keywords, modseq';
+/** A row of RAW_COLS as SQLite's json_array() gives it. */
 type RawRow = [number, number, number, number, number, number, string, number];
 
-function fromRaw(r: RawRow): MessageRow {
-  return {
-    uid: r[0],
-    blobId: r[1],
-    size: r[2],
-    internalDate: r[3],
-    storedAt: r[4],
-    flags: r[5],
-    keywords: r[6],
-    modseq: r[7],
-  };
+/**
+ * Rows aggregated to one JSON string in SQL: ~2-3x cheaper than a driver object per
+ * row at 100k rows (bench/store.ts).
+ */
+function fromJsonRows(json: string): MessageRow[] {
+  const rows = JSON.parse(json) as RawRow[];
+  const out: MessageRow[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out[i] = {
+      uid: r[0],
+      blobId: r[1],
+      size: r[2],
+      internalDate: r[3],
+      storedAt: r[4],
+      flags: r[5],
+      keywords: r[6],
+      modseq: r[7],
+    };
+  }
+  return ensureSorted(out, (m) => m.uid);
 }
 
 interface Stmts {
@@ -154,8 +165,8 @@ interface Stmts {
   viewColumns: Statement<[number], { u: string; m: string; f: string; k: string }>;
   uids: Statement<[number], number>;
   uidsAbove: Statement<[number, number], number>;
-  getByUids: Statement<[number, string], RawRow>;
-  getRange: Statement<[number, number, number], RawRow>;
+  getByUids: Statement<[number, string], string>;
+  getRange: Statement<[number, number, number], string>;
   getOne: Statement<[number, number], MessageRow>;
   flagRows: Statement<[number, string], FlagRow>;
   setFlags: Statement<[number, string, number, number]>;
@@ -232,8 +243,10 @@ function stmts(db: Db): Stmts {
     ),
     uids: pluck(db, 'SELECT uid FROM messages WHERE folder_id = ? ORDER BY uid'),
     uidsAbove: pluck(db, 'SELECT uid FROM messages WHERE folder_id = ? AND uid > ? ORDER BY uid'),
-    getByUids: db.prepare<[number, string], RawRow>(`SELECT ${COLS} FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid`).raw(),
-    getRange: db.prepare<[number, number, number], RawRow>(`SELECT ${COLS} FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`).raw(),
+    getByUids: pluck(db, `SELECT json_group_array(json_array(${RAW_COLS})) FROM
+       (SELECT ${RAW_COLS} FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid)`),
+    getRange: pluck(db, `SELECT json_group_array(json_array(${RAW_COLS})) FROM
+       (SELECT ${RAW_COLS} FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ? ORDER BY uid)`),
     getOne: db.prepare(`SELECT ${COLS} FROM messages WHERE folder_id = ? AND uid = ?`),
     flagRows: db.prepare(
       `SELECT id, uid, flags, keywords, modseq FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid`,
@@ -402,12 +415,12 @@ export function getMessages(db: Db, folderId: number, uids: readonly number[]): 
     const r = stmts(db).getOne.get(folderId, uids[0]!);
     return r ? [r] : [];
   }
-  return stmts(db).getByUids.all(folderId, uidJson(uids)).map(fromRaw);
+  return fromJsonRows(stmts(db).getByUids.get(folderId, uidJson(uids))!);
 }
 
 /** Messages with fromUid <= uid <= toUid, in uid order (e.g. FETCH 1:*). */
 export function getMessageRange(db: Db, folderId: number, fromUid: number, toUid: number): MessageRow[] {
-  return stmts(db).getRange.all(folderId, fromUid, toUid).map(fromRaw);
+  return fromJsonRows(stmts(db).getRange.get(folderId, fromUid, toUid)!);
 }
 
 export function getMessage(db: Db, folderId: number, uid: number): MessageRow | undefined {
