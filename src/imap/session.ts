@@ -13,7 +13,7 @@ import type { ImapSession, ImapServices, SessionStateName } from './commands/typ
 import { Framer, type FrameEvent } from './protocol/framing.js';
 import { View } from './selected-view.js';
 import { dispatch } from './dispatch.js';
-import { listUids, getMessages, claimRecent } from '../store/messages.js';
+import { listUidsAbove, getMessages, claimRecent } from '../store/messages.js';
 import { getFolderById, isNoselect } from '../store/folders.js';
 import { toImapFlags } from '../store/flags.js';
 import type { AuthenticateFn, MailboxAccessFn } from './auth-adapter.js';
@@ -414,7 +414,7 @@ export class Session implements ImapSession {
     }
     if (this.pendExists) {
       this.pendExists = false;
-      const fresh = listUids(db, view.folderId).filter((u) => u > view.maxUid && !this.pendExpunge.has(u));
+      const fresh = listUidsAbove(db, view.folderId, view.maxUid).filter((u) => !this.pendExpunge.has(u));
       if (fresh.length) await this.reportExists(fresh);
     }
     if (this.pendFlags.size) {
