@@ -16,17 +16,17 @@ export function quoted(s: string): string {
   return '"' + s.replace(/[\\"]/g, (c) => '\\' + c) + '"';
 }
 
-/** A literal `{n}\r\n` followed by the bytes (UTF-8 for strings). */
-export function literal(s: string | Buffer): string {
-  const b = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
-  return `{${b.length}}\r\n` + b.toString('latin1');
+/**
+ * A literal `{n}\r\n` + the text, n being its UTF-8 byte length: the result must be
+ * written as UTF-8 (session.send / session.write of a string do).
+ */
+export function literal(s: string): string {
+  return `{${Buffer.byteLength(s, 'utf8')}}\r\n` + s;
 }
 
 /**
- * RFC 3501 `string`: quoted if it can be, else a literal. Note: the literal form
- * returns a latin1-mapped string of the UTF-8 bytes — write it with `Buffer.from(x, 'latin1')`
- * or use `encodeStringBuffer`. For response lines built as strings and written as
- * UTF-8, use `quoteString` only on 7-bit values, or prefer `stringParts`.
+ * RFC 3501 `string`: quoted if it can be (7-bit, no CR/LF/NUL, at most MAX_QUOTED),
+ * else a literal. The result is text to be written as UTF-8 (session.send does).
  */
 export function quoteString(s: string): string {
   if (s.length <= MAX_QUOTED && QUOTABLE_RE.test(s)) return quoted(s);

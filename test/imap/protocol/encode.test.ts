@@ -27,7 +27,8 @@ describe('string encoding (RFC 3501 §4.3)', () => {
     expect(astring('a b')).toBe('"a b"');
     expect(astring('a"b\\')).toBe('"a\\"b\\\\"');
     expect(quoteString('x\r\ny')).toBe('{4}\r\nx\r\ny');
-    expect(quoteString('я')).toBe('{2}\r\n' + Buffer.from('я').toString('latin1'));
+    expect(quoteString('я')).toBe('{2}\r\nя');
+    expect(quoteString('x'.repeat(2000))).toBe('{2000}\r\n' + 'x'.repeat(2000));
     expect(nstring(null)).toBe('NIL');
   });
 });
