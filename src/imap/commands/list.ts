@@ -116,15 +116,23 @@ async function runList(ctx: CommandContext, lsub: boolean) {
     if (!matchers.some((m) => m(f.name))) continue;
     if (opts.specialUseOnly && !specialUseOf(f)) continue;
     let childInfo = '';
+    let lsubParent = false;
     if (opts.subscribedOnly && !f.subscribed) {
-      // RECURSIVEMATCH (RFC 5258 §3.5): a parent of subscribed folders is listed with CHILDINFO
-      if (!opts.recursiveMatch) continue;
       const prefix = f.name + '/';
-      if (!tree.some((c) => c.subscribed && c.name.startsWith(prefix))) continue;
-      childInfo = ' ("CHILDINFO" ("SUBSCRIBED"))';
+      const hasSubscribedChild = tree.some((c) => c.subscribed && c.name.startsWith(prefix));
+      if (!hasSubscribedChild) continue;
+      if (lsub) {
+        // RFC 3501 §6.3.9: with "%", an unsubscribed parent of a subscribed name is returned as \Noselect
+        if (!patterns[0]!.includes('%')) continue;
+        lsubParent = true;
+      } else {
+        // RECURSIVEMATCH (RFC 5258 §3.5): a parent of subscribed folders is listed with CHILDINFO
+        if (!opts.recursiveMatch) continue;
+        childInfo = ' ("CHILDINFO" ("SUBSCRIBED"))';
+      }
     }
     sent.add(f.id);
-    const attrs = lsub ? (f.noselect ? ['\\Noselect'] : []) : attributes(f, opts);
+    const attrs = lsub ? (f.noselect || lsubParent ? ['\\Noselect'] : []) : attributes(f, opts);
     if (childInfo && !lsub) attrs.splice(attrs.indexOf('\\Subscribed'), attrs.includes('\\Subscribed') ? 1 : 0);
     await ctx.session.send(`* ${cmd} (${attrs.join(' ')}) "/" ${mailboxOut(f.name)}${childInfo}`);
     if (opts.returnStatus && !f.noselect) await ctx.session.send(statusLine(ctx, f, opts.returnStatus));
