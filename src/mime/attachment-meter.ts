@@ -17,7 +17,7 @@
  *   const total = meter.end();
  */
 import { Writable } from 'node:stream';
-import { classify, isAttachment, MAX_DEPTH } from './classify.js';
+import { classify, isAttachment, MAX_DEPTH, MAX_PARTS } from './classify.js';
 import { sizeCounter, type SizeCounter } from './decode.js';
 import { parseHeaderFields } from './header.js';
 import { delimiterAt, MAX_BOUNDARY_PADDING } from './parse.js';
@@ -64,17 +64,35 @@ export class AttachmentMeter {
   private done = 0;
   private ended = false;
   private maxDash = 0;
+  /** Bytes fed before the current chunk; the offset just after the line being handled. */
+  private fed = 0;
+  private lineEndAbs = 0;
+  /** Where the top-level body starts; entities seen (outside attached messages). */
+  private topBodyStart = 0;
+  private entities = 1;
+  /** More than MAX_PARTS entities: the whole top-level body counts (as parseMessage does). */
+  private flat = false;
 
   /** Decoded attachment bytes so far. */
   get attachmentBytes(): number {
+    if (this.flat) return this.fed - this.topBodyStart;
     return this.done + (this.counter ? this.counter.total() : 0);
   }
 
   feed(chunk: Buffer): void {
     if (this.ended) throw new Error('AttachmentMeter: feed after end');
+    try {
+      this.scan(chunk);
+    } finally {
+      this.fed += chunk.length;
+    }
+  }
+
+  private scan(chunk: Buffer): void {
     let pos = 0;
     const len = chunk.length;
     while (pos < len) {
+      if (this.flat) return;
       if (this.mode === 'body' && this.frames.length === 0) {
         this.emit(chunk.subarray(pos));
         return;
@@ -97,6 +115,7 @@ export class AttachmentMeter {
         if (j < 0) return;
         this.skipLine = false;
         pos = j + 1;
+        this.lineEndAbs = this.fed + pos;
         this.lineDone(this.takeHead(EMPTY, true));
         continue;
       }
@@ -124,6 +143,7 @@ export class AttachmentMeter {
         }
         const line = this.takeHead(chunk.subarray(pos, stop), false);
         pos = stop;
+        this.lineEndAbs = this.fed + pos;
         this.onLine(line);
         continue;
       }
@@ -148,6 +168,12 @@ export class AttachmentMeter {
   end(): number {
     if (this.ended) return this.attachmentBytes;
     this.ended = true;
+    this.lineEndAbs = this.fed;
+    if (this.flat) {
+      this.counter = null;
+      this.done = this.fed - this.topBodyStart;
+      return this.done;
+    }
     if (this.longLine) {
       if (this.heldCR) this.emit(Buffer.from('\r'));
       this.heldCR = false;
@@ -155,6 +181,11 @@ export class AttachmentMeter {
       const line = this.takeHead(EMPTY, false);
       if (this.skipLine) this.lineDone(line);
       else this.onLine(line);
+    }
+    if (this.flat) {
+      this.counter = null;
+      this.done = this.fed - this.topBodyStart;
+      return this.done;
     }
     if (this.mode === 'body') this.emit(this.pendingEOL);
     this.pendingEOL = EMPTY;
@@ -261,6 +292,7 @@ export class AttachmentMeter {
   }
 
   private startEntity(depth: number, parentSubtype: string | null): void {
+    if (++this.entities > MAX_PARTS) this.flat = true;
     this.mode = 'header';
     this.depth = depth;
     this.parentSubtype = parentSubtype;
@@ -274,6 +306,7 @@ export class AttachmentMeter {
     this.headerParts = [];
     this.headerLen = 0;
     const info = classify(parseHeaderFields(hb, 0, hb.length), this.parentSubtype, this.depth);
+    if (this.depth === 0) this.topBodyStart = this.lineEndAbs;
     this.mode = 'body';
     this.pendingEOL = EMPTY;
     if (info.kind === 'multipart') {

@@ -21,6 +21,11 @@ import type { ParamList } from './types.js';
 
 /** Entities nested deeper than this are not descended into (leaf application/octet-stream). */
 export const MAX_DEPTH = 40;
+/**
+ * Most MIME entities in one message (outside attached messages); a message with
+ * more is not structured (see parse.ts `flat`), and the meter follows suit.
+ */
+export const MAX_PARTS = 10_000;
 
 export type EntityKind = 'multipart' | 'message' | 'leaf';
 

@@ -18,7 +18,7 @@
  * bodies are never turned into strings except for search text up to its cap.
  */
 import { findHeaderEnd, parseHeaderFields, getField, wireSafeParams, type HeaderField } from './header.js';
-import { classify, asPlainText, isAttachment, param, type EntityInfo } from './classify.js';
+import { classify, asPlainText, isAttachment, param, MAX_DEPTH, MAX_PARTS, type EntityInfo } from './classify.js';
 import { decodedSize } from './decode.js';
 import { buildEnvelope } from './envelope.js';
 import { SearchCollector } from './search.js';
@@ -39,12 +39,26 @@ interface Ctx {
   skipHtml: number;
   /** >0 inside a message/rfc822 attachment, counted whole: its parts are not counted again. */
   inAttachedMessage: number;
+  /** Entities seen: all, and those outside attached messages (the ones MAX_PARTS limits). */
+  entities: number;
+  counted: number;
   search: SearchCollector;
 }
 
+/** Thrown inside the parser when a message has more than MAX_PARTS entities. */
+class TooManyParts extends Error {}
+
 export function parseMessage(raw: Buffer): ParsedMessage {
-  const ctx: Ctx = { buf: raw, attachmentBytes: 0, skipHtml: 0, inAttachedMessage: 0, search: new SearchCollector() };
-  const top = parseEntity(ctx, 0, raw.length, '', 0, null);
+  const ctx: Ctx = { buf: raw, attachmentBytes: 0, skipHtml: 0, inAttachedMessage: 0, entities: 0, counted: 0, search: new SearchCollector() };
+  let top: Parsed;
+  try {
+    top = parseEntity(ctx, 0, raw.length, '', 0, null);
+  } catch (err) {
+    if (!(err instanceof TooManyParts)) throw err;
+    ctx.search = new SearchCollector();
+    top = flat(raw);
+    ctx.attachmentBytes = top.part.bodyEnd - top.part.bodyStart;
+  }
   const envelope = buildEnvelope(top.fields);
   ctx.search.setTopHeader(top.fields, envelope);
   return {
@@ -64,6 +78,39 @@ interface Parsed {
 }
 
 /**
+ * A message with more than MAX_PARTS MIME entities (outside attached messages) is
+ * not structured: one application/octet-stream body, counted whole (its raw size)
+ * as an attachment. Bounds memory and BODYSTRUCTURE size for hostile input.
+ */
+function flat(buf: Buffer): Parsed {
+  const hb = findHeaderEnd(buf, 0, buf.length);
+  const fields = parseHeaderFields(buf, 0, hb.fieldsEnd);
+  const info = classify(fields, null, 0);
+  const part: MimePart = {
+    path: '',
+    headerStart: 0,
+    headerEnd: hb.headerEnd,
+    bodyStart: hb.headerEnd,
+    bodyEnd: buf.length,
+    contentType: 'application/octet-stream',
+  };
+  const bs: BodyStructure = {
+    type: 'application',
+    subtype: 'octet-stream',
+    params: [],
+    id: null,
+    description: null,
+    encoding: info.encoding,
+    size: buf.length - hb.headerEnd,
+    md5: null,
+    disposition: null,
+    language: null,
+    location: null,
+  };
+  return { part, bs, fields };
+}
+
+/**
  * One entity in [start, end): header, then body by its kind. `path` is its IMAP
  * section prefix ("" at the top; a multipart child "1", "1.2"; the message inside a
  * message/rfc822 part has the part's own path, its parts are path.1, path.2 …).
@@ -72,7 +119,10 @@ function parseEntity(ctx: Ctx, start: number, end: number, path: string, depth: 
   const { buf } = ctx;
   const hb = findHeaderEnd(buf, start, end);
   const fields = parseHeaderFields(buf, start, hb.fieldsEnd);
-  let info = classify(fields, parentSubtype, depth);
+  ctx.entities++;
+  if (ctx.inAttachedMessage === 0 && ++ctx.counted > MAX_PARTS) throw new TooManyParts();
+  // inside attached messages (not counted), structure stops at the limit instead
+  let info = classify(fields, parentSubtype, ctx.entities > MAX_PARTS ? MAX_DEPTH : depth);
   const bodyStart = hb.headerEnd;
   const bodyEnd = end;
   const part: MimePart = {
@@ -85,7 +135,7 @@ function parseEntity(ctx: Ctx, start: number, end: number, path: string, depth: 
   };
 
   if (info.kind === 'multipart') {
-    const ranges = splitMultipart(buf, bodyStart, bodyEnd, info.boundary!);
+    const ranges = splitMultipart(buf, bodyStart, bodyEnd, info.boundary!, MAX_PARTS + 1);
     if (ranges.length > 0) {
       const children: MimePart[] = [];
       const bsChildren: BodyStructure[] = [];
@@ -204,7 +254,7 @@ export function delimiterAt(buf: Buffer, i: number, end: number, dash: Buffer): 
 }
 
 /** The byte ranges of a multipart body's parts (RFC 2046 §5.1.1). */
-export function splitMultipart(buf: Buffer, start: number, end: number, boundary: string): Array<[number, number]> {
+export function splitMultipart(buf: Buffer, start: number, end: number, boundary: string, maxParts = Infinity): Array<[number, number]> {
   const dash = Buffer.from('--' + boundary, 'utf8');
   const parts: Array<[number, number]> = [];
   let partStart = -1;
@@ -222,6 +272,7 @@ export function splitMultipart(buf: Buffer, start: number, end: number, boundary
       continue;
     }
     if (partStart >= 0) parts.push([partStart, stripLineBreak(buf, partStart, i)]);
+    if (parts.length >= maxParts) return parts;
     if (d.close) {
       partStart = -1;
       break;

@@ -70,4 +70,31 @@ describe('AttachmentMeter', () => {
     await pipeline(Readable.from(chunks()), ok);
     expect(ok.meter.attachmentBytes).toBe(2_000_000);
   });
+
+  it('a message with more than MAX_PARTS parts is counted whole, by both', () => {
+    const many = (n: number, inner = ''): Buffer =>
+      Buffer.from('Subject: many\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n' + '--m\r\nContent-Type: text/plain\r\n\r\nx\r\n'.repeat(n) + inner + '--m--\r\n');
+    for (const n of [9_998, 9_999, 10_000, 20_000]) {
+      const raw = many(n);
+      const p = parseMessage(raw);
+      const m = new AttachmentMeter();
+      for (let i = 0; i < raw.length; i += 1000) m.feed(raw.subarray(i, i + 1000));
+      expect({ n, bytes: m.end() }).toEqual({ n, bytes: p.attachmentBytes });
+      // top + multipart children: flat once there are more than 10,000 entities
+      if (n + 1 > 10_000) {
+        expect(p.bodystructure.type).toBe('application');
+        expect(p.attachmentBytes).toBe(p.root.bodyEnd - p.root.bodyStart);
+      } else expect(p.attachmentBytes).toBe(0);
+    }
+    // parts inside an attached message do not count towards the limit
+    const attached =
+      '--m\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment\r\n\r\nContent-Type: multipart/mixed; boundary=q\r\n\r\n' +
+      '--q\r\n\r\ny\r\n'.repeat(12_000) + '--q--\r\n';
+    const raw = many(10, attached);
+    const p = parseMessage(raw);
+    const m = new AttachmentMeter();
+    m.feed(raw);
+    expect(m.end()).toBe(p.attachmentBytes);
+    expect(p.bodystructure.type).toBe('multipart');
+  });
 });
