@@ -107,3 +107,19 @@ describe('changes from elsewhere reach a selected session (RFC 3501 §7.4.1, §5
     await c.close();
   });
 });
+
+describe('the selected folder changes in another session', () => {
+  it('renamed: the session keeps working; deleted: * BYE', async () => {
+    const u = await h.provision();
+    const a = await h.connect();
+    const b = await h.connect();
+    await a.login(u.address, u.password);
+    await b.login(u.address, u.password);
+    await a.cmd('a1 CREATE Work');
+    expect((await a.cmd('a2 SELECT Work')).pop()).toBe('a2 OK [READ-WRITE] SELECT completed');
+    expect(await b.cmd('b1 RENAME Work Job')).toEqual(['b1 OK RENAME completed']);
+    expect(await a.cmd('a3 NOOP')).toEqual(['a3 OK NOOP completed']);
+    expect(await b.cmd('b2 DELETE Job')).toEqual(['b2 OK DELETE completed']);
+    expect(await a.rest()).toEqual(['* BYE Selected folder was deleted']);
+  });
+});
