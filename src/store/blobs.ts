@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { tx } from './tx.js';
 import type { ParsedMessage } from '../mime/types.js';
 import { GpError, notFound } from '../shared/errors.js';
 
@@ -96,34 +97,36 @@ export function sha256Hex(raw: Buffer): string {
  * caller's transaction (or its own).
  */
 export function putBlob(db: Db, raw: Buffer, parsed: ParsedMessage, refs: number): number {
+  // Hash before taking the write lock.
+  return tx(db, putBlobTx)(db, raw, parsed, refs, sha256Hex(raw));
+}
+
+function putBlobTx(db: Db, raw: Buffer, parsed: ParsedMessage, refs: number, sha: string): number {
   const s = stmts(db);
-  const sha = sha256Hex(raw);
-  return db.transaction(() => {
-    const existing = s.bySha.get(sha);
-    if (existing) {
-      if (refs !== 0) s.addRefs.run(refs, existing.id);
-      return existing.id;
-    }
-    const { search, ...rest } = parsed;
-    const id = Number(s.insertBlob.run(sha, raw.length, refs, CHUNK_SIZE, JSON.stringify(rest), Date.now()).lastInsertRowid);
-    const n = Math.max(1, Math.ceil(raw.length / CHUNK_SIZE));
-    for (let seq = 0; seq < n; seq++) {
-      s.insertChunk.run(id, seq, raw.subarray(seq * CHUNK_SIZE, Math.min((seq + 1) * CHUNK_SIZE, raw.length)));
-    }
-    s.insertSearch.run(
-      id,
-      search.sentDate ?? null,
-      search.subject.toLowerCase(),
-      search.from.toLowerCase(),
-      search.to.toLowerCase(),
-      search.cc.toLowerCase(),
-      search.bcc.toLowerCase(),
-      search.messageId.toLowerCase(),
-      search.headers.toLowerCase(),
-      search.body.toLowerCase(),
-    );
-    return id;
-  }).immediate();
+  const existing = s.bySha.get(sha);
+  if (existing) {
+    if (refs !== 0) s.addRefs.run(refs, existing.id);
+    return existing.id;
+  }
+  const { search, ...rest } = parsed;
+  const id = Number(s.insertBlob.run(sha, raw.length, refs, CHUNK_SIZE, JSON.stringify(rest), Date.now()).lastInsertRowid);
+  const n = Math.max(1, Math.ceil(raw.length / CHUNK_SIZE));
+  for (let seq = 0; seq < n; seq++) {
+    s.insertChunk.run(id, seq, raw.subarray(seq * CHUNK_SIZE, Math.min((seq + 1) * CHUNK_SIZE, raw.length)));
+  }
+  s.insertSearch.run(
+    id,
+    search.sentDate ?? null,
+    search.subject.toLowerCase(),
+    search.from.toLowerCase(),
+    search.to.toLowerCase(),
+    search.cc.toLowerCase(),
+    search.bcc.toLowerCase(),
+    search.messageId.toLowerCase(),
+    search.headers.toLowerCase(),
+    search.body.toLowerCase(),
+  );
+  return id;
 }
 
 export function blobInfo(db: Db, blobId: number): BlobInfo | undefined {
@@ -262,18 +265,20 @@ export interface GcResult {
  * returns blobs: 0 to free everything.
  */
 export function collectGarbage(db: Db, limit = 500): GcResult {
+  return tx(db, collectGarbageTx)(db, limit);
+}
+
+function collectGarbageTx(db: Db, limit = 500): GcResult {
   const s = stmts(db);
   const c = parsedCache(db);
-  return db.transaction(() => {
-    const rows = s.garbage.all(limit);
-    let bytes = 0;
-    for (const r of rows) {
-      s.delChunks.run(r.id);
-      s.delSearch.run(r.id);
-      s.delBlob.run(r.id);
-      c.delete(r.id);
-      bytes += r.size;
-    }
-    return { blobs: rows.length, bytes };
-  }).immediate();
+  const rows = s.garbage.all(limit);
+  let bytes = 0;
+  for (const r of rows) {
+    s.delChunks.run(r.id);
+    s.delSearch.run(r.id);
+    s.delBlob.run(r.id);
+    c.delete(r.id);
+    bytes += r.size;
+  }
+  return { blobs: rows.length, bytes };
 }

@@ -62,6 +62,8 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+type Outcome = { ok: true; value: WriteOutcome<unknown> } | { ok: false; error: unknown };
+
 export interface WriterStats {
   /** Transactions committed (or attempted). */
   batches: number;
@@ -83,6 +85,7 @@ export class Writer {
   private closed = false;
   private drained: Array<() => void> = [];
   private readonly maxBatch: number;
+  private readonly batchTx: (batch: Pending[], outcomes: Outcome[]) => void;
 
   constructor(
     readonly db: Db,
@@ -90,6 +93,18 @@ export class Writer {
     opts: WriterOptions = {},
   ) {
     this.maxBatch = Math.max(1, opts.maxBatch ?? 256);
+    // Built once: better-sqlite3 creates new wrapper functions on every db.transaction().
+    const requestTx = db.transaction((p: Pending) => p.op(db));
+    this.batchTx = db.transaction((batch: Pending[], outcomes: Outcome[]) => {
+      for (const p of batch) {
+        try {
+          // Nested: runs in a SAVEPOINT and rolls back to it on throw.
+          outcomes.push({ ok: true, value: requestTx(p) });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+    }).immediate;
   }
 
   /**
@@ -175,22 +190,12 @@ export class Writer {
   private commitBatch(batch: Pending[]): void {
     if (batch.length === 0) return;
 
-    const outcomes: Array<{ ok: true; value: WriteOutcome<unknown> } | { ok: false; error: unknown }> = [];
-    const db = this.db;
+    const outcomes: Outcome[] = [];
     this.stats.batches++;
     this.stats.requests += batch.length;
     if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
     try {
-      db.transaction(() => {
-        for (const p of batch) {
-          try {
-            // A nested transaction function runs in a SAVEPOINT and rolls back to it on throw.
-            outcomes.push({ ok: true, value: db.transaction(() => p.op(db))() });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
-      }).immediate();
+      this.batchTx(batch, outcomes);
     } catch (error) {
       // BEGIN or COMMIT failed: nothing of this batch is stored.
       const e = isBusy(error)

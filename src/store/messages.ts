@@ -18,6 +18,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { tx } from './tx.js';
 import type { ChangeEvent } from '../events/bus.js';
 import { GpError, notFound } from '../shared/errors.js';
 import { addBlobRefs, releaseBlobRefs } from './blobs.js';
@@ -301,45 +302,47 @@ function uidJson(uids: readonly number[]): string {
  * for the batch.
  */
 export function appendMessages(db: Db, folderId: number, items: readonly NewMessage[]): AppendResult {
+  return tx(db, appendMessagesTx)(db, folderId, items);
+}
+
+function appendMessagesTx(db: Db, folderId: number, items: readonly NewMessage[]): AppendResult {
   const s = stmts(db);
-  return db.transaction((): AppendResult => {
-    const f = selectable(folderState(db, folderId));
-    if (items.length === 0) {
-      return { folderId, uids: [], modseq: f.highestmodseq, uidvalidity: f.uidvalidity, events: [] };
-    }
-    if (f.uidnext + items.length - 1 > MAX_UID) {
-      throw new GpError('UID_EXHAUSTED', `folder ${folderId} has no UIDs left; it must be recreated`, {
-        kind: 'refusal',
-      });
-    }
-    const modseq = f.highestmodseq + 1;
-    const now = Date.now();
-    const uids: number[] = [];
-    let uid = f.uidnext;
-    for (const m of items) {
-      const storedAt = m.storedAt ?? now;
-      s.insert.run(
-        folderId,
-        uid,
-        m.blobId,
-        m.size,
-        m.flags ?? 0,
-        m.keywords ?? '',
-        m.internalDate ?? storedAt,
-        storedAt,
-        modseq,
-      );
-      uids.push(uid++);
-    }
-    s.setUidnext.run(uid, modseq, folderId);
-    return {
+  const f = selectable(folderState(db, folderId));
+  if (items.length === 0) {
+    return { folderId, uids: [], modseq: f.highestmodseq, uidvalidity: f.uidvalidity, events: [] };
+  }
+  if (f.uidnext + items.length - 1 > MAX_UID) {
+    throw new GpError('UID_EXHAUSTED', `folder ${folderId} has no UIDs left; it must be recreated`, {
+      kind: 'refusal',
+    });
+  }
+  const modseq = f.highestmodseq + 1;
+  const now = Date.now();
+  const uids: number[] = [];
+  let uid = f.uidnext;
+  for (const m of items) {
+    const storedAt = m.storedAt ?? now;
+    s.insert.run(
       folderId,
-      uids,
+      uid,
+      m.blobId,
+      m.size,
+      m.flags ?? 0,
+      m.keywords ?? '',
+      m.internalDate ?? storedAt,
+      storedAt,
       modseq,
-      uidvalidity: f.uidvalidity,
-      events: [{ type: 'exists', folderId, uids, modseq }],
-    };
-  }).immediate();
+    );
+    uids.push(uid++);
+  }
+  s.setUidnext.run(uid, modseq, folderId);
+  return {
+    folderId,
+    uids,
+    modseq,
+    uidvalidity: f.uidvalidity,
+    events: [{ type: 'exists', folderId, uids, modseq }],
+  };
 }
 
 /** Every message of a folder as a session's view needs it, in uid order. */
@@ -442,46 +445,57 @@ export function storeFlags(
   unchangedSince?: number,
   origin?: string,
 ): StoreResult {
+  return tx(db, storeFlagsTx)(db, folderId, uids, mode, flags, keywords, unchangedSince, origin);
+}
+
+function storeFlagsTx(
+  db: Db,
+  folderId: number,
+  uids: readonly number[],
+  mode: StoreMode,
+  flags: number,
+  keywords: readonly string[],
+  unchangedSince?: number,
+  origin?: string,
+): StoreResult {
   const s = stmts(db);
   const kw = mode === 'set' ? joinKeywords(keywords).split(' ').filter(Boolean) : keywords;
-  return db.transaction((): StoreResult => {
-    const f = folderState(db, folderId);
-    const modseq = f.highestmodseq + 1;
-    let changed: ViewEntry[] = [];
-    let modifiedFailed: number[] = [];
-    if (uids.length === 0) {
-      // nothing to do
-    } else if (kw.length === 0) {
-      // System flags only: one set-based UPDATE (several times faster on STORE 1:* than row by row).
-      const list = uidJson(uids);
-      const limit = unchangedSince ?? Number.MAX_SAFE_INTEGER;
-      if (unchangedSince !== undefined) modifiedFailed = s.modifiedAbove.all(folderId, list, unchangedSince);
-      const mask = flags & ALL_SYSTEM_FLAGS;
-      const st = mode === 'add' ? s.maskAdd : mode === 'remove' ? s.maskRemove : s.maskSet;
-      const rows = st.all({ f: folderId, u: list, m: mask, ms: modseq, lim: limit });
-      rows.sort((a, b) => a[0] - b[0]);
-      changed = rows.map((r) => ({ uid: r[0], flags: r[1], keywords: r[2], modseq }));
-    } else for (const r of s.flagRows.all(folderId, uidJson(uids))) {
-      if (unchangedSince !== undefined && r.modseq > unchangedSince) {
-        modifiedFailed.push(r.uid);
-        continue;
-      }
-      const next = applyFlags(r.flags, r.keywords, mode, flags, kw);
-      if (next.mask === r.flags && next.keywords === r.keywords) continue;
-      s.setFlags.run(next.mask, next.keywords, modseq, r.id);
-      changed.push({ uid: r.uid, flags: next.mask, keywords: next.keywords, modseq });
+  const f = folderState(db, folderId);
+  const modseq = f.highestmodseq + 1;
+  let changed: ViewEntry[] = [];
+  let modifiedFailed: number[] = [];
+  if (uids.length === 0) {
+    // nothing to do
+  } else if (kw.length === 0) {
+    // System flags only: one set-based UPDATE (several times faster on STORE 1:* than row by row).
+    const list = uidJson(uids);
+    const limit = unchangedSince ?? Number.MAX_SAFE_INTEGER;
+    if (unchangedSince !== undefined) modifiedFailed = s.modifiedAbove.all(folderId, list, unchangedSince);
+    const mask = flags & ALL_SYSTEM_FLAGS;
+    const st = mode === 'add' ? s.maskAdd : mode === 'remove' ? s.maskRemove : s.maskSet;
+    const rows = st.all({ f: folderId, u: list, m: mask, ms: modseq, lim: limit });
+    rows.sort((a, b) => a[0] - b[0]);
+    changed = rows.map((r) => ({ uid: r[0], flags: r[1], keywords: r[2], modseq }));
+  } else for (const r of s.flagRows.all(folderId, uidJson(uids))) {
+    if (unchangedSince !== undefined && r.modseq > unchangedSince) {
+      modifiedFailed.push(r.uid);
+      continue;
     }
-    if (changed.length === 0) return { changed, modifiedFailed, highestmodseq: f.highestmodseq, events: [] };
-    s.setModseq.run(modseq, folderId);
-    const ev: ChangeEvent = {
-      type: 'flags',
-      folderId,
-      uids: changed.map((c) => c.uid),
-      modseq,
-      ...(origin !== undefined ? { origin } : {}),
-    };
-    return { changed, modifiedFailed, highestmodseq: modseq, events: [ev] };
-  }).immediate();
+    const next = applyFlags(r.flags, r.keywords, mode, flags, kw);
+    if (next.mask === r.flags && next.keywords === r.keywords) continue;
+    s.setFlags.run(next.mask, next.keywords, modseq, r.id);
+    changed.push({ uid: r.uid, flags: next.mask, keywords: next.keywords, modseq });
+  }
+  if (changed.length === 0) return { changed, modifiedFailed, highestmodseq: f.highestmodseq, events: [] };
+  s.setModseq.run(modseq, folderId);
+  const ev: ChangeEvent = {
+    type: 'flags',
+    folderId,
+    uids: changed.map((c) => c.uid),
+    modseq,
+    ...(origin !== undefined ? { origin } : {}),
+  };
+  return { changed, modifiedFailed, highestmodseq: modseq, events: [ev] };
 }
 
 interface Removed {
@@ -512,13 +526,15 @@ function removeRows(db: Db, f: FolderState, rows: readonly IdRow[]): Removed {
  * new modseq; blob references are released (blobs freed later by collectGarbage).
  */
 export function expungeMessages(db: Db, folderId: number, uids: readonly number[]): ExpungeResult {
+  return tx(db, expungeMessagesTx)(db, folderId, uids);
+}
+
+function expungeMessagesTx(db: Db, folderId: number, uids: readonly number[]): ExpungeResult {
   const s = stmts(db);
-  return db.transaction((): ExpungeResult => {
-    const f = folderState(db, folderId);
-    const rows = uids.length ? s.idRows.all(folderId, uidJson(uids)) : [];
-    const r = removeRows(db, f, rows);
-    return { ...r, events: r.uids.length ? [{ type: 'expunge', folderId, uids: r.uids, modseq: r.modseq }] : [] };
-  }).immediate();
+  const f = folderState(db, folderId);
+  const rows = uids.length ? s.idRows.all(folderId, uidJson(uids)) : [];
+  const r = removeRows(db, f, rows);
+  return { ...r, events: r.uids.length ? [{ type: 'expunge', folderId, uids: r.uids, modseq: r.modseq }] : [] };
 }
 
 /** Uids flagged \Deleted, ascending (what EXPUNGE removes). */
@@ -531,14 +547,16 @@ export function deletedUids(db: Db, folderId: number): number[] {
  * flagged \Deleted, restricted to `within` when given.
  */
 export function expungeDeleted(db: Db, folderId: number, within?: readonly number[]): ExpungeResult {
-  return db.transaction((): ExpungeResult => {
-    let uids = deletedUids(db, folderId);
-    if (within) {
-      const allowed = new Set(within);
-      uids = uids.filter((u) => allowed.has(u));
-    }
-    return expungeMessages(db, folderId, uids);
-  }).immediate();
+  return tx(db, expungeDeletedTx)(db, folderId, within);
+}
+
+function expungeDeletedTx(db: Db, folderId: number, within?: readonly number[]): ExpungeResult {
+  let uids = deletedUids(db, folderId);
+  if (within) {
+    const allowed = new Set(within);
+    uids = uids.filter((u) => allowed.has(u));
+  }
+  return expungeMessages(db, folderId, uids);
 }
 
 function copyInto(db: Db, fromFolderId: number, uids: readonly number[], toFolderId: number) {
@@ -574,45 +592,49 @@ function copyInto(db: Db, fromFolderId: number, uids: readonly number[], toFolde
  * clock does not restart on copy).
  */
 export function copyMessages(db: Db, fromFolderId: number, uids: readonly number[], toFolderId: number): CopyResult {
-  return db.transaction((): CopyResult => {
-    const c = copyInto(db, fromFolderId, uids, toFolderId);
-    return {
-      srcUids: c.srcUids,
-      dstUids: c.dstUids,
-      uidvalidity: c.uidvalidity,
-      modseq: c.modseq,
-      events: c.dstUids.length ? [{ type: 'exists', folderId: toFolderId, uids: c.dstUids, modseq: c.modseq }] : [],
-    };
-  }).immediate();
+  return tx(db, copyMessagesTx)(db, fromFolderId, uids, toFolderId);
+}
+
+function copyMessagesTx(db: Db, fromFolderId: number, uids: readonly number[], toFolderId: number): CopyResult {
+  const c = copyInto(db, fromFolderId, uids, toFolderId);
+  return {
+    srcUids: c.srcUids,
+    dstUids: c.dstUids,
+    uidvalidity: c.uidvalidity,
+    modseq: c.modseq,
+    events: c.dstUids.length ? [{ type: 'exists', folderId: toFolderId, uids: c.dstUids, modseq: c.modseq }] : [],
+  };
 }
 
 /** MOVE (RFC 6851 §3): copy and expunge in one transaction. */
 export function moveMessages(db: Db, fromFolderId: number, uids: readonly number[], toFolderId: number): MoveResult {
-  return db.transaction((): MoveResult => {
-    if (fromFolderId === toFolderId) {
-      throw new GpError('MOVE_SAME_FOLDER', 'cannot move messages into the folder they are in', { kind: 'refusal' });
-    }
-    const c = copyInto(db, fromFolderId, uids, toFolderId);
-    const src = folderState(db, fromFolderId);
-    const removed = removeRows(
-      db,
-      src,
-      c.rows.map((r) => ({ id: r.id, uid: r.uid, blob_id: r.blobId })),
-    );
-    const events: ChangeEvent[] = [];
-    if (c.dstUids.length) {
-      events.push({ type: 'exists', folderId: toFolderId, uids: c.dstUids, modseq: c.modseq });
-      events.push({ type: 'expunge', folderId: fromFolderId, uids: removed.uids, modseq: removed.modseq });
-    }
-    return {
-      srcUids: c.srcUids,
-      dstUids: c.dstUids,
-      uidvalidity: c.uidvalidity,
-      modseq: c.modseq,
-      expungeModseq: removed.modseq,
-      events,
-    };
-  }).immediate();
+  return tx(db, moveMessagesTx)(db, fromFolderId, uids, toFolderId);
+}
+
+function moveMessagesTx(db: Db, fromFolderId: number, uids: readonly number[], toFolderId: number): MoveResult {
+  if (fromFolderId === toFolderId) {
+    throw new GpError('MOVE_SAME_FOLDER', 'cannot move messages into the folder they are in', { kind: 'refusal' });
+  }
+  const c = copyInto(db, fromFolderId, uids, toFolderId);
+  const src = folderState(db, fromFolderId);
+  const removed = removeRows(
+    db,
+    src,
+    c.rows.map((r) => ({ id: r.id, uid: r.uid, blob_id: r.blobId })),
+  );
+  const events: ChangeEvent[] = [];
+  if (c.dstUids.length) {
+    events.push({ type: 'exists', folderId: toFolderId, uids: c.dstUids, modseq: c.modseq });
+    events.push({ type: 'expunge', folderId: fromFolderId, uids: removed.uids, modseq: removed.modseq });
+  }
+  return {
+    srcUids: c.srcUids,
+    dstUids: c.dstUids,
+    uidvalidity: c.uidvalidity,
+    modseq: c.modseq,
+    expungeModseq: removed.modseq,
+    events,
+  };
 }
 
 /** CHANGEDSINCE (RFC 7162 §3.1.4.1): messages with modseq > `modseq`, uid order. */
@@ -627,18 +649,20 @@ export function vanishedSince(db: Db, folderId: number, modseq: number): number[
 
 /** SELECT / STATUS counters (RFC 3501 §6.3.1, §6.3.10). `recent` counts uids above recent_uid. */
 export function folderCounts(db: Db, folderId: number): FolderCounts {
+  return tx(db, folderCountsTx, 'deferred')(db, folderId);
+}
+
+function folderCountsTx(db: Db, folderId: number): FolderCounts {
   const s = stmts(db);
-  return db.transaction((): FolderCounts => {
-    const f = folderState(db, folderId);
-    return {
-      messages: s.count.get(folderId) ?? 0,
-      unseen: s.unseen.get(folderId) ?? 0,
-      recent: s.recentCount.get(folderId, f.recent_uid) ?? 0,
-      uidnext: f.uidnext,
-      uidvalidity: f.uidvalidity,
-      highestmodseq: f.highestmodseq,
-    };
-  }).deferred();
+  const f = folderState(db, folderId);
+  return {
+    messages: s.count.get(folderId) ?? 0,
+    unseen: s.unseen.get(folderId) ?? 0,
+    recent: s.recentCount.get(folderId, f.recent_uid) ?? 0,
+    uidnext: f.uidnext,
+    uidvalidity: f.uidvalidity,
+    highestmodseq: f.highestmodseq,
+  };
 }
 
 /**
@@ -647,13 +671,15 @@ export function folderCounts(db: Db, folderId: number): FolderCounts {
  * it to uidnext-1.
  */
 export function claimRecent(db: Db, folderId: number): number {
+  return tx(db, claimRecentTx)(db, folderId);
+}
+
+function claimRecentTx(db: Db, folderId: number): number {
   const s = stmts(db);
-  return db.transaction((): number => {
-    const f = folderState(db, folderId);
-    const top = f.uidnext - 1;
-    if (top > f.recent_uid) s.setRecent.run(top, folderId);
-    return f.recent_uid;
-  }).immediate();
+  const f = folderState(db, folderId);
+  const top = f.uidnext - 1;
+  if (top > f.recent_uid) s.setRecent.run(top, folderId);
+  return f.recent_uid;
 }
 
 /** The lowest uid without \Seen (SELECT's [UNSEEN n] needs its sequence number), or null. */
@@ -681,24 +707,26 @@ export interface PurgeResult {
  * collectGarbage frees the bytes.
  */
 export function purgeStoredBefore(db: Db, cutoff: number, limit: number): PurgeResult {
+  return tx(db, purgeStoredBeforeTx)(db, cutoff, limit);
+}
+
+function purgeStoredBeforeTx(db: Db, cutoff: number, limit: number): PurgeResult {
   const s = stmts(db);
-  return db.transaction((): PurgeResult => {
-    const byFolder = new Map<number, number[]>();
-    for (const r of s.storedBefore.all(cutoff, limit)) {
-      let list = byFolder.get(r.folderId);
-      if (!list) byFolder.set(r.folderId, (list = []));
-      list.push(r.uid);
-    }
-    let messages = 0;
-    let bytes = 0;
-    const events: ChangeEvent[] = [];
-    for (const [folderId, uids] of byFolder) {
-      for (const m of getMessages(db, folderId, uids)) bytes += m.size;
-      const ex = expungeMessages(db, folderId, uids);
-      messages += ex.uids.length;
-      events.push(...ex.events);
-    }
-    return { messages, bytes, events };
-  }).immediate();
+  const byFolder = new Map<number, number[]>();
+  for (const r of s.storedBefore.all(cutoff, limit)) {
+    let list = byFolder.get(r.folderId);
+    if (!list) byFolder.set(r.folderId, (list = []));
+    list.push(r.uid);
+  }
+  let messages = 0;
+  let bytes = 0;
+  const events: ChangeEvent[] = [];
+  for (const [folderId, uids] of byFolder) {
+    for (const m of getMessages(db, folderId, uids)) bytes += m.size;
+    const ex = expungeMessages(db, folderId, uids);
+    messages += ex.uids.length;
+    events.push(...ex.events);
+  }
+  return { messages, bytes, events };
 }
 

@@ -1,0 +1,28 @@
+/**
+ * Cached transaction wrappers. better-sqlite3's db.transaction(fn) builds four
+ * wrapper functions each call (measurable on the delivery path), so store modules
+ * wrap a module-level function once per Db and pass their arguments through.
+ * Called inside another transaction, the wrapper runs in a SAVEPOINT and rolls back
+ * only its own writes when it throws.
+ */
+import type { Db } from './db.js';
+
+type Mode = 'immediate' | 'deferred';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFn = (...args: any[]) => unknown;
+
+const caches = new WeakMap<Db, Map<AnyFn, AnyFn>[]>();
+
+/** `fn` wrapped in a transaction (BEGIN IMMEDIATE by default: writers take the lock up front). */
+export function tx<F extends AnyFn>(db: Db, fn: F, mode: Mode = 'immediate'): F {
+  let byMode = caches.get(db);
+  if (!byMode) caches.set(db, (byMode = [new Map(), new Map()]));
+  const m = byMode[mode === 'immediate' ? 0 : 1]!;
+  let w = m.get(fn);
+  if (!w) {
+    const t = db.transaction(fn);
+    w = mode === 'immediate' ? t.immediate : t.deferred;
+    m.set(fn, w);
+  }
+  return w as F;
+}
