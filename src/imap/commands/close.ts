@@ -1,12 +1,12 @@
 /**
  * CLOSE — RFC 3501 §6.4.2: in a read-write folder the \Deleted messages are removed
  * without EXPUNGE responses; then back to the authenticated state. The removal goes
- * through the message commands' `silentExpunge` hook when present, else the store.
+ * through the message commands' `silentExpunge` hook when present, else the store
+ * (group-committed by the writer; OK only after commit).
  */
 import type { CommandModule } from './types.js';
 import { args, ok, sessionOf } from './helpers.js';
 import { expungeDeleted } from '../../store/messages.js';
-import { publish } from '../../store/changes.js';
 
 export const closeCommand: CommandModule = {
   name: 'CLOSE',
@@ -21,7 +21,10 @@ export const closeCommand: CommandModule = {
         s.unselect();
       } else {
         s.unselect();
-        publish(ctx.services.bus, expungeDeleted(ctx.services.db, view.folderId));
+        await ctx.services.writer.run((db) => {
+          const r = expungeDeleted(db, view.folderId);
+          return { value: r.uids.length, events: r.events };
+        });
       }
     } else s.unselect();
     return ok('CLOSE completed');
