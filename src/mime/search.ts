@@ -89,17 +89,46 @@ export function parseDate(value: string | null): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
+/**
+ * HTML to text, crudely and in linear time: tags and comments become spaces,
+ * script/style content is dropped, a few entities are decoded.
+ */
 export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<[^>]*>/g, ' ')
+  const lower = html.toLowerCase();
+  let out = '';
+  let pos = 0;
+  const n = html.length;
+  while (pos < n) {
+    const lt = html.indexOf('<', pos);
+    if (lt < 0) {
+      out += html.slice(pos);
+      break;
+    }
+    out += html.slice(pos, lt) + ' ';
+    let close: number;
+    if (lower.startsWith('<!--', lt)) {
+      close = html.indexOf('-->', lt + 4);
+      pos = close < 0 ? n : close + 3;
+      continue;
+    }
+    const raw = lower.startsWith('<script', lt) ? '</script' : lower.startsWith('<style', lt) ? '</style' : null;
+    if (raw) {
+      const endTag = lower.indexOf(raw, lt + 1);
+      if (endTag < 0) break;
+      close = html.indexOf('>', endTag);
+      pos = close < 0 ? n : close + 1;
+      continue;
+    }
+    close = html.indexOf('>', lt + 1);
+    pos = close < 0 ? n : close + 1;
+  }
+  return out
     .replace(/&nbsp;/gi, ' ')
     .replace(/&lt;/gi, '<')
     .replace(/&gt;/gi, '>')
     .replace(/&quot;/gi, '"')
-    .replace(/&#(\d+);/g, (_, d: string) => safeChar(Number(d)))
-    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => safeChar(parseInt(h, 16)))
+    .replace(/&#(\d{1,7});/g, (_, d: string) => safeChar(Number(d)))
+    .replace(/&#x([0-9a-f]{1,6});/gi, (_, h: string) => safeChar(parseInt(h, 16)))
     .replace(/&amp;/gi, '&');
 }
 
@@ -115,8 +144,8 @@ export class SearchCollector {
   addText(encoded: Buffer, encoding: string, charset: string, html: boolean): void {
     const room = BODY_TEXT_CAP - this.bodyLen;
     if (room <= 0) return;
-    // at most 4 bytes a character, 3 encoded bytes a decoded byte (QP), padding for HTML
-    const slice = encoded.subarray(0, Math.min(encoded.length, room * 12 * (html ? 4 : 1)));
+    // at most 4 bytes a character and 3 encoded bytes a decoded byte (QP); twice that for HTML markup
+    const slice = encoded.subarray(0, Math.min(encoded.length, room * (html ? 24 : 12)));
     let text = decodeText(slice, encoding, charset);
     if (html) text = htmlToText(text);
     text = text.toLowerCase();

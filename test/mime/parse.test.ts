@@ -294,3 +294,16 @@ describe('search fields', () => {
     expect(parseMessage(crlf('Subject: x\n\n')).search.sentDate).toBeNull();
   });
 });
+
+describe('search text from HTML', () => {
+  it('strips tags, comments, scripts and styles, decodes entities', async () => {
+    const { htmlToText } = await import('../../src/mime/search.js');
+    expect(htmlToText('<p>A&amp;B</p><!-- c --><script>x<y</script><STYLE>p{}</STYLE>&#1055;&#x440;и')).toBe(' A&B    При');
+  });
+  it('stays linear on hostile markup', async () => {
+    const { htmlToText } = await import('../../src/mime/search.js');
+    expect(htmlToText('<'.repeat(200_000)).trim()).toBe('');
+    expect(htmlToText('<script'.repeat(50_000)).trim()).toBe('');
+    expect(htmlToText('<!--'.repeat(50_000)).trim()).toBe('');
+  });
+});
