@@ -74,6 +74,7 @@ interface Stmts {
   delExpunged: Statement<[number]>;
   delFolder: Statement<[number]>;
   mailboxFolderIds: Statement<[number], number>;
+  maxUidValidity: Statement<[number], number | null>;
 }
 
 /** A prepared statement returning the first column's value. */
@@ -105,6 +106,7 @@ function stmts(db: Db): Stmts {
     delExpunged: db.prepare('DELETE FROM expunged WHERE folder_id = ?'),
     delFolder: db.prepare('DELETE FROM folders WHERE id = ?'),
     mailboxFolderIds: pluck(db, 'SELECT id FROM folders WHERE mailbox_id = ?'),
+    maxUidValidity: pluck(db, 'SELECT max(uidvalidity) FROM folders WHERE mailbox_id = ?'),
   };
   cache.set(db, s);
   return s;
@@ -146,9 +148,19 @@ function alreadyExists(name: string): GpError {
   return new GpError('ALREADYEXISTS', `folder "${name}" already exists`, { kind: 'conflict', details: { name } });
 }
 
+/**
+ * A uidvalidity above every other of the mailbox, so a name deleted and created
+ * again never repeats one (RFC 3501 §2.3.1.1), even when another process (the CLI)
+ * created folders in the same second.
+ */
+function nextUidValidity(db: Db, mailboxId: number): number {
+  const top = stmts(db).maxUidValidity.get(mailboxId) ?? 0;
+  return Math.max(newUidValidity(), top + 1);
+}
+
 function insertFolder(db: Db, mailboxId: number, name: string, specialUse: string | null): FolderRow {
   const s = stmts(db);
-  const info = s.insert.run(mailboxId, name, specialUse, newUidValidity(), Date.now());
+  const info = s.insert.run(mailboxId, name, specialUse, nextUidValidity(db, mailboxId), Date.now());
   return s.byId.get(Number(info.lastInsertRowid))!;
 }
 
@@ -177,7 +189,7 @@ export function createFolder(db: Db, mailboxId: number, name: string, specialUse
     const existing = s.byName.get(mailboxId, n);
     if (existing) {
       if (!isNoselect(existing)) throw alreadyExists(n);
-      s.revive.run(specialUse, newUidValidity(), existing.id);
+      s.revive.run(specialUse, nextUidValidity(db, mailboxId), existing.id);
       return s.byId.get(existing.id)!;
     }
     ensureParents(db, mailboxId, n);

@@ -185,11 +185,14 @@ describe('Writer when another process holds the write lock', () => {
     db.pragma('busy_timeout = 100');
     const other = new Database(dbPath(dir));
     other.exec('BEGIN IMMEDIATE');
+    const events: ChangeEvent[] = [];
+    bus.subscribe((ev) => events.push(ev));
     const raw = rawMessage('busy');
     await expect(w.deliver({ raw, parsed: parsedFor(raw), targets: [{ folderId: inbox }] })).rejects.toMatchObject({
       code: 'STORE_BUSY',
       temporary: true,
     });
+    expect(events).toEqual([]); // nothing committed, nothing announced
     other.exec('ROLLBACK');
     other.close();
     const r = await w.deliver({ raw, parsed: parsedFor(raw), targets: [{ folderId: inbox }] });

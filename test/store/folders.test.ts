@@ -77,6 +77,10 @@ describe('folders', () => {
     for (const b of blobs) expect(blobInfo(fx.db, b)!.refcount).toBe(0);
     expect(fx.db.prepare('SELECT count(*) FROM expunged WHERE folder_id = ?').pluck().get(f.id)).toBe(0);
     expect(code(() => deleteFolder(fx.db, fx.mailboxId, 'Old'))).toBe('NOT_FOUND');
+    // The same name created again never repeats a uidvalidity (RFC 3501 §2.3.1.1).
+    const again = createFolder(fx.db, fx.mailboxId, 'Old');
+    expect(again.uidvalidity).toBeGreaterThan(f.uidvalidity);
+    expect(again.uidnext).toBe(1);
     expect(code(() => deleteFolder(fx.db, fx.mailboxId, 'inbox'))).toBe('CANNOT_DELETE_INBOX');
   });
 
