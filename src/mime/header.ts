@@ -61,8 +61,9 @@ export function parseHeaderFields(buf: Buffer, start: number, end: number): Head
       if (cur) (cur as { parts: Buffer[] }).parts.push(buf.subarray(pos, lineEnd));
     } else {
       flush();
-      const colon = buf.indexOf(0x3a, pos);
-      if (colon >= 0 && colon < lineEnd) {
+      const c = buf.subarray(pos, lineEnd).indexOf(0x3a); // within the line: no quadratic scans
+      const colon = c < 0 ? -1 : pos + c;
+      if (colon >= 0) {
         // field-name (RFC 5322 §3.6.8): printable, no spaces; "Name :" (obsolete) tolerated
         const name = buf.toString('latin1', pos, colon).replace(/[ \t]+$/, '').toLowerCase();
         if (/^[\x21-\x39\x3b-\x7e]+$/.test(name)) {
@@ -125,9 +126,9 @@ export function parseStructured(input: string): StructuredValue {
   while (pos < s.length) {
     while (pos < s.length && (s[pos] === ' ' || s[pos] === '\t' || s[pos] === ';')) pos++;
     if (pos >= s.length) break;
-    const eq = s.indexOf('=', pos);
     const nextSemi = indexOfUnquoted(s, ';', pos);
-    if (eq < 0 || (nextSemi >= 0 && nextSemi < eq)) {
+    const eq = s.slice(pos, nextSemi < 0 ? s.length : nextSemi).indexOf('=') + pos;
+    if (eq < pos) {
       // attribute without value: skip it
       pos = nextSemi < 0 ? s.length : nextSemi + 1;
       continue;

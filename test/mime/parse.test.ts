@@ -307,3 +307,14 @@ describe('search text from HTML', () => {
     expect(htmlToText('<!--'.repeat(50_000)).trim()).toBe('');
   });
 });
+
+describe('hostile headers stay linear', () => {
+  it('many lines without a colon, many bare parameters, many open brackets', () => {
+    const lines = 'no colon here\r\n'.repeat(100_000) + 'Subject: x\r\n\r\n';
+    expect(parseMessage(Buffer.from(lines)).envelope.subject).toBe('x');
+    const params = 'Content-Type: text/plain' + ';a'.repeat(200_000) + '\r\n\r\nx';
+    expect(parseMessage(Buffer.from(params)).bodystructure.subtype).toBe('plain');
+    const addr = 'To: ' + '[a'.repeat(100_000) + '\r\nFrom: ' + '<'.repeat(100_000) + '\r\n\r\n';
+    expect(parseMessage(Buffer.from(addr)).size).toBe(addr.length);
+  });
+});
