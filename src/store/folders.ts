@@ -14,7 +14,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { ChangeEvent } from '../events/bus.js';
 import { GpError, invalid, notFound } from '../shared/errors.js';
-import { expungeMessages, listUids, moveMessages, type MoveResult } from './messages.js';
+import { dropFolderMessages, expungeMessages, listUids, moveMessages, type MoveResult } from './messages.js';
 
 export interface FolderRow {
   id: number;
@@ -266,16 +266,16 @@ export function deleteFolder(db: Db, mailboxId: number, name: string): DeleteFol
         kind: 'refusal',
       });
     }
-    const ex = expungeMessages(db, f.id, listUids(db, f.id));
+    const uids = dropFolderMessages(db, f.id);
     s.delExpunged.run(f.id);
     if (children) s.setSpecialUse.run(NOSELECT, f.id);
     else s.delFolder.run(f.id);
-    return {
-      folderId: f.id,
-      expunged: ex.uids,
-      keptAsNoselect: children,
-      events: [...ex.events, { type: 'folder', mailboxId, folderId: f.id, change: 'deleted' }],
-    };
+    // A session with the folder selected learns of the deletion from the folder event
+    // (its messages are gone with the folder); the expunge event lets it drop them first.
+    const events: ChangeEvent[] = [];
+    if (uids.length) events.push({ type: 'expunge', folderId: f.id, uids, modseq: f.highestmodseq + 1 });
+    events.push({ type: 'folder', mailboxId, folderId: f.id, change: 'deleted' });
+    return { folderId: f.id, expunged: uids, keptAsNoselect: children, events };
   }).immediate();
 }
 

@@ -166,6 +166,8 @@ interface Stmts {
   viewColumns: Statement<[number], { u: string; m: string; f: string; k: string }>;
   uids: Statement<[number], number>;
   uidsAbove: Statement<[number, number], number>;
+  blobRefs: Statement<[number], { blobId: number; n: number }>;
+  deleteFolderRows: Statement<[number]>;
   getByUids: Statement<[number, string], string>;
   getRange: Statement<[number, number, number], string>;
   getOne: Statement<[number, number], MessageRow>;
@@ -244,6 +246,8 @@ function stmts(db: Db): Stmts {
     ),
     uids: pluck(db, 'SELECT uid FROM messages WHERE folder_id = ? ORDER BY uid'),
     uidsAbove: pluck(db, 'SELECT uid FROM messages WHERE folder_id = ? AND uid > ? ORDER BY uid'),
+    blobRefs: db.prepare('SELECT blob_id AS blobId, count(*) AS n FROM messages WHERE folder_id = ? GROUP BY blob_id'),
+    deleteFolderRows: db.prepare('DELETE FROM messages WHERE folder_id = ?'),
     getByUids: pluck(db, `SELECT json_group_array(json_array(${RAW_COLS})) FROM
        (SELECT ${RAW_COLS} FROM messages WHERE folder_id = ? AND ${IN_UIDS} ORDER BY uid)`),
     getRange: pluck(db, `SELECT json_group_array(json_array(${RAW_COLS})) FROM
@@ -728,5 +732,23 @@ function purgeStoredBeforeTx(db: Db, cutoff: number, limit: number): PurgeResult
     events.push(...ex.events);
   }
   return { messages, bytes, events };
+}
+
+/**
+ * Remove every message of a folder that is being deleted (RFC 3501 §6.3.4): blob
+ * references released per blob, rows deleted in bulk, and no `expunged` rows (the
+ * folder's uidvalidity ends with it). Returns the removed uids, ascending.
+ */
+export function dropFolderMessages(db: Db, folderId: number): number[] {
+  return tx(db, dropFolderMessagesTx)(db, folderId);
+}
+
+function dropFolderMessagesTx(db: Db, folderId: number): number[] {
+  const s = stmts(db);
+  const uids = s.uids.all(folderId);
+  if (uids.length === 0) return uids;
+  for (const r of s.blobRefs.all(folderId)) releaseBlobRefs(db, r.blobId, r.n);
+  s.deleteFolderRows.run(folderId);
+  return uids;
 }
 
