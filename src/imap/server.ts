@@ -114,6 +114,9 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
       void session.run();
     },
   );
+  // Hard cap on sockets (including TLS handshakes in progress); above maxConnections
+  // sessions get `* BYE Too many connections`, far above it the socket is just closed.
+  server.maxConnections = cfg.maxConnections + 100;
   server.on('tlsClientError', (err, socket) => {
     log.debug({ err: err.message, remote: socket.remoteAddress }, 'imap: TLS handshake failed');
   });
