@@ -469,7 +469,7 @@ function storeFlagsTx(
   let changed: ViewEntry[] = [];
   let modifiedFailed: number[] = [];
   if (uids.length === 0) {
-    // nothing to do
+    // Nothing asked.
   } else if (kw.length === 0) {
     // System flags only: one set-based UPDATE (several times faster on STORE 1:* than row by row).
     const list = uidJson(uids);
@@ -480,15 +480,18 @@ function storeFlagsTx(
     const rows = st.all({ f: folderId, u: list, m: mask, ms: modseq, lim: limit });
     rows.sort((a, b) => a[0] - b[0]);
     changed = rows.map((r) => ({ uid: r[0], flags: r[1], keywords: r[2], modseq }));
-  } else for (const r of s.flagRows.all(folderId, uidJson(uids))) {
-    if (unchangedSince !== undefined && r.modseq > unchangedSince) {
-      modifiedFailed.push(r.uid);
-      continue;
+  } else {
+    // Keywords involved: row by row, compared case-insensitively in JavaScript.
+    for (const r of s.flagRows.all(folderId, uidJson(uids))) {
+      if (unchangedSince !== undefined && r.modseq > unchangedSince) {
+        modifiedFailed.push(r.uid);
+        continue;
+      }
+      const next = applyFlags(r.flags, r.keywords, mode, flags, kw);
+      if (next.mask === r.flags && next.keywords === r.keywords) continue;
+      s.setFlags.run(next.mask, next.keywords, modseq, r.id);
+      changed.push({ uid: r.uid, flags: next.mask, keywords: next.keywords, modseq });
     }
-    const next = applyFlags(r.flags, r.keywords, mode, flags, kw);
-    if (next.mask === r.flags && next.keywords === r.keywords) continue;
-    s.setFlags.run(next.mask, next.keywords, modseq, r.id);
-    changed.push({ uid: r.uid, flags: next.mask, keywords: next.keywords, modseq });
   }
   if (changed.length === 0) return { changed, modifiedFailed, highestmodseq: f.highestmodseq, events: [] };
   s.setModseq.run(modseq, folderId);
