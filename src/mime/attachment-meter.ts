@@ -10,7 +10,10 @@
  * HEADER_BYTES_CAP), the stack of open boundaries, and one size counter. It follows
  * exactly the rules of ./parse.ts (same classification, same delimiter syntax, the
  * line break before a delimiter not part of the body, missing close delimiters),
- * so its final total equals parseMessage(raw).attachmentBytes.
+ * so its final total equals parseMessage(raw).attachmentBytes — including the
+ * MAX_DEPTH and MAX_PARTS limits (past MAX_PARTS entities the whole top-level
+ * body counts). A message/rfc822 attachment is counted whole without looking
+ * inside. The running total may only grow while bytes arrive.
  *
  *   const meter = new AttachmentMeter();
  *   meter.feed(chunk); if (meter.attachmentBytes > limit) refuse();

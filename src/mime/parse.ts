@@ -16,6 +16,10 @@
  * or whose boundary never occurs is shown as text/plain. Nothing here throws on
  * malformed input. One pass over the bytes per nesting level (Buffer.indexOf);
  * bodies are never turned into strings except for search text up to its cap.
+ * Limits against hostile input: nesting depth MAX_DEPTH (deeper entities are
+ * leaves), MAX_PARTS entities (more: the message is one opaque body, see `flat`).
+ * Sizes and line counts are of the bytes as stored (a bare-LF message is not
+ * converted to CRLF here).
  */
 import { findHeaderEnd, parseHeaderFields, getField, wireSafeParams, type HeaderField } from './header.js';
 import { classify, asPlainText, isAttachment, param, MAX_DEPTH, MAX_PARTS, type EntityInfo } from './classify.js';
