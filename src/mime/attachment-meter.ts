@@ -13,7 +13,7 @@
  * so its final total equals parseMessage(raw).attachmentBytes — including the
  * MAX_DEPTH and MAX_PARTS limits (past MAX_PARTS entities the whole top-level
  * body counts). A message/rfc822 attachment is counted whole without looking
- * inside. The running total may only grow while bytes arrive.
+ * inside.
  *
  *   const meter = new AttachmentMeter();
  *   meter.feed(chunk); if (meter.attachmentBytes > limit) refuse();
