@@ -16,7 +16,7 @@ import { openDb, type Db } from '../src/store/db.js';
 import { createDefaultFolders, getFolder } from '../src/store/folders.js';
 import { EventBus } from '../src/events/bus.js';
 import { Writer } from '../src/store/deliver.js';
-import { putBlob } from '../src/store/blobs.js';
+import { putBlob, readBlob, readBlobRange } from '../src/store/blobs.js';
 import {
   appendMessages,
   changedSince,
@@ -185,6 +185,10 @@ async function main(): Promise<void> {
     time('STORE 1:* -FLAGS (\\Seen) (one transaction)', () => storeFlags(db, archive, uids, 'remove', FLAG_SEEN, []), 1);
     time('SEARCH SUBJECT "bench 99" (SQL instr)', () => searchText(db, archive, 'subject', 'bench 99'));
     time('SEARCH BODY "nomatch" (2 KB bodies)', () => searchText(db, archive, 'body', 'nomatch'));
+    const bigMsg = message(-1, 25 * 1024 * 1024);
+    const bigId = putBlob(db, bigMsg.raw, bigMsg.parsed, 1);
+    time('BODY[]<12000000.4096> of a 25 MB blob (1 chunk)', () => readBlobRange(db, bigId, 12_000_000, 12_004_096));
+    time('whole 25 MB blob (200 chunks)', () => readBlob(db, bigId));
     const hm = folderCounts(db, archive).highestmodseq;
     storeFlags(db, archive, uids.slice(0, 50), 'add', FLAG_SEEN, []);
     time('CHANGEDSINCE (50 changed of 100k)', () => changedSince(db, archive, hm));
