@@ -318,3 +318,42 @@ describe('hostile headers stay linear', () => {
     expect(parseMessage(Buffer.from(addr)).size).toBe(addr.length);
   });
 });
+
+describe('offsets agree with Dovecot message-parser (lib-mail/test-message-parser.c)', () => {
+  it('truncated MIME headers: parts that end inside their header', () => {
+    const raw = Buffer.from(
+      'Content-Type: multipart/mixed; boundary=":foo"\n' +
+        '\n' +
+        '--:foo\n' +
+        '--:foo\n' +
+        'Content-Type: text/plain\n' +
+        '--:foo\n' +
+        'Content-Type: text/plain\r\n' +
+        '--:foo\n' +
+        'Content-Type: text/html\n' +
+        '--:foo--\n',
+    );
+    const p = parseMessage(raw);
+    expect(p.root.headerEnd - p.root.headerStart).toBe(48);
+    expect(p.root.bodyEnd - p.root.bodyStart).toBe(112);
+    const kids = p.root.children!.map((c) => [c.headerStart, c.headerEnd - c.headerStart, c.bodyEnd - c.bodyStart]);
+    expect(kids).toEqual([
+      [55, 0, 0],
+      [62, 24, 0],
+      [94, 24, 0],
+      [127, 23, 0],
+    ]);
+  });
+  it('a multipart/mixed with nested parts: positions and sizes', () => {
+    const raw = Buffer.from(
+      'Content-Type: multipart/mixed; boundary="ab"\n\n--ab\nContent-Type: multipart/mixed; boundary="a"\n\n--ab\nContent-Type: text/plain\n\n--a\n\n',
+    );
+    const p = parseMessage(raw);
+    expect(p.root.headerEnd).toBe(46);
+    expect(p.root.bodyEnd - p.root.bodyStart).toBe(86);
+    const [c1, c2] = p.root.children!;
+    expect([c1!.headerStart, c1!.headerEnd - c1!.headerStart, c1!.bodyEnd - c1!.bodyStart]).toEqual([51, 44, 0]);
+    expect([c2!.headerStart, c2!.headerEnd - c2!.headerStart, c2!.bodyEnd - c2!.bodyStart]).toEqual([101, 26, 5]);
+    expect(p.bodystructure.children![1]!.lines).toBe(2);
+  });
+});
