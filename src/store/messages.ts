@@ -619,9 +619,6 @@ export function moveMessages(db: Db, fromFolderId: number, uids: readonly number
 }
 
 function moveMessagesTx(db: Db, fromFolderId: number, uids: readonly number[], toFolderId: number): MoveResult {
-  if (fromFolderId === toFolderId) {
-    throw new GpError('MOVE_SAME_FOLDER', 'cannot move messages into the folder they are in', { kind: 'refusal' });
-  }
   const c = copyInto(db, fromFolderId, uids, toFolderId);
   const src = folderState(db, fromFolderId);
   const removed = removeRows(

@@ -207,7 +207,11 @@ describe('messages', () => {
       [blobs[2], FLAG_FLAGGED],
     ]);
     for (const b of blobs) expect(blobInfo(fx.db, b)!.refcount).toBe(1);
-    expect(() => moveMessages(fx.db, inbox, [2], inbox)).toThrow(/cannot move/);
+    // Into the same folder: new uids, the old ones expunged.
+    const same = moveMessages(fx.db, inbox, [2], inbox);
+    expect(same.dstUids).toEqual([4]);
+    expect(listUids(fx.db, inbox)).toEqual([4]);
+    expect(blobInfo(fx.db, blobs[1]!)!.refcount).toBe(1);
   });
 
   it('counts messages, unseen and recent; only one claim sees \\Recent', () => {
