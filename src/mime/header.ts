@@ -38,6 +38,8 @@ export function findHeaderEnd(buf: Buffer, start: number, end: number): HeaderBl
 export interface HeaderField {
   name: string;
   value: string;
+  /** The unfolded bytes, kept only when they are not valid UTF-8 (value is then Latin-1). */
+  raw?: Buffer;
 }
 
 /** Splits a header block into fields. Lines without a colon are ignored. */
@@ -47,7 +49,10 @@ export function parseHeaderFields(buf: Buffer, start: number, end: number): Head
   let cur: { name: string; parts: Buffer[] } | null = null;
   const flush = (): void => {
     if (!cur) return;
-    fields.push({ name: cur.name, value: unfold(Buffer.concat(cur.parts)) });
+    const bytes = cur.parts.length === 1 ? cur.parts[0]! : Buffer.concat(cur.parts);
+    const value = decodeHeaderBytes(bytes);
+    if (value.length > 0 && isLatin1Fallback(bytes, value)) fields.push({ name: cur.name, value: value.trim(), raw: bytes });
+    else fields.push({ name: cur.name, value: value.trim() });
     cur = null;
   };
   while (pos < end) {
@@ -77,15 +82,33 @@ export function parseHeaderFields(buf: Buffer, start: number, end: number): Head
   return fields;
 }
 
-function unfold(b: Buffer): string {
-  return decodeHeaderBytes(b).trim();
-}
+const REPLACEMENT = Buffer.from('\ufffd');
 
 /** Header bytes as text: UTF-8 when valid, else Latin-1 (one char per byte). */
 export function decodeHeaderBytes(b: Buffer): string {
   const s = b.toString('utf8');
-  if (s.includes('\ufffd') && !b.includes(Buffer.from('\ufffd'))) return b.toString('latin1');
+  if (s.includes('\ufffd') && !b.includes(REPLACEMENT)) return b.toString('latin1');
   return s;
+}
+
+function isLatin1Fallback(b: Buffer, decoded: string): boolean {
+  // a UTF-8 decode is never longer in characters than bytes; Latin-1 is exactly as long
+  return decoded.length === b.length && b.some((c) => c >= 0x80) && b.toString('utf8') !== decoded;
+}
+
+/**
+ * Raw 8-bit header text that is not UTF-8 (legacy clients writing KOI8-R or
+ * windows-1251 without RFC 2047) decoded in the entity's own charset, when it
+ * declares one other than UTF-8/US-ASCII. Content-* fields are left alone: the
+ * structure was read from them already.
+ */
+export function redecodeLegacyHeaders(fields: HeaderField[], charset: string | null): void {
+  if (!charset) return;
+  const cs = charset.trim().toLowerCase();
+  if (cs === 'utf-8' || cs === 'utf8' || cs === 'us-ascii' || cs === 'ascii') return;
+  for (const f of fields) {
+    if (f.raw && !f.name.startsWith('content-')) f.value = decodeCharset(f.raw, cs).trim();
+  }
 }
 
 /** The first field with this (lower-case) name, or null. */

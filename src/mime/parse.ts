@@ -21,7 +21,7 @@
  * Sizes and line counts are of the bytes as stored (a bare-LF message is not
  * converted to CRLF here).
  */
-import { findHeaderEnd, parseHeaderFields, getField, wireSafeParams, type HeaderField } from './header.js';
+import { findHeaderEnd, parseHeaderFields, getField, redecodeLegacyHeaders, wireSafeParams, type HeaderField } from './header.js';
 import { classify, asPlainText, isAttachment, param, MAX_DEPTH, MAX_PARTS, type EntityInfo } from './classify.js';
 import { decodedSize } from './decode.js';
 import { buildEnvelope } from './envelope.js';
@@ -46,6 +46,8 @@ interface Ctx {
   /** Entities seen: all, and those outside attached messages (the ones MAX_PARTS limits). */
   entities: number;
   counted: number;
+  /** Charset of the first text part: the guess for a multipart's raw 8-bit top header. */
+  firstTextCharset: string | null;
   search: SearchCollector;
 }
 
@@ -53,7 +55,7 @@ interface Ctx {
 class TooManyParts extends Error {}
 
 export function parseMessage(raw: Buffer): ParsedMessage {
-  const ctx: Ctx = { buf: raw, attachmentBytes: 0, skipHtml: 0, inAttachedMessage: 0, entities: 0, counted: 0, search: new SearchCollector() };
+  const ctx: Ctx = { buf: raw, attachmentBytes: 0, skipHtml: 0, inAttachedMessage: 0, entities: 0, counted: 0, firstTextCharset: null, search: new SearchCollector() };
   let top: Parsed;
   try {
     top = parseEntity(ctx, 0, raw.length, '', 0, null);
@@ -63,6 +65,7 @@ export function parseMessage(raw: Buffer): ParsedMessage {
     top = flat(raw);
     ctx.attachmentBytes = top.part.bodyEnd - top.part.bodyStart;
   }
+  if (param(top.bs.params, 'charset') === null) redecodeLegacyHeaders(top.fields, ctx.firstTextCharset);
   const envelope = buildEnvelope(top.fields);
   ctx.search.setTopHeader(top.fields, envelope);
   return {
@@ -127,6 +130,7 @@ function parseEntity(ctx: Ctx, start: number, end: number, path: string, depth: 
   if (ctx.inAttachedMessage === 0 && ++ctx.counted > MAX_PARTS) throw new TooManyParts();
   // inside attached messages (not counted), structure stops at the limit instead
   let info = classify(fields, parentSubtype, ctx.entities > MAX_PARTS ? MAX_DEPTH : depth);
+  redecodeLegacyHeaders(fields, param(info.params, 'charset'));
   const bodyStart = hb.headerEnd;
   const bodyEnd = end;
   const part: MimePart = {
@@ -193,7 +197,10 @@ function parseEntity(ctx: Ctx, start: number, end: number, path: string, depth: 
     return { part, bs, fields };
   }
 
-  if (info.type === 'text') bs.lines = countLines(buf, bodyStart, bodyEnd);
+  if (info.type === 'text') {
+    bs.lines = countLines(buf, bodyStart, bodyEnd);
+    if (ctx.firstTextCharset === null && !info.defaulted) ctx.firstTextCharset = param(info.params, 'charset');
+  }
   if (isAttachment(info)) {
     if (ctx.inAttachedMessage === 0) ctx.attachmentBytes += decodedSize(buf.subarray(bodyStart, bodyEnd), info.encoding);
   } else if (info.type === 'text' && (info.subtype === 'plain' || (info.subtype === 'html' && ctx.skipHtml === 0))) {

@@ -78,9 +78,16 @@ export function addressText(list: ImapAddress[] | null): string {
 }
 
 /** Date: header → Unix ms, or null (comments such as "(MSK)" ignored). */
+/** Zone names seen in Russian mail that Date.parse does not know. */
+const ZONES: Record<string, string> = { MSK: '+0300', MSD: '+0400', EET: '+0200', EEST: '+0300', CET: '+0100', CEST: '+0200', BST: '+0100' };
+
 export function parseDate(value: string | null): number | null {
   if (value === null) return null;
-  const v = value.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  const v = value
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/ ([A-Z]{3,4})$/, (m, z: string) => (ZONES[z] ? ' ' + ZONES[z] : m));
   let t = Date.parse(v);
   if (Number.isNaN(t)) {
     // "Mon, 1 Jan 2024 10:00:00 +0300" variants Date.parse refuses: drop the weekday

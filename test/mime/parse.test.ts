@@ -357,3 +357,23 @@ describe('offsets agree with Dovecot message-parser (lib-mail/test-message-parse
     expect(p.bodystructure.children![1]!.lines).toBe(2);
   });
 });
+
+describe('legacy 8-bit headers', () => {
+  it('raw KOI8-R / windows-1251 header text is read in the message charset', () => {
+    const subj = Buffer.from([0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4]); // "Привет" in KOI8-R
+    const single = Buffer.concat([Buffer.from('Subject: '), subj, Buffer.from('\r\nContent-Type: text/plain; charset=koi8-r\r\n\r\nx')]);
+    expect(parseMessage(single).envelope.subject).toBe('Привет');
+    const cp = Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]); // windows-1251
+    const multi = Buffer.concat([
+      Buffer.from('From: '),
+      cp,
+      Buffer.from(' <a@b>\r\nContent-Type: multipart/mixed; boundary=z\r\n\r\n--z\r\nContent-Type: text/plain; charset=windows-1251\r\n\r\nx\r\n--z--\r\n'),
+    ]);
+    const p = parseMessage(multi);
+    expect(p.envelope.from![0]!.name).toBe('Привет');
+    expect(p.search.from).toBe('привет <a@b>');
+  });
+  it('dates with zone names Date.parse does not know', () => {
+    expect(parseMessage(crlf('Date: Wed, 22 Jan 2025 14:00:00 MSK\n\n')).search.sentDate).toBe(Date.UTC(2025, 0, 22, 11, 0, 0));
+  });
+});
