@@ -37,7 +37,8 @@ describe('mime goldens', () => {
       const raw = readFileSync(join(dir, name + '.eml'));
       const got = golden(raw);
       const file = join(dir, name + '.json');
-      if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, JSON.stringify(got, null, 2) + '\n');
+      if (process.env.UPDATE_GOLDEN) writeFileSync(file, JSON.stringify(got, null, 2) + '\n');
+      expect(existsSync(file), `${name}.json missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
       expect(got).toEqual(JSON.parse(readFileSync(file, 'utf8')));
     });
     it(`${name}: streaming meter agrees`, () => {
