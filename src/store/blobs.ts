@@ -195,37 +195,50 @@ export function readBlob(db: Db, blobId: number): Buffer {
   return readBlobRange(db, blobId, 0, meta.size);
 }
 
-/** Small LRU of parsed JSON per Db: the parsed form of a blob never changes. */
+/**
+ * Small LRU of parsed JSON per Db, bounded by entries and by the JSON's length (a
+ * message with thousands of MIME parts has a large part tree): the parsed form of
+ * a blob never changes.
+ */
 class Lru<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly capacity: number) {}
+  private readonly map = new Map<K, { v: V; size: number }>();
+  private bytes = 0;
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxBytes: number,
+  ) {}
   get(k: K): V | undefined {
-    const v = this.map.get(k);
-    if (v !== undefined) {
-      this.map.delete(k);
-      this.map.set(k, v);
-    }
-    return v;
-  }
-  set(k: K, v: V): void {
+    const e = this.map.get(k);
+    if (e === undefined) return undefined;
     this.map.delete(k);
-    this.map.set(k, v);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
+    this.map.set(k, e);
+    return e.v;
+  }
+  set(k: K, v: V, size: number): void {
+    if (size > this.maxBytes / 4) return; // too big to be worth keeping
+    this.delete(k);
+    this.map.set(k, { v, size });
+    this.bytes += size;
+    while (this.map.size > this.maxEntries || this.bytes > this.maxBytes) {
+      this.delete(this.map.keys().next().value as K);
+    }
   }
   delete(k: K): void {
+    const e = this.map.get(k);
+    if (e === undefined) return;
+    this.bytes -= e.size;
     this.map.delete(k);
-  }
-  clear(): void {
-    this.map.clear();
   }
 }
 
-export const PARSED_CACHE_SIZE = 2000;
+export const PARSED_CACHE_ENTRIES = 2000;
+/** Budget of the parsed cache, in characters of JSON (roughly bytes). */
+export const PARSED_CACHE_BYTES = 32 * 1024 * 1024;
 const parsedCaches = new WeakMap<Db, Lru<number, StoredParsed>>();
 
 function parsedCache(db: Db): Lru<number, StoredParsed> {
   let c = parsedCaches.get(db);
-  if (!c) parsedCaches.set(db, (c = new Lru(PARSED_CACHE_SIZE)));
+  if (!c) parsedCaches.set(db, (c = new Lru(PARSED_CACHE_ENTRIES, PARSED_CACHE_BYTES)));
   return c;
 }
 
@@ -240,7 +253,7 @@ export function getParsed(db: Db, blobId: number): StoredParsed {
   const row = stmts(db).parsed.get(blobId);
   if (!row) throw notFound('blob', blobId);
   const p = JSON.parse(row.parsed) as StoredParsed;
-  c.set(blobId, p);
+  c.set(blobId, p, row.parsed.length);
   return p;
 }
 
