@@ -188,7 +188,8 @@ function parseEntity(ctx: Ctx, start: number, end: number, path: string, depth: 
     const attached = isAttachment(info);
     if (attached && ctx.inAttachedMessage === 0) ctx.attachmentBytes += bodyEnd - bodyStart;
     if (attached) ctx.inAttachedMessage++;
-    const inner = parseEntity(ctx, bodyStart, bodyEnd, path, depth + 1, null);
+    // a top-level message/rfc822 message: its body is part 1, the inner parts 1.1, 1.2 …
+    const inner = parseEntity(ctx, bodyStart, bodyEnd, path === '' ? '1' : path, depth + 1, null);
     if (attached) ctx.inAttachedMessage--;
     part.message = inner.part;
     bs.envelope = buildEnvelope(inner.fields);

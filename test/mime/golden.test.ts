@@ -7,7 +7,8 @@
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseMessage } from '../../src/mime/parse.js';
+import { parseMessage, resolvePart } from '../../src/mime/parse.js';
+import type { MimePart } from '../../src/mime/types.js';
 import { AttachmentMeter } from '../../src/mime/attachment-meter.js';
 
 const dir = join(import.meta.dirname, '../fixtures/mime');
@@ -40,6 +41,17 @@ describe('mime goldens', () => {
       if (process.env.UPDATE_GOLDEN) writeFileSync(file, JSON.stringify(got, null, 2) + '\n');
       expect(existsSync(file), `${name}.json missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
       expect(got).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+    });
+    it(`${name}: every part's path resolves back to it`, () => {
+      const p = parseMessage(readFileSync(join(dir, name + '.eml')));
+      const walk = (m: MimePart): void => {
+        for (const c of m.children ?? []) {
+          expect(resolvePart(p.root, c.path)).toBe(c);
+          walk(c);
+        }
+        if (m.message) walk(m.message);
+      };
+      walk(p.root);
     });
     it(`${name}: streaming meter agrees`, () => {
       const raw = readFileSync(join(dir, name + '.eml'));

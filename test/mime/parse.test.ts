@@ -124,6 +124,16 @@ describe('parseMessage: single-part and edge layouts', () => {
     expect(resolvePart(p.root, '2')).toBeNull();
   });
 
+  it('a top-level message/rfc822 message: its body is part 1, the inner parts 1.1 and 1.2', () => {
+    const raw = crlf('Content-Type: message/rfc822\n\nSubject: inner\nContent-Type: multipart/mixed; boundary=i\n\n--i\n\nA\n--i\n\nB\n--i--\n');
+    const p = parseMessage(raw);
+    expect(p.root.message!.children!.map((c) => c.path)).toEqual(['1.1', '1.2']);
+    expect(resolvePart(p.root, '1.2')!.path).toBe('1.2');
+    expect(sectionRange(p.root, '1', 'HEADER')).toEqual([p.root.message!.headerStart, p.root.message!.headerEnd]);
+    const b = resolvePart(p.root, '1.2')!;
+    expect(raw.toString('latin1', b.bodyStart, b.bodyEnd)).toBe('B');
+  });
+
   it('the header block includes the empty line; headers-only messages have an empty body', () => {
     const raw = crlf('Subject: x\n\nbody');
     const p = parseMessage(raw);
