@@ -68,7 +68,7 @@ interface Stmts {
   subtree: Statement<[number, string, number, string], FolderRow>;
   hasChild: Statement<[number, number, string], number>;
   rename: Statement<[string, number]>;
-  setSpecialUse: Statement<[string | null, number]>;
+  markNoselect: Statement<[number]>;
   revive: Statement<[string | null, number, number]>;
   setSubscribed: Statement<[number, number]>;
   delExpunged: Statement<[number]>;
@@ -100,8 +100,14 @@ function stmts(db: Db): Stmts {
     ),
     hasChild: pluck(db, 'SELECT count(*) FROM folders WHERE mailbox_id = ? AND substr(name, 1, ?) = ? LIMIT 1'),
     rename: db.prepare('UPDATE folders SET name = ? WHERE id = ?'),
-    setSpecialUse: db.prepare('UPDATE folders SET special_use = ? WHERE id = ?'),
-    revive: db.prepare('UPDATE folders SET special_use = ?, uidvalidity = ?, recent_uid = uidnext - 1 WHERE id = ?'),
+    markNoselect: hasNoselectColumn(db)
+      ? db.prepare('UPDATE folders SET noselect = 1 WHERE id = ?')
+      : db.prepare(`UPDATE folders SET special_use = '\\Noselect' WHERE id = ?`),
+    revive: hasNoselectColumn(db)
+      ? db.prepare(
+          'UPDATE folders SET noselect = 0, special_use = coalesce(?, special_use), uidvalidity = ?, recent_uid = uidnext - 1 WHERE id = ?',
+        )
+      : db.prepare('UPDATE folders SET special_use = ?, uidvalidity = ?, recent_uid = uidnext - 1 WHERE id = ?'),
     setSubscribed: db.prepare('UPDATE folders SET subscribed = ? WHERE id = ?'),
     delExpunged: db.prepare('DELETE FROM expunged WHERE folder_id = ?'),
     delFolder: db.prepare('DELETE FROM folders WHERE id = ?'),
@@ -135,12 +141,29 @@ export function isInbox(name: string): boolean {
   return name.toUpperCase() === 'INBOX';
 }
 
-export function isNoselect(f: Pick<FolderRow, 'special_use'>): boolean {
-  return f.special_use === NOSELECT;
+/**
+ * A name kept only for its inferiors. Schema v1 has no column for it and marks it
+ * with special_use = '\Noselect'; a `folders.noselect` column (requested for a later
+ * schema version) is used as soon as it exists.
+ */
+export function isNoselect(f: Pick<FolderRow, 'special_use'> & { noselect?: unknown }): boolean {
+  return f.noselect === 1 || f.special_use === NOSELECT;
+}
+
+const noselectColumns = new WeakMap<Db, boolean>();
+
+/** Whether this database has the `folders.noselect` column. */
+export function hasNoselectColumn(db: Db): boolean {
+  let v = noselectColumns.get(db);
+  if (v === undefined) {
+    const cols = db.prepare("SELECT name FROM pragma_table_info('folders')").pluck().all() as string[];
+    noselectColumns.set(db, (v = cols.includes('noselect')));
+  }
+  return v;
 }
 
 /** The special-use attribute to announce (RFC 6154), never the \Noselect marker. */
-export function specialUseOf(f: Pick<FolderRow, 'special_use'>): string | null {
+export function specialUseOf(f: Pick<FolderRow, 'special_use'> & { noselect?: unknown }): string | null {
   return f.special_use === NOSELECT ? null : f.special_use;
 }
 
@@ -268,7 +291,7 @@ export function deleteFolder(db: Db, mailboxId: number, name: string): DeleteFol
     }
     const uids = dropFolderMessages(db, f.id);
     s.delExpunged.run(f.id);
-    if (children) s.setSpecialUse.run(NOSELECT, f.id);
+    if (children) s.markNoselect.run(f.id);
     else s.delFolder.run(f.id);
     // A session with the folder selected learns of the deletion from the folder event
     // (its messages are gone with the folder); the expunge event lets it drop them first.

@@ -23,7 +23,7 @@ import type { ChangeEvent } from '../events/bus.js';
 import { GpError, notFound } from '../shared/errors.js';
 import { addBlobRefs, releaseBlobRefs } from './blobs.js';
 import { ALL_SYSTEM_FLAGS, applyFlags, FLAG_DELETED, FLAG_SEEN, joinKeywords, type StoreMode } from './flags.js';
-import { NOSELECT } from './folders.js';
+import { isNoselect } from './folders.js';
 
 export const MAX_UID = 0xffffffff;
 
@@ -112,6 +112,7 @@ interface FolderState {
   highestmodseq: number;
   recent_uid: number;
   special_use: string | null;
+  noselect?: number;
 }
 
 interface IdRow {
@@ -222,9 +223,7 @@ function stmts(db: Db): Stmts {
   if (s) return s;
   const IN_UIDS = 'uid IN (SELECT value FROM json_each(?))';
   s = {
-    folder: db.prepare(
-      'SELECT id, mailbox_id, uidvalidity, uidnext, highestmodseq, recent_uid, special_use FROM folders WHERE id = ?',
-    ),
+    folder: db.prepare('SELECT * FROM folders WHERE id = ?'),
     setUidnext: db.prepare('UPDATE folders SET uidnext = ?, highestmodseq = ? WHERE id = ?'),
     setModseq: db.prepare('UPDATE folders SET highestmodseq = ? WHERE id = ?'),
     setRecent: db.prepare('UPDATE folders SET recent_uid = ? WHERE id = ?'),
@@ -289,7 +288,7 @@ function folderState(db: Db, folderId: number): FolderState {
 }
 
 function selectable(f: FolderState): FolderState {
-  if (f.special_use === NOSELECT) {
+  if (isNoselect(f)) {
     throw new GpError('FOLDER_NOSELECT', `folder ${f.id} cannot hold messages (\\Noselect)`, { kind: 'refusal' });
   }
   return f;

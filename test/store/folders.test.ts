@@ -154,3 +154,33 @@ describe('folders', () => {
     expect(code(() => setSubscribed(fx.db, fx.mailboxId, 'none', true))).toBe('NOT_FOUND');
   });
 });
+
+describe('folders with a noselect column (a later schema version)', () => {
+  it('uses the column and keeps the special-use attribute', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openDb } = await import('../../src/store/db.js');
+    const { addMailbox } = await import('./helpers.js');
+    const { hasNoselectColumn, isNoselect, specialUseOf } = await import('../../src/store/folders.js');
+    const dir = mkdtempSync(join(tmpdir(), 'gp-noselect-'));
+    const db = openDb(dir);
+    try {
+      db.exec('ALTER TABLE folders ADD COLUMN noselect INTEGER NOT NULL DEFAULT 0');
+      expect(hasNoselectColumn(db)).toBe(true);
+      const mb = addMailbox(db);
+      createFolder(db, mb, 'Trash/Sub');
+      deleteFolder(db, mb, 'Trash');
+      const t = getFolder(db, mb, 'Trash')!;
+      expect(isNoselect(t)).toBe(true);
+      expect(t.special_use).toBe('\\Trash');
+      expect(specialUseOf(t)).toBe('\\Trash');
+      const again = createFolder(db, mb, 'Trash');
+      expect(isNoselect(again)).toBe(false);
+      expect(again.special_use).toBe('\\Trash');
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
