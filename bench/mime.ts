@@ -40,7 +40,7 @@ function message10k(text: string): Buffer {
       'Content-Type: text/plain; charset=utf-8',
       'Content-Transfer-Encoding: base64',
       '',
-      b64lines(0).trimEnd() + Buffer.from(text).toString('base64').replace(/.{76}/g, '$&\r\n'),
+      Buffer.from(text).toString('base64').replace(/.{76}/g, '$&\r\n'),
       '--alt-1',
       'Content-Type: text/html; charset=utf-8',
       'Content-Transfer-Encoding: quoted-printable',
