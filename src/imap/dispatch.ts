@@ -128,7 +128,8 @@ export async function dispatch(session: Session, ev: FrameEvent): Promise<void> 
   if (session.isClosed) return;
   if (session.state === 'selected') {
     try {
-      await session.flushUpdates(mod.expungeAfter !== false);
+      // RFC 3501 §7.4.1: no EXPUNGE after FETCH, STORE, SEARCH — but UID variants may have them
+      await session.flushUpdates(mod.expungeAfter !== false || uid);
     } catch (err) {
       session.log.error({ err }, 'flushing updates failed');
     }

@@ -163,6 +163,7 @@ export interface CommandModule {
   /**
    * RFC 3501 §7.4.1: false for FETCH, STORE, SEARCH — the dispatcher then does not
    * flush pending EXPUNGE responses after this command (EXISTS / FETCH FLAGS still go out).
+   * The UID forms (UID FETCH/STORE/SEARCH) may carry EXPUNGE and get them flushed.
    */
   readonly expungeAfter?: boolean;
   /**

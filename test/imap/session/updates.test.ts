@@ -11,6 +11,7 @@ import { FLAG_SEEN } from '../../../src/store/flags.js';
 registerCommand({
   name: 'XFETCHLIKE',
   states: ['selected'],
+  uid: true,
   expungeAfter: false,
   async run() {
     return { status: 'OK', text: 'done' };
@@ -58,6 +59,10 @@ describe('changes from elsewhere reach a selected session (RFC 3501 §7.4.1, §5
     ]);
     expect(await c.cmd('s3 NOOP')).toEqual(['* 2 EXPUNGE', 's3 OK NOOP completed']);
     expect(await c.cmd('s4 NOOP')).toEqual(['s4 OK NOOP completed']);
+    // the UID form may carry EXPUNGE (RFC 3501 §7.4.1)
+    publish(h.bus, expungeMessages(h.db, folderId, [3]));
+    expect(await c.cmd('s5 XFETCHLIKE')).toEqual(['s5 OK done']);
+    expect(await c.cmd('s6 UID XFETCHLIKE')).toEqual(['* 2 EXPUNGE', 's6 OK done']);
     await c.close();
   });
 
