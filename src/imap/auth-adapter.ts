@@ -100,13 +100,21 @@ function fallbackAccess(db: Db): MailboxAccessFn {
   };
 }
 
-/** identity/auth.ts `authenticate` bound to db/config if it exists, else the fallback. */
-export async function resolveAuthenticate(db: Db, extra: Record<string, unknown> = {}): Promise<AuthenticateFn> {
+/**
+ * The identity module's login: `createAuthenticator({db, cfg, log, bus}).authenticate(req)`
+ * or a plain `authenticate` export of src/identity/auth.ts; else the fallback.
+ */
+export async function resolveAuthenticate(db: Db, deps: Record<string, unknown> = {}): Promise<AuthenticateFn> {
+  const factory = await loadIdentity('auth', 'createAuthenticator');
+  if (factory) {
+    const auth = factory({ db, ...deps }) as { authenticate?: (req: AuthRequest) => Promise<AuthResult> } | undefined;
+    if (auth && typeof auth.authenticate === 'function') return (req) => auth.authenticate!(req);
+  }
   const f = await loadIdentity('auth', 'authenticate');
   if (!f) return fallbackAuthenticate(db, await resolveMailboxAccess(db));
-  // Two plausible shapes: authenticate(req) with db bound elsewhere, or authenticate(db, req).
-  if (f.length >= 2) return (req) => f(db, { ...extra, ...req }) as Promise<AuthResult>;
-  return (req) => f({ db, ...extra, ...req }) as Promise<AuthResult>;
+  // Two plausible shapes: authenticate(db, req) or authenticate({db, ...req}).
+  if (f.length >= 2) return (req) => f(db, { ...deps, ...req }) as Promise<AuthResult>;
+  return (req) => f({ db, ...deps, ...req }) as Promise<AuthResult>;
 }
 
 export async function resolveMailboxAccess(db: Db): Promise<MailboxAccessFn> {

@@ -59,7 +59,7 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
   const { config, db, log } = ctx;
   const cfg = config.imap;
   const maxLiteralBytes = cfg.maxLiteralBytes ?? config.smtp.maxMessageBytes;
-  const authenticate = ctx.authenticate ?? (await resolveAuthenticate(db, { config }));
+  const authenticate = ctx.authenticate ?? (await resolveAuthenticate(db, { cfg: config, config, log, bus: ctx.bus }));
   const mailboxAccess = ctx.mailboxAccess ?? (await resolveMailboxAccess(db));
   const sessions = new Set<Session>();
   const perMailbox = new Map<number, Set<Session>>();
