@@ -241,6 +241,12 @@ export function getFolder(db: Db, mailboxId: number, name: string): FolderRow | 
   return stmts(db).byName.get(mailboxId, n);
 }
 
+/** The folder with a special-use attribute (RFC 6154, e.g. '\\Sent'), if the mailbox has one. */
+export function getFolderBySpecialUse(db: Db, mailboxId: number, specialUse: string): FolderRow | undefined {
+  const want = specialUse.toLowerCase();
+  return listFolders(db, mailboxId).find((f) => !isNoselect(f) && f.special_use?.toLowerCase() === want);
+}
+
 /** Folders of a mailbox, INBOX first, then by name. */
 export function listFolders(db: Db, mailboxId: number): FolderRow[] {
   return stmts(db).list.all(mailboxId);

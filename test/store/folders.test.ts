@@ -5,6 +5,7 @@ import {
   createFolder,
   deleteFolder,
   getFolder,
+  getFolderBySpecialUse,
   listFolderTree,
   listFolders,
   normalizeFolderName,
@@ -50,6 +51,8 @@ describe('folders', () => {
     }
     expect(getFolder(fx.db, fx.mailboxId, 'iNbOx')!.name).toBe('INBOX');
     expect(getFolder(fx.db, fx.mailboxId, 'a//b')).toBeUndefined();
+    expect(getFolderBySpecialUse(fx.db, fx.mailboxId, '\\sent')!.name).toBe('Sent');
+    expect(getFolderBySpecialUse(fx.db, fx.mailboxId, '\\All')).toBeUndefined();
   });
 
   it('creates missing superior levels and refuses duplicates', () => {
