@@ -12,7 +12,16 @@ export interface HasEvents {
 
 /** Publish the events of one or more committed results, in order. */
 export function publish(bus: EventBus, ...results: HasEvents[]): void {
-  for (const r of results) for (const ev of r.events) bus.publish(ev);
+  for (const r of results) {
+    for (const ev of r.events) {
+      try {
+        bus.publish(ev);
+      } catch {
+        // The change is committed: a failing subscriber must not turn it into an error
+        // for the caller (subscribers log their own failures).
+      }
+    }
+  }
 }
 
 /**
