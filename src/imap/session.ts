@@ -280,17 +280,29 @@ export class Session implements ImapSession {
       await this.write(`${prefix}{${size}}\r\n`);
       let sent = 0;
       const chunks: Iterable<Buffer> | AsyncIterable<Buffer> = Buffer.isBuffer(body) ? [body] : body;
-      for await (const c of chunks as AsyncIterable<Buffer>) {
-        if (this.closed) return;
-        const b = sent + c.length > size ? c.subarray(0, size - sent) : c;
-        sent += b.length;
-        await this.write(b);
-        if (sent >= size) break;
+      try {
+        for await (const c of chunks as AsyncIterable<Buffer>) {
+          if (this.closed) return;
+          const b = sent + c.length > size ? c.subarray(0, size - sent) : c;
+          sent += b.length;
+          await this.write(b);
+          if (sent >= size) break;
+        }
+      } catch (err) {
+        // The literal is half sent: nothing can be said to the client any more. Cut the
+        // connection rather than hand it corrupt data.
+        this.log.error({ err, size, sent }, 'literal source failed; closing the connection');
+        this.closed = true;
+        this.socket.destroy();
+        this.cleanup();
+        throw err;
       }
       if (sent < size) {
-        // the source ended early: pad so the client stays in sync, and log it
-        this.log.error({ size, sent }, 'literal source shorter than announced');
-        await this.write(Buffer.alloc(size - sent, 0x20));
+        this.log.error({ size, sent }, 'literal source shorter than announced; closing the connection');
+        this.closed = true;
+        this.socket.destroy();
+        this.cleanup();
+        return;
       }
       await this.write(suffix);
     } finally {

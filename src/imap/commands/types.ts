@@ -93,6 +93,8 @@ export interface ImapSession {
    * Stream a response that contains one literal: writes `prefix` + `{size}\r\n`, then
    * the bytes (Buffer, Buffer[] or a Readable yielding Buffers, exactly `size` bytes),
    * then `suffix` — awaiting drain between chunks. No CRLF is added after suffix.
+   * If the source throws or ends short, the connection is cut (a half-sent literal
+   * cannot be repaired) and the error is rethrown / logged.
    */
   writeLiteral(prefix: string, size: number, body: Buffer | Buffer[] | Readable | AsyncIterable<Buffer>, suffix: string): Promise<void>;
   /** `+ text` continuation request (RFC 3501 §7.5). */

@@ -192,6 +192,31 @@ describe('pipelining and streaming', () => {
     console.log(`streamed ${n} bytes in ${Date.now() - t0} ms`);
   });
 
+  it('a literal source failing half-way cuts the connection; the server goes on', async () => {
+    h = await startTestImap();
+    const u = await h.provision();
+    registerCommand({
+      name: 'XBROKEN',
+      states: ['authenticated'],
+      async run(ctx) {
+        async function* body() {
+          yield Buffer.alloc(1000, 0x61);
+          throw new Error('disk read failed');
+        }
+        await ctx.session.writeLiteral('* XBROKEN ', 5000, body(), '\r\n');
+        return { status: 'OK', text: 'never' };
+      },
+    });
+    const c = await h.connect();
+    await c.login(u.address, u.password);
+    c.send('x1 XBROKEN');
+    const rest = await c.rest();
+    expect(rest[0]).toBe('* XBROKEN {5000}');
+    expect(rest.join('\n')).not.toContain('x1 ');
+    const d = await h.connect();
+    expect(await d.cmd('y1 NOOP')).toEqual(['y1 OK NOOP completed']);
+  });
+
   it('takes a large APPEND-sized literal in chunks (LITERAL+)', async () => {
     h = await startTestImap();
     const u = await h.provision();
