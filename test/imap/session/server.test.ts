@@ -239,3 +239,23 @@ describe('pipelining and streaming', () => {
     expect(await c.until('s1')).toEqual([`s1 OK ${n} bytes in chunks max ok`]);
   });
 });
+
+describe('random input over real sockets', () => {
+  it('never kills the server (authenticated and not)', async () => {
+    h = await startTestImap({ config: { imap: { maxLineBytes: 500, maxLiteralBytes: 2000 } } });
+    const u = await h.provision();
+    const pieces = ['a ', 'b1 ', 'UID ', 'LOGIN ', 'SELECT ', 'LIST ', 'STATUS ', 'CREATE ', 'RENAME ', 'DELETE ', 'AUTHENTICATE PLAIN ', 'ID ', 'ENABLE ', 'EXAMINE ', 'CLOSE', 'UNSELECT', 'INBOX', '"', '(', ')', '[', ']', '{5}\r\n', '{3+}\r\n', '{99999}\r\n', '{10+}\r\n', '*', '%', '&', '-', 'NIL', ' ', '\r\n', '\n', '\x00', 'Ж', '\\'];
+    let seed = 1;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let k = 0; k < 20; k++) {
+      const c = await h.connect();
+      if (k % 2) await c.login(u.address, u.password);
+      let s = '';
+      for (let i = 0; i < 3000; i++) s += pieces[Math.floor(rnd() * pieces.length)];
+      c.write(s + '\r\nzz LOGOUT\r\n');
+      await c.rest();
+    }
+    const d = await h.connect();
+    expect(await d.cmd('ok NOOP')).toEqual(['ok OK NOOP completed']);
+  });
+});
