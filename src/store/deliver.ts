@@ -58,6 +58,8 @@ export interface WriteOutcome<T> {
 
 interface Pending {
   op: (db: Db) => WriteOutcome<unknown>;
+  /** Bytes this request writes (message size), for the batch byte budget. */
+  bytes: number;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -76,6 +78,8 @@ export interface WriterStats {
 export interface WriterOptions {
   /** Most requests in one transaction (the rest wait for the next one). */
   maxBatch?: number;
+  /** Most message bytes in one transaction (at least one request is always taken). */
+  maxBatchBytes?: number;
 }
 
 export class Writer {
@@ -85,6 +89,7 @@ export class Writer {
   private closed = false;
   private drained: Array<() => void> = [];
   private readonly maxBatch: number;
+  private readonly maxBatchBytes: number;
   private readonly batchTx: (batch: Pending[], outcomes: Outcome[]) => void;
 
   constructor(
@@ -93,6 +98,7 @@ export class Writer {
     opts: WriterOptions = {},
   ) {
     this.maxBatch = Math.max(1, opts.maxBatch ?? 256);
+    this.maxBatchBytes = Math.max(1, opts.maxBatchBytes ?? 64 * 1024 * 1024);
     // Built once: better-sqlite3 creates new wrapper functions on every db.transaction().
     const requestTx = db.transaction((p: Pending) => p.op(db));
     this.batchTx = db.transaction((batch: Pending[], outcomes: Outcome[]) => {
@@ -113,7 +119,7 @@ export class Writer {
    */
   deliver(req: DeliveryRequest): Promise<DeliveryResult> {
     if (req.targets.length === 0) return Promise.reject(new Error('deliver: no targets'));
-    return this.run((db) => {
+    return this.enqueue(req.raw.length, (db) => {
       const storedAt = req.storedAt ?? Date.now();
       const blobId = putBlob(db, req.raw, req.parsed, req.targets.length);
       const targets: DeliveredTarget[] = [];
@@ -142,13 +148,17 @@ export class Writer {
    * savepoint). Resolves with its value after COMMIT; its events are published then.
    */
   run<T>(op: (db: Db) => WriteOutcome<T>): Promise<T> {
+    return this.enqueue(0, op);
+  }
+
+  private enqueue<T>(bytes: number, op: (db: Db) => WriteOutcome<T>): Promise<T> {
     if (this.closed) {
       return Promise.reject(
         new GpError('SHUTTING_DOWN', 'the server is shutting down; try again later', { kind: 'refusal', temporary: true }),
       );
     }
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ op, bytes, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -175,7 +185,13 @@ export class Writer {
 
   private flush(): void {
     try {
-      this.commitBatch(this.queue.splice(0, this.maxBatch));
+      let n = 0;
+      let bytes = 0;
+      while (n < this.queue.length && n < this.maxBatch && (n === 0 || bytes + this.queue[n]!.bytes <= this.maxBatchBytes)) {
+        bytes += this.queue[n]!.bytes;
+        n++;
+      }
+      this.commitBatch(this.queue.splice(0, n));
     } finally {
       if (this.queue.length) setImmediate(() => this.flush());
       else {

@@ -199,3 +199,18 @@ describe('Writer when another process holds the write lock', () => {
     expect(r.targets[0]!.uid).toBe(1);
   });
 });
+
+describe('Writer batch limits', () => {
+  it('splits batches by count and by bytes, one request at least', async () => {
+    const w = new Writer(db, bus, { maxBatch: 4, maxBatchBytes: 25_000 });
+    const inbox = folder('INBOX');
+    const small = Array.from({ length: 10 }, (_, i) => rawMessage(`lim-${i}`, 1_000));
+    await Promise.all(small.map((raw) => w.deliver({ raw, parsed: parsedFor(raw), targets: [{ folderId: inbox }] })));
+    expect(w.stats.maxBatch).toBe(4);
+    expect(w.stats.batches).toBe(3);
+    const big = Array.from({ length: 3 }, (_, i) => rawMessage(`big-${i}`, 30_000)); // each above the byte budget
+    await Promise.all(big.map((raw) => w.deliver({ raw, parsed: parsedFor(raw), targets: [{ folderId: inbox }] })));
+    expect(w.stats.batches).toBe(6);
+    expect(listUids(db, inbox).length).toBe(13);
+  });
+});
