@@ -187,8 +187,10 @@ export class Writer {
     try {
       let n = 0;
       let bytes = 0;
-      while (n < this.queue.length && n < this.maxBatch && (n === 0 || bytes + this.queue[n]!.bytes <= this.maxBatchBytes)) {
-        bytes += this.queue[n]!.bytes;
+      while (n < this.queue.length && n < this.maxBatch) {
+        const next = this.queue[n]!.bytes;
+        if (n > 0 && bytes + next > this.maxBatchBytes) break;
+        bytes += next;
         n++;
       }
       this.commitBatch(this.queue.splice(0, n));
