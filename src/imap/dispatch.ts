@@ -63,6 +63,7 @@ export async function dispatch(session: Session, ev: FrameEvent): Promise<void> 
     await session.send(
       `${ev.tag ?? '*'} NO [TOOBIG] Literal of ${ev.size} bytes is over the limit of ${ev.limit} bytes`,
     );
+    if (ev.fatal) await session.bye('Literal too large');
     return;
   }
   if (ev.kind === 'too-long') {

@@ -84,6 +84,7 @@ export class Session implements ImapSession {
     this.framer = new Framer({
       maxLineBytes: cfg.maxLineBytes,
       literalLimit: () => (this._state.name === 'not-authenticated' ? Math.min(cfg.maxLineBytes, host.maxLiteralBytes) : host.maxLiteralBytes),
+      discardOversized: () => this._state.name !== 'not-authenticated',
     });
     this.unsubscribe = host.services.bus.subscribe((ev) => this.onChange(ev));
     socket.setTimeout(cfg.unauthTimeoutMs);

@@ -8,7 +8,9 @@
  *   send the literal and the rest of that command is abandoned.
  * - `{n+}` (non-synchronizing): the bytes follow at once. Over the limit they are
  *   consumed and discarded together with the rest of the command, then `reject` is
- *   emitted, so the session stays in sync (the Outlook APPEND failure).
+ *   emitted, so the session stays in sync (the Outlook APPEND failure) — or, when
+ *   `discardOversized()` says no (before authentication), a fatal `reject` is emitted
+ *   and the connection is closed (RFC 7888 §4 allows both).
  * - `~{n}` / `~{n+}`: literal8 (RFC 3516), same rules.
  * - Command text (all line segments of one command, without its literals) longer than
  *   `maxLineBytes` is discarded up to the next LF and reported as `too-long` (tagged BAD);
@@ -34,7 +36,7 @@ export type FrameEvent =
   /** Send `+ Ready for literal data`. */
   | { kind: 'continue'; size: number }
   /** A literal over the limit: answer `tag NO [TOOBIG] ...`; the command is dropped. */
-  | { kind: 'reject'; tag: string | undefined; size: number; limit: number }
+  | { kind: 'reject'; tag: string | undefined; size: number; limit: number; fatal?: boolean }
   /** A line over maxLineBytes: answer `tag BAD ...` (or `* BAD`); the command is dropped. */
   | { kind: 'too-long'; tag: string | undefined; limit: number };
 
@@ -42,6 +44,12 @@ export interface FramerOptions {
   maxLineBytes: number;
   /** Largest literal total per command accepted now (the server may lower it before authentication). */
   literalLimit: () => number;
+  /**
+   * For an oversized `{n+}`: true → consume and discard it (RFC 7888 §4, keeps an
+   * authenticated client in sync); false → emit a fatal reject and read nothing more
+   * (the server answers and closes; used before authentication). Default true.
+   */
+  discardOversized?: () => boolean;
 }
 
 const LITERAL_RE = /(~?)\{(\d{1,12})(\+?)\}$/;
@@ -60,7 +68,9 @@ type Mode =
   /** Discarding literal bytes (over the limit, non-synchronizing). */
   | { m: 'skip-literal'; left: number }
   /** Discarding an over-long line up to its LF. */
-  | { m: 'skip-line' };
+  | { m: 'skip-line' }
+  /** After a fatal reject: input is ignored (the connection is being closed). */
+  | { m: 'dead' };
 
 export class Framer {
   private mode: Mode = { m: 'line' };
@@ -84,6 +94,7 @@ export class Framer {
     let pos = 0;
     while (pos < chunk.length) {
       const mode = this.mode;
+      if (mode.m === 'dead') return out;
       if (mode.m === 'literal') {
         const n = Math.min(mode.left, chunk.length - pos, LITERAL_CHUNK);
         mode.lit.chunks.push(chunk.subarray(pos, pos + n));
@@ -180,7 +191,11 @@ export class Framer {
     const limit = this.opts.literalLimit();
     if (this.literalTotal + size > limit) {
       const ev: FrameEvent = { kind: 'reject', tag: this.tag, size, limit };
-      if (nonSync && size > 0) {
+      if (nonSync && this.opts.discardOversized && !this.opts.discardOversized()) {
+        out.push({ ...ev, fatal: true });
+        this.reset();
+        this.mode = { m: 'dead' };
+      } else if (nonSync && size > 0) {
         this.discarding = ev;
         this.lines = [];
         this.literals = [];

@@ -121,3 +121,12 @@ describe('framing limits', () => {
     expect(evs.filter((e) => e.kind === 'command')).toHaveLength(2);
   });
 });
+
+describe('oversized LITERAL+ when discarding is not allowed', () => {
+  it('emits a fatal reject and ignores the rest', () => {
+    const f = new Framer({ maxLineBytes: 100, literalLimit: () => 10, discardOversized: () => false });
+    const evs = f.push(Buffer.from('t1 LOGIN {50+}\r\n' + 'x'.repeat(50) + '\r\nt2 NOOP\r\n'));
+    expect(evs).toEqual([{ kind: 'reject', tag: 't1', size: 50, limit: 10, fatal: true }]);
+    expect(f.push(Buffer.from('t3 NOOP\r\n'))).toEqual([]);
+  });
+});

@@ -142,6 +142,12 @@ describe('limits', () => {
     await c.close();
   });
 
+  it('before login, an oversized LITERAL+ closes the connection (RFC 7888 §4)', async () => {
+    const c = await h.connect();
+    c.write('t1 LOGIN {300000+}\r\n' + 'x'.repeat(1000));
+    expect(await c.rest()).toEqual(['t1 NO [TOOBIG] Literal of 300000 bytes is over the limit of 2000 bytes', '* BYE Literal too large']);
+  });
+
   it('garbage never kills the server', async () => {
     const c = await h.connect();
     c.write(Buffer.from([0, 1, 2, 255, 254, 13, 10]));
