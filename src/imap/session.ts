@@ -389,9 +389,11 @@ export class Session implements ImapSession {
   }
 
   private cleaned = false;
+  private readonly started = Date.now();
   private cleanup(): void {
     if (this.cleaned) return;
     this.cleaned = true;
+    this.log.debug({ ms: Date.now() - this.started, read: this.socket.bytesRead, written: this.socket.bytesWritten }, 'imap connection closed');
     this.unsubscribe();
     this.host.onClose(this);
   }
