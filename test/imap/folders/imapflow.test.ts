@@ -63,6 +63,26 @@ describe('imapflow against the server', () => {
     await c.logout();
   });
 
+  it('subscriptions, LIST-STATUS, tree, HIGHESTMODSEQ', async () => {
+    const u = await h.provision();
+    h.addMessage(u.mailboxId, 'INBOX', sampleMessage('one'));
+    const c = client(u.address, u.password);
+    await c.connect();
+    await c.mailboxCreate('Проекты/Отчёты');
+    await c.mailboxUnsubscribe('Junk');
+    const listed = await c.list({ statusQuery: { messages: true, unseen: true } });
+    const inbox = listed.find((m) => m.path === 'INBOX')!;
+    expect(inbox.status).toMatchObject({ messages: 1, unseen: 1 });
+    expect(listed.find((m) => m.path === 'Junk')?.subscribed).toBeFalsy();
+    expect(listed.find((m) => m.path === 'Sent')?.subscribed).toBe(true);
+    const tree = await c.listTree();
+    const projects = tree.folders?.find((f) => f.path === 'Проекты');
+    expect(projects?.folders?.map((f) => f.name)).toEqual(['Отчёты']);
+    const st = await c.status('INBOX', { highestModseq: true });
+    expect(typeof st.highestModseq).toBe('bigint');
+    await c.logout();
+  });
+
   it('a wrong password is refused', async () => {
     const u = await h.provision();
     const c = client(u.address, 'wrong-password');
