@@ -62,7 +62,13 @@ export class View implements SelectedView {
     const u = this._uids;
     const picked = new Set<number>();
     const out: number[] = [];
+    const single = set.length === 1;
     const add = (from: number, to: number) => {
+      if (single) {
+        // one range: a slice, no de-duplication needed
+        for (let i = from; i < to; i++) out.push(u[i]!);
+        return;
+      }
       for (let i = from; i < to; i++) {
         const uid = u[i]!;
         if (!picked.has(uid)) {
