@@ -62,9 +62,7 @@ async function runList(ctx: CommandContext, lsub: boolean) {
   const cmd = ctx.name;
   const a = args(ctx);
   const opts: ListOptions = { subscribedOnly: lsub, specialUseOnly: false, recursiveMatch: false, returnSubscribed: false, returnStatus: undefined };
-  let extended = false;
   if (!lsub && a.peek()?.type === 'list') {
-    extended = true;
     for (const o of a.list('selection options').items) {
       const v = o.type === 'atom' ? o.value.toUpperCase() : '';
       if (v === 'SUBSCRIBED') opts.subscribedOnly = true;
@@ -84,7 +82,6 @@ async function runList(ctx: CommandContext, lsub: boolean) {
     if (lsub) a.end();
     const r = a.atom('RETURN');
     if (r.toUpperCase() !== 'RETURN') throw new ProtocolError(`${cmd}: expected RETURN`);
-    extended = true;
     const rl = a.list('return options').items;
     for (let i = 0; i < rl.length; i++) {
       const o = rl[i]!;
@@ -99,7 +96,6 @@ async function runList(ctx: CommandContext, lsub: boolean) {
     }
   }
   a.end();
-  void extended;
 
   // LIST "" "": the hierarchy delimiter and the root name (RFC 3501 §6.3.8)
   if (patterns.length === 1 && patterns[0] === '') {
