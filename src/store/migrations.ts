@@ -218,6 +218,19 @@ CREATE TABLE purge_runs (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'noselect folders, unseen and vanished indexes',
+    sql: `
+-- RFC 3501 §6.3.4: a deleted folder that has inferiors stays as a \\Noselect name.
+ALTER TABLE folders ADD COLUMN noselect INTEGER NOT NULL DEFAULT 0;
+UPDATE folders SET noselect = 1, special_use = NULL WHERE special_use = '\\Noselect';
+-- STATUS UNSEEN / SELECT [UNSEEN] without reading every row of the folder.
+CREATE INDEX messages_unseen ON messages(folder_id, uid) WHERE (flags & 1) = 0;
+-- QRESYNC VANISHED (CHANGEDSINCE n) reads only newer expunges (RFC 7162 §3.2.6).
+CREATE INDEX expunged_modseq ON expunged(folder_id, modseq);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

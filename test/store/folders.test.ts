@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blobInfo, putBlob } from '../../src/store/blobs.js';
 import {
-  NOSELECT,
+  isNoselect,
   createFolder,
   deleteFolder,
   getFolder,
@@ -93,7 +93,7 @@ describe('folders', () => {
     add(parent.id, 1);
     const r = deleteFolder(fx.db, fx.mailboxId, 'P');
     expect(r.keptAsNoselect).toBe(true);
-    expect(getFolder(fx.db, fx.mailboxId, 'P')!.special_use).toBe(NOSELECT);
+    expect(isNoselect(getFolder(fx.db, fx.mailboxId, 'P')!)).toBe(true);
     expect(listUids(fx.db, parent.id)).toEqual([]);
     expect(listFolderTree(fx.db, fx.mailboxId).find((t) => t.name === 'P')).toMatchObject({ noselect: true, hasChildren: true });
     const raw = rawMessage('ns');
@@ -158,7 +158,7 @@ describe('folders', () => {
   });
 });
 
-describe('folders with a noselect column (a later schema version)', () => {
+describe('folders with the noselect column (schema v2)', () => {
   it('uses the column and keeps the special-use attribute', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
@@ -169,7 +169,6 @@ describe('folders with a noselect column (a later schema version)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gp-noselect-'));
     const db = openDb(dir);
     try {
-      db.exec('ALTER TABLE folders ADD COLUMN noselect INTEGER NOT NULL DEFAULT 0');
       expect(hasNoselectColumn(db)).toBe(true);
       const mb = addMailbox(db);
       createFolder(db, mb, 'Trash/Sub');
