@@ -3,7 +3,6 @@
  * transaction commits; IMAP sessions with the folder selected (and IDLE) turn them
  * into untagged EXISTS / FETCH / EXPUNGE at the moments RFC 3501 §7.4.1 allows.
  */
-import { EventEmitter } from 'node:events';
 
 export type ChangeEvent =
   /** New messages in a folder (delivery, APPEND, COPY, MOVE). */
@@ -18,18 +17,28 @@ export type ChangeEvent =
   | { type: 'access'; mailboxId: number; reason: string };
 
 export class EventBus {
-  private readonly emitter = new EventEmitter();
+  private readonly listeners = new Set<(ev: ChangeEvent) => void>();
 
-  constructor() {
-    this.emitter.setMaxListeners(0);
-  }
+  /** Called with every listener error (the composition root logs them). */
+  onError: (err: unknown, ev: ChangeEvent) => void = () => {};
 
+  /** Deliver to every subscriber; one that throws never hides the change from the others. */
   publish(ev: ChangeEvent): void {
-    this.emitter.emit('change', ev);
+    for (const fn of [...this.listeners]) {
+      try {
+        fn(ev);
+      } catch (e) {
+        this.onError(e, ev);
+      }
+    }
   }
 
   subscribe(fn: (ev: ChangeEvent) => void): () => void {
-    this.emitter.on('change', fn);
-    return () => this.emitter.off('change', fn);
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  get size(): number {
+    return this.listeners.size;
   }
 }
