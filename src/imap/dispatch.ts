@@ -127,7 +127,7 @@ export async function dispatch(session: Session, ev: FrameEvent): Promise<void> 
     }
   }
   if (session.isClosed) return;
-  if (session.state === 'selected') {
+  if (session.state !== 'logout') {
     try {
       // RFC 3501 §7.4.1: no EXPUNGE after FETCH, STORE, SEARCH — but UID variants may have them
       await session.flushUpdates(mod.expungeAfter !== false || uid);

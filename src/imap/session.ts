@@ -461,9 +461,18 @@ export class Session implements ImapSession {
     }
   }
 
+  private readonly pendLines: string[] = [];
+
+  queueUntagged(line: string): void {
+    this.pendLines.push(line);
+    if (this.idling) this.flushUpdates(true).catch((err: unknown) => this.log.error({ err }, 'flushing updates failed'));
+  }
+
   private async doFlush(expunge: boolean): Promise<void> {
+    if (this.closed) return;
+    while (this.pendLines.length) await this.send(this.pendLines.shift()!);
     const view = this.selected;
-    if (!view || this.closed) return;
+    if (!view) return;
     const db = this.host.services.db;
     if (expunge && this.pendExpunge.size) {
       const uids = [...this.pendExpunge];

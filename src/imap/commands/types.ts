@@ -126,6 +126,11 @@ export interface ImapSession {
   stopIdle(): void;
   /** Write pending untagged updates now. `expunge=false` holds back EXPUNGE (§7.4.1). */
   flushUpdates(expunge: boolean): Promise<void>;
+  /**
+   * Queue an untagged line (without CRLF) to go out with the next flush of updates
+   * (after the current command, or at once while idling), e.g. `* OK [ALERT] ...`.
+   */
+  queueUntagged(line: string): void;
 }
 
 /** What every command can use: the store, the bus, the config. */

@@ -30,6 +30,16 @@ registerCommand({
   },
 });
 
+registerCommand({
+  name: 'XALERT',
+  states: ['not-authenticated', 'authenticated', 'selected'],
+  async run(ctx) {
+    ctx.session.queueUntagged('* OK [ALERT] queued');
+    await ctx.session.send('* XALERT direct');
+    return { status: 'OK', text: 'done' };
+  },
+});
+
 let h: TestImap;
 beforeAll(async () => {
   h = await startTestImap();
@@ -109,6 +119,14 @@ describe('changes from elsewhere reach a selected session (RFC 3501 §7.4.1, §5
     await c.cmd('q1 SELECT INBOX');
     publish(h.bus, expungeMessages(h.db, folderId, [2, 3]));
     expect(await c.cmd('q2 NOOP')).toEqual(['* VANISHED 2:3', 'q2 OK NOOP completed']);
+    await c.close();
+  });
+});
+
+describe('queued untagged lines', () => {
+  it('go out after the command output, before the tagged reply, in any state', async () => {
+    const c = await h.connect();
+    expect(await c.cmd('a1 XALERT')).toEqual(['* XALERT direct', '* OK [ALERT] queued', 'a1 OK done']);
     await c.close();
   });
 });
