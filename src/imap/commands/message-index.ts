@@ -1,10 +1,25 @@
 /**
- * The message commands (APPEND, FETCH, STORE, EXPUNGE, IDLE, SEARCH, COPY, MOVE) and
- * the hooks they provide to the session commands. Placeholder: the message-commands
- * area owns this file and fills it in; src/imap/registry.ts imports it.
+ * The message commands (APPEND, FETCH, STORE, EXPUNGE, IDLE, COPY, MOVE, SEARCH)
+ * and the hooks they provide to the session commands (CLOSE's silent expunge,
+ * SELECT's QRESYNC parameter). src/imap/registry.ts imports this list.
  */
 import type { CommandModule, CommandHooks } from './types.js';
+import { appendCommand } from './append.js';
+import { fetchCommand } from './fetch.js';
+import { storeCommand } from './store.js';
+import { expungeCommand, silentExpunge } from './expunge.js';
+import { idleCommand } from './idle.js';
+import { copyCommand } from './copy.js';
+import { moveCommand } from './move.js';
 
-export const messageCommands: CommandModule[] = [];
+export const messageCommands: CommandModule[] = [
+  appendCommand,
+  fetchCommand,
+  storeCommand,
+  expungeCommand,
+  idleCommand,
+  copyCommand,
+  moveCommand,
+];
 
-export const messageHooks: CommandHooks = {};
+export const messageHooks: CommandHooks = { silentExpunge };

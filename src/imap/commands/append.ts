@@ -1,0 +1,59 @@
+/**
+ * APPEND — RFC 3501 §6.3.11: `APPEND mailbox [(flags)] ["date-time"] literal`.
+ * The literal arrives as Buffer chunks (the framer enforces the APPENDLIMIT of
+ * RFC 7889 for the literal itself); the message is parsed once and stored through
+ * the group-committing writer (the same ingest path as SMTP delivery), so OK is
+ * sent only after commit, with `[APPENDUID uidvalidity uid]` (RFC 4315 §3).
+ * Refusals: a missing folder → `NO [TRYCREATE]`; over the size limit or over the
+ * attachment rule (25 MiB decoded) → `NO [TOOBIG]`. stored_at is now (the
+ * retention clock); INTERNALDATE is the given date-time or now.
+ */
+import type { CommandModule } from './types.js';
+import { args, mailboxArg } from './helpers.js';
+import { parseAppendArgs } from '../protocol/flags-arg.js';
+import { getFolder, isNoselect } from '../../store/folders.js';
+import { parseFlags, joinKeywords } from '../../store/flags.js';
+import { parseMessage } from '../../mime/parse.js';
+import { GpError } from '../../shared/errors.js';
+
+export const appendCommand: CommandModule = {
+  name: 'APPEND',
+  states: ['authenticated', 'selected'],
+  async run(ctx) {
+    const mailboxId = ctx.session.mailboxId!;
+    const a = args(ctx);
+    const name = mailboxArg(a);
+    const ap = parseAppendArgs(ctx.args.slice(1));
+    const db = ctx.services.db;
+    const folder = getFolder(db, mailboxId, name);
+    if (!folder) throw new GpError('TRYCREATE', `Folder "${name}" does not exist`);
+    if (isNoselect(folder)) throw new GpError('CANNOT', `"${name}" is not a folder that holds messages`);
+    const lit = ap.message;
+    if (lit.size > ctx.services.maxLiteralBytes) {
+      return { status: 'NO', code: 'TOOBIG', text: `Message of ${lit.size} bytes is over the limit of ${ctx.services.maxLiteralBytes} bytes` };
+    }
+    if (lit.size === 0) return { status: 'NO', code: 'CANNOT', text: 'Empty message' };
+    const raw = lit.chunks.length === 1 ? lit.chunks[0]! : Buffer.concat(lit.chunks, lit.size);
+    const parsed = parseMessage(raw);
+    const limit = ctx.services.config.limits.attachmentBytes;
+    if (parsed.attachmentBytes > limit) {
+      const mib = (n: number) => (n / 1048576).toFixed(1);
+      return {
+        status: 'NO',
+        code: 'TOOBIG',
+        text: `Attachments total ${mib(parsed.attachmentBytes)} MiB, over the limit of ${mib(limit)} MiB per message`,
+      };
+    }
+    const pf = parseFlags(ap.flags);
+    const now = Date.now();
+    const res = await ctx.services.writer.deliver({
+      raw,
+      parsed,
+      storedAt: now,
+      targets: [{ folderId: folder.id, flags: pf.mask, keywords: joinKeywords(pf.keywords), internalDate: ap.date ?? now }],
+    });
+    const t = res.targets[0]!;
+    if (ctx.session.selected?.folderId === folder.id) await ctx.session.reportExists([t.uid]);
+    return { status: 'OK', code: `APPENDUID ${t.uidvalidity} ${t.uid}`, text: 'APPEND completed' };
+  },
+};

@@ -1,0 +1,49 @@
+/**
+ * COPY / UID COPY — RFC 3501 §6.4.7, with `[COPYUID uidvalidity src dst]` of
+ * RFC 4315 §3. Copies reference the same blob. A missing target → `NO [TRYCREATE]`.
+ */
+import type { CommandContext, CommandModule } from './types.js';
+import { args, mailboxArg } from './helpers.js';
+import { parseSequenceSet, formatSequenceSet } from '../protocol/sequence.js';
+import { getFolder, isNoselect, type FolderRow } from '../../store/folders.js';
+import { copyMessages } from '../../store/messages.js';
+import { GpError } from '../../shared/errors.js';
+
+/** Sequence set, then the target folder (shared with MOVE). */
+export function copyArgs(ctx: CommandContext): { uids: number[]; target: FolderRow } {
+  const a = args(ctx);
+  const set = parseSequenceSet(a.atom('sequence set'));
+  const name = mailboxArg(a);
+  a.end();
+  const view = ctx.session.selected!;
+  const uids = view.resolveSet(set, ctx.uid);
+  const target = getFolder(ctx.services.db, ctx.session.mailboxId!, name);
+  if (!target) throw new GpError('TRYCREATE', `Folder "${name}" does not exist`);
+  if (isNoselect(target)) throw new GpError('CANNOT', `"${name}" is not a folder that holds messages`);
+  return { uids, target };
+}
+
+/** `COPYUID v src dst` (RFC 4315 §3): the store gives both lists ascending and pairwise, so compacting keeps the pairing. */
+export function copyUidCode(uidvalidity: number, src: number[], dst: number[]): string {
+  return `COPYUID ${uidvalidity} ${formatSequenceSet(src)} ${formatSequenceSet(dst)}`;
+}
+
+export const copyCommand: CommandModule = {
+  name: 'COPY',
+  states: ['selected'],
+  uid: true,
+  async run(ctx) {
+    const name = ctx.uid ? 'UID COPY' : 'COPY';
+    const { uids, target } = copyArgs(ctx);
+    const view = ctx.session.selected!;
+    if (uids.length === 0) return { status: 'OK', text: `${name} completed (nothing to copy)` };
+    const r = await ctx.services.writer.run((db) => {
+      const c = copyMessages(db, view.folderId, uids, target.id);
+      return { value: c, events: c.events };
+    });
+    if (target.id === view.folderId) await ctx.session.reportExists(r.dstUids);
+    if (r.dstUids.length === 0) return { status: 'OK', text: `${name} completed` };
+    return { status: 'OK', code: copyUidCode(r.uidvalidity, r.srcUids, r.dstUids), text: `${name} completed` };
+  },
+};
+

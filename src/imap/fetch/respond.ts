@@ -1,0 +1,140 @@
+/**
+ * FETCH responses (RFC 3501 §6.4.5, §7.4.2; RFC 7162 §3.1.4 MODSEQ/CHANGEDSINCE,
+ * §3.2.6 VANISHED): one `* n FETCH (...)` per message, served from the message row,
+ * the parsed structure stored at ingest (getParsed) and byte ranges of the blob.
+ * Body sections go out as literals with backpressure (session.writeLiteral). A
+ * non-PEEK body fetch sets \Seen first (one STORE through the writer, committed
+ * before the data is sent) and FLAGS is reported in the same response.
+ */
+import type { CommandContext } from '../commands/types.js';
+import type { FetchItem, FetchRequest } from '../protocol/fetch-attrs.js';
+import { getMessages, storeFlags, type MessageRow } from '../../store/messages.js';
+import { getParsed } from '../../store/blobs.js';
+import { FLAG_SEEN, toImapFlags } from '../../store/flags.js';
+import { encodeEnvelope } from '../protocol/envelope.js';
+import { encodeBodyStructure } from '../protocol/bodystructure.js';
+import { formatInternalDate } from '../protocol/encode-basic.js';
+import { sectionBody } from './section-bytes.js';
+
+/** Messages read from the store per query. */
+const BATCH = 500;
+
+function needsParsed(items: FetchItem[]): boolean {
+  return items.some((i) => i.kind === 'ENVELOPE' || i.kind === 'BODY' || i.kind === 'BODYSTRUCTURE' || i.kind === 'SECTION');
+}
+
+export interface FetchOptions {
+  /** UID FETCH: UID is always included. */
+  uidCommand: boolean;
+}
+
+/** The FLAGS list of a message as this session sees it (\Recent is per session). */
+export function flagsText(ctx: CommandContext, uid: number, flags: number, keywords: string): string {
+  const f = toImapFlags(flags, keywords);
+  if (ctx.session.selected?.recent.has(uid)) f.push('\\Recent');
+  return '(' + f.join(' ') + ')';
+}
+
+/** Write the FETCH responses for `uids` (ascending, all in the selected view). */
+export async function fetchMessages(ctx: CommandContext, uids: number[], req: FetchRequest, opts: FetchOptions): Promise<void> {
+  const view = ctx.session.selected!;
+  const db = ctx.services.db;
+  const items = req.items;
+  const wantUid = opts.uidCommand || items.some((i) => i.kind === 'UID');
+  const wantFlags = items.some((i) => i.kind === 'FLAGS');
+  const wantModseq = items.some((i) => i.kind === 'MODSEQ') || req.changedSince !== undefined;
+  const setsSeen = !view.readOnly && items.some((i) => i.kind === 'SECTION' && !i.peek);
+  const parsedNeeded = needsParsed(items);
+  if (wantModseq) ctx.session.enableCondstore();
+
+  for (let i = 0; i < uids.length; i += BATCH) {
+    let rows: MessageRow[] = getMessages(db, view.folderId, uids.slice(i, i + BATCH));
+    if (req.changedSince !== undefined) rows = rows.filter((r) => r.modseq > req.changedSince!);
+    const seenChanged = new Set<number>();
+    if (setsSeen) {
+      const unseen = rows.filter((r) => (r.flags & FLAG_SEEN) === 0).map((r) => r.uid);
+      if (unseen.length) {
+        const res = await ctx.services.writer.run((w) => {
+          const r = storeFlags(w, view.folderId, unseen, 'add', FLAG_SEEN, [], undefined, ctx.session.id);
+          return { value: r, events: r.events };
+        });
+        const byUid = new Map(res.changed.map((c) => [c.uid, c]));
+        for (const r of rows) {
+          const c = byUid.get(r.uid);
+          if (c) {
+            r.flags = c.flags;
+            r.keywords = c.keywords;
+            r.modseq = c.modseq;
+            seenChanged.add(r.uid);
+          }
+        }
+      }
+    }
+    for (const row of rows) {
+      const seq = view.uidToSeq(row.uid);
+      if (seq === undefined) continue;
+      await fetchOne(ctx, seq, row, items, {
+        wantUid,
+        flags: wantFlags || seenChanged.has(row.uid),
+        modseq: wantModseq,
+        parsed: parsedNeeded,
+      });
+    }
+  }
+}
+
+interface Want {
+  wantUid: boolean;
+  flags: boolean;
+  modseq: boolean;
+  parsed: boolean;
+}
+
+async function fetchOne(ctx: CommandContext, seq: number, row: MessageRow, items: FetchItem[], want: Want): Promise<void> {
+  const db = ctx.services.db;
+  const s = ctx.session;
+  const parsed = want.parsed ? getParsed(db, row.blobId) : undefined;
+  const parts: string[] = [];
+  if (want.wantUid) parts.push(`UID ${row.uid}`);
+  if (want.flags) parts.push(`FLAGS ${flagsText(ctx, row.uid, row.flags, row.keywords)}`);
+  if (want.modseq) parts.push(`MODSEQ (${row.modseq})`);
+  // Text gathered so far for this response; a section literal flushes it as its prefix.
+  let pending = `* ${seq} FETCH (` + parts.join(' ');
+  let first = parts.length === 0;
+  const add = (t: string) => {
+    pending += (first ? '' : ' ') + t;
+    first = false;
+  };
+  for (const it of items) {
+    switch (it.kind) {
+      case 'UID':
+      case 'FLAGS':
+      case 'MODSEQ':
+        break; // written first
+      case 'INTERNALDATE':
+        add(`INTERNALDATE ${formatInternalDate(row.internalDate)}`);
+        break;
+      case 'RFC822.SIZE':
+        add(`RFC822.SIZE ${row.size}`);
+        break;
+      case 'ENVELOPE':
+        add(`ENVELOPE ${encodeEnvelope(parsed!.envelope)}`);
+        break;
+      case 'BODY':
+        add(`BODY ${encodeBodyStructure(parsed!.bodystructure, false)}`);
+        break;
+      case 'BODYSTRUCTURE':
+        add(`BODYSTRUCTURE ${encodeBodyStructure(parsed!.bodystructure, true)}`);
+        break;
+      case 'SECTION': {
+        const sb = sectionBody(db, row.blobId, parsed!, it.section, it.partial);
+        const prefix = pending + (first ? '' : ' ') + it.label + ' ';
+        first = false;
+        pending = '';
+        await s.writeLiteral(prefix, sb.size, sb.body, '');
+        break;
+      }
+    }
+  }
+  await s.write(pending + ')\r\n');
+}
