@@ -126,3 +126,28 @@ describe('gospochta health', () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe('gospochta health against the real IMAP listener', () => {
+  it('sees its TLS handshake and greeting', async () => {
+    const { startImap } = await import('../../src/imap/server.js');
+    const { EventBus } = await import('../../src/events/bus.js');
+    const { loadConfig } = await import('../../src/config/load.js');
+    const { silentLogger } = await import('../../src/shared/logger.js');
+    const data = join(dir, 'imap');
+    const db = openDb(data);
+    const config = loadConfig({ env: {}, cwd: dir, overrides: { dataDir: data, hostname: 'mail.test', imap: { port: 0 } } });
+    const imap = await startImap({ config, db, bus: new EventBus(), log: silentLogger, tls: { key: cert.private, cert: cert.cert }, port: 0, host: '127.0.0.1' });
+    const smtp = await listener(cert, '220 mail.test ESMTP\r\n');
+    servers.push(smtp.server);
+    try {
+      const r = await checkHealth(cfg(data), { smtpPort: smtp.port, imapPort: imap.port });
+      expect(r.checks.imap).toMatchObject({ ok: true, port: imap.port });
+      expect(r.checks.imap.greeting).toMatch(/^\* OK /);
+      expect(r.checks.imap.tlsProtocol).toMatch(/^TLSv1\.[23]$/);
+      expect(r.ok).toBe(true);
+    } finally {
+      await imap.close();
+      db.close();
+    }
+  });
+});
