@@ -1,0 +1,114 @@
+/** FETCH / UID FETCH transcripts (RFC 3501 §6.4.5, §7.4.2; RFC 7162 §3.1.4). */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startTestImap, type TestImap, type TranscriptClient } from '../../helpers/imap.js';
+import { FLAG_SEEN } from '../../../src/store/flags.js';
+
+const MULTI = [
+  'From: Anna <anna@example.org>',
+  'To: boris@example.org',
+  'Subject: parts',
+  'Date: Sun, 22 Nov 2026 10:00:00 +0000',
+  'Message-ID: <parts@example.org>',
+  'MIME-Version: 1.0',
+  'Content-Type: multipart/mixed; boundary="b1"',
+  '',
+  '--b1',
+  'Content-Type: text/plain; charset=us-ascii',
+  '',
+  'Hello part one',
+  '--b1',
+  'Content-Type: application/octet-stream; name="x.bin"',
+  'Content-Transfer-Encoding: base64',
+  '',
+  'AAECAw==',
+  '--b1--',
+  '',
+].join('\r\n');
+
+let h: TestImap;
+let c: TranscriptClient;
+let user: { address: string; password: string; mailboxId: number };
+
+beforeAll(async () => {
+  h = await startTestImap();
+  user = await h.provision();
+  h.addMessage(user.mailboxId, 'INBOX', MULTI); // uid 1
+  h.addMessage(user.mailboxId, 'INBOX', 'Subject: two\r\n\r\nsecond\r\n', FLAG_SEEN); // uid 2
+  c = await h.connect();
+  await c.login(user.address, user.password);
+  await c.cmd('s1 SELECT INBOX');
+});
+afterAll(async () => {
+  await c.close();
+  await h.close();
+});
+
+describe('FETCH', () => {
+  it('simple items, macros, UID FETCH adds UID', async () => {
+    expect(await c.cmd('a1 FETCH 2 (FLAGS RFC822.SIZE UID)')).toEqual(['* 2 FETCH (UID 2 FLAGS (\\Seen \\Recent) RFC822.SIZE 24)', 'a1 OK FETCH completed']);
+    const r = await c.cmd('a2 UID FETCH 2 FAST');
+    expect(r[0]).toMatch(/^\* 2 FETCH \(UID 2 FLAGS \(\\Seen \\Recent\) INTERNALDATE "\d\d-\w{3}-\d{4} \d\d:\d\d:\d\d \+0000" RFC822\.SIZE 24\)$/);
+    expect(r[1]).toBe('a2 OK UID FETCH completed');
+  });
+
+  it('ENVELOPE and BODYSTRUCTURE', async () => {
+    expect(await c.cmd('a3 FETCH 1 (ENVELOPE BODYSTRUCTURE)')).toEqual([
+      '* 1 FETCH (ENVELOPE ("Sun, 22 Nov 2026 10:00:00 +0000" "parts" (("Anna" NIL "anna" "example.org")) (("Anna" NIL "anna" "example.org")) (("Anna" NIL "anna" "example.org")) ((NIL NIL "boris" "example.org")) NIL NIL NIL "<parts@example.org>") ' +
+        'BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 14 1 NIL NIL NIL NIL)("APPLICATION" "OCTET-STREAM" ("NAME" "x.bin") NIL NIL "BASE64" 8 NIL NIL NIL NIL) "MIXED" ("BOUNDARY" "b1") NIL NIL NIL))',
+      'a3 OK FETCH completed',
+    ]);
+    expect(await c.cmd('a4 FETCH 1 BODY')).toEqual([
+      '* 1 FETCH (BODY (("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 14 1)("APPLICATION" "OCTET-STREAM" ("NAME" "x.bin") NIL NIL "BASE64" 8) "MIXED"))',
+      'a4 OK FETCH completed',
+    ]);
+  });
+
+  it('every section form and partials, PEEK leaves \\Seen alone', async () => {
+    expect(await c.cmd('a5 FETCH 1 (BODY.PEEK[1] BODY.PEEK[2] BODY.PEEK[2.MIME] BODY.PEEK[HEADER.FIELDS (subject To)] BODY.PEEK[]<0.4> BODY.PEEK[9] BODY.PEEK[1]<100>)')).toEqual([
+      '* 1 FETCH (BODY[1] {14}',
+      'Hello part one BODY[2] {8}',
+      'AAECAw== BODY[2.MIME] {91}',
+      'Content-Type: application/octet-stream; name="x.bin"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      ' BODY[HEADER.FIELDS (SUBJECT TO)] {41}',
+      'To: boris@example.org',
+      'Subject: parts',
+      '',
+      ' BODY[]<0> {4}',
+      'From BODY[9] {0}',
+      ' BODY[1]<100> {0}',
+      ')',
+      'a5 OK FETCH completed',
+    ]);
+    const hdr = await c.cmd('a6 FETCH 1 (BODY.PEEK[HEADER.FIELDS.NOT (From To Date Message-ID MIME-Version Content-Type)] RFC822.HEADER)');
+    expect(hdr.slice(0, 4)).toEqual(['* 1 FETCH (BODY[HEADER.FIELDS.NOT (FROM TO DATE MESSAGE-ID MIME-VERSION CONTENT-TYPE)] {18}', 'Subject: parts', '', ' RFC822.HEADER {209}']);
+    expect(await c.cmd('a7 FETCH 1 FLAGS')).toEqual(['* 1 FETCH (FLAGS (\\Recent))', 'a7 OK FETCH completed']);
+  });
+
+  it('a non-PEEK body fetch sets \\Seen and reports FLAGS in the same response', async () => {
+    expect(await c.cmd('a8 FETCH 1 BODY[TEXT]<0.6>')).toEqual(['* 1 FETCH (FLAGS (\\Seen \\Recent) BODY[TEXT]<0> {6}', '--b1', ')', 'a8 OK FETCH completed']);
+    // already \Seen: no FLAGS added
+    const r = await c.cmd('a9 FETCH 1 RFC822.TEXT');
+    expect(r[0]).toBe('* 1 FETCH (RFC822.TEXT {183}');
+    expect(r.slice(-3)).toEqual(['--b1--', ')', 'a9 OK FETCH completed']);
+  });
+
+  it('errors: syntax → BAD with a reason, out-of-range sequence → BAD, unknown uid → nothing', async () => {
+    expect(await c.cmd('b1 FETCH 1 (BOGUS)')).toEqual(['b1 BAD FETCH: unknown data item "BOGUS"']);
+    expect(await c.cmd('b2 FETCH 1 BODY[MIME]')).toEqual(['b2 BAD Section MIME needs a part number']);
+    expect(await c.cmd('b3 FETCH 9 FLAGS')).toEqual(['b3 BAD Invalid sequence number 9 (the folder has 2 messages)']);
+    expect(await c.cmd('b4 UID FETCH 99 FLAGS')).toEqual(['b4 OK UID FETCH completed']);
+    expect(await c.cmd('b5 FETCH x FLAGS')).toEqual(['b5 BAD Invalid sequence set "x"']);
+    expect(await c.cmd('b6 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)')).toEqual(['b6 BAD VANISHED needs ENABLE QRESYNC first']);
+  });
+
+  it('CHANGEDSINCE and MODSEQ (RFC 7162)', async () => {
+    const all = await c.cmd('c1 FETCH 1:* (MODSEQ)');
+    const ms = all.slice(0, -1).map((l) => Number(/MODSEQ \((\d+)\)/.exec(l)![1]));
+    expect(ms).toHaveLength(2);
+    const top = Math.max(...ms);
+    const r = await c.cmd(`c2 UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${top - 1})`);
+    expect(r).toEqual([`* 1 FETCH (UID 1 FLAGS (\\Seen \\Recent) MODSEQ (${top}))`, 'c2 OK UID FETCH completed']);
+  });
+});
