@@ -37,11 +37,11 @@ export const appendCommand: CommandModule = {
     const parsed = parseMessage(raw);
     const limit = ctx.services.config.limits.attachmentBytes;
     if (parsed.attachmentBytes > limit) {
-      const mib = (n: number) => (n / 1048576).toFixed(1);
+      const mib = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MiB` : `${n} bytes`);
       return {
         status: 'NO',
         code: 'TOOBIG',
-        text: `Attachments total ${mib(parsed.attachmentBytes)} MiB, over the limit of ${mib(limit)} MiB per message`,
+        text: `Attachments total ${mib(parsed.attachmentBytes)}, over the limit of ${mib(limit)} per message`,
       };
     }
     const pf = parseFlags(ap.flags);
