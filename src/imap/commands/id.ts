@@ -9,7 +9,7 @@ import { ProtocolError } from '../protocol/errors.js';
 import { tokenText } from '../protocol/tokens.js';
 import { quoteString } from '../protocol/quote.js';
 
-export const SERVER_ID: Record<string, string> = { name: 'gospochta', vendor: 'gospochta', 'support-url': 'https://localhost/' };
+export const SERVER_ID: Record<string, string> = { name: 'gospochta', vendor: 'gospochta' };
 
 export const idCommand: CommandModule = {
   name: 'ID',
