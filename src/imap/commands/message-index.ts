@@ -11,6 +11,7 @@ import { expungeCommand, silentExpunge } from './expunge.js';
 import { idleCommand } from './idle.js';
 import { copyCommand } from './copy.js';
 import { moveCommand } from './move.js';
+import { searchCommand } from './search.js';
 
 export const messageCommands: CommandModule[] = [
   appendCommand,
@@ -20,6 +21,7 @@ export const messageCommands: CommandModule[] = [
   idleCommand,
   copyCommand,
   moveCommand,
+  searchCommand,
 ];
 
 export const messageHooks: CommandHooks = { silentExpunge };
