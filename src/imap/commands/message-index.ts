@@ -12,6 +12,7 @@ import { idleCommand } from './idle.js';
 import { copyCommand } from './copy.js';
 import { moveCommand } from './move.js';
 import { searchCommand } from './search.js';
+import { selectParams } from '../fetch/qresync.js';
 
 export const messageCommands: CommandModule[] = [
   appendCommand,
@@ -24,4 +25,4 @@ export const messageCommands: CommandModule[] = [
   searchCommand,
 ];
 
-export const messageHooks: CommandHooks = { silentExpunge };
+export const messageHooks: CommandHooks = { silentExpunge, selectParams };
