@@ -22,7 +22,7 @@ export async function selectParams(ctx: CommandContext, params: Token[]): Promis
   const s = ctx.session;
   for (let i = 0; i < params.length; i++) {
     const p = params[i]!;
-    if (p.type !== 'atom' || p.value.toUpperCase() !== 'QRESYNC') throw new ProtocolError(`${ctx.name}: unsupported select parameter`);
+    if (p.type !== 'atom' || p.value.toUpperCase() !== 'QRESYNC') throw new ProtocolError(`${ctx.name}: unsupported select parameters`);
     if (!s.enabled.has('QRESYNC')) throw new ProtocolError('QRESYNC parameter needs ENABLE QRESYNC first');
     const list = params[++i];
     if (!list || list.type !== 'list' || list.items.length < 2) throw new ProtocolError('QRESYNC needs (uidvalidity modseq [known-uids])');
