@@ -7,8 +7,9 @@
  * before the data is sent) and FLAGS is reported in the same response.
  */
 import type { CommandContext } from '../commands/types.js';
+import type { Db } from '../../store/db.js';
 import type { FetchItem, FetchRequest } from '../protocol/fetch-attrs.js';
-import { getMessages, storeFlags, type MessageRow } from '../../store/messages.js';
+import { getMessages, listViewRange, storeFlags, type MessageRow } from '../../store/messages.js';
 import { getParsed } from '../../store/blobs.js';
 import { FLAG_SEEN, toImapFlags } from '../../store/flags.js';
 import { encodeEnvelope } from '../protocol/envelope.js';
@@ -18,6 +19,17 @@ import { sectionBody } from './section-bytes.js';
 
 /** Messages read from the store per query. */
 const BATCH = 500;
+const LIGHT_BATCH = 5000;
+
+/** Rows with uid, flags, keywords, modseq only, for uids ascending. */
+function lightRows(db: Db, folderId: number, uids: number[]): MessageRow[] {
+  const want = new Set(uids);
+  const out: MessageRow[] = [];
+  for (const e of listViewRange(db, folderId, uids[0]!, uids[uids.length - 1]!)) {
+    if (want.has(e.uid)) out.push({ uid: e.uid, flags: e.flags, keywords: e.keywords, modseq: e.modseq, blobId: 0, size: 0, internalDate: 0, storedAt: 0 });
+  }
+  return out;
+}
 
 function needsParsed(items: FetchItem[]): boolean {
   return items.some((i) => i.kind === 'ENVELOPE' || i.kind === 'BODY' || i.kind === 'BODYSTRUCTURE' || i.kind === 'SECTION');
@@ -47,8 +59,12 @@ export async function fetchMessages(ctx: CommandContext, uids: number[], req: Fe
   const parsedNeeded = needsParsed(items);
   if (wantModseq) ctx.session.enableCondstore();
 
-  for (let i = 0; i < uids.length; i += BATCH) {
-    let rows: MessageRow[] = getMessages(db, view.folderId, uids.slice(i, i + BATCH));
+  // FLAGS / UID / MODSEQ only (a client syncing flags): read the view columns of the
+  // uid range, no per-message row objects beyond what is sent.
+  const light = items.every((i) => i.kind === 'FLAGS' || i.kind === 'UID' || i.kind === 'MODSEQ');
+  for (let i = 0; i < uids.length; i += light ? LIGHT_BATCH : BATCH) {
+    const part = uids.slice(i, i + (light ? LIGHT_BATCH : BATCH));
+    let rows: MessageRow[] = light ? lightRows(db, view.folderId, part) : getMessages(db, view.folderId, part);
     if (req.changedSince !== undefined) rows = rows.filter((r) => r.modseq > req.changedSince!);
     const seenChanged = new Set<number>();
     if (setsSeen) {
