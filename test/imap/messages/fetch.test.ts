@@ -111,4 +111,14 @@ describe('FETCH', () => {
     const r = await c.cmd(`c2 UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${top - 1})`);
     expect(r).toEqual([`* 1 FETCH (UID 1 FLAGS (\\Seen \\Recent) MODSEQ (${top}))`, 'c2 OK UID FETCH completed']);
   });
+
+  it('in a folder opened with EXAMINE a body fetch does not set \\Seen', async () => {
+    const d = await h.connect();
+    await d.login(user.address, user.password);
+    await d.cmd('e1 EXAMINE INBOX');
+    h.addMessage(user.mailboxId, 'INBOX', 'Subject: three\r\n\r\nthird\r\n');
+    await d.cmd('e2 NOOP');
+    expect(await d.cmd('e3 FETCH 3 (BODY[TEXT] FLAGS)')).toEqual(['* 3 FETCH (FLAGS () BODY[TEXT] {7}', 'third', ')', 'e3 OK FETCH completed']);
+    await d.close();
+  });
 });

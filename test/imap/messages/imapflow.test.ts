@@ -81,6 +81,8 @@ describe('imapflow', () => {
       const one = await c.fetchOne(String(bigUid + 1), { source: true, bodyParts: ['1'] }, { uid: true });
       expect(one && one.source?.toString()).toContain('Subject: Привет');
       expect(one && one.bodyParts?.get('1')?.toString()).toBe('Тело письма\r\n');
+      const hdr = await c.fetchOne(String(bigUid + 1), { headers: ['subject', 'to'] }, { uid: true });
+      expect(hdr && hdr.headers?.toString()).toBe('To: boris@example.org\r\nSubject: Привет\r\n\r\n');
 
       const started = process.hrtime.bigint();
       const rssBefore = process.memoryUsage().rss;
