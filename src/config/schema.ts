@@ -54,6 +54,10 @@ export const configSchema = z
         /** RFC 3501 §5.4: at least 30 minutes for authenticated sessions. */
         idleTimeoutMs: z.number().int().min(30 * 60_000, 'must be at least 30 minutes (RFC 3501 §5.4)').default(30 * 60_000),
         unauthTimeoutMs: positiveInt.default(60_000),
+        /** Failed logins on one connection before `* BYE`. */
+        maxAuthFailures: positiveInt.default(5),
+        /** Consecutive BAD replies before `* BYE` (not an IMAP client). */
+        maxBadCommands: positiveInt.default(20),
       })
       .default({}),
     limits: z

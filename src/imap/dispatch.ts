@@ -46,12 +46,10 @@ function oneLine(s: string): string {
   return s.replace(/[\r\n]+/g, ' ').slice(0, 500);
 }
 
-/** Consecutive BAD replies after which the connection is closed (not an IMAP client). */
-export const MAX_BAD_IN_A_ROW = 20;
-
+/** Consecutive BAD replies after which the connection is closed (not an IMAP client): config imap.maxBadCommands. */
 async function bad(session: Session, line: string): Promise<void> {
   await session.send(line);
-  if (++session.badInARow >= MAX_BAD_IN_A_ROW) await session.bye('Too many invalid commands');
+  if (++session.badInARow >= session.host.services.config.imap.maxBadCommands) await session.bye('Too many invalid commands');
 }
 
 function tagged(tag: string, r: CommandResult): string {

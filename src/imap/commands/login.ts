@@ -8,9 +8,6 @@ import type { CommandContext, CommandModule, CommandResult } from './types.js';
 import { args, capabilityList, no, sessionOf } from './helpers.js';
 import { metrics, METRIC } from '../../shared/metrics.js';
 
-/** Failed logins after which the connection is closed. */
-export const MAX_AUTH_FAILURES = 5;
-
 /** Shared by LOGIN and AUTHENTICATE. */
 export async function completeLogin(ctx: CommandContext, user: string, password: string): Promise<CommandResult> {
   const s = sessionOf(ctx);
@@ -24,7 +21,7 @@ export async function completeLogin(ctx: CommandContext, user: string, password:
   metrics.inc(METRIC.logins, { protocol: 'imap', outcome: r.ok ? 'ok' : r.reason === 'invalid' ? 'failed' : 'locked' });
   if (!r.ok) {
     s.log.info({ user: user.slice(0, 100), reason: r.reason }, 'login failed');
-    if (++s.authFailures >= MAX_AUTH_FAILURES) {
+    if (++s.authFailures >= ctx.services.config.imap.maxAuthFailures) {
       await s.send(`${ctx.tag} NO [AUTHENTICATIONFAILED] Authentication failed`);
       await s.bye('Too many authentication failures');
       return no('AUTHENTICATIONFAILED', 'Authentication failed');
