@@ -49,6 +49,8 @@ describe(`a folder of ${N} messages`, () => {
     const s = await timed('a4 UID SEARCH SUBJECT "налоговое"');
     expect(s[0]!.split(' ').length - 2).toBe(Math.floor(N / 100));
     expect((await timed('a5 SEARCH UNSEEN'))[0]!.split(' ').length - 2).toBe(N - Math.floor(N / 100));
+    expect((await timed('a7 STORE 1:* +FLAGS.SILENT (\\Flagged)')).pop()).toBe('a7 OK STORE completed');
+    expect((await timed('a8 UID SEARCH FLAGGED TEXT "уведомление"'))[0]!.split(' ').length - 2).toBe(Math.floor(N / 100));
     expect((await timed('a6 FETCH 1:100 (UID FLAGS ENVELOPE)')).filter((l) => l.startsWith('* '))).toHaveLength(100);
   }, 300_000);
 });
