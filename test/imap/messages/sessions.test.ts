@@ -1,7 +1,7 @@
 /**
  * Several sessions on one folder while messages arrive: each session keeps a model
  * of its sequence-number → uid map only from the responses it receives (EXISTS,
- * EXPUNGE, and the uids of new messages), and after every round of random
+ * EXPUNGE, and the uids of new messages; VANISHED for a QRESYNC session), and after every round of random
  * operations (STORE, EXPUNGE, UID EXPUNGE, APPEND, COPY, MOVE, delivery) each
  * model equals the folder in the store and every session reports the same flags.
  */
@@ -11,6 +11,7 @@ import { getFolder } from '../../../src/store/folders.js';
 import { listUids } from '../../../src/store/messages.js';
 
 let h: TestImap;
+const seen = { expunge: 0, vanished: 0 };
 let user: { address: string; password: string; mailboxId: number };
 
 interface Peer {
@@ -34,7 +35,21 @@ function apply(p: Peer, lines: string[]): void {
       const n = Number(m[1]);
       expect(n, `EXPUNGE ${n} within ${p.uids.length}`).toBeLessThanOrEqual(p.uids.length);
       p.uids.splice(n - 1, 1);
+      seen.expunge++;
       p.exists--;
+      continue;
+    }
+    m = /^\* VANISHED (?:\(EARLIER\) )?([\d:,]+)$/.exec(l);
+    if (m) {
+      const gone = new Set<number>();
+      for (const part of m[1]!.split(',')) {
+        const [a, b] = part.split(':').map(Number) as [number, number | undefined];
+        for (let u = a; u <= (b ?? a); u++) gone.add(u);
+      }
+      seen.vanished++;
+      const before = p.uids.length;
+      p.uids = p.uids.filter((u) => !gone.has(u));
+      p.exists -= before - p.uids.length;
       continue;
     }
     m = /^\* (\d+) EXISTS$/.exec(l);
@@ -64,9 +79,11 @@ describe('sessions on one folder stay consistent', () => {
     const folderId = getFolder(h.db, user.mailboxId, 'INBOX')!.id;
     for (let i = 0; i < 5; i++) h.addMessage(user.mailboxId, 'INBOX', sampleMessage('seed' + i));
     const peers: Peer[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 4; i++) {
       const c = await h.connect();
       await c.login(user.address, user.password);
+      // the last one reports expunges as VANISHED (RFC 7162 §3.2.10)
+      if (i === 3) expect(await c.cmd('e ENABLE QRESYNC')).toEqual(['* ENABLED QRESYNC', 'e OK ENABLE completed']);
       const p: Peer = { c, uids: [], exists: 0 };
       await run(p, 's SELECT INBOX');
       peers.push(p);
@@ -99,7 +116,11 @@ describe('sessions on one folder stay consistent', () => {
       }
       expect(answers[1]).toEqual(answers[0]);
       expect(answers[2]).toEqual(answers[0]);
+      // the QRESYNC session also sees MODSEQ in unsolicited FETCH; compare UID and FLAGS only
+      expect(answers[3]!.map((l) => l.replace(/ MODSEQ \(\d+\)/, ''))).toEqual(answers[0]);
     }
+    expect(seen.expunge).toBeGreaterThan(0);
+    expect(seen.vanished).toBeGreaterThan(0);
     for (const p of peers) await p.c.close();
   }, 120_000);
 });
