@@ -26,10 +26,27 @@ function extension(b: BodyStructure): string {
   return `${disp} ${language(b.language)} ${nstring(b.location)}`;
 }
 
+const EMPTY_TEXT: BodyStructure = {
+  type: 'text',
+  subtype: 'plain',
+  params: [],
+  id: null,
+  description: null,
+  encoding: '7bit',
+  size: 0,
+  lines: 0,
+  md5: null,
+  disposition: null,
+  language: null,
+  location: null,
+};
+
 /** `extended`: BODYSTRUCTURE (true) or BODY (false). */
 export function encodeBodyStructure(b: BodyStructure, extended: boolean): string {
-  if (b.children && b.children.length) {
-    let s = '(' + b.children.map((c) => encodeBodyStructure(c, extended)).join('') + ' ' + quoteString(b.subtype.toUpperCase());
+  if (b.children || b.type.toLowerCase() === 'multipart') {
+    // The grammar needs at least one part: an empty multipart shows one empty text part.
+    const children = b.children && b.children.length ? b.children : [EMPTY_TEXT];
+    let s = '(' + children.map((c) => encodeBodyStructure(c, extended)).join('') + ' ' + quoteString(b.subtype.toUpperCase());
     if (extended) s += ` ${params(b.params)} ${extension(b)}`;
     return s + ')';
   }

@@ -31,3 +31,15 @@ describe('ENVELOPE / BODYSTRUCTURE golden files', () => {
     });
   }
 });
+
+describe('BODYSTRUCTURE edge cases', () => {
+  it('a multipart without parts still has one (the grammar needs it)', () => {
+    const b = { type: 'multipart', subtype: 'mixed', children: [], params: [['boundary', 'x']] as Array<[string, string]>, disposition: null, language: null, location: null };
+    expect(encodeBodyStructure(b, true)).toBe('(("TEXT" "PLAIN" NIL NIL NIL "7BIT" 0 0 NIL NIL NIL NIL) "MIXED" ("BOUNDARY" "x") NIL NIL NIL)');
+    expect(encodeBodyStructure(b, false)).toBe('(("TEXT" "PLAIN" NIL NIL NIL "7BIT" 0 0) "MIXED")');
+  });
+  it('8-bit text in ENVELOPE goes out as a literal', () => {
+    const e = { date: null, subject: 'Привет', from: null, sender: null, replyTo: null, to: null, cc: null, bcc: null, inReplyTo: null, messageId: 'a"b' };
+    expect(encodeEnvelope(e)).toBe('(NIL {12}\r\nПривет NIL NIL NIL NIL NIL NIL NIL "a\\"b")');
+  });
+});
