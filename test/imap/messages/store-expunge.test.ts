@@ -99,6 +99,16 @@ describe('EXPUNGE', () => {
     await d.close();
   });
 
+  it('argument errors', async () => {
+    expect(await c.cmd('a1 UID EXPUNGE')).toEqual(['a1 BAD UID EXPUNGE: missing sequence set']);
+    expect(await c.cmd('a2 EXPUNGE 1')).toEqual(['a2 BAD EXPUNGE: unexpected extra arguments']);
+    expect(await c.cmd('a3 COPY 1')).toEqual(['a3 BAD COPY: missing mailbox name']);
+    expect(await c.cmd('a4 UID MOVE')).toEqual(['a4 BAD MOVE: missing sequence set']);
+    expect(await c.cmd('a5 IDLE now')).toEqual(['a5 BAD IDLE: unexpected extra arguments']);
+    expect(await c.cmd('a6 UID IDLE')).toEqual(['a6 BAD Unknown command UID IDLE']);
+    expect(await c.cmd('a7 UID APPEND INBOX {1+}\r\nx')).toEqual(['a7 BAD Unknown command UID APPEND']);
+  });
+
   it('CLOSE expunges silently', async () => {
     h.addMessage(user.mailboxId, 'INBOX', sampleMessage('gone'), FLAG_DELETED);
     expect(await c.cmd('a1 CLOSE')).toEqual(['a1 OK CLOSE completed']);
