@@ -12,8 +12,9 @@ import { startTestImap, sampleMessage, type TestImap } from '../../helpers/imap.
 let h: TestImap;
 let user: { address: string; password: string; mailboxId: number };
 
-function client(): ImapFlow {
+function client(extra: Record<string, unknown> = {}): ImapFlow {
   return new ImapFlow({
+    ...extra,
     host: '127.0.0.1',
     port: h.port,
     secure: true,
@@ -151,6 +152,26 @@ describe('imapflow', () => {
     await other.connect();
     await other.append('INBOX', sampleMessage('через IDLE'));
     expect(await exists).toBe(before + 1);
+    await other.logout();
+    await c.logout();
+    await idling.catch(() => undefined);
+  }, 60_000);
+
+  it('with qresync: VANISHED reaches the client as expunge events during IDLE', async () => {
+    const c = client({ qresync: true });
+    await c.connect();
+    expect(c.enabled.has('QRESYNC')).toBe(true);
+    await c.mailboxOpen('INBOX');
+    const uids: number[] = [];
+    for await (const m of c.fetch('1:*', { uid: true })) uids.push(m.uid);
+    const target = uids[uids.length - 1]!;
+    const gone = new Promise<{ uid: number; vanished: boolean }>((resolve) => c.on('expunge', (d: { uid: number; vanished: boolean }) => resolve(d)));
+    const idling = c.idle();
+    const other = client();
+    await other.connect();
+    await other.mailboxOpen('INBOX');
+    await other.messageDelete(String(target), { uid: true });
+    expect(await gone).toMatchObject({ uid: target, vanished: true });
     await other.logout();
     await c.logout();
     await idling.catch(() => undefined);
