@@ -121,4 +121,20 @@ describe('FETCH', () => {
     expect(await d.cmd('e3 FETCH 3 (BODY[TEXT] FLAGS)')).toEqual(['* 3 FETCH (FLAGS () BODY[TEXT] {7}', 'third', ')', 'e3 OK FETCH completed']);
     await d.close();
   });
+
+  it('a partial of a large message is streamed and byte-exact across chunk boundaries', async () => {
+    const body = Array.from({ length: 50_000 }, (_, i) => `line ${String(i).padStart(6, '0')}`).join('\r\n') + '\r\n';
+    const raw = `Subject: big\r\n\r\n${body}`;
+    const uid = h.addMessage(user.mailboxId, 'INBOX', raw);
+    await c.cmd('p0 NOOP');
+    const start = 200_001;
+    const len = 400_000;
+    const r = await c.cmd(`p1 UID FETCH ${uid} (BODY.PEEK[]<${start}.${len}>)`);
+    expect(r[0]).toMatch(new RegExp(`^\\* \\d+ FETCH \\(UID ${uid} BODY\\[\\]<${start}> \\{${len}\\}$`));
+    // the literal's lines, rejoined, then the ")" that follows it on the literal's last line
+    const got = r.slice(1, -1).join('\r\n');
+    expect(got).toBe(raw.slice(start, start + len) + ')');
+    const t = await c.cmd(`p2 UID FETCH ${uid} (BODY.PEEK[TEXT]<${body.length - 5}.100>)`);
+    expect(t.slice(0, 3)).toEqual([`* 4 FETCH (UID ${uid} BODY[TEXT]<${body.length - 5}> {5}`, '999', ')']);
+  });
 });
