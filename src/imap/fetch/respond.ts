@@ -92,7 +92,8 @@ export async function fetchMessages(ctx: CommandContext, uids: number[], req: Fe
       await fetchOne(ctx, seq, row, items, {
         wantUid,
         flags: wantFlags || seenChanged.has(row.uid),
-        modseq: wantModseq,
+        // RFC 7162 §3.1.2: with CONDSTORE on, a FLAGS change we report carries its MODSEQ
+        modseq: wantModseq || (seenChanged.has(row.uid) && ctx.session.condstore),
         parsed: parsedNeeded,
       });
     }
