@@ -9,7 +9,8 @@ import { registerAuditCommand } from './audit.js';
 import { registerHealth } from './ops-health.js';
 import { registerBackup } from './ops-backup.js';
 import { registerRestore } from './ops-restore.js';
+import { registerServeCommand } from './serve.js';
 
 export type CommandGroup = (program: Command) => void;
 
-export const commandGroups: CommandGroup[] = [registerAccountCommands, registerMailboxCommands, registerAuditCommand, registerHealth, registerBackup, registerRestore];
+export const commandGroups: CommandGroup[] = [registerServeCommand, registerAccountCommands, registerMailboxCommands, registerAuditCommand, registerHealth, registerBackup, registerRestore];

@@ -1,0 +1,160 @@
+/**
+ * The composition root: config → store → listeners → scheduler → signals.
+ *
+ * One process serves SMTP submission (465) and IMAP (993), both implicit TLS
+ * (RFC 8314), over one SQLite file. All writes that must be durable go through one
+ * group-committing Writer shared by SMTP delivery and IMAP APPEND.
+ *
+ * Shutdown (SIGTERM/SIGINT): stop accepting; SMTP transactions in DATA finish within
+ * smtp.shutdownGraceMs, the rest get 421; IMAP sessions get `* BYE`; the writer
+ * drains; the database is checkpointed and closed; exit code 0.
+ * SIGHUP re-reads the TLS certificate and key without dropping connections.
+ */
+import { writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config/schema.js';
+import { openDb, type Db } from './store/db.js';
+import { EventBus } from './events/bus.js';
+import { Writer } from './store/deliver.js';
+import { createLogger, type Logger } from './shared/logger.js';
+import { audit } from './store/audit.js';
+import { loadTls, type TlsMaterial } from './tls/certs.js';
+import { createAuthenticator } from './identity/auth.js';
+import { mailboxAccess } from './identity/access.js';
+import { startSmtp } from './smtp/server.js';
+import { startImap } from './imap/server.js';
+import { startMetricsServer } from './ops/metrics-server.js';
+
+export interface RunningServer {
+  cfg: Config;
+  db: Db;
+  bus: EventBus;
+  writer: Writer;
+  log: Logger;
+  tls: TlsMaterial;
+  smtpPort: number;
+  imapPort: number;
+  /** Re-read the certificate and key (SIGHUP). */
+  reloadTls(): void;
+  /** Graceful stop; resolves when everything is closed. */
+  close(reason?: string): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  /** Write <dataDir>/server.pid (default true; tests starting several servers may turn it off). */
+  pidFile?: boolean;
+  /** Run the retention scheduler (default true). */
+  scheduler?: boolean;
+}
+
+export const PID_FILE = 'server.pid';
+
+export async function startServer(cfg: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const log = opts.log ?? createLogger({ level: cfg.log.level });
+  const db = openDb(cfg.dataDir);
+  const bus = new EventBus();
+  const writer = new Writer(db, bus);
+  const tls = loadTls(cfg, log);
+  const auth = createAuthenticator({ db, cfg, log, bus });
+
+  bus.onError = (e, ev) => log.error({ err: e, event: ev.type }, 'change listener failed');
+
+  const smtp = await startSmtp({ cfg, db, log: log.child({ svc: 'smtp' }), bus, writer, auth, tls });
+  const imap = await startImap({
+    host: cfg.bind,
+    config: cfg,
+    db,
+    bus,
+    writer,
+    log: log.child({ svc: 'imap' }),
+    tls: { key: tls.key, cert: tls.cert },
+    authenticate: (req) => auth.authenticate(req),
+    mailboxAccess: (id) => mailboxAccess(db, id),
+  });
+  const scheduler = { stop(): void {} };
+  const metrics = cfg.metrics.port ? await startMetricsServer(cfg) : null;
+
+  const pidPath = join(cfg.dataDir, PID_FILE);
+  if (opts.pidFile !== false) writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
+
+  audit(db, { actor: 'system', subject: 'server', action: 'server.start', details: { smtpPort: smtp.port, imapPort: imap.port, selfSignedCertificate: tls.selfSigned } });
+  log.info({ smtpPort: smtp.port, imapPort: imap.port, domains: cfg.domains, dataDir: cfg.dataDir }, 'gospochta ready');
+
+  let closing: Promise<void> | null = null;
+  const server: RunningServer = {
+    cfg,
+    db,
+    bus,
+    writer,
+    log,
+    tls,
+    smtpPort: smtp.port,
+    imapPort: imap.port,
+    reloadTls() {
+      try {
+        tls.reload();
+        smtp.setSecureContext({ key: tls.key, cert: tls.cert });
+        imap.setSecureContext({ key: tls.key, cert: tls.cert });
+        log.info({ selfSigned: tls.selfSigned }, 'TLS certificate reloaded');
+      } catch (e) {
+        log.error({ err: e }, 'TLS reload failed; keeping the previous certificate');
+      }
+    },
+    close(reason = 'Server shutting down') {
+      if (closing) return closing;
+      closing = (async () => {
+        log.info({ reason }, 'shutting down');
+        scheduler.stop();
+        await Promise.all([smtp.close(cfg.smtp.shutdownGraceMs), imap.close()]);
+        await writer.close();
+        auth.close();
+        await metrics?.close();
+        try {
+          audit(db, { actor: 'system', subject: 'server', action: 'server.stop', details: { reason } });
+          db.pragma('wal_checkpoint(TRUNCATE)');
+        } finally {
+          db.close();
+        }
+        if (opts.pidFile !== false) {
+          try {
+            if (readFileSync(pidPath, 'utf8').trim() === String(process.pid)) rmSync(pidPath, { force: true });
+          } catch {
+            /* already gone */
+          }
+        }
+        log.info('stopped');
+      })();
+      return closing;
+    },
+  };
+  return server;
+}
+
+/** `gospochta serve`: start, and wire the signals. */
+export async function serve(cfg: Config): Promise<void> {
+  const log = createLogger({ level: cfg.log.level });
+  let server: RunningServer;
+  try {
+    server = await startServer(cfg, { log });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { port?: number };
+    if (err.code === 'EACCES' || err.code === 'EADDRINUSE') {
+      const why = err.code === 'EACCES' ? 'permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE; set GOSPOCHTA_SMTP_PORT / GOSPOCHTA_IMAP_PORT to use others)' : 'the address is already in use (is another server running?)';
+      throw Object.assign(new Error(`cannot listen on port ${err.port ?? ''}: ${why}`), { code: err.code });
+    }
+    throw e;
+  }
+  const stop = (signal: string) => {
+    server
+      .close(`received ${signal}`)
+      .then(() => process.exit(0))
+      .catch((e: unknown) => {
+        log.error({ err: e }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => server.reloadTls());
+}

@@ -1,0 +1,51 @@
+/**
+ * Receiving DATA (RFC 5321 §4.1.1.4): the dot-unstuffed stream from smtp-server is
+ * walked by the attachment meter while it arrives and kept as one copy. Over the
+ * raw size limit or over the attachment rule, the rest of the stream is drained
+ * (the client is still sending) without keeping it, and the message is refused
+ * as a whole.
+ */
+import type { SMTPServerDataStream } from 'smtp-server';
+import type { Config } from '../config/schema.js';
+import { AttachmentMeter } from '../mime/attachment-meter.js';
+import { attachmentRefusal } from '../policy/attachments.js';
+
+export type Received =
+  | { kind: 'ok'; raw: Buffer; attachmentBytes: number }
+  | { kind: 'size' }
+  | { kind: 'attachments'; attachmentBytes: number; text: string };
+
+export function receiveData(stream: SMTPServerDataStream, cfg: Config): Promise<Received> {
+  return new Promise((resolve, reject) => {
+    const meter = new AttachmentMeter();
+    let chunks: Buffer[] = [];
+    let size = 0;
+    let refused: Received | null = null;
+    stream.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > cfg.smtp.maxMessageBytes) {
+        refused = { kind: 'size' };
+        chunks = [];
+        return;
+      }
+      meter.feed(chunk);
+      const text = attachmentRefusal(cfg, meter.attachmentBytes);
+      if (text) {
+        refused = { kind: 'attachments', attachmentBytes: meter.attachmentBytes, text };
+        chunks = [];
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.once('error', reject);
+    stream.once('end', () => {
+      if (stream.sizeExceeded) return resolve({ kind: 'size' });
+      if (refused) return resolve(refused);
+      const attachmentBytes = meter.end();
+      const text = attachmentRefusal(cfg, attachmentBytes);
+      if (text) return resolve({ kind: 'attachments', attachmentBytes, text });
+      resolve({ kind: 'ok', raw: Buffer.concat(chunks, size), attachmentBytes });
+    });
+  });
+}

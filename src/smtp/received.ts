@@ -1,0 +1,67 @@
+/**
+ * Trace and required fields added at submission:
+ * - `Received:` (RFC 5321 §4.4) with the protocol ESMTPSA (RFC 3848: ESMTP, TLS,
+ *   authenticated), the TLS version, the authenticated user and the queue id;
+ * - `Message-ID:` and `Date:` when the client sent none (RFC 6409 §8.2-8.3,
+ *   RFC 5322 §3.6).
+ */
+import { randomBytes } from 'node:crypto';
+import { findHeaderEnd, parseHeaderFields, getField } from '../mime/header.js';
+import { parseAddressList } from '../mime/address.js';
+
+export function newQueueId(): string {
+  return randomBytes(9).toString('base64url').toUpperCase().replace(/[^A-Z0-9]/g, 'X');
+}
+
+/** RFC 5322 §3.3 date-time, e.g. "Sun, 22 Nov 2026 12:01:02 +0000". */
+export function rfc5322Date(d = new Date()): string {
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${days[d.getUTCDay()]}, ${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}
+
+export interface HeaderFacts {
+  /** Addresses (lower-case mailbox@host) of the From: field; empty if absent. */
+  from: string[];
+  fromText: string | null;
+  hasMessageId: boolean;
+  hasDate: boolean;
+}
+
+/** What submission checks in the top-level header, without parsing the body. */
+export function headerFacts(raw: Buffer): HeaderFacts {
+  const h = findHeaderEnd(raw, 0, raw.length);
+  const fields = parseHeaderFields(raw, 0, h.headerEnd);
+  const fromText = getField(fields, 'from');
+  const from = (parseAddressList(fromText) ?? [])
+    .filter((a) => a.mailbox !== null && a.host !== null)
+    .map((a) => `${a.mailbox}@${a.host}`.toLowerCase());
+  return { from, fromText, hasMessageId: getField(fields, 'message-id') !== null, hasDate: getField(fields, 'date') !== null };
+}
+
+export interface TraceInfo {
+  heloName: string;
+  remoteAddress: string;
+  hostname: string;
+  tlsVersion: string;
+  user: string;
+  queueId: string;
+  /** The envelope recipient, named when there is exactly one. */
+  for?: string;
+  now?: Date;
+}
+
+export function traceHeaders(info: TraceInfo, facts: HeaderFacts): string {
+  const now = info.now ?? new Date();
+  const lines = [
+    `Received: from ${info.heloName || 'unknown'} ([${info.remoteAddress}])\r\n` +
+      `\tby ${info.hostname} (gospochta) with ESMTPSA id ${info.queueId}\r\n` +
+      `\t(version=${info.tlsVersion}) (authenticated user ${info.user})` +
+      (info.for ? `\r\n\tfor <${info.for}>` : '') +
+      `;\r\n\t${rfc5322Date(now)}\r\n`,
+  ];
+  if (!facts.hasDate) lines.push(`Date: ${rfc5322Date(now)}\r\n`);
+  if (!facts.hasMessageId) lines.push(`Message-ID: <${info.queueId}.${now.getTime()}@${info.hostname}>\r\n`);
+  return lines.join('');
+}
