@@ -25,6 +25,21 @@ async function run(ctx: CommandContext, readOnly: boolean) {
   a.end();
   const s = sessionOf(ctx);
   const db = ctx.services.db;
+  // Parameters are checked before anything changes (RFC 4466 §2.2 select-param; RFC 7162 §3.1.8 CONDSTORE,
+  // §3.2.5 QRESYNC, which is a BAD unless the client has sent ENABLE QRESYNC).
+  let condstoreParam = false;
+  const other: NonNullable<typeof params> = [];
+  const list = params ?? [];
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i]!;
+    const word = p.type === 'atom' && !p.section ? p.value.toUpperCase() : '';
+    if (word === 'CONDSTORE') condstoreParam = true;
+    else if (word === 'QRESYNC' && list[i + 1]?.type === 'list') {
+      if (!s.enabled.has('QRESYNC')) throw new ProtocolError(`${ctx.name}: QRESYNC parameter without ENABLE QRESYNC (RFC 7162 §3.2.5)`);
+      if (!ctx.services.hooks.selectParams) throw new ProtocolError(`${ctx.name}: unsupported select parameters`);
+      other.push(p, list[++i]!);
+    } else throw new ProtocolError(`${ctx.name}: unsupported select parameter ${word || p.type}`);
+  }
   if (s.selected) {
     s.unselect();
     await s.send('* OK [CLOSED] Previous folder closed');
@@ -32,14 +47,6 @@ async function run(ctx: CommandContext, readOnly: boolean) {
   const folder = getFolder(db, mailboxId, name);
   if (!folder) throw new GpError('NONEXISTENT', `Folder "${name}" does not exist`);
   if (isNoselect(folder)) throw new GpError('CANNOT', `"${name}" is not a folder that holds messages`);
-
-  let condstoreParam = false;
-  const other: typeof params = [];
-  for (const p of params ?? []) {
-    if (p.type === 'atom' && !p.section && p.value.toUpperCase() === 'CONDSTORE') condstoreParam = true;
-    else other.push(p);
-  }
-  if (other.length && !ctx.services.hooks.selectParams) throw new ProtocolError(`${ctx.name}: unsupported select parameters`);
 
   const snap = db.transaction(() => {
     const recentAbove = readOnly ? (getFolder(db, mailboxId, folder.name)?.recent_uid ?? 0) : claimRecent(db, folder.id);

@@ -207,7 +207,9 @@ describe('STATUS, SELECT, EXAMINE, CHECK, CLOSE, UNSELECT (RFC 3501 §6.3.1–2,
     expect(await c.cmd('k2 SELECT nope')).toEqual(['* OK [CLOSED] Previous folder closed', 'k2 NO [NONEXISTENT] Folder "nope" does not exist']);
     expect(await c.cmd('k3 CHECK')).toEqual(['k3 BAD CHECK: select a folder first']);
     expect((await c.cmd('k4 SELECT Sent (CONDSTORE)')).pop()).toBe('k4 OK [READ-WRITE] SELECT completed');
-    expect(await c.cmd('k5 SELECT Sent (FOO)')).toEqual(['* OK [CLOSED] Previous folder closed', 'k5 BAD SELECT: unsupported select parameters']);
+    // A BAD command is not executed: Sent stays selected (RFC 3501 §7.1.5).
+    expect(await c.cmd('k5 SELECT Sent (FOO)')).toEqual(['k5 BAD SELECT: unsupported select parameter FOO']);
+    expect(await c.cmd('k6 CHECK')).toEqual(['k6 OK CHECK completed']);
     await c.close();
   });
 });

@@ -68,6 +68,6 @@ describe('QRESYNC', () => {
   });
 
   it('QRESYNC parameter without ENABLE is BAD', async () => {
-    expect((await c.cmd('a1 SELECT INBOX (QRESYNC (1 1))')).pop()).toBe('a1 BAD QRESYNC parameter needs ENABLE QRESYNC first');
+    expect((await c.cmd('a1 SELECT INBOX (QRESYNC (1 1))')).pop()).toBe('a1 BAD SELECT: QRESYNC parameter without ENABLE QRESYNC (RFC 7162 §3.2.5)');
   });
 });
