@@ -6,13 +6,15 @@
  */
 import type { Config } from '../config/schema.js';
 
-export function mib(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(bytes % 1048576 === 0 ? 0 : 1)} MiB`;
+/** "26214401 bytes (25.0 MiB)"; small sizes without the MiB figure. */
+export function sizeText(bytes: number): string {
+  if (bytes < 1048576) return `${bytes} bytes`;
+  return `${bytes} bytes (${(bytes / 1048576).toFixed(bytes % 1048576 === 0 ? 0 : 1)} MiB)`;
 }
 
 /** The refusal text, or null when the message is within the rule. */
 export function attachmentRefusal(cfg: Pick<Config, 'limits'>, attachmentBytes: number): string | null {
   const limit = cfg.limits.attachmentBytes;
   if (attachmentBytes <= limit) return null;
-  return `attachments total ${attachmentBytes} bytes (${mib(attachmentBytes)}), over the limit of ${limit} bytes (${mib(limit)}) per message`;
+  return `attachments total ${sizeText(attachmentBytes)}, over the limit of ${sizeText(limit)} per message`;
 }

@@ -15,6 +15,8 @@ import { getFolder, isNoselect } from '../../store/folders.js';
 import { parseFlags, joinKeywords } from '../../store/flags.js';
 import { parseMessage } from '../../mime/parse.js';
 import { GpError } from '../../shared/errors.js';
+import { attachmentRefusal } from '../../policy/attachments.js';
+import { metrics, METRIC } from '../../shared/metrics.js';
 
 export const appendCommand: CommandModule = {
   name: 'APPEND',
@@ -35,14 +37,10 @@ export const appendCommand: CommandModule = {
     if (lit.size === 0) return { status: 'NO', code: 'CANNOT', text: 'Empty message' };
     const raw = lit.chunks.length === 1 ? lit.chunks[0]! : Buffer.concat(lit.chunks, lit.size);
     const parsed = parseMessage(raw);
-    const limit = ctx.services.config.limits.attachmentBytes;
-    if (parsed.attachmentBytes > limit) {
-      const mib = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MiB` : `${n} bytes`);
-      return {
-        status: 'NO',
-        code: 'TOOBIG',
-        text: `Attachments total ${mib(parsed.attachmentBytes)}, over the limit of ${mib(limit)} per message`,
-      };
+    const refusal = attachmentRefusal(ctx.services.config, parsed.attachmentBytes);
+    if (refusal) {
+      metrics.inc(METRIC.messagesRefused, { path: 'imap_append', reason: 'attachment_limit' });
+      return { status: 'NO', code: 'TOOBIG', text: `Message refused: ${refusal}` };
     }
     const pf = parseFlags(ap.flags);
     const now = Date.now();
@@ -52,6 +50,7 @@ export const appendCommand: CommandModule = {
       storedAt: now,
       targets: [{ folderId: folder.id, flags: pf.mask, keywords: joinKeywords(pf.keywords), internalDate: ap.date ?? now }],
     });
+    metrics.inc(METRIC.messagesAccepted, { path: 'imap_append' });
     const t = res.targets[0]!;
     if (ctx.session.selected?.folderId === folder.id) await ctx.session.reportExists([t.uid]);
     return { status: 'OK', code: `APPENDUID ${t.uidvalidity} ${t.uid}`, text: 'APPEND completed' };

@@ -74,7 +74,7 @@ describe('APPEND', () => {
       '',
     ].join('\r\n');
     c.write(`a2 APPEND INBOX {${att.length}+}\r\n${att}\r\n`);
-    expect(await c.until('a2')).toEqual(['a2 NO [TOOBIG] Attachments total 2000 bytes, over the limit of 1000 bytes per message']);
+    expect(await c.until('a2')).toEqual(['a2 NO [TOOBIG] Message refused: attachments total 2000 bytes, over the limit of 1000 bytes per message']);
     c.send('a3 APPEND INBOX {300000}');
     expect(await c.line()).toMatch(/^a3 NO \[TOOBIG\]/);
     expect(await c.cmd('a4 APPEND INBOX (\\Seen)')).toEqual(['a4 BAD APPEND: the message must be a literal']);
