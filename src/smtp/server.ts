@@ -198,6 +198,9 @@ export async function startSmtp(ctx: SmtpContext): Promise<SmtpListener> {
   });
 
   server.on('error', (e: Error) => log.error({ err: e }, 'smtp listener error'));
+  // Replies are small writes in a request/response dialogue: without TCP_NODELAY, Nagle's
+  // algorithm and delayed ACKs hold each one back ~40 ms.
+  server.server.on('connection', (sock: import('node:net').Socket) => sock.setNoDelay(true));
 
   const port = await new Promise<number>((resolve, reject) => {
     const onError = (e: Error) => reject(Object.assign(e, { port: ctx.port ?? cfg.smtp.port }));

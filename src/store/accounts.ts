@@ -1,7 +1,7 @@
 /**
  * Identity accounts: SQL only. Rules live in src/identity/.
  */
-import type { Db } from './db.js';
+import { cached, type Db } from './db.js';
 
 export type AccountLevel = 'simplified' | 'standard' | 'confirmed';
 export type AccountStatus = 'active' | 'blocked' | 'deleted';
@@ -48,11 +48,11 @@ export function insertAccount(db: Db, a: NewAccount): number {
 }
 
 export function getAccount(db: Db, id: number): AccountRow | undefined {
-  return db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+  return cached(db, 'SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
 }
 
 export function findAccountBySnils(db: Db, snils: string): AccountRow | undefined {
-  return db.prepare('SELECT * FROM accounts WHERE snils = ?').get(snils) as AccountRow | undefined;
+  return cached(db, 'SELECT * FROM accounts WHERE snils = ?').get(snils) as AccountRow | undefined;
 }
 
 export interface AccountFilter {

@@ -1,7 +1,7 @@
 /**
  * The append-only audit journal: one row per security-relevant action.
  */
-import type { Db } from './db.js';
+import { cached, type Db } from './db.js';
 
 export interface AuditEntry {
   actor: string;
@@ -29,7 +29,8 @@ export interface AuditRow {
 }
 
 export function audit(db: Db, e: AuditEntry): void {
-  db.prepare(
+  cached(
+    db,
     `INSERT INTO audit_events (at, actor, subject, action, outcome, remote, account_id, mailbox_id, details)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(

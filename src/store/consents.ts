@@ -1,7 +1,7 @@
 /**
  * Consent records to the processing of personal data: versioned, revocable. SQL only.
  */
-import type { Db } from './db.js';
+import { cached, type Db } from './db.js';
 
 export interface ConsentRow {
   id: number;
@@ -31,10 +31,10 @@ export function activeConsent(db: Db, accountId: number): ConsentRow | undefined
 }
 
 export function listConsents(db: Db, accountId: number): ConsentRow[] {
-  return db.prepare('SELECT * FROM consents WHERE account_id = ? ORDER BY id').all(accountId) as ConsentRow[];
+  return cached(db, 'SELECT * FROM consents WHERE account_id = ? ORDER BY id').all(accountId) as ConsentRow[];
 }
 
 /** Revoke every consent in force; returns how many were revoked. */
 export function revokeConsents(db: Db, accountId: number, at: number): number {
-  return db.prepare('UPDATE consents SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL').run(at, accountId).changes;
+  return cached(db, 'UPDATE consents SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL').run(at, accountId).changes;
 }

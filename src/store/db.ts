@@ -88,3 +88,17 @@ export function bumpControl(db: Db): void {
 export function controlCounter(db: Db): number {
   return (db.prepare('SELECT counter FROM control WHERE id = 1').get() as { counter: number }).counter;
 }
+
+const statementCache = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * A prepared statement compiled once per database connection (better-sqlite3 has no
+ * statement cache of its own; compiling costs more than running a point lookup).
+ */
+export function cached(db: Db, sql: string): Database.Statement {
+  let m = statementCache.get(db);
+  if (!m) statementCache.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
+}

@@ -2,7 +2,7 @@
  * Mailboxes: an address owned by an account. Rows are kept after deletion
  * (status deleted) so an address is never issued twice. SQL only.
  */
-import type { Db } from './db.js';
+import { cached, type Db } from './db.js';
 import { releaseBlobRefs } from './blobs.js';
 
 export type MailboxStatus = 'active' | 'blocked' | 'deleted';
@@ -34,11 +34,11 @@ export function insertMailbox(
 }
 
 export function getMailbox(db: Db, id: number): MailboxRow | undefined {
-  return db.prepare('SELECT * FROM mailboxes WHERE id = ?').get(id) as MailboxRow | undefined;
+  return cached(db, 'SELECT * FROM mailboxes WHERE id = ?').get(id) as MailboxRow | undefined;
 }
 
 export function getMailboxByAddress(db: Db, address: string): MailboxRow | undefined {
-  return db.prepare('SELECT * FROM mailboxes WHERE address = ?').get(address.toLowerCase()) as MailboxRow | undefined;
+  return cached(db, 'SELECT * FROM mailboxes WHERE address = ?').get(address.toLowerCase()) as MailboxRow | undefined;
 }
 
 export function listMailboxes(db: Db, f: { accountId?: number; status?: MailboxStatus; limit?: number } = {}): MailboxRow[] {
@@ -53,11 +53,11 @@ export function listMailboxes(db: Db, f: { accountId?: number; status?: MailboxS
 }
 
 export function setMailboxPassword(db: Db, id: number, hash: string, at: number): void {
-  db.prepare('UPDATE mailboxes SET password_hash = ?, password_changed_at = ? WHERE id = ?').run(hash, at, id);
+  cached(db, 'UPDATE mailboxes SET password_hash = ?, password_changed_at = ? WHERE id = ?').run(hash, at, id);
 }
 
 export function markMailboxDeleted(db: Db, id: number, at: number): void {
-  db.prepare("UPDATE mailboxes SET status = 'deleted', deleted_at = ?, password_hash = '' WHERE id = ?").run(at, id);
+  cached(db, "UPDATE mailboxes SET status = 'deleted', deleted_at = ?, password_hash = '' WHERE id = ?").run(at, id);
 }
 
 export interface FolderUsage {
@@ -101,6 +101,6 @@ export function removeMailboxContent(db: Db, mailboxId: number): { messages: num
   const folderIds = 'SELECT id FROM folders WHERE mailbox_id = ?';
   db.prepare(`DELETE FROM messages WHERE folder_id IN (${folderIds})`).run(mailboxId);
   db.prepare(`DELETE FROM expunged WHERE folder_id IN (${folderIds})`).run(mailboxId);
-  db.prepare('DELETE FROM folders WHERE mailbox_id = ?').run(mailboxId);
+  cached(db, 'DELETE FROM folders WHERE mailbox_id = ?').run(mailboxId);
   return totals;
 }
