@@ -24,6 +24,7 @@ import { mailboxAccess } from './identity/access.js';
 import { startSmtp } from './smtp/server.js';
 import { startImap } from './imap/server.js';
 import { startMetricsServer } from './ops/metrics-server.js';
+import { startScheduler, type Scheduler } from './policy/scheduler.js';
 
 export interface RunningServer {
   cfg: Config;
@@ -72,7 +73,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     authenticate: (req) => auth.authenticate(req),
     mailboxAccess: (id) => mailboxAccess(db, id),
   });
-  const scheduler = { stop(): void {} };
+  const scheduler: Scheduler | null = opts.scheduler === false ? null : startScheduler({ db, cfg, bus, log: log.child({ svc: 'scheduler' }) });
   const metrics = cfg.metrics.port ? await startMetricsServer(cfg) : null;
 
   const pidPath = join(cfg.dataDir, PID_FILE);
@@ -105,7 +106,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       if (closing) return closing;
       closing = (async () => {
         log.info({ reason }, 'shutting down');
-        scheduler.stop();
+        await scheduler?.stop();
         await Promise.all([smtp.close(cfg.smtp.shutdownGraceMs), imap.close()]);
         await writer.close();
         auth.close();

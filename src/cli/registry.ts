@@ -10,7 +10,9 @@ import { registerHealth } from './ops-health.js';
 import { registerBackup } from './ops-backup.js';
 import { registerRestore } from './ops-restore.js';
 import { registerServeCommand } from './serve.js';
+import { registerPurgeCommand } from './purge.js';
+import { registerStatsCommand } from './stats.js';
 
 export type CommandGroup = (program: Command) => void;
 
-export const commandGroups: CommandGroup[] = [registerServeCommand, registerAccountCommands, registerMailboxCommands, registerAuditCommand, registerHealth, registerBackup, registerRestore];
+export const commandGroups: CommandGroup[] = [registerServeCommand, registerAccountCommands, registerMailboxCommands, registerAuditCommand, registerHealth, registerBackup, registerRestore, registerPurgeCommand, registerStatsCommand];

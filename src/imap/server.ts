@@ -11,6 +11,8 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../store/db.js';
 import { controlCounter } from '../store/db.js';
+import { listUids } from '../store/messages.js';
+import { getFolderById } from '../store/folders.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../shared/logger.js';
 import { Writer } from '../store/deliver.js';
@@ -146,6 +148,7 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
     for (const s of [...sessions]) {
       s.recheckAccess().catch((err: unknown) => s.log.error({ err }, 'access re-check failed'));
     }
+    resyncSelected(db, ctx.bus, sessions, log);
   }, ctx.controlPollMs ?? 2000);
   poll.unref();
 
@@ -166,6 +169,33 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
       log.info('imap: closed');
     },
   };
+}
+
+/**
+ * Messages removed by another process (a CLI purge or mailbox deletion) never pass
+ * this process's bus: compare every selected view with the store and announce what
+ * is gone as an expunge, which sessions report like any other (RFC 3501 §7.4.1).
+ */
+function resyncSelected(db: Db, bus: EventBus, sessions: ReadonlySet<Session>, log: Logger): void {
+  const views = new Map<number, Set<number>>();
+  for (const s of sessions) {
+    const v = s.selected;
+    if (!v) continue;
+    let known = views.get(v.folderId);
+    if (!known) views.set(v.folderId, (known = new Set()));
+    for (const u of v.uids) known.add(u);
+  }
+  try {
+    for (const [folderId, known] of views) {
+      const present = new Set(listUids(db, folderId));
+      const gone = [...known].filter((u) => !present.has(u)).sort((a, b) => a - b);
+      if (!gone.length) continue;
+      const modseq = (getFolderById(db, folderId)?.highestmodseq ?? 0);
+      bus.publish({ type: 'expunge', folderId, uids: gone, modseq });
+    }
+  } catch (err) {
+    log.error({ err }, 'imap: re-sync of selected folders failed');
+  }
 }
 
 function safeCounter(db: Db, log: Logger): number {

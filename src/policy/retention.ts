@@ -1,0 +1,188 @@
+/**
+ * The 180-day retention rule: a message is purged `retention.days` after the server
+ * stored it (`messages.stored_at` — not its Date: field, not an APPEND date), in
+ * every folder.
+ *
+ * The purge works in small batches (`retention.batchSize` messages, one short
+ * IMMEDIATE transaction each, the event loop free between them) so SMTP and IMAP
+ * are never stalled for long. Each batch is selected and deleted inside the same
+ * transaction, so two purges at once (the server's and the CLI's) each count only
+ * what they removed. Expunges go through the store (expunged rows and modseqs for
+ * QRESYNC) and reach open IMAP sessions as EXPUNGE / VANISHED; then unreferenced
+ * blobs are freed and the file's pages returned (incremental vacuum). A real run
+ * is one audit row and one purge_runs row.
+ */
+import type { Db } from '../store/db.js';
+import { bumpControl, cached } from '../store/db.js';
+import type { Config } from '../config/schema.js';
+import type { EventBus, ChangeEvent } from '../events/bus.js';
+import type { Logger } from '../shared/logger.js';
+import { expungeMessages } from '../store/messages.js';
+import { collectGarbage } from '../store/blobs.js';
+import { audit } from '../store/audit.js';
+import { metrics, METRIC } from '../shared/metrics.js';
+
+export const DAY_MS = 86_400_000;
+
+export interface PurgeOptions {
+  db: Db;
+  cfg: Config;
+  bus?: EventBus;
+  log?: Logger;
+  dryRun?: boolean;
+  now?: number;
+  /** Audit actor: `system` (schedule) or `operator:NAME` (CLI). */
+  actor?: string;
+  trigger?: 'schedule' | 'cli';
+}
+
+export interface MailboxPurge {
+  address: string;
+  messages: number;
+  bytes: number;
+}
+
+export interface PurgeReport {
+  dryRun: boolean;
+  cutoff: string;
+  messages: number;
+  bytes: number;
+  blobs: number;
+  blobBytes: number;
+  perMailbox: MailboxPurge[];
+  durationMs: number;
+  /** Longest single batch transaction (what a concurrent client may wait for), ms. */
+  maxBatchMs: number;
+  fileBytesBefore: number;
+  fileBytesAfter: number;
+}
+
+interface Due {
+  folderId: number;
+  uid: number;
+  size: number;
+  address: string;
+}
+
+const DUE_SQL = `SELECT m.folder_id AS folderId, m.uid, m.size, x.address
+  FROM messages m JOIN folders f ON f.id = m.folder_id JOIN mailboxes x ON x.id = f.mailbox_id
+  WHERE m.stored_at < ? ORDER BY m.stored_at LIMIT ?`;
+
+const DRY_SQL = `SELECT x.address, count(*) AS messages, coalesce(sum(m.size), 0) AS bytes
+  FROM messages m JOIN folders f ON f.id = m.folder_id JOIN mailboxes x ON x.id = f.mailbox_id
+  WHERE m.stored_at < ? GROUP BY x.address ORDER BY x.address`;
+
+function pageBytes(db: Db): number {
+  return (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+/** One batch: select and expunge in one IMMEDIATE transaction. */
+function purgeBatch(db: Db, cutoff: number, limit: number, per: Map<string, MailboxPurge>): { messages: number; bytes: number; events: ChangeEvent[] } {
+  return db
+    .transaction(() => {
+      const due = cached(db, DUE_SQL).all(cutoff, limit) as Due[];
+      const byFolder = new Map<number, number[]>();
+      let bytes = 0;
+      for (const d of due) {
+        let l = byFolder.get(d.folderId);
+        if (!l) byFolder.set(d.folderId, (l = []));
+        l.push(d.uid);
+        bytes += d.size;
+        const p = per.get(d.address) ?? { address: d.address, messages: 0, bytes: 0 };
+        p.messages++;
+        p.bytes += d.size;
+        per.set(d.address, p);
+      }
+      const events: ChangeEvent[] = [];
+      for (const [folderId, uids] of byFolder) events.push(...expungeMessages(db, folderId, uids).events);
+      return { messages: due.length, bytes, events };
+    })
+    .immediate();
+}
+
+export async function runPurge(o: PurgeOptions): Promise<PurgeReport> {
+  const { db, cfg } = o;
+  const started = Date.now();
+  const now = o.now ?? started;
+  const cutoff = now - cfg.retention.days * DAY_MS;
+  const report: PurgeReport = {
+    dryRun: Boolean(o.dryRun),
+    cutoff: new Date(cutoff).toISOString(),
+    messages: 0,
+    bytes: 0,
+    blobs: 0,
+    blobBytes: 0,
+    perMailbox: [],
+    durationMs: 0,
+    maxBatchMs: 0,
+    fileBytesBefore: pageBytes(db),
+    fileBytesAfter: 0,
+  };
+  if (o.dryRun) {
+    const rows = cached(db, DRY_SQL).all(cutoff) as MailboxPurge[];
+    report.perMailbox = rows;
+    for (const r of rows) {
+      report.messages += r.messages;
+      report.bytes += r.bytes;
+    }
+    report.fileBytesAfter = report.fileBytesBefore;
+    report.durationMs = Date.now() - started;
+    return report;
+  }
+
+  const per = new Map<string, MailboxPurge>();
+  for (;;) {
+    const t0 = performance.now();
+    const b = purgeBatch(db, cutoff, cfg.retention.batchSize, per);
+    report.maxBatchMs = Math.max(report.maxBatchMs, performance.now() - t0);
+    report.messages += b.messages;
+    report.bytes += b.bytes;
+    if (o.bus) for (const ev of b.events) o.bus.publish(ev);
+    if (b.messages < cfg.retention.batchSize) break;
+    await tick();
+  }
+  // Second phase: free what nothing references any more, then give the pages back.
+  for (;;) {
+    const t0 = performance.now();
+    const g = collectGarbage(db, cfg.retention.batchSize);
+    report.maxBatchMs = Math.max(report.maxBatchMs, performance.now() - t0);
+    report.blobs += g.blobs;
+    report.blobBytes += g.bytes;
+    if (g.blobs < cfg.retention.batchSize) break;
+    await tick();
+  }
+  for (;;) {
+    const free = db.pragma('freelist_count', { simple: true }) as number;
+    if (free === 0) break;
+    const t0 = performance.now();
+    db.pragma('incremental_vacuum(2000)');
+    report.maxBatchMs = Math.max(report.maxBatchMs, performance.now() - t0);
+    if ((db.pragma('freelist_count', { simple: true }) as number) >= free) break; // auto_vacuum is off on this file
+    await tick();
+  }
+  report.perMailbox = [...per.values()].sort((a, b) => a.address.localeCompare(b.address));
+  report.fileBytesAfter = pageBytes(db);
+  report.durationMs = Date.now() - started;
+  db.transaction(() => {
+    cached(db, 'INSERT INTO purge_runs (started_at, ended_at, messages, bytes, blobs) VALUES (?, ?, ?, ?, ?)').run(
+      started,
+      Date.now(),
+      report.messages,
+      report.bytes,
+      report.blobs,
+    );
+    audit(db, {
+      actor: o.actor ?? 'system',
+      subject: 'server',
+      action: 'purge',
+      details: { cutoff: report.cutoff, messages: report.messages, bytes: report.bytes, blobs: report.blobs, mailboxes: report.perMailbox.length, durationMs: report.durationMs },
+    });
+    if (report.messages > 0) bumpControl(db); // a server in another process re-syncs its sessions
+  })();
+  metrics.inc(METRIC.purgeRuns, { trigger: o.trigger ?? 'schedule' });
+  metrics.inc(METRIC.purgedMessages, {}, report.messages);
+  o.log?.info({ messages: report.messages, bytes: report.bytes, blobs: report.blobs, ms: report.durationMs, maxBatchMs: Math.round(report.maxBatchMs) }, 'retention purge done');
+  return report;
+}
