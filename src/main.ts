@@ -25,6 +25,7 @@ import { startSmtp } from './smtp/server.js';
 import { startImap } from './imap/server.js';
 import { startMetricsServer } from './ops/metrics-server.js';
 import { startScheduler, type Scheduler } from './policy/scheduler.js';
+import { createNewDeviceNotifier } from './policy/new-device.js';
 
 export interface RunningServer {
   cfg: Config;
@@ -57,7 +58,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const bus = new EventBus();
   const writer = new Writer(db, bus);
   const tls = loadTls(cfg, log);
-  const auth = createAuthenticator({ db, cfg, log, bus });
+  const auth = createAuthenticator({ db, cfg, log, bus, onLoginSuccess: createNewDeviceNotifier({ db, cfg, writer, log }) });
 
   bus.onError = (e, ev) => log.error({ err: e, event: ev.type }, 'change listener failed');
 

@@ -1,0 +1,101 @@
+/**
+ * New-device notices: the first successful login of a mailbox from a device not
+ * seen on it within the retention period — same client name (IMAP ID name, SMTP
+ * EHLO name) and same network (/24 for IPv4, /64 for IPv6) — puts a notice into
+ * its INBOX from postmaster@<primary domain>: when (Moscow time and UTC), from
+ * where, with what, over which protocol, and what to do if it was not them.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import type { Db } from '../store/db.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../shared/logger.js';
+import type { Writer } from '../store/deliver.js';
+import type { LoginInfo } from '../identity/auth.js';
+import { getFolder } from '../store/folders.js';
+import { parseMessage } from '../mime/parse.js';
+import { rfc5322Date } from '../smtp/received.js';
+import { DAY_MS } from './retention.js';
+
+export const NOTICE_SUBJECT = 'Вход в почтовый ящик с нового устройства';
+
+/** The /24 (IPv4) or /64 (IPv6) network of an address, as a comparable string. */
+export function networkOf(address: string): string {
+  const a = address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address;
+  if (isIPv4(a)) return a.split('.').slice(0, 3).join('.') + '.0/24';
+  if (isIPv6(a)) {
+    const [head = '', tail = ''] = a.split('::');
+    const h = head ? head.split(':') : [];
+    const t = tail ? tail.split(':') : [];
+    const full = a.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+    return full.slice(0, 4).map((x) => parseInt(x || '0', 16).toString(16)).join(':') + '::/64';
+  }
+  return a;
+}
+
+function encodeWord(s: string): string {
+  return `=?UTF-8?B?${Buffer.from(s, 'utf8').toString('base64')}?=`;
+}
+
+function moscowTime(at: number): string {
+  return new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', dateStyle: 'long', timeStyle: 'medium' }).format(new Date(at));
+}
+
+export function noticeMessage(cfg: Config, login: LoginInfo): Buffer {
+  const domain = cfg.domains[0]!;
+  const client = login.client ?? 'не указано';
+  const body = [
+    'Здравствуйте!',
+    '',
+    `В ваш почтовый ящик ${login.address} выполнен вход с устройства, которое раньше не использовалось.`,
+    '',
+    `Время (Москва): ${moscowTime(login.at)}`,
+    `Время (UTC):    ${new Date(login.at).toISOString().replace('T', ' ').slice(0, 19)}`,
+    `Адрес:          ${login.remote}`,
+    `Программа:      ${client}`,
+    `Протокол:       ${login.protocol.toUpperCase()}`,
+    '',
+    'Если это были вы, ничего делать не нужно.',
+    'Если это были не вы, немедленно смените пароль и сообщите оператору сервиса:',
+    cfg.notices.operatorContact,
+    '',
+    '-- ',
+    `postmaster@${domain}`,
+    '',
+  ].join('\r\n');
+  const head = [
+    `From: =?UTF-8?B?${Buffer.from('Госпочта', 'utf8').toString('base64')}?= <postmaster@${domain}>`,
+    `To: <${login.address}>`,
+    `Subject: ${encodeWord(NOTICE_SUBJECT)}`,
+    `Date: ${rfc5322Date(new Date(login.at))}`,
+    `Message-ID: <login-${login.loginId}.${login.at}@${cfg.hostname}>`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    'Auto-Submitted: auto-generated',
+  ].join('\r\n');
+  return Buffer.from(`${head}\r\n\r\n${body}`, 'utf8');
+}
+
+interface LoginRow {
+  remote: string | null;
+  client: string | null;
+}
+
+/** The onLoginSuccess hook for the authenticator. */
+export function createNewDeviceNotifier(o: { db: Db; cfg: Config; writer: Writer; log?: Logger }): (login: LoginInfo) => Promise<void> {
+  return async (login) => {
+    if (!o.cfg.notices.newDevice) return;
+    const since = login.at - o.cfg.retention.days * DAY_MS;
+    const earlier = o.db
+      .prepare(`SELECT remote, client FROM logins WHERE mailbox_id = ? AND outcome = 'ok' AND id < ? AND at >= ?`)
+      .all(login.mailboxId, login.loginId, since) as LoginRow[];
+    const net = networkOf(login.remote);
+    const known = earlier.some((r) => (r.client ?? null) === (login.client ?? null) && r.remote !== null && networkOf(r.remote) === net);
+    if (known) return;
+    const inbox = getFolder(o.db, login.mailboxId, 'INBOX');
+    if (!inbox) return;
+    const raw = noticeMessage(o.cfg, login);
+    await o.writer.deliver({ raw, parsed: parseMessage(raw), targets: [{ folderId: inbox.id }] });
+    o.log?.info({ address: login.address, remote: login.remote, client: login.client }, 'new-device notice delivered');
+  };
+}
