@@ -3,6 +3,7 @@
  */
 import { Command } from 'commander';
 import { invalid } from '../shared/errors.js';
+import { listLogins } from '../store/usage.js';
 import { listAudit, type AuditFilter } from '../store/audit.js';
 import { parseAccountId } from '../identity/accounts.js';
 import { requireMailbox } from '../identity/mailboxes.js';
@@ -35,8 +36,18 @@ export function registerAuditCommand(program: Command): void {
     .option('--since <ISO date>', 'events at or after this time')
     .option('--action <action>', 'this action (account.confirm), or a prefix with * (account.*)')
     .option('--limit <n>', 'at most n events', '100')
+    .option('--logins', 'with --mailbox: the login journal (protocol, address, client, outcome)')
     .action(act((_a, s) => {
-      const o = s.opts as { account?: string; mailbox?: string; since?: string; action?: string; limit: string };
+      const o = s.opts as { account?: string; mailbox?: string; since?: string; action?: string; limit: string; logins?: boolean };
+      if (o.logins) {
+        if (o.mailbox === undefined) throw invalid('logins', 'needs --mailbox ADDRESS');
+        if (!/^\d{1,7}$/.test(o.limit) || Number(o.limit) <= 0) throw invalid('limit', 'must be a positive whole number');
+        const logins = listLogins(s.db, requireMailbox(s.db, o.mailbox).id, Number(o.limit));
+        return {
+          json: { logins },
+          text: logins.map((l) => `${l.at}  ${l.protocol.padEnd(5)} ${l.outcome.padEnd(7)} ${(l.remote ?? '?').padEnd(40)} ${l.client ?? ''}`),
+        };
+      }
       const f: AuditFilter = {};
       if (o.account !== undefined) f.accountId = parseAccountId(o.account);
       if (o.mailbox !== undefined) f.mailboxId = requireMailbox(s.db, o.mailbox).id;

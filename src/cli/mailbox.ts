@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { invalid } from '../shared/errors.js';
+import { mailboxUsage } from '../store/usage.js';
 import { parseAccountId } from '../identity/accounts.js';
 import {
   changePassword, createMailbox, deleteMailbox, listMailboxViews, showMailbox, type MailboxView,
@@ -52,11 +53,18 @@ export function registerMailboxCommands(program: Command): void {
     .description('owner, status, folders, message count and bytes')
     .action(act(([address], s) => {
       const m = showMailbox(s.db, address!);
+      const usage = mailboxUsage(s.db, s.cfg, m.id);
       return {
-        json: m,
+        json: { ...m, usage },
         text: [
           ...mailboxLines(m),
-          ...kv([['messages', m.messages], ['bytes', m.bytes]]),
+          ...kv([
+            ['messages', m.messages],
+            ['bytes', m.bytes],
+            ['sent (24 h)', `${usage.sentLast24h} of ${usage.dailyLimit} recipients${usage.nextSlotFreesAt ? `; next slot frees at ${usage.nextSlotFreesAt}` : ''}`],
+            ['oldest message', usage.oldestMessage ? `${usage.oldestMessage.storedAt}, purged at ${usage.oldestMessage.purgeAt}` : 'none'],
+            ['last login', usage.lastLogin ? `${usage.lastLogin.at} ${usage.lastLogin.protocol} from ${usage.lastLogin.remote ?? '?'} (${usage.lastLogin.client ?? 'unnamed client'})` : 'never'],
+          ]),
           'folders:',
           ...m.folders.map((f) => `  ${f.name.padEnd(20)} ${(f.specialUse ?? '').padEnd(9)} ${String(f.messages).padStart(7)} msgs ${String(f.bytes).padStart(12)} bytes`),
         ],

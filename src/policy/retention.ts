@@ -22,7 +22,9 @@ import { collectGarbage } from '../store/blobs.js';
 import { audit } from '../store/audit.js';
 import { metrics, METRIC } from '../shared/metrics.js';
 
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from './daily-limit.js';
+
+export { DAY_MS };
 
 export interface PurgeOptions {
   db: Db;
