@@ -21,8 +21,8 @@ import { Session, type SessionHost } from './session.js';
 import { capabilities } from './capabilities.js';
 import { hooks } from './registry.js';
 import {
-  resolveAuthenticate,
-  resolveMailboxAccess,
+  defaultAuthenticate,
+  defaultMailboxAccess,
   type AuthenticateFn,
   type MailboxAccessFn,
 } from './auth-adapter.js';
@@ -34,9 +34,9 @@ export interface ImapServerContext {
   log: Logger;
   /** PEM key and certificate (chain); replace later with `setSecureContext`. */
   tls: { key: string | Buffer; cert: string | Buffer };
-  /** Defaults to identity/auth.ts `authenticate` (or the adapter's fallback). */
+  /** Defaults to an identity/auth.ts authenticator of this server's own. */
   authenticate?: AuthenticateFn;
-  /** Defaults to identity/access.ts `mailboxAccess` (or the adapter's fallback). */
+  /** Defaults to identity/access.ts `mailboxAccess`. */
   mailboxAccess?: MailboxAccessFn;
   /** The process-wide group-committing writer; one is created if absent. */
   writer?: Writer;
@@ -61,8 +61,8 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
   const { config, db, log } = ctx;
   const cfg = config.imap;
   const maxLiteralBytes = cfg.maxLiteralBytes ?? config.smtp.maxMessageBytes;
-  const authenticate = ctx.authenticate ?? (await resolveAuthenticate(db, { cfg: config, config, log, bus: ctx.bus }));
-  const mailboxAccess = ctx.mailboxAccess ?? (await resolveMailboxAccess(db));
+  const authenticate = ctx.authenticate ?? defaultAuthenticate({ db, cfg: config, log, bus: ctx.bus });
+  const mailboxAccess = ctx.mailboxAccess ?? defaultMailboxAccess(db);
   const sessions = new Set<Session>();
   const perMailbox = new Map<number, Set<Session>>();
   let closing = false;
