@@ -11,6 +11,7 @@ import type { Logger } from '../shared/logger.js';
 import type { ChangeEvent } from '../events/bus.js';
 import type { ImapSession, ImapServices, SessionStateName } from './commands/types.js';
 import { Framer, type FrameEvent } from './protocol/framing.js';
+import { formatSequenceSet } from './protocol/sequence.js';
 import { View } from './selected-view.js';
 import { dispatch } from './dispatch.js';
 import { listUidsAbove, getMessages, claimRecent } from '../store/messages.js';
@@ -532,16 +533,5 @@ export class Session implements ImapSession {
 }
 
 /** A compact uid set `1:3,7,9:10` (RFC 3501 §9 sequence-set) from uids in any order. */
-export function uidSetString(uids: readonly number[]): string {
-  const s = [...uids].sort((a, b) => a - b);
-  const parts: string[] = [];
-  let i = 0;
-  while (i < s.length) {
-    let j = i;
-    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
-    parts.push(i === j ? String(s[i]) : `${s[i]}:${s[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
-}
+export const uidSetString = formatSequenceSet;
 
