@@ -108,8 +108,12 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       closing = (async () => {
         log.info({ reason }, 'shutting down');
         await scheduler?.stop();
-        await Promise.all([smtp.close(cfg.smtp.shutdownGraceMs), imap.close()]);
+        await Promise.all([
+          smtp.close(cfg.smtp.shutdownGraceMs).then(() => log.info('SMTP listener closed')),
+          imap.close().then(() => log.info('IMAP listener closed')),
+        ]);
         await writer.close();
+        log.info('writer drained');
         auth.close();
         await metrics?.close();
         try {

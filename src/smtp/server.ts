@@ -101,6 +101,7 @@ export async function startSmtp(ctx: SmtpContext): Promise<SmtpListener> {
     logger: false,
 
     onConnect(session, cb) {
+      if (closing) return cb(R.shuttingDown());
       metrics.inc(METRIC.connections, { protocol: 'smtp' });
       cb();
     },
@@ -220,21 +221,31 @@ export async function startSmtp(ctx: SmtpContext): Promise<SmtpListener> {
     close(graceMs: number) {
       if (closing) return Promise.resolve();
       closing = true;
-      return new Promise<void>((resolve) => {
-        const conns = (server as unknown as { connections: Set<{ id: string; send(code: number, msg: string): void; close(): void }> }).connections;
-        // Connections not in DATA are told at once; a DATA transfer may finish (RFC 5321 §3.8).
-        for (const c of conns) {
-          if (!inData.has(c.id)) {
-            c.send(421, `${cfg.hostname} Server shutting down, try again later`);
-            c.close();
-          }
+      // Our own shutdown rather than SMTPServer.close(): that one destroys sockets still in
+      // their TLS handshake, which can crash Node; here a handshake in flight completes and
+      // its session is told 421 (onConnect), while listening stops at once.
+      const conns = (server as unknown as { connections: Set<{ id: string; send(code: number, msg: string): void; close(): void }> }).connections;
+      const bye = (c: { send(code: number, msg: string): void; close(): void }) => {
+        try {
+          c.send(421, `${cfg.hostname} Server shutting down, try again later`);
+          c.close();
+        } catch {
+          /* already gone */
         }
-        const timer = setTimeout(resolve, graceMs + 1000);
-        timer.unref();
-        server.close(() => {
-          clearTimeout(timer);
-          resolve();
-        });
+      };
+      server.server.close();
+      // Connections not in DATA are told at once; a DATA transfer may finish (RFC 5321 §3.8).
+      for (const c of conns) if (!inData.has(c.id)) bye(c);
+      return new Promise<void>((resolve) => {
+        const started = Date.now();
+        const check = setInterval(() => {
+          for (const c of conns) if (!inData.has(c.id)) bye(c);
+          if (conns.size === 0 || Date.now() - started > graceMs) {
+            for (const c of conns) bye(c);
+            clearInterval(check);
+            resolve();
+          }
+        }, 50);
       });
     },
   };

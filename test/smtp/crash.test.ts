@@ -53,7 +53,7 @@ function start(): { child: ChildProcess; ready: Promise<void>; exited: Promise<n
     child.once('exit', (c) => rej(new Error(`server exited ${c}: ${log}`)));
   });
   ready.catch(() => undefined);
-  const exited = new Promise<number | null>((res) => child.once('exit', (c) => res(c)));
+  const exited = new Promise<number | null>((res) => child.once('exit', (c, sig) => { if (sig) console.error('server died of', sig, 'stopped logged:', log.includes('"msg":"stopped"'), 'smtp closed:', log.includes('SMTP listener closed'), 'imap closed:', log.includes('IMAP listener closed'), 'drained:', log.includes('writer drained')); res(c); }));
   return { child, ready, exited };
 }
 
