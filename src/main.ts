@@ -20,7 +20,7 @@ import { createLogger, type Logger } from './shared/logger.js';
 import { audit } from './store/audit.js';
 import { loadTls, type TlsMaterial } from './tls/certs.js';
 import { createAuthenticator } from './identity/auth.js';
-import { mailboxAccess } from './identity/access.js';
+import { sessionAccess } from './identity/access.js';
 import { startSmtp } from './smtp/server.js';
 import { startImap } from './imap/server.js';
 import { startMetricsServer } from './ops/metrics-server.js';
@@ -72,7 +72,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     log: log.child({ svc: 'imap' }),
     tls: { key: tls.key, cert: tls.cert },
     authenticate: (req) => auth.authenticate(req),
-    mailboxAccess: (id) => mailboxAccess(db, id),
+    mailboxAccess: (id, credential) => sessionAccess(db, id, credential),
   });
   const scheduler: Scheduler | null = opts.scheduler === false ? null : startScheduler({ db, cfg, bus, log: log.child({ svc: 'scheduler' }) });
   const metrics = cfg.metrics.port ? await startMetricsServer(cfg) : null;

@@ -86,6 +86,13 @@ export const configSchema = z
         lockMinutes: positiveInt.default(15),
         mailboxFailures: positiveInt.default(5),
         ipFailures: positiveInt.default(20),
+        /**
+         * Failures on one address from all networks within windowMinutes after which
+         * every attempt on it is slowed by slowDownMs (never refused: the hard lock
+         * is per mailbox and client network).
+         */
+        slowDownFailures: positiveInt.default(10),
+        slowDownMs: nonNegInt.default(2000),
         /** Successful verifications are cached this long (never the password itself). */
         cacheSeconds: nonNegInt.default(300),
         /** argon2 computations allowed at once. */

@@ -3,6 +3,7 @@
  * now? Yes only when the mailbox is active and its account is confirmed, active
  * and has a consent in force. Protocol code never decides this from its own flags.
  */
+import { createHash } from 'node:crypto';
 import { bumpControl, type Db } from '../store/db.js';
 import { getMailbox, listMailboxes } from '../store/mailboxes.js';
 import { getAccount, type AccountRow } from '../store/accounts.js';
@@ -27,6 +28,27 @@ export function mailboxAccess(db: Db, mailboxId: number): AccessResult {
   if (mb.status !== 'active') return { ok: false, reason: `mailbox ${mb.status}` };
   const reason = accountRefusal(db, getAccount(db, mb.account_id));
   return reason ? { ok: false, reason } : { ok: true };
+}
+
+/**
+ * A stamp of the credential a session logged in with: changes whenever the
+ * mailbox password changes (a new argon2id hash, a new salt). Sessions keep it and
+ * compare it on every re-check, so a password change ends them like a block.
+ */
+export function credentialStamp(passwordHash: string): string {
+  return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 22);
+}
+
+/**
+ * May a session that logged in with `credential` go on? mailboxAccess, and the
+ * password it logged in with is still the mailbox's password.
+ */
+export function sessionAccess(db: Db, mailboxId: number, credential: string): AccessResult {
+  const r = mailboxAccess(db, mailboxId);
+  if (!r.ok) return r;
+  const mb = getMailbox(db, mailboxId);
+  if (!mb || credentialStamp(mb.password_hash) !== credential) return { ok: false, reason: 'password changed' };
+  return r;
 }
 
 /**

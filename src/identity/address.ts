@@ -2,7 +2,9 @@
  * Mailbox address rules: `local@domain`, the domain one this server serves, the
  * local part 3–64 characters of a-z 0-9 . - _, starting with a letter, ending
  * with a letter or digit, no two separators in a row; case-insensitive (stored
- * lower-case); reserved role names refused.
+ * lower-case); reserved role names refused, also when spelled with separators or
+ * digits added (post.master, postmaster1, no.reply, mailer.daemon): names are
+ * compared with dots, dashes, underscores and digits removed.
  */
 import type { Config } from '../config/load.js';
 import { refuse } from './validators.js';
@@ -14,6 +16,13 @@ export const RESERVED_LOCAL_PARTS: ReadonlySet<string> = new Set([
   'ftp', 'www', 'usenet', 'news', 'uucp', 'mail', 'gospochta', 'gosuslugi', 'government', 'official', 'notify',
   'notifications', 'robot', 'test', 'dmarc', 'dkim', 'spf', 'autoconfig', 'autodiscover',
 ]);
+
+/** A local part with separators and digits removed: the form reserved names are compared in. */
+function folded(l: string): string {
+  return l.replace(/[._\-0-9]/g, '');
+}
+
+const RESERVED_FOLDED: ReadonlySet<string> = new Set([...RESERVED_LOCAL_PARTS].map(folded));
 
 export interface MailboxAddress {
   address: string;
@@ -28,7 +37,7 @@ export function validateLocalPart(input: string, field = 'address'): string {
   if (!/^[a-z]/.test(l)) throw refuse(field, 'start', 'local part must start with a letter');
   if (!/[a-z0-9]$/.test(l)) throw refuse(field, 'end', 'local part must end with a letter or a digit');
   if (/[._-]{2}/.test(l)) throw refuse(field, 'separators', 'local part must not have two separators (. - _) in a row');
-  if (RESERVED_LOCAL_PARTS.has(l)) throw refuse(field, 'reserved', `"${l}" is a reserved name`);
+  if (RESERVED_LOCAL_PARTS.has(l) || RESERVED_FOLDED.has(folded(l))) throw refuse(field, 'reserved', `"${l}" is a reserved name`);
   return l;
 }
 

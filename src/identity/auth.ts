@@ -6,14 +6,24 @@
  *   an unknown address still costs one verification so timing does not tell.
  * - The mailbox must be active and identity must allow its use (mailboxAccess:
  *   account confirmed and active, consent in force) — checked on every login.
- * - Failures are slowed (`auth.failureDelayMs`) and counted: the `mailboxFailures`-th
- *   failure on a mailbox within `windowMinutes` locks that mailbox for `lockMinutes`;
- *   `ipFailures` failures from one address lock the address. A lock answers
- *   'locked' (temporary) without looking at the password.
+ * - Failures are slowed (`auth.failureDelayMs`) and counted per typed address,
+ *   whether a mailbox has it or not, so nothing here tells which addresses exist:
+ *   the `mailboxFailures`-th failure on an address from one client network (/24,
+ *   /64) within `windowMinutes` locks that address *for that network* for
+ *   `lockMinutes`; the owner on another network is not locked out. From
+ *   `slowDownFailures` failures on an address from all networks, every attempt on
+ *   it waits `slowDownMs` more (slowed, never refused). `ipFailures` failures from
+ *   one client address lock that address for every mailbox.
+ * - A locked attempt costs what a failed one costs (one verification of a dummy
+ *   hash, the failure delay), counts as a failure of the client address, and gets
+ *   the same answer for every address.
  * - A cache of successful verifications keyed by HMAC(process key, address, password)
  *   — never the password — valid `cacheSeconds`, dropped when the stored hash changes,
  *   on `invalidate`, and on `access` events (block, deletion, password change).
- * - Every attempt is a `logins` row; every failure and lock an audit row.
+ * - Every attempt is a `logins` row; every failure and lock an audit row. The typed
+ *   address is written there capped and with control characters escaped.
+ * - A success carries the credential stamp (identity/access.ts) that sessions
+ *   compare on every re-check, so a password change ends them.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.js';
@@ -22,7 +32,18 @@ import type { Logger } from '../shared/logger.js';
 import type { EventBus } from '../events/bus.js';
 import { audit } from '../store/audit.js';
 import { getMailboxByAddress } from '../store/mailboxes.js';
-import { mailboxAccess } from './access.js';
+import {
+  isLocked,
+  setLock,
+  recordAuthFailure,
+  failureAddresses,
+  countFailuresFromIp,
+  journalLogin,
+  passwordHashOf,
+} from '../store/auth-journal.js';
+import { networkOf } from '../shared/network.js';
+import { safeText } from '../shared/text.js';
+import { credentialStamp, mailboxAccess } from './access.js';
 import { verifyPassword } from './passwords.js';
 import { metrics, METRIC } from '../shared/metrics.js';
 
@@ -36,7 +57,7 @@ export interface AuthRequest {
 }
 
 export type AuthResult =
-  | { ok: true; mailboxId: number; address: string }
+  | { ok: true; mailboxId: number; address: string; credential: string }
   | { ok: false; reason: 'invalid' | 'locked' | 'unavailable'; message: string };
 
 export interface LoginInfo {
@@ -95,6 +116,10 @@ interface CacheEntry {
 }
 
 const LOCKED_MESSAGE = 'Too many failed logins; logins are refused for a while, try again later';
+/** Failures of one address read at most per attempt (the newest ones count). */
+const FAILURE_SCAN = 1000;
+
+const sleep = (ms: number) => (ms > 0 ? new Promise<void>((r) => setTimeout(r, ms)) : Promise.resolve());
 
 export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   const { db, cfg } = opts;
@@ -105,20 +130,6 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   const key = randomBytes(32);
   const cache = new Map<string, CacheEntry>();
   const sem = new Semaphore(a.maxConcurrentHashes);
-
-  const st = {
-    lock: db.prepare<[string, string, number]>('SELECT until FROM lockouts WHERE kind = ? AND key = ? AND until > ?'),
-    setLock: db.prepare<[string, string, number]>(
-      'INSERT INTO lockouts (kind, key, until) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET until = excluded.until',
-    ),
-    fail: db.prepare<[number, string, string]>('INSERT INTO auth_failures (at, address, ip) VALUES (?, ?, ?)'),
-    failsAddr: db.prepare<[string, number]>('SELECT count(*) AS n FROM auth_failures WHERE address = ? AND at > ?'),
-    failsIp: db.prepare<[string, number]>('SELECT count(*) AS n FROM auth_failures WHERE ip = ? AND at > ?'),
-    login: db.prepare(
-      'INSERT INTO logins (at, mailbox_id, address, protocol, remote, client, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ),
-    hash: db.prepare<[number]>('SELECT password_hash FROM mailboxes WHERE id = ?'),
-  };
 
   const unsubscribe = opts.bus?.subscribe((ev) => {
     if (ev.type === 'access') invalidate(ev.mailboxId);
@@ -132,70 +143,84 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
     return createHmac('sha256', key).update(address).update('\0').update(password).digest('base64');
   }
 
-  function locked(kind: 'mailbox' | 'ip', k: string, t: number): boolean {
-    return st.lock.get(kind, k, t) !== undefined;
-  }
-
-  function journal(req: AuthRequest, address: string, mailboxId: number | null, outcome: string, t: number): number {
-    const r = st.login.run(t, mailboxId, address, req.protocol, req.remote, req.client ?? null, outcome);
-    return Number(r.lastInsertRowid);
-  }
-
   async function verify(hash: string, password: string): Promise<boolean> {
     opts.onVerify?.();
-    return sem.run(() => verifyPassword(hash, password));
+    return sem.run(() => verifyPassword(hash, password)).catch(() => false);
   }
 
-  /** Record a failure; lock the mailbox / address when a threshold is reached. */
-  function recordFailure(req: AuthRequest, address: string, mailboxId: number | null, t: number): void {
+  /** Failures on this address in the window: from all networks, and from the client's network. */
+  function failuresOf(address: string, net: string, t: number): { all: number; net: number } {
+    const ips = failureAddresses(db, { address, since: t - windowMs, limit: FAILURE_SCAN });
+    return { all: ips.length, net: ips.filter((ip) => networkOf(ip) === net).length };
+  }
+
+  /** Record a failure; lock the address for the client network / the client address at their thresholds. */
+  function recordFailure(req: AuthRequest, shown: string, address: string, net: string, mailboxId: number | null, t: number): void {
     db.transaction(() => {
-      st.fail.run(t, address, req.remote);
-      journal(req, address, mailboxId, 'failed', t);
+      recordAuthFailure(db, { at: t, address, ip: req.remote });
+      journalLogin(db, { at: t, mailboxId, address: shown, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'failed' });
       audit(db, {
-        actor: `mailbox:${address}`,
-        subject: `mailbox:${address}`,
+        actor: `mailbox:${shown}`,
+        subject: `mailbox:${shown}`,
         action: 'login',
         outcome: 'failed',
         remote: req.remote,
         mailboxId,
-        details: { protocol: req.protocol, client: req.client ?? null },
+        details: { protocol: req.protocol, client: req.client ?? null, network: net },
         at: t,
       });
-      const since = t - windowMs;
-      if (mailboxId !== null && (st.failsAddr.get(address, since) as { n: number }).n >= a.mailboxFailures) {
-        st.setLock.run('mailbox', address, t + lockMs);
-        audit(db, { actor: 'system', subject: `mailbox:${address}`, action: 'lockout', outcome: 'ok', remote: req.remote, mailboxId, details: { kind: 'mailbox', minutes: a.lockMinutes }, at: t });
+      if (failuresOf(address, net, t).net >= a.mailboxFailures) {
+        setLock(db, { kind: 'mailbox', key: `${address} ${net}`, until: t + lockMs });
+        audit(db, { actor: 'system', subject: `mailbox:${shown}`, action: 'lockout', outcome: 'ok', remote: req.remote, mailboxId, details: { kind: 'mailbox', network: net, minutes: a.lockMinutes }, at: t });
         metrics.inc(METRIC.lockouts, { kind: 'mailbox' });
-        opts.log?.warn({ address, remote: req.remote }, 'mailbox locked after repeated login failures');
+        opts.log?.warn({ address: shown, network: net, remote: req.remote }, 'address locked for one client network after repeated login failures');
       }
-      if ((st.failsIp.get(req.remote, since) as { n: number }).n >= a.ipFailures) {
-        st.setLock.run('ip', req.remote, t + lockMs);
-        audit(db, { actor: 'system', subject: `ip:${req.remote}`, action: 'lockout', outcome: 'ok', remote: req.remote, details: { kind: 'ip', minutes: a.lockMinutes }, at: t });
-        metrics.inc(METRIC.lockouts, { kind: 'ip' });
-        opts.log?.warn({ remote: req.remote }, 'address locked after repeated login failures');
-      }
+      lockClientAtThreshold(req, t);
     })();
   }
 
-  async function fail(req: AuthRequest, address: string, mailboxId: number | null, t: number): Promise<AuthResult> {
-    recordFailure(req, address, mailboxId, t);
-    if (a.failureDelayMs > 0) await new Promise((r) => setTimeout(r, a.failureDelayMs));
+  /** Every failed or locked attempt counts toward the lock of the client address. */
+  function lockClientAtThreshold(req: AuthRequest, t: number): void {
+    if (countFailuresFromIp(db, { ip: req.remote, since: t - windowMs }) < a.ipFailures) return;
+    if (isLocked(db, 'ip', req.remote, t)) return;
+    setLock(db, { kind: 'ip', key: req.remote, until: t + lockMs });
+    audit(db, { actor: 'system', subject: `ip:${req.remote}`, action: 'lockout', outcome: 'ok', remote: req.remote, details: { kind: 'ip', minutes: a.lockMinutes }, at: t });
+    metrics.inc(METRIC.lockouts, { kind: 'ip' });
+    opts.log?.warn({ remote: req.remote }, 'client address locked after repeated login failures');
+  }
+
+  async function fail(req: AuthRequest, shown: string, address: string, net: string, mailboxId: number | null, t: number): Promise<AuthResult> {
+    recordFailure(req, shown, address, net, mailboxId, t);
+    await sleep(a.failureDelayMs);
     return { ok: false, reason: 'invalid', message: 'Authentication failed' };
   }
 
-  async function authenticate(req: AuthRequest): Promise<AuthResult> {
+  /** A locked attempt: the cost and the answer of a failure, whatever the address. */
+  async function refuseLocked(req: AuthRequest, shown: string, address: string, t: number): Promise<AuthResult> {
+    await verify(DUMMY_HASH, req.password);
+    const row = getMailboxByAddress(db, address);
+    db.transaction(() => {
+      recordAuthFailure(db, { at: t, address, ip: req.remote });
+      lockClientAtThreshold(req, t);
+      journalLogin(db, { at: t, mailboxId: row?.id ?? null, address: shown, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'locked' });
+      audit(db, { actor: `mailbox:${shown}`, subject: `mailbox:${shown}`, action: 'login', outcome: 'refused', remote: req.remote, mailboxId: row?.id ?? null, details: { protocol: req.protocol, reason: 'locked' }, at: t });
+    })();
+    await sleep(a.failureDelayMs);
+    return { ok: false, reason: 'locked', message: LOCKED_MESSAGE };
+  }
+
+  async function authenticate(typed: AuthRequest): Promise<AuthResult> {
+    const req: AuthRequest = typed.client === undefined ? typed : { ...typed, client: safeText(typed.client, 128) };
     const address = req.address.trim().toLowerCase();
+    const shown = safeText(address);
+    const net = networkOf(req.remote);
     const t = now();
-    if (locked('ip', req.remote, t) || locked('mailbox', address, t)) {
-      const row = getMailboxByAddress(db, address);
-      journal(req, address, row?.id ?? null, 'locked', t);
-      audit(db, { actor: `mailbox:${address}`, subject: `mailbox:${address}`, action: 'login', outcome: 'refused', remote: req.remote, mailboxId: row?.id ?? null, details: { protocol: req.protocol, reason: 'locked' }, at: t });
-      return { ok: false, reason: 'locked', message: LOCKED_MESSAGE };
-    }
+    if (isLocked(db, 'ip', req.remote, t) || isLocked(db, 'mailbox', `${address} ${net}`, t)) return refuseLocked(req, shown, address, t);
+    if (failuresOf(address, net, t).all >= a.slowDownFailures) await sleep(a.slowDownMs);
     const row = getMailboxByAddress(db, address);
     if (!row || row.status !== 'active' || !row.password_hash) {
-      await verify(DUMMY_HASH, req.password).catch(() => false);
-      return fail(req, address, row?.id ?? null, t);
+      await verify(DUMMY_HASH, req.password);
+      return fail(req, shown, address, net, row?.id ?? null, t);
     }
     const ck = cacheKey(address, req.password);
     const hit = cache.get(ck);
@@ -203,19 +228,19 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
     if (hit && hit.expires > t && hit.mailboxId === row.id && hit.hash === row.password_hash) ok = true;
     else {
       if (hit) cache.delete(ck);
-      ok = await verify(row.password_hash, req.password).catch(() => false);
+      ok = await verify(row.password_hash, req.password);
       // The hash may have changed while we waited: only cache what still holds.
-      if (ok && a.cacheSeconds > 0 && (st.hash.get(row.id) as { password_hash: string } | undefined)?.password_hash === row.password_hash) {
+      if (ok && a.cacheSeconds > 0 && passwordHashOf(db, row.id) === row.password_hash) {
         cache.set(ck, { mailboxId: row.id, hash: row.password_hash, expires: t + a.cacheSeconds * 1000 });
       }
     }
-    if (!ok) return fail(req, address, row.id, t);
+    if (!ok) return fail(req, shown, address, net, row.id, t);
     const access = mailboxAccess(db, row.id);
     if (!access.ok) {
       invalidate(row.id);
-      return fail(req, address, row.id, t);
+      return fail(req, shown, address, net, row.id, t);
     }
-    const loginId = journal(req, address, row.id, 'ok', t);
+    const loginId = journalLogin(db, { at: t, mailboxId: row.id, address, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'ok' });
     audit(db, { actor: `mailbox:${address}`, subject: `mailbox:${address}`, action: 'login', outcome: 'ok', remote: req.remote, mailboxId: row.id, details: { protocol: req.protocol, client: req.client ?? null }, at: t });
     if (opts.onLoginSuccess) {
       const info: LoginInfo = { loginId, mailboxId: row.id, address: row.address, protocol: req.protocol, remote: req.remote, client: req.client ?? null, at: t };
@@ -223,7 +248,7 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
         .then(() => opts.onLoginSuccess!(info))
         .catch((e: unknown) => opts.log?.error({ err: e, address }, 'login hook failed'));
     }
-    return { ok: true, mailboxId: row.id, address: row.address };
+    return { ok: true, mailboxId: row.id, address: row.address, credential: credentialStamp(row.password_hash) };
   }
 
   return {

@@ -9,11 +9,12 @@ import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../shared/logger.js';
 import { createAuthenticator, type AuthRequest, type AuthResult } from '../identity/auth.js';
-import { mailboxAccess, type AccessResult } from '../identity/access.js';
+import { sessionAccess, type AccessResult } from '../identity/access.js';
 
 export type { AuthRequest, AuthResult, AccessResult };
 export type AuthenticateFn = (req: AuthRequest) => Promise<AuthResult>;
-export type MailboxAccessFn = (mailboxId: number) => AccessResult | Promise<AccessResult>;
+/** May a session that logged in with `credential` (its stamp, identity/access.ts) go on? */
+export type MailboxAccessFn = (mailboxId: number, credential: string) => AccessResult | Promise<AccessResult>;
 
 export function defaultAuthenticate(deps: { db: Db; cfg: Config; log?: Logger; bus?: EventBus }): AuthenticateFn {
   const auth = createAuthenticator(deps);
@@ -21,5 +22,5 @@ export function defaultAuthenticate(deps: { db: Db; cfg: Config; log?: Logger; b
 }
 
 export function defaultMailboxAccess(db: Db): MailboxAccessFn {
-  return (mailboxId) => mailboxAccess(db, mailboxId);
+  return (mailboxId, credential) => sessionAccess(db, mailboxId, credential);
 }

@@ -10,7 +10,7 @@ import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../store/db.js';
-import { controlCounter } from '../store/db.js';
+import { watchControl } from '../events/control-watch.js';
 import { listUids } from '../store/messages.js';
 import { getFolderById } from '../store/folders.js';
 import type { EventBus } from '../events/bus.js';
@@ -140,17 +140,12 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
     const set = perMailbox.get(ev.mailboxId);
     if (set) for (const s of [...set]) s.bye('Access to this mailbox has been withdrawn').catch(() => undefined);
   });
-  let lastCounter = safeCounter(db, log);
-  const poll = setInterval(() => {
-    const c = safeCounter(db, log);
-    if (c === lastCounter) return;
-    lastCounter = c;
+  const unwatch = watchControl(db, log, ctx.controlPollMs ?? 2000, () => {
     for (const s of [...sessions]) {
       s.recheckAccess().catch((err: unknown) => s.log.error({ err }, 'access re-check failed'));
     }
     resyncSelected(db, ctx.bus, sessions, log);
-  }, ctx.controlPollMs ?? 2000);
-  poll.unref();
+  });
 
   return {
     port,
@@ -161,7 +156,7 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
     async close() {
       if (closing) return;
       closing = true;
-      clearInterval(poll);
+      unwatch();
       unsubscribe();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([...sessions].map((s) => s.bye('Server shutting down').catch(() => undefined)));
@@ -195,14 +190,5 @@ function resyncSelected(db: Db, bus: EventBus, sessions: ReadonlySet<Session>, l
     }
   } catch (err) {
     log.error({ err }, 'imap: re-sync of selected folders failed');
-  }
-}
-
-function safeCounter(db: Db, log: Logger): number {
-  try {
-    return controlCounter(db);
-  } catch (err) {
-    log.error({ err }, 'imap: reading the control counter failed');
-    return -1;
   }
 }

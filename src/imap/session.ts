@@ -52,6 +52,8 @@ export class Session implements ImapSession {
   log: Logger;
   readonly remoteAddress: string;
   private _state: SessionState = { name: 'not-authenticated' };
+  /** The credential stamp of the login: a password change ends the session (recheckAccess). */
+  private credential = '';
   private readonly framer: Framer;
   private readonly queue: FrameEvent[] = [];
   private queuedBytes = 0;
@@ -146,8 +148,9 @@ export class Session implements ImapSession {
   }
 
   /** not-authenticated → authenticated (LOGIN, AUTHENTICATE). */
-  loggedIn(mailboxId: number, address: string): void {
+  loggedIn(mailboxId: number, address: string, credential: string): void {
     this._state = { name: 'authenticated', mailboxId, address };
+    this.credential = credential;
     this.socket.setTimeout(this.host.services.config.imap.idleTimeoutMs);
     this.log = this.log.child({ mailbox: address });
   }
@@ -438,7 +441,7 @@ export class Session implements ImapSession {
   async recheckAccess(): Promise<void> {
     const id = this.mailboxId;
     if (id === undefined || this.closed) return;
-    const r = await this.host.mailboxAccess(id);
+    const r = await this.host.mailboxAccess(id, this.credential);
     if (!r.ok) await this.bye('Access to this mailbox has been withdrawn');
   }
 

@@ -5,7 +5,7 @@
  * its INBOX from postmaster@<primary domain>: when (Moscow time and UTC), from
  * where, with what, over which protocol, and what to do if it was not them.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { networkOf } from '../shared/network.js';
 import type { Db } from '../store/db.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../shared/logger.js';
@@ -18,19 +18,8 @@ import { DAY_MS } from './retention.js';
 
 export const NOTICE_SUBJECT = 'Вход в почтовый ящик с нового устройства';
 
-/** The /24 (IPv4) or /64 (IPv6) network of an address, as a comparable string. */
-export function networkOf(address: string): string {
-  const a = address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address;
-  if (isIPv4(a)) return a.split('.').slice(0, 3).join('.') + '.0/24';
-  if (isIPv6(a)) {
-    const [head = '', tail = ''] = a.split('::');
-    const h = head ? head.split(':') : [];
-    const t = tail ? tail.split(':') : [];
-    const full = a.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-    return full.slice(0, 4).map((x) => parseInt(x || '0', 16).toString(16)).join(':') + '::/64';
-  }
-  return a;
-}
+/** The /24 (IPv4) or /64 (IPv6) network of an address (shared/network.ts). */
+export { networkOf };
 
 function encodeWord(s: string): string {
   return `=?UTF-8?B?${Buffer.from(s, 'utf8').toString('base64')}?=`;

@@ -189,6 +189,7 @@ export type RefusalReason =
   | 'sender_mismatch'
   | 'relay_denied'
   | 'recipient_unknown'
+  | 'access_withdrawn'
   | 'internal';
 
 function declareDefaults(r: MetricsRegistry): void {

@@ -1,6 +1,7 @@
 /**
  * Receiving DATA (RFC 5321 §4.1.1.4): the dot-unstuffed stream from smtp-server is
- * walked by the attachment meter while it arrives and kept as one copy. Over the
+ * walked by the attachment meter while it arrives and kept as its chunks (joined
+ * once, with the trace fields, in submit.ts). Over the
  * raw size limit or over the attachment rule, the rest of the stream is drained
  * (the client is still sending) without keeping it, and the message is refused
  * as a whole.
@@ -11,7 +12,7 @@ import { AttachmentMeter } from '../mime/attachment-meter.js';
 import { attachmentRefusal } from '../policy/attachments.js';
 
 export type Received =
-  | { kind: 'ok'; raw: Buffer; attachmentBytes: number }
+  | { kind: 'ok'; chunks: Buffer[]; size: number; attachmentBytes: number }
   | { kind: 'size' }
   | { kind: 'attachments'; attachmentBytes: number; text: string };
 
@@ -45,7 +46,7 @@ export function receiveData(stream: SMTPServerDataStream, cfg: Config): Promise<
       const attachmentBytes = meter.end();
       const text = attachmentRefusal(cfg, attachmentBytes);
       if (text) return resolve({ kind: 'attachments', attachmentBytes, text });
-      resolve({ kind: 'ok', raw: Buffer.concat(chunks, size), attachmentBytes });
+      resolve({ kind: 'ok', chunks, size, attachmentBytes });
     });
   });
 }

@@ -6,8 +6,7 @@
  *   RFC 5322 §3.6).
  */
 import { randomBytes } from 'node:crypto';
-import { findHeaderEnd, parseHeaderFields, getField } from '../mime/header.js';
-import { parseAddressList } from '../mime/address.js';
+import { findHeaderEnd, parseHeaderFields, getField, type HeaderField } from '../mime/header.js';
 
 export function newQueueId(): string {
   return randomBytes(9).toString('base64url').toUpperCase().replace(/[^A-Z0-9]/g, 'X');
@@ -22,22 +21,25 @@ export function rfc5322Date(d = new Date()): string {
 }
 
 export interface HeaderFacts {
-  /** Addresses (lower-case mailbox@host) of the From: field; empty if absent. */
-  from: string[];
-  fromText: string | null;
+  /** Every top-level header field, in order (the sender checks read all of them). */
+  fields: HeaderField[];
   hasMessageId: boolean;
   hasDate: boolean;
 }
 
-/** What submission checks in the top-level header, without parsing the body. */
-export function headerFacts(raw: Buffer): HeaderFacts {
-  const h = findHeaderEnd(raw, 0, raw.length);
-  const fields = parseHeaderFields(raw, 0, h.headerEnd);
-  const fromText = getField(fields, 'from');
-  const from = (parseAddressList(fromText) ?? [])
-    .filter((a) => a.mailbox !== null && a.host !== null)
-    .map((a) => `${a.mailbox}@${a.host}`.toLowerCase());
-  return { from, fromText, hasMessageId: getField(fields, 'message-id') !== null, hasDate: getField(fields, 'date') !== null };
+/**
+ * The top-level header of a message that arrived in chunks, without parsing the
+ * body: only the chunks that hold the header are joined (usually just the first).
+ */
+export function headerFacts(chunks: readonly Buffer[]): HeaderFacts {
+  let head = chunks[0] ?? Buffer.alloc(0);
+  let h = findHeaderEnd(head, 0, head.length);
+  for (let i = 1; i < chunks.length && h.headerEnd >= head.length; i++) {
+    head = Buffer.concat([head, chunks[i]!]);
+    h = findHeaderEnd(head, 0, head.length);
+  }
+  const fields = parseHeaderFields(head, 0, h.fieldsEnd);
+  return { fields, hasMessageId: getField(fields, 'message-id') !== null, hasDate: getField(fields, 'date') !== null };
 }
 
 export interface TraceInfo {
@@ -52,7 +54,7 @@ export interface TraceInfo {
   now?: Date;
 }
 
-export function traceHeaders(info: TraceInfo, facts: HeaderFacts): string {
+export function traceHeaders(info: TraceInfo, facts: Pick<HeaderFacts, 'hasDate' | 'hasMessageId'>): string {
   const now = info.now ?? new Date();
   const lines = [
     `Received: from ${info.heloName || 'unknown'} ([${info.remoteAddress}])\r\n` +

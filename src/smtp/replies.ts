@@ -19,8 +19,11 @@ export const R = {
   authMethod: () => reply(504, '5.5.4', 'Unrecognized authentication type; use PLAIN or LOGIN'),
   senderMismatch: (given: string, user: string) =>
     reply(553, '5.7.1', `Sender address <${given}> is not the authenticated mailbox <${user}>; send from your own address`),
-  fromMismatch: (given: string, user: string) =>
-    reply(553, '5.7.1', `The From: header (${given}) must be the authenticated mailbox <${user}>`),
+  senderIdentity: (text: string) => reply(553, '5.7.1', text),
+  accessWithdrawn: () =>
+    reply(421, '4.7.0', 'Access to this mailbox has been withdrawn (blocked, deleted or password changed); log in again'),
+  authzidMismatch: () =>
+    reply(535, '5.7.8', 'Authentication credentials invalid: acting as another user (authorization identity) is not allowed'),
   tooManyRecipients: (max: number) => reply(452, '4.5.3', `Too many recipients: at most ${max} per message`),
   unknownRecipient: (rcpt: string) => reply(550, '5.1.1', `No such mailbox here: <${rcpt}>`),
   otherDomain: (rcpt: string) =>

@@ -1,48 +1,59 @@
 /**
- * Accepting a received submission: the From: field must be the authenticated
- * mailbox (RFC 6409 §8.1 lets a submission server enforce it), trace fields are
- * added (received.ts), the message is parsed once (mime/) and stored once for all
- * local recipients in one group-committed transaction that also counts the send
- * for the daily limit and journals it. Resolves after COMMIT.
+ * Accepting a received submission, one pipeline from DATA to COMMIT:
+ *   1. the top-level header (only the chunks that hold it) → the sender named in
+ *      the message must be the authenticated mailbox (sender.ts, RFC 6409 §8.1);
+ *   2. trace fields (received.ts: Received, and Date / Message-ID when missing);
+ *   3. the trace and the received chunks joined once into the stored bytes, parsed
+ *      once (mime/);
+ *   4. one group-committed transaction for all local recipients that re-checks the
+ *      sender's access and the daily limit, stores the message once, counts the
+ *      send and journals it. Resolves after COMMIT.
  */
 import type { SMTPServerSession } from 'smtp-server';
 import { parseMessage } from '../mime/parse.js';
 import { audit } from '../store/audit.js';
 import { GpError } from '../shared/errors.js';
+import { sessionAccess } from '../identity/access.js';
 import { checkDailyLimit, recordSend, utcMinute } from '../policy/daily-limit.js';
 import { metrics, METRIC, type RefusalReason } from '../shared/metrics.js';
 import { R, type SmtpReplyError } from './replies.js';
 import { headerFacts, newQueueId, traceHeaders } from './received.js';
-import type { LocalRecipient, SmtpContext, SmtpUser } from './server.js';
+import { senderIdentityRefusal } from './sender.js';
+import { refuseAudited } from './refusals.js';
+import type { LocalRecipient, SmtpContext, SmtpUser } from './types.js';
 
 export type SubmitResult = { ok: true; queueId: string } | { ok: false; reason: RefusalReason; error: SmtpReplyError };
 
 export async function deliverSubmission(
   ctx: SmtpContext,
-  m: { raw: Buffer; user: SmtpUser; recipients: LocalRecipient[]; session: SMTPServerSession },
+  m: { chunks: Buffer[]; size: number; user: SmtpUser; recipients: LocalRecipient[]; session: SMTPServerSession },
 ): Promise<SubmitResult> {
   const { cfg, db } = ctx;
-  const facts = headerFacts(m.raw);
-  if (facts.from.length !== 1 || facts.from[0] !== m.user.address) {
-    const given = facts.fromText === null ? 'missing' : facts.fromText.slice(0, 200);
-    audit(db, { actor: `mailbox:${m.user.address}`, subject: `mailbox:${m.user.address}`, action: 'submission.refused', outcome: 'refused', remote: m.session.remoteAddress, mailboxId: m.user.mailboxId, details: { reason: 'from_mismatch', from: given } });
-    return { ok: false, reason: 'sender_mismatch', error: R.fromMismatch(given, m.user.address) };
+  const remote = m.session.remoteAddress;
+  const facts = headerFacts(m.chunks);
+  const identity = senderIdentityRefusal(facts.fields, m.user.address);
+  if (identity) {
+    const error = refuseAudited(db, { user: m.user, remote, reason: 'sender_mismatch', details: { check: 'header', text: identity }, error: R.senderIdentity(identity) });
+    return { ok: false, reason: 'sender_mismatch', error };
   }
   const queueId = newQueueId();
-  const tlsVersion = (m.session as SMTPServerSession & { tlsOptions?: { version?: string } | false }).tlsOptions;
-  const trace = traceHeaders(
-    {
-      heloName: m.session.hostNameAppearsAs || '',
-      remoteAddress: m.session.remoteAddress,
-      hostname: cfg.hostname,
-      tlsVersion: (tlsVersion && tlsVersion.version) || 'TLS',
-      user: m.user.address,
-      queueId,
-      ...(m.recipients.length === 1 ? { for: m.recipients[0]!.address } : {}),
-    },
-    facts,
+  const tls = (m.session as SMTPServerSession & { tlsOptions?: { version?: string } | false }).tlsOptions;
+  const trace = Buffer.from(
+    traceHeaders(
+      {
+        heloName: m.session.hostNameAppearsAs || '',
+        remoteAddress: remote,
+        hostname: cfg.hostname,
+        tlsVersion: (tls && tls.version) || 'TLS',
+        user: m.user.address,
+        queueId,
+        ...(m.recipients.length === 1 ? { for: m.recipients[0]!.address } : {}),
+      },
+      facts,
+    ),
+    'utf8',
   );
-  const raw = Buffer.concat([Buffer.from(trace, 'utf8'), m.raw]);
+  const raw = Buffer.concat([trace, ...m.chunks], trace.length + m.size);
   const parsed = parseMessage(raw);
   const n = m.recipients.length;
   try {
@@ -51,7 +62,10 @@ export async function deliverSubmission(
       parsed,
       targets: m.recipients.map((r) => ({ folderId: r.inboxId })),
       extra: (db) => {
-        // Re-checked inside the transaction: two sessions of one mailbox cannot both pass the limit.
+        // Re-checked inside the transaction: a block or password change that committed
+        // while DATA streamed stops this message, and two sessions of one mailbox
+        // cannot both pass the daily limit.
+        if (!sessionAccess(db, m.user.mailboxId, m.user.credential).ok) throw new GpError('ACCESS_WITHDRAWN', 'access withdrawn');
         const limit = checkDailyLimit(db, cfg, m.user.mailboxId, n);
         if (!limit.ok) throw new GpError('DAILY_LIMIT', utcMinute(limit.retryAt), { details: { limit: limit.limit } });
         recordSend(db, m.user.mailboxId, n);
@@ -59,7 +73,7 @@ export async function deliverSubmission(
           actor: `mailbox:${m.user.address}`,
           subject: `mailbox:${m.user.address}`,
           action: 'submission',
-          remote: m.session.remoteAddress,
+          remote,
           mailboxId: m.user.mailboxId,
           details: { queueId, recipients: n, size: raw.length },
         });
@@ -69,6 +83,7 @@ export async function deliverSubmission(
     if (e instanceof GpError && e.code === 'DAILY_LIMIT') {
       return { ok: false, reason: 'daily_limit', error: R.dailyLimit(cfg.limits.dailyRecipients, e.message) };
     }
+    if (e instanceof GpError && e.code === 'ACCESS_WITHDRAWN') return { ok: false, reason: 'access_withdrawn', error: R.accessWithdrawn() };
     throw e;
   }
   metrics.inc(METRIC.messagesAccepted, { path: 'smtp' });

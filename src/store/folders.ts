@@ -121,7 +121,7 @@ function stmts(db: Db): Stmts {
 /**
  * The canonical form of a folder name, or a GpError INVALID_FOLDER_NAME: no empty
  * levels, no leading/trailing delimiter, no control characters, no LIST wildcards
- * (* %); a first level spelled INBOX in any case becomes "INBOX".
+ * (* %), no "." or ".." level; a first level spelled INBOX in any case becomes "INBOX".
  */
 export function normalizeFolderName(name: string): string {
   if (!name) throw invalid('folder name', 'must not be empty');
@@ -132,6 +132,8 @@ export function normalizeFolderName(name: string): string {
   if (/[\u0000-\u001f\u007f*%]/.test(name)) throw invalid('folder name', 'must not contain control characters, * or %');
   const levels = name.split(DELIMITER);
   if (levels.some((l) => l === '')) throw invalid('folder name', `must not have empty levels or start or end with "${DELIMITER}"`);
+  // "." and ".." as a level read as a path to clients and tools that map folders to directories (mbsync, maildir).
+  if (levels.some((l) => l === '.' || l === '..')) throw invalid('folder name', 'must not have "." or ".." as a level');
   if (levels.length > MAX_FOLDER_DEPTH) throw invalid('folder name', `must have at most ${MAX_FOLDER_DEPTH} levels`);
   if (levels[0]!.toUpperCase() === 'INBOX') levels[0] = 'INBOX';
   return levels.join(DELIMITER);

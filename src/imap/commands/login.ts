@@ -7,6 +7,7 @@
 import type { CommandContext, CommandModule, CommandResult } from './types.js';
 import { args, capabilityList, no, sessionOf } from './helpers.js';
 import { metrics, METRIC } from '../../shared/metrics.js';
+import { safeText } from '../../shared/text.js';
 
 /** Shared by LOGIN and AUTHENTICATE. */
 export async function completeLogin(ctx: CommandContext, user: string, password: string): Promise<CommandResult> {
@@ -20,7 +21,7 @@ export async function completeLogin(ctx: CommandContext, user: string, password:
   });
   metrics.inc(METRIC.logins, { protocol: 'imap', outcome: r.ok ? 'ok' : r.reason === 'invalid' ? 'failed' : 'locked' });
   if (!r.ok) {
-    s.log.info({ user: user.slice(0, 100), reason: r.reason }, 'login failed');
+    s.log.info({ user: safeText(user, 100), reason: r.reason }, 'login failed');
     if (++s.authFailures >= ctx.services.config.imap.maxAuthFailures) {
       await s.send(`${ctx.tag} NO [AUTHENTICATIONFAILED] Authentication failed`);
       await s.bye('Too many authentication failures');
@@ -34,7 +35,7 @@ export async function completeLogin(ctx: CommandContext, user: string, password:
     s.log.warn({ mailbox: r.address }, 'too many connections for this mailbox');
     return no('LIMIT', 'Too many connections for this mailbox');
   }
-  s.loggedIn(r.mailboxId, r.address);
+  s.loggedIn(r.mailboxId, r.address, r.credential);
   s.log.info({ client: s.clientName }, 'logged in');
   return { status: 'OK', code: `CAPABILITY ${capabilityList(ctx)}`, text: 'Logged in' };
 }

@@ -1,0 +1,168 @@
+/**
+ * The smtp-server hooks of submission (RFC 6409, RFC 4954 AUTH), each a refusal in
+ * the words of replies.ts:
+ *   onAuth      → identity/auth.ts (lockout, journal)             535 5.7.8 / 454 4.7.0;
+ *                 PLAIN with an authorization identity other than the
+ *                 authentication identity                          535 5.7.8 (RFC 4616 §2)
+ *   every command after AUTH re-checks that the mailbox may still be used and that
+ *                 its password is the one of the login             421 4.7.0, then closed
+ *   onMailFrom  → the envelope sender is the authenticated mailbox   553 5.7.1
+ *   onRcptTo    → at most smtp.maxRecipients (452 4.5.3), local recipients only
+ *                 (550 5.1.1 unknown, 550 5.7.1 other domains), the daily limit (550 5.4.5)
+ *   onData      → SIZE (552 5.3.4), attachments while streaming (552 5.3.4), then
+ *                 submit.ts (the sender inside the message, one parse, one commit) → 250
+ */
+import type { SMTPServerAuthentication, SMTPServerAuthenticationResponse, SMTPServerDataStream, SMTPServerAddress, SMTPServerSession } from 'smtp-server';
+import { sessionAccess } from '../identity/access.js';
+import { lookupRecipient } from '../identity/recipients.js';
+import { checkDailyLimit, utcMinute } from '../policy/daily-limit.js';
+import { metrics, METRIC } from '../shared/metrics.js';
+import { R, replyForError, type SmtpReplyError } from './replies.js';
+import { receiveData } from './data.js';
+import { deliverSubmission } from './submit.js';
+import { counted, refuseAudited } from './refusals.js';
+import type { Connections } from './connections.js';
+import { userOf, type LocalRecipient, type SmtpContext, type SmtpUser } from './types.js';
+
+type Cb = (err?: Error | null) => void;
+
+export interface Hooks {
+  onConnect(session: SMTPServerSession, cb: Cb): void;
+  onAuth(auth: SMTPServerAuthentication, session: SMTPServerSession, cb: (err: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void): void;
+  onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, cb: Cb): void;
+  onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, cb: Cb): void;
+  onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void;
+  onClose(session: SMTPServerSession): void;
+}
+
+/** RFC 4616 §2: an authorization identity, when given, must be the authentication identity. */
+function actsAsAnother(auth: SMTPServerAuthentication): boolean {
+  const a = auth as SMTPServerAuthentication & { authzid?: string; authcid?: string };
+  const authzid = (a.authzid ?? '').trim().toLowerCase();
+  const authcid = (a.authcid ?? '').trim().toLowerCase();
+  // Clients that put the user in authzid and leave authcid empty are served as that user.
+  return authzid !== '' && authcid !== '' && authzid !== authcid;
+}
+
+export function submissionHooks(ctx: SmtpContext, conns: Connections, isClosing: () => boolean): Hooks {
+  const { cfg, db, log } = ctx;
+  const served = new Set(cfg.domains);
+  /** Local recipients accepted so far, per session id (RCPT → DATA). */
+  const recipients = new Map<string, LocalRecipient[]>();
+
+  /** The session's user if it may go on; else the session is told 421 and closed. */
+  const stillAllowed = (session: SMTPServerSession): SmtpUser | SmtpReplyError => {
+    const user = userOf(session);
+    if (!user) return Object.assign(new Error('5.7.0 Authentication required'), { responseCode: 530 });
+    if (sessionAccess(db, user.mailboxId, user.credential).ok) return user;
+    log.info({ sid: session.id, address: user.address }, 'smtp: command refused, access withdrawn');
+    const err = counted('access_withdrawn', R.accessWithdrawn());
+    conns.end(session.id, err.message);
+    return err;
+  };
+
+  return {
+    onConnect(_session, cb) {
+      if (isClosing()) return cb(R.shuttingDown());
+      metrics.inc(METRIC.connections, { protocol: 'smtp' });
+      cb();
+    },
+
+    onAuth(auth, session, cb) {
+      if (auth.method !== 'PLAIN' && auth.method !== 'LOGIN') return cb(R.authMethod());
+      if (actsAsAnother(auth)) {
+        metrics.inc(METRIC.logins, { protocol: 'smtp', outcome: 'failed' });
+        return cb(R.authzidMismatch());
+      }
+      ctx.auth
+        .authenticate({
+          address: auth.username ?? '',
+          password: auth.password ?? '',
+          protocol: 'smtp',
+          remote: session.remoteAddress,
+          ...(session.hostNameAppearsAs ? { client: session.hostNameAppearsAs } : {}),
+        })
+        .then((r) => {
+          metrics.inc(METRIC.logins, { protocol: 'smtp', outcome: r.ok ? 'ok' : r.reason === 'invalid' ? 'failed' : 'locked' });
+          if (!r.ok) return cb(r.reason === 'invalid' ? R.authFailed() : R.authLocked(r.message));
+          const user: SmtpUser = { mailboxId: r.mailboxId, address: r.address, credential: r.credential };
+          // smtp-server types `user` as a string but carries any value to the session.
+          cb(null, { user: user as unknown as string });
+        })
+        .catch((e: unknown) => {
+          log.error({ err: e, sid: session.id }, 'authentication error');
+          cb(R.authLocked('the server could not check the password now'));
+        });
+    },
+
+    onMailFrom(address, session, cb) {
+      const user = stillAllowed(session);
+      if (user instanceof Error) return cb(user);
+      recipients.set(session.id, []);
+      const given = (address.address || '').toLowerCase();
+      if (given !== user.address) {
+        return cb(refuseAudited(db, { user, remote: session.remoteAddress, reason: 'sender_mismatch', details: { sender: given.slice(0, 256) }, error: R.senderMismatch(given, user.address) }));
+      }
+      const declared = Number((address.args as Record<string, string> | false | undefined)?.['SIZE' as never] ?? 0);
+      if (declared > cfg.smtp.maxMessageBytes) return cb(counted('size', R.sizeExceeded(cfg.smtp.maxMessageBytes)));
+      cb();
+    },
+
+    onRcptTo(address, session, cb) {
+      const user = stillAllowed(session);
+      if (user instanceof Error) return cb(user);
+      const list = recipients.get(session.id) ?? [];
+      const rcpt = (address.address || '').toLowerCase();
+      if (list.some((r) => r.address === rcpt)) return cb(); // the same recipient twice counts once
+      if (list.length >= cfg.smtp.maxRecipients) return cb(R.tooManyRecipients(cfg.smtp.maxRecipients));
+      const found = lookupRecipient(db, served, rcpt);
+      if (found.kind === 'other-domain') return cb(counted('relay_denied', R.otherDomain(rcpt)));
+      if (found.kind === 'unknown') return cb(counted('recipient_unknown', R.unknownRecipient(rcpt)));
+      const limit = checkDailyLimit(db, cfg, user.mailboxId, list.length + 1);
+      if (!limit.ok) {
+        const details = { limit: limit.limit, used: limit.used, retryAt: limit.retryAt.toISOString() };
+        return cb(refuseAudited(db, { user, remote: session.remoteAddress, reason: 'daily_limit', details, error: R.dailyLimit(limit.limit, utcMinute(limit.retryAt)) }));
+      }
+      list.push(found.recipient);
+      recipients.set(session.id, list);
+      cb();
+    },
+
+    onData(stream, session, cb) {
+      const list = recipients.get(session.id) ?? [];
+      conns.inData.add(session.id);
+      const done = (err: SmtpReplyError | null, msg?: string) => {
+        conns.inData.delete(session.id);
+        recipients.set(session.id, []);
+        if (err) cb(err);
+        else cb(null, msg);
+      };
+      receiveData(stream, cfg)
+        .then(async (got) => {
+          // The whole message has arrived (smtp-server answers only now): check the sender again.
+          const user = stillAllowed(session);
+          if (user instanceof Error) return done(user);
+          if (got.kind === 'size') return done(counted('size', R.sizeExceeded(cfg.smtp.maxMessageBytes)));
+          if (got.kind === 'attachments') {
+            return done(refuseAudited(db, { user, remote: session.remoteAddress, reason: 'attachment_limit', details: { attachmentBytes: got.attachmentBytes }, error: R.attachments(got.text) }));
+          }
+          if (!list.length) return done(R.noRecipients());
+          const r = await deliverSubmission(ctx, { chunks: got.chunks, size: got.size, user, recipients: list, session });
+          if (!r.ok) {
+            if (r.reason === 'access_withdrawn') conns.end(session.id, r.error.message);
+            return done(r.error);
+          }
+          done(null, `2.0.0 Message accepted for delivery: queued as ${r.queueId}`);
+        })
+        .catch((e: unknown) => {
+          log.error({ err: e, sid: session.id }, 'delivery failed');
+          done(counted('internal', replyForError(e)));
+        });
+    },
+
+    onClose(session) {
+      recipients.delete(session.id);
+      conns.inData.delete(session.id);
+    },
+  };
+}
