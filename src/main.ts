@@ -62,7 +62,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
 
   bus.onError = (e, ev) => log.error({ err: e, event: ev.type }, 'change listener failed');
 
-  const smtp = await startSmtp({ cfg, db, log: log.child({ svc: 'smtp' }), bus, writer, auth, tls });
+  const smtp = await startSmtp({ cfg, db, log: log.child({ svc: 'smtp' }), bus, writer, auth, tls, controlPollMs: cfg.auth.accessCheckMs });
   const imap = await startImap({
     host: cfg.bind,
     config: cfg,
@@ -73,6 +73,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     tls: { key: tls.key, cert: tls.cert },
     authenticate: (req) => auth.authenticate(req),
     mailboxAccess: (id, credential) => sessionAccess(db, id, credential),
+    controlPollMs: cfg.auth.accessCheckMs,
   });
   const scheduler: Scheduler | null = opts.scheduler === false ? null : startScheduler({ db, cfg, bus, log: log.child({ svc: 'scheduler' }) });
   const metrics = cfg.metrics.port ? await startMetricsServer(cfg) : null;

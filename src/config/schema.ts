@@ -93,6 +93,12 @@ export const configSchema = z
          */
         slowDownFailures: positiveInt.default(10),
         slowDownMs: nonNegInt.default(2000),
+        /**
+         * How often a running server looks for blocks, deletions and password changes
+         * made by the CLI in another process (the control counter), ms: open IMAP and
+         * SMTP sessions of such a mailbox end within about this time.
+         */
+        accessCheckMs: positiveInt.default(1000),
         /** Successful verifications are cached this long (never the password itself). */
         cacheSeconds: nonNegInt.default(300),
         /** argon2 computations allowed at once. */

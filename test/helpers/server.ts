@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { ImapFlow } from 'imapflow';
 import { loadConfig, type Config } from '../../src/config/load.js';
-import { silentLogger } from '../../src/shared/logger.js';
+import { silentLogger, type Logger } from '../../src/shared/logger.js';
 import { startServer, type RunningServer } from '../../src/main.js';
 import { registerAccount, setDocuments } from '../../src/identity/accounts.js';
 import { confirmInPerson } from '../../src/identity/confirm.js';
@@ -37,7 +37,7 @@ export interface TestServer {
 
 let personSeq = 0;
 
-export async function startTestServer(overrides: Record<string, unknown> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Record<string, unknown> = {}, opts: { log?: Logger } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gp-srv-'));
   const cfg = loadConfig({
     env: {},
@@ -55,7 +55,7 @@ export async function startTestServer(overrides: Record<string, unknown> = {}): 
       ...overrides,
     },
   });
-  const server = await startServer(cfg, { log: silentLogger, pidFile: false, scheduler: false });
+  const server = await startServer(cfg, { log: opts.log ?? silentLogger, pidFile: false, scheduler: false });
   const ctx: IdentityContext = { db: server.db, cfg, actor: 'operator:test', bus: server.bus };
   let snilsUsed = 0;
 

@@ -158,6 +158,12 @@ describe('address rules', () => {
     ['root@example.org', 'reserved'],
     ['mailer-daemon@example.org', 'reserved'],
     ['noreply@example.org', 'reserved'],
+    // Reserved names are compared with separators and digits folded away.
+    ['post.master@example.org', 'reserved'],
+    ['postmaster1@example.org', 'reserved'],
+    ['no.reply@example.org', 'reserved'],
+    ['mailer.daemon@example.org', 'reserved'],
+    ['ad-min2@example.org', 'reserved'],
     ['ivan@other.org', 'domain'],
     ['ivan', 'format'],
     ['ivan@@example.org', 'format'],
