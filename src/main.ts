@@ -17,6 +17,7 @@ import { openDb, type Db } from './store/db.js';
 import { EventBus } from './events/bus.js';
 import { Writer } from './store/deliver.js';
 import { createLogger, type Logger } from './shared/logger.js';
+import { PID_FILE } from './ops/server-running.js';
 import { audit } from './store/audit.js';
 import { loadTls, type TlsMaterial } from './tls/certs.js';
 import { createAuthenticator } from './identity/auth.js';
@@ -48,9 +49,14 @@ export interface StartOptions {
   pidFile?: boolean;
   /** Run the retention scheduler (default true). */
   scheduler?: boolean;
+  /**
+   * Serve cfg.metrics.port and journal server.start / server.stop (default true). A
+   * worker process leaves both to its primary (cluster/primary.ts).
+   */
+  standalone?: boolean;
 }
 
-export const PID_FILE = 'server.pid';
+export { PID_FILE };
 
 export async function startServer(cfg: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger({ level: cfg.log.level });
@@ -76,13 +82,14 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     controlPollMs: cfg.auth.accessCheckMs,
   });
   const scheduler: Scheduler | null = opts.scheduler === false ? null : startScheduler({ db, cfg, bus, log: log.child({ svc: 'scheduler' }) });
-  const metrics = cfg.metrics.port ? await startMetricsServer(cfg) : null;
+  const standalone = opts.standalone !== false;
+  const metrics = standalone && cfg.metrics.port ? await startMetricsServer(cfg) : null;
 
   const pidPath = join(cfg.dataDir, PID_FILE);
   if (opts.pidFile !== false) writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
 
-  audit(db, { actor: 'system', subject: 'server', action: 'server.start', details: { smtpPort: smtp.port, imapPort: imap.port, selfSignedCertificate: tls.selfSigned } });
-  log.info({ smtpPort: smtp.port, imapPort: imap.port, domains: cfg.domains, dataDir: cfg.dataDir }, 'gospochta ready');
+  if (standalone) audit(db, { actor: 'system', subject: 'server', action: 'server.start', details: { smtpPort: smtp.port, imapPort: imap.port, selfSignedCertificate: tls.selfSigned } });
+  log.info({ smtpPort: smtp.port, imapPort: imap.port, domains: cfg.domains, dataDir: cfg.dataDir }, standalone ? 'gospochta ready' : 'worker listening');
 
   let closing: Promise<void> | null = null;
   const server: RunningServer = {
@@ -118,8 +125,10 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
         auth.close();
         await metrics?.close();
         try {
-          audit(db, { actor: 'system', subject: 'server', action: 'server.stop', details: { reason } });
-          db.pragma('wal_checkpoint(TRUNCATE)');
+          if (standalone) {
+            audit(db, { actor: 'system', subject: 'server', action: 'server.stop', details: { reason } });
+            db.pragma('wal_checkpoint(TRUNCATE)');
+          }
         } finally {
           db.close();
         }
@@ -136,32 +145,4 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     },
   };
   return server;
-}
-
-/** `gospochta serve`: start, and wire the signals. */
-export async function serve(cfg: Config): Promise<void> {
-  const log = createLogger({ level: cfg.log.level });
-  let server: RunningServer;
-  try {
-    server = await startServer(cfg, { log });
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException & { port?: number };
-    if (err.code === 'EACCES' || err.code === 'EADDRINUSE') {
-      const why = err.code === 'EACCES' ? 'permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE; set GOSPOCHTA_SMTP_PORT / GOSPOCHTA_IMAP_PORT to use others)' : 'the address is already in use (is another server running?)';
-      throw Object.assign(new Error(`cannot listen on port ${err.port ?? ''}: ${why}`), { code: err.code });
-    }
-    throw e;
-  }
-  const stop = (signal: string) => {
-    server
-      .close(`received ${signal}`)
-      .then(() => process.exit(0))
-      .catch((e: unknown) => {
-        log.error({ err: e }, 'error during shutdown');
-        process.exit(1);
-      });
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.on('SIGHUP', () => server.reloadTls());
 }

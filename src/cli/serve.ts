@@ -13,7 +13,7 @@ export function registerServeCommand(program: Command): void {
     .action(async () => {
       try {
         const cfg = loadConfig();
-        const { serve } = await import('../main.js');
+        const { serve } = await import('../serve.js');
         await serve(cfg);
       } catch (e) {
         process.exitCode = printError(e, false);

@@ -21,6 +21,7 @@ const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'int' | 'list' 
   GOSPOCHTA_SMTP_PORT: { path: ['smtp', 'port'], type: 'int' },
   GOSPOCHTA_IMAP_PORT: { path: ['imap', 'port'], type: 'int' },
   GOSPOCHTA_BIND: { path: ['bind'], type: 'string' },
+  GOSPOCHTA_WORKERS: { path: ['workers'], type: 'int' },
   GOSPOCHTA_TLS_CERT: { path: ['tls', 'cert'], type: 'string' },
   GOSPOCHTA_TLS_KEY: { path: ['tls', 'key'], type: 'string' },
   GOSPOCHTA_METRICS_PORT: { path: ['metrics', 'port'], type: 'int' },

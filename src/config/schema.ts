@@ -4,7 +4,7 @@
  * the service rules) is named here with a safe default.
  */
 import { z } from 'zod';
-import { hostname } from 'node:os';
+import { hostname, availableParallelism } from 'node:os';
 
 const port = z.number().int().min(0, 'must be a port number 0-65535').max(65535, 'must be a port number 0-65535');
 const positiveInt = z.number().int('must be a whole number').positive('must be greater than 0');
@@ -22,6 +22,11 @@ export const configSchema = z
     /** Server hostname: SMTP banner, IMAP greeting, certificate subject. */
     hostname: z.string().min(1).default(hostname() || 'localhost'),
     bind: z.string().min(1).default('0.0.0.0'),
+    /**
+     * Worker processes sharing the listeners (one primary supervises them); 1 runs
+     * everything in one process. Default: the number of cores.
+     */
+    workers: z.number().int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').default(availableParallelism()),
     tls: z
       .object({
         /** PEM certificate chain and key; empty → self-signed, generated into dataDir on first start. */

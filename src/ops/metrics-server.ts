@@ -17,7 +17,8 @@ export interface MetricsServer {
 }
 
 export interface MetricsServerOptions {
-  registry?: MetricsRegistry;
+  /** What is served: the process's registry, or (clustered) the sum of the workers'. */
+  registry?: Pick<MetricsRegistry, 'render'>;
   /** Overrides cfg.metrics.port; here 0 means an ephemeral port (tests), not "off". */
   port?: number;
   host?: string;

@@ -30,16 +30,17 @@ describe('config/gospochta.yaml', () => {
     expect(loadConfig({ env: {}, cwd: repo })).toEqual({ ...loadConfig({ env: {}, cwd: empty }), dataDir: join(repo, 'data') });
   });
 
-  it('shows every setting (the two with computed defaults as comments)', () => {
+  it('shows every setting (the three with computed defaults as comments)', () => {
     const text = readFileSync(file, 'utf8');
     const written = new Set(leaves(parse(text) as Record<string, unknown>));
     const all = leaves(configSchema.parse({}) as unknown as Record<string, unknown>);
-    const commented = ['hostname', 'imap.maxLiteralBytes'];
+    const commented = ['hostname', 'imap.maxLiteralBytes', 'workers'];
     for (const p of all) {
       if (commented.includes(p)) continue;
       expect(written.has(p), `config/gospochta.yaml lacks ${p}`).toBe(true);
     }
     expect(text).toMatch(/^# hostname: /m);
+    expect(text).toMatch(/^# workers: /m);
     expect(text).toMatch(/^ {2}# maxLiteralBytes: /m);
   });
 });

@@ -1,0 +1,23 @@
+/**
+ * What the primary and its workers say to each other over the cluster IPC channel.
+ *   worker → primary: `change` (a committed change, to be relayed to the other
+ *     workers), `ready` (listening on these ports), `metrics` (a snapshot of the
+ *     worker's counters), `fatal` (it could not start).
+ *   primary → worker: `change` (a change committed by another worker or by the
+ *     primary's scheduler), `shutdown` (stop gracefully), `reload-tls` (SIGHUP).
+ */
+import type { ChangeEvent } from '../events/bus.js';
+import type { MetricFamily } from '../shared/metrics.js';
+
+export type ToPrimary =
+  | { gp: 'change'; ev: ChangeEvent }
+  | { gp: 'ready'; smtpPort: number; imapPort: number }
+  | { gp: 'metrics'; families: MetricFamily[] }
+  /** The worker could not start (a port it cannot bind): the primary stops with this. */
+  | { gp: 'fatal'; message: string; code?: string; port?: number };
+
+export type ToWorker = { gp: 'change'; ev: ChangeEvent } | { gp: 'shutdown'; reason: string } | { gp: 'reload-tls' };
+
+export function isMessage<T extends { gp: string }>(m: unknown): m is T {
+  return typeof m === 'object' && m !== null && typeof (m as { gp?: unknown }).gp === 'string';
+}

@@ -1,0 +1,71 @@
+/**
+ * One worker process of a clustered server: the whole server (SMTP, IMAP, the
+ * store, its own SQLite connection to the one WAL database) on listeners shared
+ * with the other workers through the primary (node:cluster), its bus linked to
+ * the change feed, its counters sent to the primary for the metrics endpoint.
+ * It ends when the primary says so (graceful), on SIGTERM / SIGINT (graceful),
+ * and at once when the primary is gone (the IPC channel closes).
+ */
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../shared/logger.js';
+import type { ChangeEvent } from '../events/bus.js';
+import { startServer } from '../main.js';
+import { metrics } from '../shared/metrics.js';
+import { linkBus } from './feed.js';
+import { isMessage, type ToPrimary, type ToWorker } from './messages.js';
+
+const METRICS_EVERY_MS = 1000;
+
+function send(m: ToPrimary): void {
+  if (process.connected) process.send!(m);
+}
+
+export async function runWorker(cfg: Config, log: Logger): Promise<void> {
+  let server;
+  try {
+    server = await startServer(cfg, { log, pidFile: false, scheduler: false, standalone: false });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { port?: number };
+    send({ gp: 'fatal', message: err.message, ...(err.code ? { code: err.code } : {}), ...(err.port !== undefined ? { port: err.port } : {}) });
+    process.exit(1);
+  }
+  const running = server;
+  const receivers = new Set<(ev: ChangeEvent) => void>();
+  linkBus(running.bus, {
+    send: (ev) => send({ gp: 'change', ev }),
+    onReceive(fn) {
+      receivers.add(fn);
+      return () => receivers.delete(fn);
+    },
+  });
+  let stopping = false;
+  const stop = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    running
+      .close(reason)
+      .then(() => process.exit(0))
+      .catch((e: unknown) => {
+        log.error({ err: e }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.on('message', (m: unknown) => {
+    if (!isMessage<ToWorker>(m)) return;
+    if (m.gp === 'change') for (const fn of receivers) fn(m.ev);
+    else if (m.gp === 'shutdown') stop(m.reason);
+    else if (m.gp === 'reload-tls') running.reloadTls();
+  });
+  // The primary is gone (killed): nothing supervises this worker any more.
+  process.on('disconnect', () => {
+    if (!stopping) process.exit(1);
+  });
+  process.once('SIGTERM', () => stop('received SIGTERM'));
+  process.once('SIGINT', () => stop('received SIGINT'));
+  process.on('SIGHUP', () => undefined); // the primary relays SIGHUP as reload-tls
+  if (cfg.metrics.port) {
+    const t = setInterval(() => send({ gp: 'metrics', families: metrics.snapshot() }), METRICS_EVERY_MS);
+    t.unref();
+  }
+  send({ gp: 'ready', smtpPort: running.smtpPort, imapPort: running.imapPort });
+}

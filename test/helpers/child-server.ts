@@ -1,0 +1,152 @@
+/**
+ * `gospochta serve` as a child process, as operators run it: its own data
+ * directory, free loopback ports, JSON log lines collected, people provisioned
+ * through the identity module on a connection of the test's own (the server
+ * sees them like anything the CLI writes).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../../src/config/load.js';
+import { openDb, type Db } from '../../src/store/db.js';
+import { registerAccount, setDocuments } from '../../src/identity/accounts.js';
+import { confirmInPerson } from '../../src/identity/confirm.js';
+import { createMailbox } from '../../src/identity/mailboxes.js';
+import type { IdentityContext } from '../../src/identity/context.js';
+
+export const repo = resolve(import.meta.dirname, '../..');
+export const PASSWORD = 'Correct-Horse-42';
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [k: string]: unknown;
+}
+
+export interface ChildServer {
+  child: ChildProcess;
+  ready: Promise<void>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  lines: LogLine[];
+  /** Resolves with the first log line matching `pred` (from now on, or already seen). */
+  waitFor(pred: (l: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+}
+
+export interface ServerDir {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  smtpPort: number;
+  imapPort: number;
+  start(extraEnv?: NodeJS.ProcessEnv): ChildServer;
+  provision(local: string): Promise<{ address: string; accountId: number; mailboxId: number }>;
+  db(): Db;
+  cleanup(): void;
+}
+
+const SNILS = ['112-233-445 95', '123-456-789 64', '087-654-321 02', '001-326-679 00', '001-508-816 00', '017-996-174 00', '001-437-545 01'];
+
+/** `configYaml` is written as the server's config file (GOSPOCHTA_CONFIG); new-device notices are off unless it says otherwise. */
+export async function serverDir(extraEnv: NodeJS.ProcessEnv = {}, configYaml = 'notices:\n  newDevice: false\n'): Promise<ServerDir> {
+  const dir = mkdtempSync(join(tmpdir(), 'gp-child-'));
+  writeFileSync(join(dir, 'gospochta.yaml'), configYaml);
+  const smtpPort = await freePort();
+  const imapPort = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GOSPOCHTA_DATA_DIR: join(dir, 'data'),
+    GOSPOCHTA_DOMAINS: 'example.org',
+    GOSPOCHTA_HOSTNAME: 'mail.example.org',
+    GOSPOCHTA_BIND: '127.0.0.1',
+    GOSPOCHTA_SMTP_PORT: String(smtpPort),
+    GOSPOCHTA_IMAP_PORT: String(imapPort),
+    GOSPOCHTA_OPERATOR: 'test',
+    GOSPOCHTA_CONFIG: join(dir, 'gospochta.yaml'),
+    LOG_PRETTY: '0',
+    ...extraEnv,
+  };
+  const cfg = loadConfig({ env: { GOSPOCHTA_DATA_DIR: env.GOSPOCHTA_DATA_DIR!, GOSPOCHTA_DOMAINS: 'example.org' }, cwd: dir });
+  let db: Db | undefined;
+  const getDb = () => (db ??= openDb(cfg.dataDir));
+  let n = 0;
+  return {
+    dir,
+    env,
+    smtpPort,
+    imapPort,
+    db: getDb,
+    start(more = {}) {
+      const child = spawn(process.execPath, [join(repo, 'bin/gospochta.js'), 'serve'], { env: { ...env, ...more }, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const lines: LogLine[] = [];
+      const watchers = new Set<(l: LogLine) => void>();
+      let partial = '';
+      const on = (d: Buffer) => {
+        partial += d.toString('utf8');
+        let i: number;
+        while ((i = partial.indexOf('\n')) >= 0) {
+          const text = partial.slice(0, i);
+          partial = partial.slice(i + 1);
+          try {
+            const l = JSON.parse(text) as LogLine;
+            lines.push(l);
+            for (const w of [...watchers]) w(l);
+          } catch {
+            /* not a log line */
+          }
+        }
+      };
+      child.stdout!.on('data', on);
+      child.stderr!.on('data', on);
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (code, signal) => res({ code, signal })));
+      const waitFor = (pred: (l: LogLine) => boolean, timeoutMs = 30_000) =>
+        new Promise<LogLine>((res, rej) => {
+          const seen = lines.find(pred);
+          if (seen) return res(seen);
+          const t = setTimeout(() => {
+            watchers.delete(w);
+            rej(new Error(`no such log line in ${timeoutMs} ms; last: ${JSON.stringify(lines.slice(-5))}`));
+          }, timeoutMs);
+          const w = (l: LogLine) => {
+            if (!pred(l)) return;
+            clearTimeout(t);
+            watchers.delete(w);
+            res(l);
+          };
+          watchers.add(w);
+        });
+      const ready = Promise.race([
+        waitFor((l) => l.msg === 'gospochta ready', 60_000).then(() => undefined),
+        exited.then((e) => {
+          throw new Error(`server exited (${e.code ?? e.signal}) before it was ready: ${JSON.stringify(lines.slice(-5))}`);
+        }),
+      ]);
+      ready.catch(() => undefined);
+      return { child, ready, exited, lines, waitFor };
+    },
+    async provision(local) {
+      const ctx: IdentityContext = { db: getDb(), cfg, actor: 'operator:test' };
+      const a = registerAccount(ctx, { name: 'Иванов Иван Иванович', phone: '+7 912 345-67-89', consent: true });
+      setDocuments(ctx, a.id, { snils: SNILS[n++ % SNILS.length]!, passport: '4510 123456', passportIssued: '01.02.2015', passportDivision: '770-001' });
+      await confirmInPerson(ctx, a.id, 'Петрова А. А.', 'passport 4510 123456');
+      const mb = await createMailbox(ctx, a.id, `${local}@example.org`, PASSWORD);
+      return { address: mb.address, accountId: a.id, mailboxId: mb.id };
+    },
+    cleanup() {
+      db?.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
