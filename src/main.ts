@@ -18,6 +18,7 @@ import { EventBus } from './events/bus.js';
 import { Writer } from './store/deliver.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { audit } from './store/audit.js';
+import { checkpoint } from './store/maintenance.js';
 import { loadTls, type TlsMaterial } from './tls/certs.js';
 import { createAuthenticator } from './identity/auth.js';
 import { mailboxAccess } from './identity/access.js';
@@ -118,7 +119,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
         await metrics?.close();
         try {
           audit(db, { actor: 'system', subject: 'server', action: 'server.stop', details: { reason } });
-          db.pragma('wal_checkpoint(TRUNCATE)');
+          checkpoint(db, 'TRUNCATE');
         } finally {
           db.close();
         }
