@@ -15,6 +15,9 @@ import type { Db } from './db.js';
 import type { ChangeEvent } from '../events/bus.js';
 import { GpError, invalid, notFound } from '../shared/errors.js';
 import { dropFolderMessages, expungeMessages, listUids, moveMessages, type MoveResult } from './messages.js';
+import { isNoselect, NOSELECT } from './noselect.js';
+
+export { isNoselect, NOSELECT };
 
 export interface FolderRow {
   id: number;
@@ -37,7 +40,6 @@ export interface ListedFolder extends FolderRow {
 
 export const DELIMITER = '/';
 /** special_use value marking a name kept only because it has inferiors (no messages). */
-export const NOSELECT = '\\Noselect';
 /** Longest folder name (UTF-8 bytes of the full path) and deepest hierarchy. */
 export const MAX_FOLDER_NAME_BYTES = 1024;
 export const MAX_FOLDER_DEPTH = 32;
@@ -139,15 +141,6 @@ export function normalizeFolderName(name: string): string {
 
 export function isInbox(name: string): boolean {
   return name.toUpperCase() === 'INBOX';
-}
-
-/**
- * A name kept only for its inferiors. Schema v1 has no column for it and marks it
- * with special_use = '\Noselect'; a `folders.noselect` column (requested for a later
- * schema version) is used as soon as it exists.
- */
-export function isNoselect(f: Pick<FolderRow, 'special_use'> & { noselect?: unknown }): boolean {
-  return f.noselect === 1 || f.special_use === NOSELECT;
 }
 
 const noselectColumns = new WeakMap<Db, boolean>();
