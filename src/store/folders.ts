@@ -14,7 +14,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { ChangeEvent } from '../events/bus.js';
 import { GpError, invalid, notFound } from '../shared/errors.js';
-import { dropFolderMessages, expungeMessages, listUids, moveMessages, type MoveResult } from './messages.js';
+import { dropFolderMessages, listUids, moveMessages, type MoveResult } from './messages.js';
 import { isNoselect, NOSELECT } from './noselect.js';
 
 export { isNoselect, NOSELECT };
@@ -75,7 +75,6 @@ interface Stmts {
   setSubscribed: Statement<[number, number]>;
   delExpunged: Statement<[number]>;
   delFolder: Statement<[number]>;
-  mailboxFolderIds: Statement<[number], number>;
   maxUidValidity: Statement<[number], number | null>;
 }
 
@@ -113,7 +112,6 @@ function stmts(db: Db): Stmts {
     setSubscribed: db.prepare('UPDATE folders SET subscribed = ? WHERE id = ?'),
     delExpunged: db.prepare('DELETE FROM expunged WHERE folder_id = ?'),
     delFolder: db.prepare('DELETE FROM folders WHERE id = ?'),
-    mailboxFolderIds: pluck(db, 'SELECT id FROM folders WHERE mailbox_id = ?'),
     maxUidValidity: pluck(db, 'SELECT max(uidvalidity) FROM folders WHERE mailbox_id = ?'),
   };
   cache.set(db, s);
@@ -137,10 +135,6 @@ export function normalizeFolderName(name: string): string {
   if (levels.length > MAX_FOLDER_DEPTH) throw invalid('folder name', `must have at most ${MAX_FOLDER_DEPTH} levels`);
   if (levels[0]!.toUpperCase() === 'INBOX') levels[0] = 'INBOX';
   return levels.join(DELIMITER);
-}
-
-export function isInbox(name: string): boolean {
-  return name.toUpperCase() === 'INBOX';
 }
 
 const noselectColumns = new WeakMap<Db, boolean>();
@@ -359,23 +353,5 @@ export function setSubscribed(db: Db, mailboxId: number, name: string, subscribe
     if (!f) throw notFound('folder', name);
     s.setSubscribed.run(subscribed ? 1 : 0, f.id);
     return { ...f, subscribed: subscribed ? 1 : 0 };
-  }).immediate();
-}
-
-/**
- * Expunge every message of every folder of a mailbox (mailbox deletion); the folder
- * rows stay. Blob references are released; collectGarbage frees the bytes.
- */
-export function expungeMailbox(db: Db, mailboxId: number): { messages: number; events: ChangeEvent[] } {
-  const s = stmts(db);
-  return db.transaction(() => {
-    let messages = 0;
-    const events: ChangeEvent[] = [];
-    for (const id of s.mailboxFolderIds.all(mailboxId)) {
-      const ex = expungeMessages(db, id, listUids(db, id));
-      messages += ex.uids.length;
-      events.push(...ex.events);
-    }
-    return { messages, events };
   }).immediate();
 }
