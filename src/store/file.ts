@@ -116,31 +116,26 @@ export async function copyDatabaseFile(o: { source: string; dest: string; readon
   } finally {
     src.close();
   }
-  const copy = new Database(dest, { fileMustExist: true });
-  try {
-    copy.pragma('journal_mode = DELETE');
-  } finally {
-    copy.close();
-  }
+  withFile(dest, { readonly: false }, (copy) => copy.pragma('journal_mode = DELETE'));
   for (const suffix of ['-wal', '-shm', '-journal']) removeIfExists(dest + suffix);
   chmodSync(dest, 0o600);
 }
 
 /** The schema version (user_version) of the database in `file`, opened read-only. */
 export function fileSchemaVersion(file: string): number {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return db.pragma('user_version', { simple: true }) as number;
-  } finally {
-    db.close();
-  }
+  return withFile(file, { readonly: true }, (db) => db.pragma('user_version', { simple: true }) as number);
 }
 
 /** Checkpoint and truncate the WAL of the database in `file` (which must exist). */
 export function checkpointFile(file: string): void {
-  const db = new Database(file, { fileMustExist: true });
+  withFile(file, { readonly: false }, (db) => db.pragma('wal_checkpoint(TRUNCATE)'));
+}
+
+/** Open the existing database `file`, run `fn` on it, close it. */
+function withFile<T>(file: string, o: { readonly: boolean }, fn: (db: Database.Database) => T): T {
+  const db = new Database(file, { readonly: o.readonly, fileMustExist: true });
   try {
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    return fn(db);
   } finally {
     db.close();
   }
