@@ -19,6 +19,7 @@ import { Writer } from './store/deliver.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { PID_FILE } from './ops/server-running.js';
 import { audit } from './store/audit.js';
+import { checkpoint } from './store/maintenance.js';
 import { loadTls, type TlsMaterial } from './tls/certs.js';
 import { createAuthenticator } from './identity/auth.js';
 import { sessionAccess } from './identity/access.js';
@@ -127,7 +128,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
         try {
           if (standalone) {
             audit(db, { actor: 'system', subject: 'server', action: 'server.stop', details: { reason } });
-            db.pragma('wal_checkpoint(TRUNCATE)');
+            checkpoint(db, 'TRUNCATE');
           }
         } finally {
           db.close();

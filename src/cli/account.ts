@@ -11,7 +11,7 @@ import {
 } from '../identity/accounts.js';
 import { confirmCertificate, confirmInPerson, requestCode, verifyCode } from '../identity/confirm.js';
 import type { AccountLevel, AccountStatus } from '../store/accounts.js';
-import { act, kv, withCommon, type Result } from './output.js';
+import { act, kv, withCommon, type CliSession, type Result } from './output.js';
 
 export function accountLines(a: AccountView): string[] {
   return kv([
@@ -46,7 +46,15 @@ function positiveInt(v: string, field: string): number {
 
 export function registerAccountCommands(program: Command): void {
   const account = program.command('account').description('identity accounts: registration, documents, confirmation');
+  registerRegister(account);
+  registerDocuments(account);
+  registerConfirm(account);
+  registerShowAndList(account);
+  registerStatusChanges(account);
+  registerConsent(account);
+}
 
+function registerRegister(account: Command): void {
   withCommon(account.command('register'))
     .description('register a person (level simplified); needs their consent')
     .requiredOption('--name <full name>', 'two or three words, Cyrillic or Latin')
@@ -60,7 +68,9 @@ export function registerAccountCommands(program: Command): void {
         name: o.name, phone: o.phone, consent: Boolean(o.consent), birthDate: o.birthDate, email: o.email,
       }));
     }));
+}
 
+function registerDocuments(account: Command): void {
   withCommon(account.command('documents').argument('<id>', 'account id'))
     .description('add or change identity documents (valid SNILS and passport → level standard)')
     .option('--snils <snils>', 'SNILS, XXX-XXX-XXX YY (spaces/hyphens optional)')
@@ -76,46 +86,53 @@ export function registerAccountCommands(program: Command): void {
         inn: o.inn, birthDate: o.birthDate,
       }));
     }));
+}
 
+function registerConfirm(account: Command): void {
   withCommon(account.command('confirm').argument('<id>', 'account id'))
     .description('confirm an identity: --method code (sends a code), --code N, --method in-person, --method certificate --cert FILE')
     .option('--method <method>', 'code | in-person | certificate')
     .option('--code <code>', 'the 6-digit code the person received')
     .option('--document <text>', 'in person: the document seen (default: the passport on file)')
     .option('--cert <file>', 'certificate: PEM file (the certificate, then any intermediate CA certificates)')
-    .action(act(async ([idArg], s) => {
-      const id = parseAccountId(idArg!);
-      const o = s.opts as { method?: string; code?: string; document?: string; cert?: string };
-      const ctx = s.ctx();
-      if (o.code !== undefined) {
-        if (o.method && o.method !== 'code') throw invalid('method', '--code goes with --method code (or alone)');
-        return viewResult(await verifyCode(ctx, id, o.code));
-      }
-      switch (o.method) {
-        case 'code': {
-          const sent = await requestCode(ctx, id);
-          return {
-            json: { ...sent, status: 'code_sent' },
-            text: `code sent to account ${id} via ${sent.sentVia}; valid until ${sent.expiresAt}; confirm with --code NNNNNN`,
-          };
-        }
-        case 'in-person':
-          return viewResult(await confirmInPerson(ctx, id, s.operatorName, o.document));
-        case 'certificate': {
-          if (!o.cert) throw invalid('cert', '--method certificate needs --cert FILE.pem');
-          let pem: string;
-          try {
-            pem = readFileSync(o.cert, 'utf8');
-          } catch (e) {
-            throw invalid('cert', `cannot read ${o.cert}: ${(e as Error).message}`);
-          }
-          return viewResult(await confirmCertificate(ctx, id, pem));
-        }
-        default:
-          throw invalid('method', 'must be code, in-person or certificate (or give --code)');
-      }
-    }));
+    .action(act(([id], s) => confirm(parseAccountId(id!), s)));
+}
 
+/** `account confirm ID`: verify a code, or confirm by the method named. */
+async function confirm(id: number, s: CliSession): Promise<Result> {
+  const o = s.opts as { method?: string; code?: string; document?: string; cert?: string };
+  const ctx = s.ctx();
+  if (o.code !== undefined) {
+    if (o.method && o.method !== 'code') throw invalid('method', '--code goes with --method code (or alone)');
+    return viewResult(await verifyCode(ctx, id, o.code));
+  }
+  switch (o.method) {
+    case 'code': {
+      const sent = await requestCode(ctx, id);
+      return {
+        json: { ...sent, status: 'code_sent' },
+        text: `code sent to account ${id} via ${sent.sentVia}; valid until ${sent.expiresAt}; confirm with --code NNNNNN`,
+      };
+    }
+    case 'in-person':
+      return viewResult(await confirmInPerson(ctx, id, s.operatorName, o.document));
+    case 'certificate':
+      return viewResult(await confirmCertificate(ctx, id, readCertificate(o.cert)));
+    default:
+      throw invalid('method', 'must be code, in-person or certificate (or give --code)');
+  }
+}
+
+function readCertificate(file: string | undefined): string {
+  if (!file) throw invalid('cert', '--method certificate needs --cert FILE.pem');
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw invalid('cert', `cannot read ${file}: ${(e as Error).message}`);
+  }
+}
+
+function registerShowAndList(account: Command): void {
   withCommon(account.command('show').argument('<id>', 'account id'))
     .description('show an account')
     .action(act(([id], s) => viewResult(showAccount(s.db, parseAccountId(id!)))));
@@ -137,26 +154,30 @@ export function registerAccountCommands(program: Command): void {
         text: accounts.map((a) => `${String(a.id).padStart(6)}  ${a.level.padEnd(10)} ${a.status.padEnd(8)} ${a.fullName}  ${a.phone}  ${a.mailboxes.join(',')}`),
       };
     }));
+}
 
-  withCommon(account.command('block').argument('<id>', 'account id'))
-    .description('block an account: its mailboxes stop working at once')
-    .option('--reason <text>', 'reason for the journal')
-    .action(act(([id], s) => viewResult(blockAccount(s.ctx(), parseAccountId(id!), s.opts.reason as string | undefined))));
+/** block, unblock, delete: each with an optional --reason for the journal. */
+function registerStatusChanges(account: Command): void {
+  const withReason = (name: string, description: string) =>
+    withCommon(account.command(name).argument('<id>', 'account id'))
+      .description(description)
+      .option('--reason <text>', 'reason for the journal');
+  const reason = (s: CliSession) => s.opts.reason as string | undefined;
 
-  withCommon(account.command('unblock').argument('<id>', 'account id'))
-    .description('unblock an account')
-    .option('--reason <text>', 'reason for the journal')
-    .action(act(([id], s) => viewResult(unblockAccount(s.ctx(), parseAccountId(id!), s.opts.reason as string | undefined))));
+  withReason('block', 'block an account: its mailboxes stop working at once')
+    .action(act(([id], s) => viewResult(blockAccount(s.ctx(), parseAccountId(id!), reason(s)))));
 
-  withCommon(account.command('delete').argument('<id>', 'account id'))
-    .description('delete an account: its mailboxes are deleted, their addresses retired, documents erased')
-    .option('--reason <text>', 'reason for the journal')
+  withReason('unblock', 'unblock an account')
+    .action(act(([id], s) => viewResult(unblockAccount(s.ctx(), parseAccountId(id!), reason(s)))));
+
+  withReason('delete', 'delete an account: its mailboxes are deleted, their addresses retired, documents erased')
     .action(act(([id], s) => {
-      const r = deleteAccount(s.ctx(), parseAccountId(id!), s.opts.reason as string | undefined);
-      const { removedMailboxes, ...view } = r;
+      const { removedMailboxes, ...view } = deleteAccount(s.ctx(), parseAccountId(id!), reason(s));
       return viewResult(view, { removedMailboxes });
     }));
+}
 
+function registerConsent(account: Command): void {
   const consent = account.command('consent').description('consent to the processing of personal data');
   withCommon(consent.command('revoke').argument('<id>', 'account id'))
     .description('record that the person revoked consent: their mailboxes stop working at once')

@@ -3,7 +3,7 @@
  */
 import { Command } from 'commander';
 import { invalid } from '../shared/errors.js';
-import { listLogins } from '../store/usage.js';
+import { listLogins } from '../store/logins.js';
 import { listAudit, type AuditFilter } from '../store/audit.js';
 import { parseAccountId } from '../identity/accounts.js';
 import { requireMailbox } from '../identity/mailboxes.js';

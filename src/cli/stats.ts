@@ -7,6 +7,9 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { act, withCommon } from './output.js';
 import { dbPath } from '../store/db.js';
+import { databaseBytes } from '../store/maintenance.js';
+import { lastPurgeRun } from '../store/purges.js';
+import { serverCounts } from '../store/stats.js';
 
 export function registerStatsCommand(program: Command): void {
   withCommon(program.command('stats'))
@@ -14,8 +17,6 @@ export function registerStatsCommand(program: Command): void {
     .action(
       act((_args, s) => {
         const db = s.db;
-        const group = (sql: string) => Object.fromEntries((db.prepare(sql).all() as Array<{ k: string; n: number }>).map((r) => [r.k, r.n]));
-        const one = <T>(sql: string) => db.prepare(sql).get() as T;
         const file = dbPath(s.cfg.dataDir);
         let fileBytes = 0;
         for (const f of [file, file + '-wal']) {
@@ -25,16 +26,11 @@ export function registerStatsCommand(program: Command): void {
             /* no WAL */
           }
         }
-        const pages = (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
-        const last = one<{ started_at: number; ended_at: number; messages: number; bytes: number } | undefined>('SELECT * FROM purge_runs ORDER BY id DESC LIMIT 1');
+        const last = lastPurgeRun(db);
         const json = {
-          accounts: { byLevel: group(`SELECT level AS k, count(*) AS n FROM accounts WHERE status <> 'deleted' GROUP BY level`), byStatus: group('SELECT status AS k, count(*) AS n FROM accounts GROUP BY status') },
-          mailboxes: group('SELECT status AS k, count(*) AS n FROM mailboxes GROUP BY status'),
-          messages: one<{ n: number }>('SELECT count(*) AS n FROM messages').n,
-          messageBytes: one<{ n: number }>('SELECT coalesce(sum(size), 0) AS n FROM messages').n,
-          storedBytes: one<{ n: number }>('SELECT coalesce(sum(size), 0) AS n FROM blobs').n,
-          database: { bytes: pages, fileBytes },
-          lastPurge: last ? { at: new Date(last.ended_at ?? last.started_at).toISOString(), messages: last.messages, bytes: last.bytes } : null,
+          ...serverCounts(db),
+          database: { bytes: databaseBytes(db), fileBytes },
+          lastPurge: last ? { at: new Date(last.endedAt ?? last.startedAt).toISOString(), messages: last.messages, bytes: last.bytes } : null,
         };
         const text = [
           `accounts: ${JSON.stringify(json.accounts.byLevel)} (by status ${JSON.stringify(json.accounts.byStatus)})`,

@@ -23,6 +23,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../shared/logger.js';
 import { openDb } from '../store/db.js';
 import { audit } from '../store/audit.js';
+import { checkpoint } from '../store/maintenance.js';
 import { EventBus, type ChangeEvent } from '../events/bus.js';
 import { loadTls } from '../tls/certs.js';
 import { startScheduler } from '../policy/scheduler.js';
@@ -186,7 +187,7 @@ export async function runPrimary(cfg: Config, log: Logger, onReady?: (ports: { s
           log.info('workers stopped');
           await metricsServer?.close();
           audit(db, { actor: 'system', subject: 'server', action: 'server.stop', details: { reason: `received ${signal}` } });
-          db.pragma('wal_checkpoint(TRUNCATE)');
+          checkpoint(db, 'TRUNCATE');
         } catch (e) {
           log.error({ err: e }, 'error during shutdown');
         } finally {

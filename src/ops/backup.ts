@@ -7,12 +7,12 @@
  * The copy is written to FILE.tmp-PID and renamed into place only after it passed
  * `integrity_check`, so a cron job never leaves a half-written FILE behind.
  */
-import Database from 'better-sqlite3';
-import { existsSync, openSync, closeSync, fsyncSync, renameSync, unlinkSync, chmodSync, realpathSync } from 'node:fs';
+import { existsSync, renameSync, realpathSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { dbPath } from '../store/db.js';
+import { copyDatabaseFile, fileSchemaVersion, inspectDatabaseFile, type DbFileReport } from '../store/file.js';
 import { GpError } from '../shared/errors.js';
-import { inspectDatabaseFile, type DbFileReport } from './db-file.js';
+import { fsyncPath, removeIfExists } from '../shared/fs.js';
 
 export interface BackupOptions {
   /** Replace FILE if it exists. */
@@ -21,52 +21,6 @@ export interface BackupOptions {
 
 export interface BackupReport extends DbFileReport {
   source: string;
-}
-
-function fsyncPath(p: string): void {
-  const fd = openSync(p, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function removeIfExists(p: string): void {
-  try {
-    unlinkSync(p);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-}
-
-/**
- * Copy the database of `source` (a database file) to `dest` with the online backup
- * API, into a fresh 0600 file, switched to a self-contained rollback journal.
- * The whole copy is one backup step: one read snapshot, so it is consistent even
- * while another process commits (a step-wise copy would restart on every write).
- */
-export async function copyDatabase(source: string, dest: string, opts: { readonlySource?: boolean } = {}): Promise<void> {
-  removeIfExists(dest);
-  closeSync(openSync(dest, 'wx', 0o600)); // created 0600 before any byte lands in it
-  const src = new Database(source, { fileMustExist: true, readonly: opts.readonlySource ?? false });
-  try {
-    src.pragma('busy_timeout = 10000');
-    await src.backup(dest, { progress: () => 0x7fffffff });
-  } catch (e) {
-    removeIfExists(dest);
-    throw new GpError('BACKUP_FAILED', `backup of ${source} failed: ${(e as Error).message}`, { kind: 'internal', cause: e });
-  } finally {
-    src.close();
-  }
-  const copy = new Database(dest, { fileMustExist: true });
-  try {
-    copy.pragma('journal_mode = DELETE');
-  } finally {
-    copy.close();
-  }
-  for (const suffix of ['-wal', '-shm', '-journal']) removeIfExists(dest + suffix);
-  chmodSync(dest, 0o600);
 }
 
 export async function backupDatabase(dataDir: string, file: string, opts: BackupOptions = {}): Promise<BackupReport> {
@@ -81,20 +35,14 @@ export async function backupDatabase(dataDir: string, file: string, opts: Backup
     if (!opts.force) throw new GpError('BACKUP_EXISTS', `${dest} exists; choose another name or pass --force to replace it`, { kind: 'conflict' });
   }
   const tmp = `${dest}.tmp-${process.pid}`;
-  await copyDatabase(source, tmp);
+  await copyDatabaseFile({ source, dest: tmp });
   let report: DbFileReport;
   try {
     report = inspectDatabaseFile(tmp);
     if (report.integrity !== 'ok') {
       throw new GpError('BACKUP_VERIFY_FAILED', `the copy failed integrity_check: ${report.integrity}`, { kind: 'internal' });
     }
-    const live = new Database(source, { readonly: true, fileMustExist: true });
-    let liveVersion: number;
-    try {
-      liveVersion = live.pragma('user_version', { simple: true }) as number;
-    } finally {
-      live.close();
-    }
+    const liveVersion = fileSchemaVersion(source);
     if (report.schemaVersion !== liveVersion) {
       throw new GpError(
         'BACKUP_VERIFY_FAILED',

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import { dbPath } from '../store/db.js';
 import { SCHEMA_VERSION } from '../store/migrations.js';
-import { inspectDatabaseFile } from './db-file.js';
+import { inspectDatabaseFile } from '../store/file.js';
 import { localHost } from './server-running.js';
 
 export interface CertificateInfo {

@@ -10,15 +10,14 @@
  *   copy to .restore-PID.tmp → checkpoint the old database → hard-link it aside →
  *   remove its -wal/-shm (they must never meet the new file) → rename tmp over it.
  */
-import Database from 'better-sqlite3';
-import { existsSync, unlinkSync, renameSync, chmodSync, linkSync, copyFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, renameSync, chmodSync, linkSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { dbPath, ensureDataDir, DB_FILE } from '../store/db.js';
 import { SCHEMA_VERSION } from '../store/migrations.js';
 import { GpError } from '../shared/errors.js';
-import { inspectDatabaseFile, type DbFileReport } from './db-file.js';
-import { copyDatabase } from './backup.js';
+import { checkpointFile, copyDatabaseFile, inspectDatabaseFile, type DbFileReport } from '../store/file.js';
+import { fsyncPath, removeIfExists } from '../shared/fs.js';
 import { detectRunningServer } from './server-running.js';
 
 export interface RestoreOptions {
@@ -30,23 +29,6 @@ export interface RestoreReport extends DbFileReport {
   /** Where the replaced database was kept, or null (none, or not kept). */
   previous: string | null;
   database: string;
-}
-
-function removeIfExists(p: string): void {
-  try {
-    unlinkSync(p);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-}
-
-function fsyncPath(p: string): void {
-  const fd = openSync(p, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 async function refuseIfRunning(cfg: Pick<Config, 'dataDir' | 'bind' | 'smtp' | 'imap'>): Promise<void> {
@@ -78,7 +60,7 @@ export async function restoreDatabase(
   ensureDataDir(cfg.dataDir);
   const live = dbPath(cfg.dataDir);
   const tmp = join(cfg.dataDir, `.restore-${process.pid}.tmp`);
-  await copyDatabase(src, tmp, { readonlySource: true });
+  await copyDatabaseFile({ source: src, dest: tmp, readonlySource: true });
   let previous: string | null = null;
   try {
     const copied = inspectDatabaseFile(tmp, { check: 'quick' });
@@ -86,12 +68,7 @@ export async function restoreDatabase(
     await refuseIfRunning(cfg); // the copy may have taken a while
     if (existsSync(live)) {
       try {
-        const old = new Database(live, { fileMustExist: true });
-        try {
-          old.pragma('wal_checkpoint(TRUNCATE)');
-        } finally {
-          old.close();
-        }
+        checkpointFile(live);
       } catch {
         // A damaged database (the reason for a restore) may not open; its WAL is dropped below.
       }

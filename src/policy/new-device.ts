@@ -14,7 +14,8 @@ import type { LoginInfo } from '../identity/auth.js';
 import { getFolder } from '../store/folders.js';
 import { parseMessage } from '../mime/parse.js';
 import { rfc5322Date } from '../smtp/received.js';
-import { DAY_MS } from './retention.js';
+import { DAY_MS } from '../shared/time.js';
+import { earlierLoginPlaces } from '../store/logins.js';
 
 export const NOTICE_SUBJECT = 'Вход в почтовый ящик с нового устройства';
 
@@ -65,19 +66,12 @@ export function noticeMessage(cfg: Config, login: LoginInfo): Buffer {
   return Buffer.from(`${head}\r\n\r\n${body}`, 'utf8');
 }
 
-interface LoginRow {
-  remote: string | null;
-  client: string | null;
-}
-
 /** The onLoginSuccess hook for the authenticator. */
 export function createNewDeviceNotifier(o: { db: Db; cfg: Config; writer: Writer; log?: Logger }): (login: LoginInfo) => Promise<void> {
   return async (login) => {
     if (!o.cfg.notices.newDevice) return;
     const since = login.at - o.cfg.retention.days * DAY_MS;
-    const earlier = o.db
-      .prepare(`SELECT remote, client FROM logins WHERE mailbox_id = ? AND outcome = 'ok' AND id < ? AND at >= ?`)
-      .all(login.mailboxId, login.loginId, since) as LoginRow[];
+    const earlier = earlierLoginPlaces(o.db, { mailboxId: login.mailboxId, beforeId: login.loginId, since });
     const net = networkOf(login.remote);
     const known = earlier.some((r) => (r.client ?? null) === (login.client ?? null) && r.remote !== null && networkOf(r.remote) === net);
     if (known) return;

@@ -13,18 +13,19 @@
  * is one audit row and one purge_runs row.
  */
 import type { Db } from '../store/db.js';
-import { bumpControl, cached } from '../store/db.js';
+import { bumpControl } from '../store/db.js';
 import type { Config } from '../config/schema.js';
-import type { EventBus, ChangeEvent } from '../events/bus.js';
+import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../shared/logger.js';
-import { expungeMessages } from '../store/messages.js';
 import { collectGarbage } from '../store/blobs.js';
 import { audit } from '../store/audit.js';
+import { checkpoint, databaseBytes, freePages, vacuumFreePages } from '../store/maintenance.js';
+import { duePerMailbox, purgeBatch, recordPurgeRun, type MailboxPurge } from '../store/purges.js';
 import { metrics, METRIC } from '../shared/metrics.js';
-
-import { DAY_MS } from './daily-limit.js';
+import { DAY_MS } from '../shared/time.js';
 
 export { DAY_MS };
+export type { MailboxPurge };
 
 export interface PurgeOptions {
   db: Db;
@@ -36,12 +37,6 @@ export interface PurgeOptions {
   /** Audit actor: `system` (schedule) or `operator:NAME` (CLI). */
   actor?: string;
   trigger?: 'schedule' | 'cli';
-}
-
-export interface MailboxPurge {
-  address: string;
-  messages: number;
-  bytes: number;
 }
 
 export interface PurgeReport {
@@ -59,55 +54,12 @@ export interface PurgeReport {
   fileBytesAfter: number;
 }
 
-interface Due {
-  folderId: number;
-  uid: number;
-  size: number;
-  address: string;
-}
-
-const DUE_SQL = `SELECT m.folder_id AS folderId, m.uid, m.size, x.address
-  FROM messages m JOIN folders f ON f.id = m.folder_id JOIN mailboxes x ON x.id = f.mailbox_id
-  WHERE m.stored_at < ? ORDER BY m.stored_at LIMIT ?`;
-
-const DRY_SQL = `SELECT x.address, count(*) AS messages, coalesce(sum(m.size), 0) AS bytes
-  FROM messages m JOIN folders f ON f.id = m.folder_id JOIN mailboxes x ON x.id = f.mailbox_id
-  WHERE m.stored_at < ? GROUP BY x.address ORDER BY x.address`;
-
-function pageBytes(db: Db): number {
-  return (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
-}
-
 /**
  * Between batches: long enough for another connection (the server while the CLI
  * purges) to take the write lock — SQLite's busy handler polls, so an immediate
  * retry by the purge would starve it.
  */
 const tick = () => new Promise<void>((r) => setTimeout(r, 3));
-
-/** One batch: select and expunge in one IMMEDIATE transaction. */
-function purgeBatch(db: Db, cutoff: number, limit: number, per: Map<string, MailboxPurge>): { messages: number; bytes: number; events: ChangeEvent[] } {
-  return db
-    .transaction(() => {
-      const due = cached(db, DUE_SQL).all(cutoff, limit) as Due[];
-      const byFolder = new Map<number, number[]>();
-      let bytes = 0;
-      for (const d of due) {
-        let l = byFolder.get(d.folderId);
-        if (!l) byFolder.set(d.folderId, (l = []));
-        l.push(d.uid);
-        bytes += d.size;
-        const p = per.get(d.address) ?? { address: d.address, messages: 0, bytes: 0 };
-        p.messages++;
-        p.bytes += d.size;
-        per.set(d.address, p);
-      }
-      const events: ChangeEvent[] = [];
-      for (const [folderId, uids] of byFolder) events.push(...expungeMessages(db, folderId, uids).events);
-      return { messages: due.length, bytes, events };
-    })
-    .immediate();
-}
 
 export async function runPurge(o: PurgeOptions): Promise<PurgeReport> {
   const { db, cfg } = o;
@@ -124,11 +76,11 @@ export async function runPurge(o: PurgeOptions): Promise<PurgeReport> {
     perMailbox: [],
     durationMs: 0,
     maxBatchMs: 0,
-    fileBytesBefore: pageBytes(db),
+    fileBytesBefore: databaseBytes(db),
     fileBytesAfter: 0,
   };
   if (o.dryRun) {
-    const rows = cached(db, DRY_SQL).all(cutoff) as MailboxPurge[];
+    const rows = duePerMailbox(db, { cutoff });
     report.perMailbox = rows;
     for (const r of rows) {
       report.messages += r.messages;
@@ -142,15 +94,21 @@ export async function runPurge(o: PurgeOptions): Promise<PurgeReport> {
   const per = new Map<string, MailboxPurge>();
   for (;;) {
     const t0 = performance.now();
-    const b = purgeBatch(db, cutoff, cfg.retention.batchSize, per);
+    const b = purgeBatch(db, { cutoff, limit: cfg.retention.batchSize });
     report.maxBatchMs = Math.max(report.maxBatchMs, performance.now() - t0);
     report.messages += b.messages;
     report.bytes += b.bytes;
+    for (const m of b.perMailbox) {
+      const p = per.get(m.address) ?? { address: m.address, messages: 0, bytes: 0 };
+      p.messages += m.messages;
+      p.bytes += m.bytes;
+      per.set(m.address, p);
+    }
     if (o.bus) for (const ev of b.events) o.bus.publish(ev);
     // Keep the WAL short: otherwise the next commit past the auto-checkpoint threshold
     // (maybe an SMTP delivery) pays for copying everything the purge changed.
     const c0 = performance.now();
-    db.pragma('wal_checkpoint(PASSIVE)');
+    checkpoint(db, 'PASSIVE');
     report.maxBatchMs = Math.max(report.maxBatchMs, performance.now() - c0);
     if (b.messages < cfg.retention.batchSize) break;
     await tick();
@@ -166,25 +124,19 @@ export async function runPurge(o: PurgeOptions): Promise<PurgeReport> {
     await tick();
   }
   for (;;) {
-    const free = db.pragma('freelist_count', { simple: true }) as number;
+    const free = freePages(db);
     if (free === 0) break;
     const t0 = performance.now();
-    db.pragma('incremental_vacuum(2000)');
+    vacuumFreePages(db, 2000);
     report.maxBatchMs = Math.max(report.maxBatchMs, performance.now() - t0);
-    if ((db.pragma('freelist_count', { simple: true }) as number) >= free) break; // auto_vacuum is off on this file
+    if (freePages(db) >= free) break; // auto_vacuum is off on this file
     await tick();
   }
   report.perMailbox = [...per.values()].sort((a, b) => a.address.localeCompare(b.address));
-  report.fileBytesAfter = pageBytes(db);
+  report.fileBytesAfter = databaseBytes(db);
   report.durationMs = Date.now() - started;
   db.transaction(() => {
-    cached(db, 'INSERT INTO purge_runs (started_at, ended_at, messages, bytes, blobs) VALUES (?, ?, ?, ?, ?)').run(
-      started,
-      Date.now(),
-      report.messages,
-      report.bytes,
-      report.blobs,
-    );
+    recordPurgeRun(db, { startedAt: started, endedAt: Date.now(), messages: report.messages, bytes: report.bytes, blobs: report.blobs });
     audit(db, {
       actor: o.actor ?? 'system',
       subject: 'server',

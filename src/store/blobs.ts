@@ -134,10 +134,6 @@ export function blobInfo(db: Db, blobId: number): BlobInfo | undefined {
   return r && { id: r.id, sha256: r.sha256, size: r.size, refcount: r.refcount, chunkSize: r.chunk_size };
 }
 
-export function blobIdBySha(db: Db, sha256: string): number | undefined {
-  return stmts(db).bySha.get(sha256)?.id;
-}
-
 /**
  * Bytes [start, end) of a blob (end clamped to its size), reading only the chunk
  * rows that overlap the range.

@@ -30,10 +30,6 @@ export function activeConsent(db: Db, accountId: number): ConsentRow | undefined
     .get(accountId) as ConsentRow | undefined;
 }
 
-export function listConsents(db: Db, accountId: number): ConsentRow[] {
-  return cached(db, 'SELECT * FROM consents WHERE account_id = ? ORDER BY id').all(accountId) as ConsentRow[];
-}
-
 /** Revoke every consent in force; returns how many were revoked. */
 export function revokeConsents(db: Db, accountId: number, at: number): number {
   return cached(db, 'UPDATE consents SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL').run(at, accountId).changes;

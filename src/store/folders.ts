@@ -14,7 +14,10 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { ChangeEvent } from '../events/bus.js';
 import { GpError, invalid, notFound } from '../shared/errors.js';
-import { dropFolderMessages, expungeMessages, listUids, moveMessages, type MoveResult } from './messages.js';
+import { dropFolderMessages, listUids, moveMessages, type MoveResult } from './messages.js';
+import { isNoselect, NOSELECT } from './noselect.js';
+
+export { isNoselect, NOSELECT };
 
 export interface FolderRow {
   id: number;
@@ -37,7 +40,6 @@ export interface ListedFolder extends FolderRow {
 
 export const DELIMITER = '/';
 /** special_use value marking a name kept only because it has inferiors (no messages). */
-export const NOSELECT = '\\Noselect';
 /** Longest folder name (UTF-8 bytes of the full path) and deepest hierarchy. */
 export const MAX_FOLDER_NAME_BYTES = 1024;
 export const MAX_FOLDER_DEPTH = 32;
@@ -73,7 +75,6 @@ interface Stmts {
   setSubscribed: Statement<[number, number]>;
   delExpunged: Statement<[number]>;
   delFolder: Statement<[number]>;
-  mailboxFolderIds: Statement<[number], number>;
   maxUidValidity: Statement<[number], number | null>;
 }
 
@@ -111,7 +112,6 @@ function stmts(db: Db): Stmts {
     setSubscribed: db.prepare('UPDATE folders SET subscribed = ? WHERE id = ?'),
     delExpunged: db.prepare('DELETE FROM expunged WHERE folder_id = ?'),
     delFolder: db.prepare('DELETE FROM folders WHERE id = ?'),
-    mailboxFolderIds: pluck(db, 'SELECT id FROM folders WHERE mailbox_id = ?'),
     maxUidValidity: pluck(db, 'SELECT max(uidvalidity) FROM folders WHERE mailbox_id = ?'),
   };
   cache.set(db, s);
@@ -137,19 +137,6 @@ export function normalizeFolderName(name: string): string {
   if (levels.length > MAX_FOLDER_DEPTH) throw invalid('folder name', `must have at most ${MAX_FOLDER_DEPTH} levels`);
   if (levels[0]!.toUpperCase() === 'INBOX') levels[0] = 'INBOX';
   return levels.join(DELIMITER);
-}
-
-export function isInbox(name: string): boolean {
-  return name.toUpperCase() === 'INBOX';
-}
-
-/**
- * A name kept only for its inferiors. Schema v1 has no column for it and marks it
- * with special_use = '\Noselect'; a `folders.noselect` column (requested for a later
- * schema version) is used as soon as it exists.
- */
-export function isNoselect(f: Pick<FolderRow, 'special_use'> & { noselect?: unknown }): boolean {
-  return f.noselect === 1 || f.special_use === NOSELECT;
 }
 
 const noselectColumns = new WeakMap<Db, boolean>();
@@ -368,23 +355,5 @@ export function setSubscribed(db: Db, mailboxId: number, name: string, subscribe
     if (!f) throw notFound('folder', name);
     s.setSubscribed.run(subscribed ? 1 : 0, f.id);
     return { ...f, subscribed: subscribed ? 1 : 0 };
-  }).immediate();
-}
-
-/**
- * Expunge every message of every folder of a mailbox (mailbox deletion); the folder
- * rows stay. Blob references are released; collectGarbage frees the bytes.
- */
-export function expungeMailbox(db: Db, mailboxId: number): { messages: number; events: ChangeEvent[] } {
-  const s = stmts(db);
-  return db.transaction(() => {
-    let messages = 0;
-    const events: ChangeEvent[] = [];
-    for (const id of s.mailboxFolderIds.all(mailboxId)) {
-      const ex = expungeMessages(db, id, listUids(db, id));
-      messages += ex.uids.length;
-      events.push(...ex.events);
-    }
-    return { messages, events };
   }).immediate();
 }

@@ -23,7 +23,7 @@ import type { ChangeEvent } from '../events/bus.js';
 import { GpError, notFound } from '../shared/errors.js';
 import { addBlobRefs, releaseBlobRefs } from './blobs.js';
 import { ALL_SYSTEM_FLAGS, applyFlags, FLAG_DELETED, FLAG_SEEN, joinKeywords, type StoreMode } from './flags.js';
-import { isNoselect } from './folders.js';
+import { isNoselect } from './noselect.js';
 
 export const MAX_UID = 0xffffffff;
 

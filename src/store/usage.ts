@@ -1,11 +1,12 @@
 /**
  * Where a mailbox stands: sending in the last 24 hours against the daily limit,
- * the oldest message and when the retention purge will take it, the last login;
- * and the login journal.
+ * the oldest message and when the retention purge will take it, the last login.
  */
-import type { Db } from './db.js';
+import { cached, type Db } from './db.js';
 import type { Config } from '../config/schema.js';
-import { checkDailyLimit, DAY_MS } from '../policy/daily-limit.js';
+import { DAY_MS } from '../shared/time.js';
+import { firstSendSince, recipientsSince } from './sends.js';
+import { lastLogin } from './logins.js';
 
 export interface MailboxUsage {
   sentLast24h: number;
@@ -16,37 +17,24 @@ export interface MailboxUsage {
   lastLogin: { at: string; protocol: string; remote: string | null; client: string | null } | null;
 }
 
-export interface LoginEntry {
-  at: string;
-  protocol: string;
-  remote: string | null;
-  client: string | null;
-  outcome: string;
+/** When the oldest message of a mailbox was stored (ms), or null when it has none. */
+export function oldestStoredAt(db: Db, mailboxId: number): number | null {
+  const r = cached(db, 'SELECT min(m.stored_at) AS at FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.mailbox_id = ?').get(mailboxId) as {
+    at: number | null;
+  };
+  return r.at;
 }
 
-export function mailboxUsage(db: Db, cfg: Config, mailboxId: number, now = Date.now()): MailboxUsage {
-  const limit = checkDailyLimit(db, cfg, mailboxId, 0, now);
-  const first = db
-    .prepare('SELECT min(at) AS at FROM send_events WHERE mailbox_id = ? AND at > ?')
-    .get(mailboxId, now - DAY_MS) as { at: number | null };
-  const oldest = db
-    .prepare('SELECT min(m.stored_at) AS at FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.mailbox_id = ?')
-    .get(mailboxId) as { at: number | null };
-  const last = db
-    .prepare(`SELECT at, protocol, remote, client FROM logins WHERE mailbox_id = ? AND outcome = 'ok' ORDER BY id DESC LIMIT 1`)
-    .get(mailboxId) as { at: number; protocol: string; remote: string | null; client: string | null } | undefined;
+export function mailboxUsage(db: Db, cfg: Pick<Config, 'limits' | 'retention'>, mailboxId: number, now = Date.now()): MailboxUsage {
+  const window = { mailboxId, since: now - DAY_MS };
+  const first = firstSendSince(db, window);
+  const oldest = oldestStoredAt(db, mailboxId);
+  const last = lastLogin(db, mailboxId);
   return {
-    sentLast24h: limit.used,
-    dailyLimit: limit.limit,
-    nextSlotFreesAt: first.at === null ? null : new Date(first.at + DAY_MS).toISOString(),
-    oldestMessage: oldest.at === null ? null : { storedAt: new Date(oldest.at).toISOString(), purgeAt: new Date(oldest.at + cfg.retention.days * DAY_MS).toISOString() },
+    sentLast24h: recipientsSince(db, window),
+    dailyLimit: cfg.limits.dailyRecipients,
+    nextSlotFreesAt: first === null ? null : new Date(first + DAY_MS).toISOString(),
+    oldestMessage: oldest === null ? null : { storedAt: new Date(oldest).toISOString(), purgeAt: new Date(oldest + cfg.retention.days * DAY_MS).toISOString() },
     lastLogin: last ? { at: new Date(last.at).toISOString(), protocol: last.protocol, remote: last.remote, client: last.client } : null,
   };
-}
-
-export function listLogins(db: Db, mailboxId: number, limit = 100): LoginEntry[] {
-  const rows = db
-    .prepare('SELECT at, protocol, remote, client, outcome FROM logins WHERE mailbox_id = ? ORDER BY id DESC LIMIT ?')
-    .all(mailboxId, limit) as Array<{ at: number; protocol: string; remote: string | null; client: string | null; outcome: string }>;
-  return rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
 }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
-import { ImapFlow } from 'imapflow';
+import { ImapFlow, type StatusObject } from 'imapflow';
 import Database from 'better-sqlite3';
 
 const run = promisify(execFile);
@@ -134,7 +134,7 @@ describe('gospochta serve end to end', () => {
     await s2.ready;
     const again = new ImapFlow({ host: '127.0.0.1', port: imapPort, secure: true, tls: { rejectUnauthorized: false }, auth: { user: bob, pass: 'Correct-Horse-42' }, logger: false });
     await again.connect();
-    const st = await again.status('INBOX', { messages: true });
+    const st = (await again.status('INBOX', { messages: true })) as StatusObject;
     expect(st.messages).toBeGreaterThanOrEqual(1);
     await again.logout();
     s2.child.kill('SIGTERM');

@@ -4,6 +4,7 @@
  * before the server closes) and the end of the connection.
  */
 import { connect, type TLSSocket } from 'node:tls';
+import { connect as netConnect } from 'node:net';
 
 export interface SmtpReply {
   code: number;
@@ -42,7 +43,8 @@ export class RawSmtp {
 
   /** Connect to 127.0.0.1:port, from `localAddress` (another loopback address is another client network). */
   static async open(port: number, localAddress?: string): Promise<RawSmtp> {
-    const sock = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, ...(localAddress ? { localAddress } : {}) });
+    // The local address chooses the client network (tls.connect has no localAddress of its own).
+    const sock = connect({ socket: netConnect({ host: '127.0.0.1', port, ...(localAddress ? { localAddress } : {}) }), rejectUnauthorized: false });
     await new Promise<void>((res, rej) => {
       sock.once('secureConnect', () => res());
       sock.once('error', rej);

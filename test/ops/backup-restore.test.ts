@@ -10,7 +10,7 @@ import { openDb, dbPath } from '../../src/store/db.js';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { backupDatabase } from '../../src/ops/backup.js';
 import { restoreDatabase } from '../../src/ops/restore.js';
-import { inspectDatabaseFile } from '../../src/ops/db-file.js';
+import { inspectDatabaseFile } from '../../src/store/file.js';
 import { pidFilePath } from '../../src/ops/server-running.js';
 import { GpError } from '../../src/shared/errors.js';
 

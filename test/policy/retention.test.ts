@@ -92,7 +92,7 @@ describe('two purges in two processes while deliveries go on', () => {
     const mb = await t.provision('carol');
     const OLD = 600;
     for (let i = 0; i < OLD; i++) await store(t, mb.mailboxId, i % 2 ? 'INBOX' : 'Archive', `old${i % 40}`, 200); // shared blobs
-    const env = { ...process.env, GOSPOCHTA_DATA_DIR: t.cfg.dataDir, GOSPOCHTA_DOMAINS: 'example.org', GOSPOCHTA_CONFIG: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, GOSPOCHTA_DATA_DIR: t.cfg.dataDir, GOSPOCHTA_DOMAINS: 'example.org', GOSPOCHTA_CONFIG: '' };
     delete env.GOSPOCHTA_CONFIG;
     let delivering = true;
     let delivered = 0;

@@ -12,6 +12,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServer, type TestServer, PASSWORD } from '../helpers/server.js';
 import { RawSmtp } from '../helpers/smtp-raw.js';
 import { connect } from 'node:tls';
+import { connect as netConnect } from 'node:net';
 
 const DELAY = 300;
 let t: TestServer;
@@ -37,7 +38,8 @@ async function smtpAuth(user: string, password: string, from: string): Promise<{
 
 /** One IMAP LOGIN from `from`; the tagged reply and its time. */
 async function imapLogin(user: string, password: string, from: string): Promise<{ text: string; ms: number }> {
-  const sock = connect({ host: '127.0.0.1', port: t.server.imapPort, localAddress: from, rejectUnauthorized: false });
+  // The local address chooses the client network (tls.connect has no localAddress of its own).
+  const sock = connect({ socket: netConnect({ host: '127.0.0.1', port: t.server.imapPort, localAddress: from }), rejectUnauthorized: false });
   let buf = '';
   const lineWith = (re: RegExp) =>
     new Promise<string>((res, rej) => {

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { ImapFlow } from 'imapflow';
+import { ImapFlow, type StatusObject } from 'imapflow';
 import { startTestImap, sampleMessage, type TestImap } from '../../helpers/imap.js';
 
 let h: TestImap;
@@ -78,7 +78,7 @@ describe('imapflow against the server', () => {
     const tree = await c.listTree();
     const projects = tree.folders?.find((f) => f.path === 'Проекты');
     expect(projects?.folders?.map((f) => f.name)).toEqual(['Отчёты']);
-    const st = await c.status('INBOX', { highestModseq: true });
+    const st = (await c.status('INBOX', { highestModseq: true })) as StatusObject;
     expect(typeof st.highestModseq).toBe('bigint');
     await c.logout();
   });

@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createHash } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
+import { ImapFlow, type StatusObject } from 'imapflow';
 import { startTestImap, sampleMessage, type TestImap } from '../../helpers/imap.js';
 
 let h: TestImap;
@@ -132,11 +132,11 @@ describe('imapflow', () => {
     expect(copied && copied.uidMap?.size).toBe(1);
     const moved = await c.messageMove(String(uids[uids.length - 1]), 'Trash', { uid: true });
     expect(moved && moved.uidMap?.size).toBe(1);
-    expect((await c.status('INBOX', { messages: true })).messages).toBe(uids.length - 1);
-    expect((await c.status('Trash', { messages: true })).messages).toBe(1);
+    expect(((await c.status('INBOX', { messages: true })) as StatusObject).messages).toBe(uids.length - 1);
+    expect(((await c.status('Trash', { messages: true })) as StatusObject).messages).toBe(1);
     await c.mailboxOpen('Trash');
     expect(await c.messageDelete('1:*')).toBe(true);
-    expect((await c.status('Trash', { messages: true })).messages).toBe(0);
+    expect(((await c.status('Trash', { messages: true })) as StatusObject).messages).toBe(0);
     await expect(c.messageCopy('1', 'Nowhere')).resolves.toBe(false);
     await c.logout();
   }, 60_000);

@@ -1,12 +1,13 @@
 /**
- * Looking at a gospochta database file without changing it: integrity, schema
- * version, and what it holds. Shared by backup (verifying the copy), restore
- * (checking the file before it replaces the live one) and health.
+ * Database files other than the open store: looking at one without changing it
+ * (integrity, schema version, what it holds — for backup, restore and health),
+ * copying one with SQLite's online backup API, and checkpointing one.
  */
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
-import { SCHEMA_VERSION } from '../store/migrations.js';
+import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
+import { SCHEMA_VERSION } from './migrations.js';
 import { GpError } from '../shared/errors.js';
+import { removeIfExists } from '../shared/fs.js';
 
 export interface DbFileReport {
   file: string;
@@ -90,6 +91,51 @@ export function inspectDatabaseFile(file: string, opts: InspectOptions = {}): Db
       messages: safeCount('messages'),
       blobs: safeCount('blobs'),
     };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Copy the database in `source` to `dest` with the online backup API, into a fresh
+ * 0600 file, switched to a self-contained rollback journal (no -wal beside it).
+ * The whole copy is one backup step: one read snapshot, so it is consistent even
+ * while another process commits (a step-wise copy would restart on every write).
+ */
+export async function copyDatabaseFile(o: { source: string; dest: string; readonlySource?: boolean }): Promise<void> {
+  const { source, dest } = o;
+  removeIfExists(dest);
+  closeSync(openSync(dest, 'wx', 0o600)); // created 0600 before any byte lands in it
+  const src = new Database(source, { fileMustExist: true, readonly: o.readonlySource ?? false });
+  try {
+    src.pragma('busy_timeout = 10000');
+    await src.backup(dest, { progress: () => 0x7fffffff });
+  } catch (e) {
+    removeIfExists(dest);
+    throw new GpError('BACKUP_FAILED', `backup of ${source} failed: ${(e as Error).message}`, { kind: 'internal', cause: e });
+  } finally {
+    src.close();
+  }
+  withFile(dest, { readonly: false }, (copy) => copy.pragma('journal_mode = DELETE'));
+  for (const suffix of ['-wal', '-shm', '-journal']) removeIfExists(dest + suffix);
+  chmodSync(dest, 0o600);
+}
+
+/** The schema version (user_version) of the database in `file`, opened read-only. */
+export function fileSchemaVersion(file: string): number {
+  return withFile(file, { readonly: true }, (db) => db.pragma('user_version', { simple: true }) as number);
+}
+
+/** Checkpoint and truncate the WAL of the database in `file` (which must exist). */
+export function checkpointFile(file: string): void {
+  withFile(file, { readonly: false }, (db) => db.pragma('wal_checkpoint(TRUNCATE)'));
+}
+
+/** Open the existing database `file`, run `fn` on it, close it. */
+function withFile<T>(file: string, o: { readonly: boolean }, fn: (db: Database.Database) => T): T {
+  const db = new Database(file, { readonly: o.readonly, fileMustExist: true });
+  try {
+    return fn(db);
   } finally {
     db.close();
   }
