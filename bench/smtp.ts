@@ -12,85 +12,20 @@
  *
  *   node dist/bench/smtp.js [sessions=20] [count10k=4000] [count1m=200]
  */
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
-import tls from 'node:tls';
 import { loadConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { startServer } from '../src/main.js';
 import { registerAccount, setDocuments } from '../src/identity/accounts.js';
 import { confirmInPerson } from '../src/identity/confirm.js';
 import { createMailbox } from '../src/identity/mailboxes.js';
+import { PASSWORD, pct, runClients } from './smtp-clients.js';
 
 const SESSIONS = Number(process.argv[2] ?? 20);
 const COUNT_10K = Number(process.argv[3] ?? 4000);
 const COUNT_1M = Number(process.argv[4] ?? 200);
-const PASSWORD = 'Correct-Horse-42';
-
-// nodemailer leaves Nagle's algorithm on; with the server's delayed ACK every message then
-// waits ~40 ms on the client's last small write. Desktop clients turn it off (Thunderbird's
-// sockets use TCP_NODELAY), so the benchmark's client does too.
-const connect = tls.connect;
-(tls as { connect: typeof tls.connect }).connect = ((...args: Parameters<typeof tls.connect>) => {
-  const s = connect(...args);
-  s.setNoDelay(true);
-  return s;
-}) as typeof tls.connect;
-
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
-}
-
-
-interface ClientJob {
-  port: number;
-  users: string[];
-  size: number;
-  count: number;
-}
-
-/** The clients run in a worker thread: their TLS and MIME work does not share the server's event loop. */
-function runClients(job: ClientJob): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(fileURLToPath(import.meta.url), { workerData: job });
-    w.once('message', (lat: number[]) => resolve(lat));
-    w.once('error', reject);
-  });
-}
-
-async function clientWorker(job: ClientJob): Promise<void> {
-  const { port, users, size, count } = job;
-  const SESSIONS = users.length;
-  // Raw messages built once, so the client spends no time encoding: what is timed is the server.
-  const line = 'x'.repeat(76) + '\r\n';
-  const body = Buffer.from(line.repeat(Math.ceil(size / line.length)));
-    const transports = users.map((u) =>
-      nodemailer.createTransport({ pool: true, maxConnections: 1, maxMessages: Infinity, host: '127.0.0.1', port: port, secure: true, tls: { rejectUnauthorized: false }, auth: { user: u, pass: PASSWORD } }),
-    );
-    // Warm up: one message per session (TLS handshake + AUTH once per pooled connection).
-    await Promise.all(transports.map((t, i) => t.sendMail({ from: users[i], to: users[(i + 1) % SESSIONS], subject: 'warm', text: 'x' })));
-    const lat: number[] = [];
-    let next = 0;
-    await Promise.all(
-      transports.map(async (t, i) => {
-        while (next < count) {
-          next++;
-          const s = performance.now();
-          const from = users[i]!;
-          const to = users[(i + 1) % SESSIONS]!;
-          const head = Buffer.from(`From: <${from}>\r\nTo: <${to}>\r\nSubject: bench ${next}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n`);
-          await t.sendMail({ envelope: { from, to: [to] }, raw: Buffer.concat([head, body]) });
-          lat.push(performance.now() - s);
-        }
-      }),
-    );
-  for (const t of transports) t.close();
-  parentPort!.postMessage(lat);
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gp-bench-smtp-'));
@@ -139,11 +74,7 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
-if (isMainThread) {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
-} else {
-  void clientWorker(workerData as ClientJob);
-}
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -5,10 +5,10 @@
  * sees them like anything the CLI writes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { registerAccount, setDocuments } from '../../src/identity/accounts.js';
@@ -16,7 +16,12 @@ import { confirmInPerson } from '../../src/identity/confirm.js';
 import { createMailbox } from '../../src/identity/mailboxes.js';
 import type { IdentityContext } from '../../src/identity/context.js';
 
-export const repo = resolve(import.meta.dirname, '../..');
+/** The repository root (this module also runs from dist/ when a benchmark uses it). */
+export const repo = ((): string => {
+  let d = import.meta.dirname;
+  while (!existsSync(join(d, 'package.json')) && dirname(d) !== d) d = dirname(d);
+  return d;
+})();
 export const PASSWORD = 'Correct-Horse-42';
 
 export async function freePort(): Promise<number> {
@@ -104,7 +109,8 @@ export async function serverDir(extraEnv: NodeJS.ProcessEnv = {}, configYaml = '
             lines.push(l);
             for (const w of [...watchers]) w(l);
           } catch {
-            /* not a log line */
+            // Not a log line (a one-line refusal before logging starts): kept as text.
+            if (text.trim()) lines.push({ level: 0, msg: text });
           }
         }
       };
