@@ -1,0 +1,118 @@
+/**
+ * `npm run bench:idle`: what idle clients cost, and how fast a delivery reaches them.
+ *
+ * `gospochta serve` runs as a child process (WORKERS workers; 1 = one process) on
+ * a fresh data directory. This process opens IDLE connections (TLS, LOGIN,
+ * SELECT INBOX, IDLE) to one mailbox and reports:
+ *   1. the server's RSS (primary and workers summed, from /proc) before and with
+ *      all connections idle, and per connection;
+ *   2. a message delivered over SMTP while FANOUT of them IDLE on that INBOX: the
+ *      time from the 250 to each session's `* n EXISTS` — p50, p99, max.
+ *
+ *   node dist/bench/idle.js [connections=10000] [workers=cores] [fanout=1000]
+ */
+import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import nodemailer from 'nodemailer';
+import { serverDir } from '../test/helpers/child-server.js';
+import { PASSWORD, pct } from './smtp-clients.js';
+
+const N = Number(process.argv[2] ?? 10_000);
+const WORKERS = Number(process.argv[3] ?? availableParallelism());
+const FANOUT = Math.min(N, Number(process.argv[4] ?? 1000));
+
+function rssMb(pids: number[]): number {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      /* gone */
+    }
+  }
+  return kb / 1024;
+}
+
+interface Idler {
+  sock: tls.TLSSocket;
+  /** Resolves when `* n EXISTS` arrives after `arm()`. */
+  arm(): Promise<number>;
+}
+
+async function idler(port: number, user: string): Promise<Idler> {
+  const sock = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+  sock.setEncoding('latin1');
+  let buf = '';
+  let onLine: ((l: string) => void) | null = null;
+  sock.on('data', (d: string) => {
+    buf += d;
+    let i: number;
+    while ((i = buf.indexOf('\r\n')) >= 0) {
+      const l = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      onLine?.(l);
+    }
+  });
+  const until = (re: RegExp) => new Promise<string>((r) => (onLine = (l) => re.test(l) && r(l)));
+  await until(/^\* OK/);
+  sock.write(`a LOGIN ${user} ${PASSWORD}\r\n`);
+  const login = await until(/^a /);
+  if (!/^a OK/.test(login)) throw new Error(login);
+  sock.write('b SELECT INBOX\r\n');
+  await until(/^b OK/);
+  sock.write('c IDLE\r\n');
+  await until(/^\+ /);
+  onLine = null;
+  return {
+    sock,
+    arm() {
+      return new Promise<number>((r) => (onLine = (l) => / EXISTS$/.test(l) && r(performance.now())));
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const d = await serverDir(
+    {},
+    `notices:\n  newDevice: false\nauth:\n  failureDelayMs: 0\nimap:\n  maxConnections: ${N + 100}\n  maxConnectionsPerUser: ${N + 100}\n`,
+  );
+  const user = (await d.provision('idler')).address;
+  const sender = (await d.provision('sender')).address;
+  d.db().close();
+  const s = d.start({ GOSPOCHTA_WORKERS: String(WORKERS) });
+  await s.ready;
+  const pids = () => [s.child.pid!, ...s.lines.filter((l) => l.msg === 'worker ready').map((l) => l.workerPid as number)];
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = rssMb(pids());
+    const idlers: Idler[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < N; i += 100) {
+      idlers.push(...(await Promise.all(Array.from({ length: Math.min(100, N - i) }, () => idler(d.imapPort, user)))));
+    }
+    const setup = (performance.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 2000));
+    const after = rssMb(pids());
+    console.log(`bench:idle — Node ${process.version}, workers=${WORKERS}`);
+    console.log(`${N} authenticated IDLE connections (opened in ${setup.toFixed(1)} s): server RSS ${before.toFixed(0)} MB → ${after.toFixed(0)} MB, ${(((after - before) * 1024) / N).toFixed(1)} KiB per connection`);
+
+    const watching = idlers.slice(0, FANOUT).map((x) => x.arm());
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: d.smtpPort, secure: true, tls: { rejectUnauthorized: false }, auth: { user: sender, pass: PASSWORD } });
+    await t.sendMail({ from: sender, to: user, subject: 'fan-out', text: 'x' });
+    const acked = performance.now();
+    const seen = (await Promise.all(watching)).map((at) => Math.max(0, at - acked)).sort((a, b) => a - b);
+    t.close();
+    console.log(`a delivery to ${FANOUT} IDLE sessions on one INBOX: * EXISTS after the 250 in p50 ${pct(seen, 50).toFixed(1)} ms, p99 ${pct(seen, 99).toFixed(1)} ms, max ${seen.at(-1)!.toFixed(1)} ms`);
+    for (const x of idlers) x.sock.destroy();
+  } finally {
+    s.child.kill('SIGTERM');
+    await s.exited;
+    d.cleanup();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
