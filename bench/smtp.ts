@@ -38,6 +38,8 @@ async function main(): Promise<void> {
       hostname: 'bench.example.org',
       bind: '127.0.0.1',
       smtp: { port: 0 },
+      submission: { port: 0 },
+      mx: { port: 0 },
       imap: { port: 0 },
       limits: { dailyRecipients: 10_000_000 },
       notices: { newDevice: false },

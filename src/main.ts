@@ -24,6 +24,7 @@ import { loadTls, type TlsMaterial } from './tls/certs.js';
 import { createAuthenticator } from './identity/auth.js';
 import { sessionAccess } from './identity/access.js';
 import { startSmtp } from './smtp/server.js';
+import { startMx } from './smtp/mx.js';
 import { startImap } from './imap/server.js';
 import { startMetricsServer } from './ops/metrics-server.js';
 import { startScheduler, type Scheduler } from './policy/scheduler.js';
@@ -38,6 +39,10 @@ export interface RunningServer {
   tls: TlsMaterial;
   smtpPort: number;
   imapPort: number;
+  /** Submission with STARTTLS (587), null when off. */
+  submissionPort: number | null;
+  /** Inbound MX (25), null when off. */
+  mxPort: number | null;
   /** Re-read the certificate and key (SIGHUP). */
   reloadTls(): void;
   /** Graceful stop; resolves when everything is closed. */
@@ -69,7 +74,11 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
 
   bus.onError = (e, ev) => log.error({ err: e, event: ev.type }, 'change listener failed');
 
-  const smtp = await startSmtp({ cfg, db, log: log.child({ svc: 'smtp' }), bus, writer, auth, tls, controlPollMs: cfg.auth.accessCheckMs });
+  const smtpCtx = { cfg, db, log: log.child({ svc: 'smtp' }), bus, writer, auth, tls, controlPollMs: cfg.auth.accessCheckMs };
+  const smtp = await startSmtp(smtpCtx);
+  // Port 0 turns the second-wave listeners off (the contract of GOSPOCHTA_SUBMISSION_PORT / GOSPOCHTA_MX_PORT).
+  const submission = cfg.submission.port ? await startSmtp({ ...smtpCtx, starttls: true, port: cfg.submission.port }) : null;
+  const mx = cfg.mx.port ? await startMx({ ...smtpCtx, log: log.child({ svc: 'mx' }), port: cfg.mx.port }) : null;
   const imap = await startImap({
     host: cfg.bind,
     config: cfg,
@@ -89,8 +98,9 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const pidPath = join(cfg.dataDir, PID_FILE);
   if (opts.pidFile !== false) writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
 
-  if (standalone) audit(db, { actor: 'system', subject: 'server', action: 'server.start', details: { smtpPort: smtp.port, imapPort: imap.port, selfSignedCertificate: tls.selfSigned } });
-  log.info({ smtpPort: smtp.port, imapPort: imap.port, domains: cfg.domains, dataDir: cfg.dataDir }, standalone ? 'gospochta ready' : 'worker listening');
+  const ports = { smtpPort: smtp.port, imapPort: imap.port, submissionPort: submission?.port ?? null, mxPort: mx?.port ?? null };
+  if (standalone) audit(db, { actor: 'system', subject: 'server', action: 'server.start', details: { ...ports, selfSignedCertificate: tls.selfSigned } });
+  log.info({ ...ports, domains: cfg.domains, dataDir: cfg.dataDir }, standalone ? 'gospochta ready' : 'worker listening');
 
   let closing: Promise<void> | null = null;
   const server: RunningServer = {
@@ -100,12 +110,11 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     writer,
     log,
     tls,
-    smtpPort: smtp.port,
-    imapPort: imap.port,
+    ...ports,
     reloadTls() {
       try {
         tls.reload();
-        smtp.setSecureContext({ key: tls.key, cert: tls.cert });
+        for (const l of [smtp, submission, mx]) l?.setSecureContext({ key: tls.key, cert: tls.cert });
         imap.setSecureContext({ key: tls.key, cert: tls.cert });
         log.info({ selfSigned: tls.selfSigned }, 'TLS certificate reloaded');
       } catch (e) {
@@ -119,6 +128,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
         await scheduler?.stop();
         await Promise.all([
           smtp.close(cfg.smtp.shutdownGraceMs).then(() => log.info('SMTP listener closed')),
+          submission?.close(cfg.smtp.shutdownGraceMs).then(() => log.info('submission listener closed')),
+          mx?.close(cfg.smtp.shutdownGraceMs).then(() => log.info('MX listener closed')),
           imap.close().then(() => log.info('IMAP listener closed')),
         ]);
         await writer.close();

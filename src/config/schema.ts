@@ -48,6 +48,30 @@ export const configSchema = z
         shutdownGraceMs: nonNegInt.default(15_000),
       })
       .default({}),
+    /** Submission with STARTTLS (RFC 6409, RFC 8314 §3.3): the rules of port 465. 0 = off. */
+    submission: z
+      .object({
+        port: port.default(587),
+      })
+      .default({}),
+    /** Inbound mail from other servers (RFC 5321): STARTTLS, no AUTH, local recipients only. 0 = off. */
+    mx: z
+      .object({
+        port: port.default(25),
+        /** Connections at once from one client address. */
+        maxConnectionsPerIp: positiveInt.default(20),
+        /** Messages accepted per client address in any minute. */
+        messagesPerIpPerMinute: positiveInt.default(120),
+        /** Recipients per message. */
+        maxRecipients: positiveInt.default(100),
+      })
+      .default({}),
+    /** DNS servers for SPF, DKIM, DMARC and ARC look-ups ("ip" or "ip:port"); empty = the system's. */
+    dns: z
+      .object({
+        servers: z.array(z.string().min(1)).default([]),
+      })
+      .default({}),
     imap: z
       .object({
         port: port.default(993),

@@ -31,3 +31,8 @@ export function lookupRecipient(db: Db, served: ReadonlySet<string>, address: st
   if (!inbox) return { kind: 'unknown' };
   return { kind: 'local', recipient: { address: rcpt, mailboxId: mb.id, inboxId: inbox.id } };
 }
+
+/** The Junk folder of a mailbox (where a DMARC quarantine verdict puts a message), or its INBOX when it has none. */
+export function junkFolderOf(db: Db, r: LocalRecipient): number {
+  return getFolder(db, r.mailboxId, 'Junk')?.id ?? r.inboxId;
+}

@@ -1,6 +1,7 @@
 /**
- * SMTP submission on port 465 with implicit TLS (RFC 8314 §3.3, RFC 6409): AUTH
- * PLAIN and LOGIN (RFC 4954) required before MAIL; the sending rules of the
+ * SMTP submission (RFC 6409): on port 465 with implicit TLS (RFC 8314 §3.3), and
+ * on port 587 with STARTTLS (RFC 3207; AUTH offered only after it, RFC 4954 §4).
+ * Both: AUTH PLAIN and LOGIN required before MAIL; the sending rules of the
  * service (hooks.ts); durable local delivery (submit.ts: 250 only after COMMIT
  * with synchronous=FULL, through the shared group-committing Writer); open
  * connections ended when their access is withdrawn and on shutdown
@@ -9,21 +10,20 @@
 import { SMTPServer } from 'smtp-server';
 import { submissionHooks } from './hooks.js';
 import { trackConnections } from './connections.js';
+import { listenSmtp } from './listen.js';
 import type { SmtpContext, SmtpListener } from './types.js';
 
 export type { SmtpContext, SmtpListener, SmtpUser, LocalRecipient } from './types.js';
 
-/** Errors of a client's connection that are the client's doing, not the server's. */
-const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC']);
-
-export async function startSmtp(ctx: SmtpContext): Promise<SmtpListener> {
+export async function startSmtp(ctx: SmtpContext & { starttls?: boolean }): Promise<SmtpListener> {
   const { cfg, log } = ctx;
+  const starttls = ctx.starttls === true;
   let closing = false;
   const conns = trackConnections({ db: ctx.db, log, bus: ctx.bus, controlPollMs: ctx.controlPollMs ?? 2000 });
   const hooks = submissionHooks(ctx, conns, () => closing);
 
   const server = new SMTPServer({
-    secure: true,
+    secure: !starttls,
     key: ctx.tls.key,
     cert: ctx.tls.cert,
     minVersion: cfg.tls.minVersion,
@@ -32,7 +32,9 @@ export async function startSmtp(ctx: SmtpContext): Promise<SmtpListener> {
     size: cfg.smtp.maxMessageBytes,
     authMethods: ['PLAIN', 'LOGIN'],
     authOptional: false,
-    disabledCommands: ['STARTTLS'],
+    // On 587: no AUTH before STARTTLS (smtp-server answers 538 5.7.11 Must issue a STARTTLS command first).
+    allowInsecureAuth: false,
+    disabledCommands: starttls ? [] : ['STARTTLS'],
     maxClients: cfg.smtp.maxClients,
     socketTimeout: cfg.smtp.socketTimeoutMs,
     closeTimeout: cfg.smtp.shutdownGraceMs,
@@ -40,27 +42,8 @@ export async function startSmtp(ctx: SmtpContext): Promise<SmtpListener> {
     ...hooks,
   });
   conns.attach(server);
-
-  server.on('error', (e: Error & { code?: string }) => {
-    if (e.code && CLIENT_GONE.has(e.code)) log.info({ code: e.code, msg: e.message }, 'smtp: client connection error');
-    else log.error({ err: e }, 'smtp listener error');
-  });
-  // Replies are small writes in a request/response dialogue: without TCP_NODELAY, Nagle's
-  // algorithm and delayed ACKs hold each one back ~40 ms.
-  server.server.on('connection', (sock: import('node:net').Socket) => sock.setNoDelay(true));
-
-  const port = await new Promise<number>((resolve, reject) => {
-    const onError = (e: Error) => {
-      conns.stop();
-      reject(Object.assign(e, { port: ctx.port ?? cfg.smtp.port }));
-    };
-    server.server.once('error', onError);
-    server.listen(ctx.port ?? cfg.smtp.port, ctx.host ?? cfg.bind, () => {
-      server.server.off('error', onError);
-      resolve((server.server.address() as { port: number }).port);
-    });
-  });
-  log.info({ port }, 'SMTP submission listening (implicit TLS)');
+  const port = await listenSmtp(server, { port: ctx.port ?? cfg.smtp.port, host: ctx.host ?? cfg.bind, log, onFail: () => conns.stop() });
+  log.info({ port }, starttls ? 'SMTP submission listening (STARTTLS)' : 'SMTP submission listening (implicit TLS)');
 
   return {
     port,

@@ -87,6 +87,8 @@ beforeAll(async () => {
     GOSPOCHTA_BIND: '127.0.0.1',
     GOSPOCHTA_SMTP_PORT: String(smtpPort),
     GOSPOCHTA_IMAP_PORT: String(imapPort),
+    GOSPOCHTA_SUBMISSION_PORT: '0',
+    GOSPOCHTA_MX_PORT: '0',
     GOSPOCHTA_OPERATOR: 'e2e',
   };
 });

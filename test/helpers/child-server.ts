@@ -78,6 +78,8 @@ export async function serverDir(extraEnv: NodeJS.ProcessEnv = {}, configYaml = '
     GOSPOCHTA_BIND: '127.0.0.1',
     GOSPOCHTA_SMTP_PORT: String(smtpPort),
     GOSPOCHTA_IMAP_PORT: String(imapPort),
+    GOSPOCHTA_SUBMISSION_PORT: '0',
+    GOSPOCHTA_MX_PORT: '0',
     GOSPOCHTA_OPERATOR: 'test',
     GOSPOCHTA_CONFIG: join(dir, 'gospochta.yaml'),
     LOG_PRETTY: '0',

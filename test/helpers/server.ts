@@ -48,6 +48,8 @@ export async function startTestServer(overrides: Record<string, unknown> = {}, o
       hostname: 'mail.example.org',
       bind: '127.0.0.1',
       smtp: { port: 0 },
+      submission: { port: 0 },
+      mx: { port: 0 },
       imap: { port: 0 },
       auth: { failureDelayMs: 0 },
       notices: { newDevice: false },

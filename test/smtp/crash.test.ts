@@ -121,6 +121,8 @@ beforeAll(async () => {
     GOSPOCHTA_BIND: '127.0.0.1',
     GOSPOCHTA_SMTP_PORT: String(smtpPort),
     GOSPOCHTA_IMAP_PORT: String(imapPort),
+    GOSPOCHTA_SUBMISSION_PORT: '0',
+    GOSPOCHTA_MX_PORT: '0',
     LOG_LEVEL: 'info',
     LOG_PRETTY: '0',
   };

@@ -1,0 +1,103 @@
+/**
+ * Accepting a message from another server (RFC 5321 on the MX port), from DATA
+ * to COMMIT:
+ *   1. SPF, DKIM, DMARC and ARC checked with mailauth against the client's
+ *      address, EHLO name and MAIL FROM;
+ *   2. DMARC `p=reject` failed → refused whole, 550 5.7.1 with the reason;
+ *      `p=quarantine` failed → delivered into Junk;
+ *   3. any Authentication-Results: field that claims to come from this host is
+ *      removed (RFC 8601 §5: a forgery), and one is added, naming this host,
+ *      with a Received: trace field (RFC 5321 §4.4, protocol ESMTP/ESMTPS);
+ *   4. stored once for every local recipient in one group-committed transaction;
+ *      resolves after COMMIT.
+ */
+import type { SMTPServerSession } from 'smtp-server';
+import { authenticate } from 'mailauth';
+import { parseMessage } from '../mime/parse.js';
+import { findHeaderEnd, parseHeaderFields } from '../mime/header.js';
+import { junkFolderOf, type LocalRecipient } from '../identity/recipients.js';
+import { metrics, METRIC } from '../shared/metrics.js';
+import { newQueueId, rfc5322Date } from './received.js';
+import { reply, type SmtpReplyError } from './replies.js';
+import type { DnsResolve } from './dns.js';
+import type { SmtpContext } from './types.js';
+
+export type InboundResult = { ok: true; queueId: string; junk: boolean } | { ok: false; error: SmtpReplyError };
+
+interface DmarcVerdict {
+  status?: { result?: string };
+  policy?: string;
+  domain?: string;
+}
+
+/** The header with every Authentication-Results: field of `authservId` taken out (RFC 8601 §5). */
+function withoutForgedResults(raw: Buffer, authservId: string): Buffer {
+  const h = findHeaderEnd(raw, 0, raw.length);
+  const fields = parseHeaderFields(raw, 0, h.fieldsEnd);
+  const forged = (v: string) => v.split(';')[0]!.trim().split(/\s+/)[0]!.toLowerCase() === authservId.toLowerCase();
+  if (!fields.some((f) => f.name === 'authentication-results' && forged(f.value))) return raw;
+  // Rebuild the header line by line, dropping the forged fields with their continuation lines.
+  const text = raw.subarray(0, h.fieldsEnd).toString('latin1');
+  const lines = text.split(/(?<=\n)/);
+  const kept: string[] = [];
+  let dropping = false;
+  for (const line of lines) {
+    if (/^[ \t]/.test(line)) {
+      if (!dropping) kept.push(line);
+      continue;
+    }
+    const m = /^authentication-results[ \t]*:(.*)$/is.exec(line);
+    dropping = m !== null && forged(m[1]!.trim());
+    if (!dropping) kept.push(line);
+  }
+  return Buffer.concat([Buffer.from(kept.join(''), 'latin1'), raw.subarray(h.fieldsEnd)]);
+}
+
+export async function deliverInbound(
+  ctx: SmtpContext,
+  m: { chunks: Buffer[]; size: number; session: SMTPServerSession; mailFrom: string; recipients: LocalRecipient[]; resolver: DnsResolve },
+): Promise<InboundResult> {
+  const { cfg, db } = ctx;
+  const s = m.session;
+  const helo = s.hostNameAppearsAs || '';
+  const message = withoutForgedResults(Buffer.concat(m.chunks, m.size), cfg.hostname);
+  const verdict = await authenticate(message, {
+    ip: s.remoteAddress,
+    helo,
+    sender: m.mailFrom,
+    mta: cfg.hostname,
+    resolver: m.resolver as never,
+    disableBimi: true,
+  });
+  const dmarc = (verdict.dmarc ?? {}) as DmarcVerdict;
+  const failed = dmarc.status?.result === 'fail';
+  if (failed && dmarc.policy === 'reject') {
+    metrics.inc(METRIC.messagesRefused, { path: 'mx', reason: 'dmarc_reject' });
+    ctx.log.info({ sid: s.id, remote: s.remoteAddress, from: m.mailFrom, domain: dmarc.domain }, 'mx: refused by the sender domain\'s DMARC policy');
+    return {
+      ok: false,
+      error: reply(550, '5.7.1', `Message refused: it fails the DMARC check of ${dmarc.domain ?? 'the sender domain'}, whose policy is reject (neither SPF nor DKIM aligned with the From: domain)`),
+    };
+  }
+  const junk = failed && dmarc.policy === 'quarantine';
+  const queueId = newQueueId();
+  const tls = (s as SMTPServerSession & { secure?: boolean }).secure === true;
+  const received =
+    `Received: from ${helo || 'unknown'} ([${s.remoteAddress}])\r\n` +
+    `\tby ${cfg.hostname} (gospochta) with ${tls ? 'ESMTPS' : 'ESMTP'} id ${queueId}` +
+    (m.recipients.length === 1 ? `\r\n\tfor <${m.recipients[0]!.address}>` : '') +
+    `;\r\n\t${rfc5322Date()}\r\n`;
+  // mailauth's fields (Received-SPF, Authentication-Results), with CRLF line ends.
+  const results = verdict.headers.replace(/\r?\n/g, '\r\n');
+  const trace = Buffer.from(received + results, 'utf8');
+  const raw = Buffer.concat([trace, message], trace.length + message.length);
+  const parsed = parseMessage(raw);
+  await ctx.writer.deliver({
+    raw,
+    parsed,
+    targets: m.recipients.map((r) => ({ folderId: junk ? junkFolderOf(db, r) : r.inboxId })),
+  });
+  metrics.inc(METRIC.messagesAccepted, { path: 'mx' });
+  ctx.log.info({ sid: s.id, queueId, from: m.mailFrom, recipients: m.recipients.length, size: raw.length, dmarc: dmarc.status?.result ?? 'none', junk }, 'mx: message accepted');
+  return { ok: true, queueId, junk };
+}

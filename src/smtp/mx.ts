@@ -1,0 +1,148 @@
+/**
+ * Inbound mail from other servers on the MX port (RFC 5321; default 25):
+ * STARTTLS offered with the server's certificate (RFC 3207), no AUTH, recipients
+ * of the served domains only — never a relay:
+ *   onConnect   → at most mx.maxConnectionsPerIp at once per client   421 4.7.0
+ *   onMailFrom  → at most mx.messagesPerIpPerMinute per client         451 4.7.1
+ *   onRcptTo    → other domains                                      550 5.7.1
+ *                 unknown, deleted or blocked local mailbox           550 5.1.1
+ *                 more than mx.maxRecipients                          452 4.5.3
+ *   onData      → SIZE and the 25 MiB attachment rule while streaming  552 5.3.4,
+ *                 then inbound.ts (SPF/DKIM/DMARC/ARC, one commit)    → 250
+ * The answers for an unknown mailbox come at RCPT, so nothing is accepted that
+ * would later bounce (no backscatter).
+ */
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
+import { lookupRecipient, type LocalRecipient } from '../identity/recipients.js';
+import { metrics, METRIC } from '../shared/metrics.js';
+import { R, reply, replyForError, type SmtpReplyError } from './replies.js';
+import { receiveData } from './data.js';
+import { deliverInbound } from './inbound.js';
+import { dnsResolver } from './dns.js';
+import { trackConnections } from './connections.js';
+import { listenSmtp } from './listen.js';
+import type { SmtpContext, SmtpListener } from './types.js';
+
+const MINUTE = 60_000;
+
+export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
+  const { cfg, db, log } = ctx;
+  const served = new Set(cfg.domains);
+  const resolver = dnsResolver(cfg.dns.servers);
+  let closing = false;
+  const conns = trackConnections({ db, log, bus: ctx.bus, controlPollMs: ctx.controlPollMs ?? 2000 });
+  const perIp = new Map<string, number>();
+  /** Accepted-message times per client address in the last minute. */
+  const recent = new Map<string, number[]>();
+  const recipients = new Map<string, LocalRecipient[]>();
+  const counted = (reason: string, err: SmtpReplyError) => {
+    metrics.inc(METRIC.messagesRefused, { path: 'mx', reason });
+    return err;
+  };
+  /** Messages accepted from `ip` in the last minute (the map keeps no stale entry). */
+  const rateOf = (ip: string, now: number): number[] => {
+    const list = (recent.get(ip) ?? []).filter((t) => t > now - MINUTE);
+    if (list.length) recent.set(ip, list);
+    else recent.delete(ip);
+    return list;
+  };
+  const recordAccepted = (ip: string, now: number) => recent.set(ip, [...rateOf(ip, now), now]);
+
+  const server = new SMTPServer({
+    secure: false,
+    key: ctx.tls.key,
+    cert: ctx.tls.cert,
+    minVersion: cfg.tls.minVersion,
+    name: cfg.hostname,
+    banner: 'gospochta ESMTP',
+    size: cfg.smtp.maxMessageBytes,
+    authOptional: true,
+    disabledCommands: ['AUTH'],
+    maxClients: cfg.smtp.maxClients,
+    socketTimeout: cfg.smtp.socketTimeoutMs,
+    closeTimeout: cfg.smtp.shutdownGraceMs,
+    logger: false,
+
+    onConnect(session: SMTPServerSession, cb) {
+      if (closing) return cb(R.shuttingDown());
+      const n = (perIp.get(session.remoteAddress) ?? 0) + 1;
+      if (n > cfg.mx.maxConnectionsPerIp) return cb(counted('connections', reply(421, '4.7.0', 'Too many connections from your address; try again later')));
+      perIp.set(session.remoteAddress, n);
+      (session as SMTPServerSession & { counted?: boolean }).counted = true;
+      metrics.inc(METRIC.connections, { protocol: 'mx' });
+      cb();
+    },
+
+    onMailFrom(_address, session, cb) {
+      recipients.set(session.id, []);
+      if (rateOf(session.remoteAddress, Date.now()).length >= cfg.mx.messagesPerIpPerMinute) {
+        return cb(counted('rate', reply(451, '4.7.1', `Too many messages from your address: at most ${cfg.mx.messagesPerIpPerMinute} a minute; try again later`)));
+      }
+      cb();
+    },
+
+    onRcptTo(address, session, cb) {
+      const list = recipients.get(session.id) ?? [];
+      const rcpt = (address.address || '').toLowerCase();
+      if (list.some((r) => r.address === rcpt)) return cb();
+      if (list.length >= cfg.mx.maxRecipients) return cb(R.tooManyRecipients(cfg.mx.maxRecipients));
+      const found = lookupRecipient(db, served, rcpt);
+      if (found.kind === 'other-domain') return cb(counted('relay_denied', reply(550, '5.7.1', `Relay access denied: <${rcpt}> is not in a domain served here`)));
+      if (found.kind === 'unknown') return cb(counted('recipient_unknown', R.unknownRecipient(rcpt)));
+      list.push(found.recipient);
+      recipients.set(session.id, list);
+      cb();
+    },
+
+    onData(stream, session, cb) {
+      const list = recipients.get(session.id) ?? [];
+      conns.inData.add(session.id);
+      const done = (err: SmtpReplyError | null, msg?: string) => {
+        conns.inData.delete(session.id);
+        recipients.set(session.id, []);
+        if (err) cb(err);
+        else cb(null, msg);
+      };
+      receiveData(stream, cfg)
+        .then(async (got) => {
+          if (got.kind === 'size') return done(counted('size', R.sizeExceeded(cfg.smtp.maxMessageBytes)));
+          if (got.kind === 'attachments') return done(counted('attachment_limit', R.attachments(got.text)));
+          if (!list.length) return done(R.noRecipients());
+          const mailFrom = (session.envelope.mailFrom && session.envelope.mailFrom.address) || '';
+          const r = await deliverInbound(ctx, { chunks: got.chunks, size: got.size, session, mailFrom, recipients: list, resolver });
+          if (!r.ok) return done(r.error);
+          recordAccepted(session.remoteAddress, Date.now());
+          done(null, `2.0.0 Message accepted for delivery: queued as ${r.queueId}`);
+        })
+        .catch((e: unknown) => {
+          log.error({ err: e, sid: session.id }, 'mx: delivery failed');
+          done(counted('internal', replyForError(e)));
+        });
+    },
+
+    onClose(session) {
+      recipients.delete(session.id);
+      conns.inData.delete(session.id);
+      if (!(session as SMTPServerSession & { counted?: boolean }).counted) return;
+      const n = (perIp.get(session.remoteAddress) ?? 1) - 1;
+      if (n > 0) perIp.set(session.remoteAddress, n);
+      else perIp.delete(session.remoteAddress);
+    },
+  });
+  conns.attach(server);
+  const port = await listenSmtp(server, { port: ctx.port ?? cfg.mx.port, host: ctx.host ?? cfg.bind, log, onFail: () => conns.stop() });
+  log.info({ port }, 'MX listening (STARTTLS, no AUTH)');
+
+  return {
+    port,
+    setSecureContext(opts) {
+      server.updateSecureContext({ key: opts.key, cert: opts.cert });
+    },
+    close(graceMs: number) {
+      if (closing) return Promise.resolve();
+      closing = true;
+      conns.stop();
+      return conns.shutdown(graceMs, cfg.hostname);
+    },
+  };
+}
