@@ -75,8 +75,10 @@ export async function runPrimary(cfg: Config, log: Logger, onReady?: (ports: { s
   let shuttingDown = false;
   let started = false;
 
+  // A worker that just died may still look connected: a failed send is that worker's
+  // end, reported by its 'exit', never the primary's.
   const tell = (w: Worker | null, m: ToWorker) => {
-    if (w && w.isConnected()) w.send(m);
+    if (w && w.isConnected()) w.send(m, undefined, () => undefined);
   };
   const receivers = new Set<(ev: ChangeEvent) => void>();
   /** A change from one worker: to the primary's bus (and so to every other worker). */
@@ -103,6 +105,7 @@ export async function runPrimary(cfg: Config, log: Logger, onReady?: (ports: { s
     const w = cluster.fork({ GOSPOCHTA_WORKER_INDEX: String(slot.index) });
     slot.worker = w;
     slot.ready = false;
+    w.on('error', (err: Error) => log.warn({ worker: slot.index, err: err.message }, 'worker channel error'));
     w.on('message', (m: unknown) => {
       if (!isMessage<ToPrimary>(m)) return;
       if (m.gp === 'change') {

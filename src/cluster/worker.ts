@@ -17,7 +17,7 @@ import { isMessage, type ToPrimary, type ToWorker } from './messages.js';
 const METRICS_EVERY_MS = 1000;
 
 function send(m: ToPrimary): void {
-  if (process.connected) process.send!(m);
+  if (process.connected) process.send!(m, undefined, undefined, () => undefined);
 }
 
 export async function runWorker(cfg: Config, log: Logger): Promise<void> {

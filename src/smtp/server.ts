@@ -7,7 +7,7 @@
  * connections ended when their access is withdrawn and on shutdown
  * (connections.ts).
  */
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { submissionHooks } from './hooks.js';
 import { trackConnections } from './connections.js';
 import { listenSmtp } from './listen.js';
@@ -21,6 +21,20 @@ export async function startSmtp(ctx: SmtpContext & { starttls?: boolean }): Prom
   let closing = false;
   const conns = trackConnections({ db: ctx.db, log, bus: ctx.bus, controlPollMs: ctx.controlPollMs ?? 2000 });
   const hooks = submissionHooks(ctx, conns, () => closing);
+  // 587: AUTH neither advertised nor accepted before STARTTLS (RFC 4954 §4: PLAIN and LOGIN
+  // only under TLS); smtp-server lets a session's disabledCommands replace the server's.
+  const cleartext = starttls
+    ? {
+        onConnect(session: SMTPServerSession, cb: (err?: Error | null) => void) {
+          (session as SMTPServerSession & { disabledCommands?: string[] }).disabledCommands = ['AUTH'];
+          hooks.onConnect(session, cb);
+        },
+        onSecure(_socket: unknown, session: SMTPServerSession, cb: (err?: Error | null) => void) {
+          (session as SMTPServerSession & { disabledCommands?: string[] }).disabledCommands = [];
+          cb();
+        },
+      }
+    : {};
 
   const server = new SMTPServer({
     secure: !starttls,
@@ -40,6 +54,7 @@ export async function startSmtp(ctx: SmtpContext & { starttls?: boolean }): Prom
     closeTimeout: cfg.smtp.shutdownGraceMs,
     logger: false,
     ...hooks,
+    ...cleartext,
   });
   conns.attach(server);
   const port = await listenSmtp(server, { port: ctx.port ?? cfg.smtp.port, host: ctx.host ?? cfg.bind, log, onFail: () => conns.stop() });

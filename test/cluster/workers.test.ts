@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 const smtp = (user: string) =>
-  nodemailer.createTransport({ host: '127.0.0.1', port: d.smtpPort, secure: true, tls: { rejectUnauthorized: false }, auth: { user, pass: PASSWORD } });
+  nodemailer.createTransport({ host: '127.0.0.1', port: d.smtpPort, secure: true, tls: { rejectUnauthorized: false }, auth: { user, pass: PASSWORD }, connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 10_000 });
 
 async function imap(user: string): Promise<TranscriptClient> {
   const c = await TranscriptClient.connect(d.imapPort);

@@ -55,6 +55,19 @@ export class RawSmtp {
     return c;
   }
 
+  /** A plain-text connection (the MX port before STARTTLS). */
+  static async openPlain(port: number): Promise<RawSmtp> {
+    const sock = netConnect({ host: '127.0.0.1', port });
+    await new Promise<void>((res, rej) => {
+      sock.once('connect', () => res());
+      sock.once('error', rej);
+    });
+    const c = new RawSmtp(sock as unknown as TLSSocket);
+    const greeting = await c.read();
+    if (greeting.code !== 220) throw new Error(`greeting: ${greeting.text}`);
+    return c;
+  }
+
   /** The next reply; {code: 0} when the connection closed first. */
   async read(timeoutMs = 15_000): Promise<SmtpReply> {
     const deadline = Date.now() + timeoutMs;
