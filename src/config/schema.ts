@@ -66,6 +66,25 @@ export const configSchema = z
         maxRecipients: positiveInt.default(100),
       })
       .default({}),
+    /** Mail to other domains: the durable queue and its delivery. */
+    outbound: z
+      .object({
+        /** Accept submissions to other domains (queued, then delivered by MX or a route). */
+        enabled: z.boolean().default(true),
+        /** Fixed routes: domain (or "*") → "host:port", instead of the MX look-up (a smarthost; tests). */
+        routes: z.record(z.string(), z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port')).default({}),
+        /** First retry after this long; each next one waits twice as long, at most maxRetrySeconds. */
+        firstRetrySeconds: positiveInt.default(60),
+        maxRetrySeconds: positiveInt.default(4 * 3600),
+        /** After this long without delivery the message is returned to its sender (a DSN). */
+        giveUpSeconds: positiveInt.default(5 * 24 * 3600),
+        /** Deliveries at once. */
+        concurrency: positiveInt.default(10),
+        /** How often the queue is looked at when nothing wakes it, ms. */
+        pollMs: positiveInt.default(5000),
+        timeoutMs: positiveInt.default(60_000),
+      })
+      .default({}),
     /** DNS servers for SPF, DKIM, DMARC and ARC look-ups ("ip" or "ip:port"); empty = the system's. */
     dns: z
       .object({

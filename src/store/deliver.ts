@@ -33,8 +33,13 @@ export interface DeliveryRequest {
   targets: DeliveryTarget[];
   /** When the server stored it (the retention clock), ms; defaults to now. */
   storedAt?: number;
-  /** More rows to write in the same transaction (send_events, audit). Throwing fails this request. */
-  extra?: (db: Db) => void;
+  /**
+   * References to the blob beyond the folder targets (one per outbound queue row);
+   * with them a request may have no folder target at all.
+   */
+  extraRefs?: number;
+  /** More rows to write in the same transaction (send_events, audit, queue rows). Throwing fails this request. */
+  extra?: (db: Db, blobId: number) => void;
 }
 
 export interface DeliveredTarget {
@@ -118,10 +123,10 @@ export class Writer {
    * transaction holding it has committed; `exists` events are published then.
    */
   deliver(req: DeliveryRequest): Promise<DeliveryResult> {
-    if (req.targets.length === 0) return Promise.reject(new Error('deliver: no targets'));
+    if (req.targets.length === 0 && !req.extraRefs) return Promise.reject(new Error('deliver: no targets'));
     return this.enqueue(req.raw.length, (db) => {
       const storedAt = req.storedAt ?? Date.now();
-      const blobId = putBlob(db, req.raw, req.parsed, req.targets.length);
+      const blobId = putBlob(db, req.raw, req.parsed, req.targets.length + (req.extraRefs ?? 0));
       const targets: DeliveredTarget[] = [];
       const events: ChangeEvent[] = [];
       for (const t of req.targets) {
@@ -138,7 +143,7 @@ export class Writer {
         targets.push({ folderId: t.folderId, uid: r.uids[0]!, uidvalidity: r.uidvalidity, modseq: r.modseq });
         events.push(...r.events);
       }
-      req.extra?.(db);
+      req.extra?.(db, blobId);
       return { value: { blobId, targets }, events };
     });
   }

@@ -231,6 +231,41 @@ CREATE INDEX messages_unseen ON messages(folder_id, uid) WHERE (flags & 1) = 0;
 CREATE INDEX expunged_modseq ON expunged(folder_id, modseq);
 `,
   },
+  {
+    version: 7,
+    name: 'outbound queue and DKIM keys',
+    sql: `
+-- One row per remote recipient of an accepted submission; the message bytes are a
+-- blob with one reference per row still queued.
+CREATE TABLE outbound_queue (
+  id              INTEGER PRIMARY KEY,
+  queue_id        TEXT NOT NULL,
+  mailbox_id      INTEGER REFERENCES mailboxes(id),
+  sender          TEXT NOT NULL,
+  recipient       TEXT NOT NULL,
+  domain          TEXT NOT NULL,
+  blob_id         INTEGER NOT NULL REFERENCES blobs(id),
+  created_at      INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  status          TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'bounced')),
+  last_attempt_at INTEGER,
+  last_error      TEXT,
+  remote          TEXT
+);
+CREATE INDEX outbound_due ON outbound_queue(status, next_attempt_at);
+CREATE INDEX outbound_queue_id ON outbound_queue(queue_id);
+
+CREATE TABLE dkim_keys (
+  domain      TEXT PRIMARY KEY,
+  selector    TEXT NOT NULL,
+  algorithm   TEXT NOT NULL,
+  private_key TEXT NOT NULL,
+  public_key  TEXT NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
