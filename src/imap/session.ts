@@ -18,6 +18,8 @@ import { listUidsAbove, getMessages, claimRecent } from '../store/messages.js';
 import { getFolderById, isNoselect } from '../store/folders.js';
 import { toImapFlags } from '../store/flags.js';
 import type { AuthenticateFn, MailboxAccessFn } from './auth-adapter.js';
+import type { SpoolArea } from './literal-spool.js';
+import { releaseLiterals } from './protocol/tokens.js';
 
 export type SessionState =
   | { name: 'not-authenticated' }
@@ -36,6 +38,8 @@ export interface SessionHost {
   onClose(session: Session): void;
   /** Literal limit for authenticated sessions (APPENDLIMIT). */
   maxLiteralBytes: number;
+  /** Temporary area for large literals (authenticated sessions only). */
+  spool?: SpoolArea;
 }
 
 let sidCounter = 0;
@@ -86,6 +90,12 @@ export class Session implements ImapSession {
       maxLineBytes: cfg.maxLineBytes,
       literalLimit: () => (this._state.name === 'not-authenticated' ? Math.min(cfg.maxLineBytes, host.maxLiteralBytes) : host.maxLiteralBytes),
       discardOversized: () => this._state.name !== 'not-authenticated',
+      openLiteral: (size, before) => {
+        const spool = host.spool;
+        const mailboxId = this.mailboxId;
+        if (!spool || mailboxId === undefined || before + size <= spool.limits.spoolAbove) return undefined;
+        return spool.open(size, mailboxId);
+      },
     });
     this.unsubscribe = host.services.bus.subscribe((ev) => this.onChange(ev));
     socket.setTimeout(cfg.unauthTimeoutMs);
@@ -394,6 +404,10 @@ export class Session implements ImapSession {
   private cleanup(): void {
     if (this.cleaned) return;
     this.cleaned = true;
+    // what was received but will never run gives its temporary space back
+    this.framer.abort();
+    for (const ev of this.queue.splice(0)) if (ev.kind === 'command') releaseLiterals(ev.command.literals);
+    this.queuedBytes = 0;
     this.log.debug({ ms: Date.now() - this.started, read: this.socket.bytesRead, written: this.socket.bytesWritten }, 'imap connection closed');
     this.unsubscribe();
     this.host.onClose(this);

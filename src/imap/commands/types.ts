@@ -24,6 +24,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { Config } from '../../config/schema.js';
 import type { Writer } from '../../store/deliver.js';
 import type { Token, SequenceSet } from '../protocol/tokens.js';
+import type { MemoryGate } from '../literal-spool.js';
 
 export type SessionStateName = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -143,6 +144,8 @@ export interface ImapServices {
   writer: Writer;
   /** Largest literal accepted after authentication (APPENDLIMIT, RFC 7889). */
   maxLiteralBytes: number;
+  /** Bytes of whole messages read into memory at once (APPEND takes its size before reading its literal back). */
+  appendMemory: MemoryGate;
   hooks: CommandHooks;
 }
 
