@@ -507,6 +507,7 @@ export class Session implements ImapSession {
         for (const r of rows) {
           const seq = view.uidToSeq(r.uid);
           if (seq === undefined) continue;
+          await this.announceKeywords(r.keywords);
           const flags = toImapFlags(r.flags, r.keywords);
           if (view.recent.has(r.uid)) flags.push('\\Recent');
           const modseq = this.condstore ? ` MODSEQ (${r.modseq})` : '';
@@ -514,6 +515,35 @@ export class Session implements ImapSession {
         }
       }
     }
+  }
+
+  /** `* FLAGS` and `* OK [PERMANENTFLAGS]` lines for the selected view (system flags and its keywords). */
+  flagsLines(): string[] {
+    const view = this.selected;
+    if (!view) return [];
+    const kw = [...view.keywords.values()];
+    const all = [SYSTEM_FLAG_NAMES, ...kw].join(' ');
+    return [
+      `* FLAGS (${all})`,
+      view.readOnly ? '* OK [PERMANENTFLAGS ()] No permanent flags permitted' : `* OK [PERMANENTFLAGS (${all} \\*)] Flags permitted`,
+    ];
+  }
+
+  /**
+   * RFC 3501 §7.2.6: before a FETCH shows a keyword the client has not been told of,
+   * send FLAGS (and PERMANENTFLAGS) naming it. `keywords` is the stored space-separated string.
+   */
+  async announceKeywords(keywords: string): Promise<void> {
+    const view = this.selected;
+    if (!view || !keywords) return;
+    let added = false;
+    for (const k of keywords.split(' ')) {
+      const low = k.toLowerCase();
+      if (!k || view.keywords.has(low)) continue;
+      view.keywords.set(low, k);
+      added = true;
+    }
+    if (added) for (const l of this.flagsLines()) await this.send(l);
   }
 
   async reportExpunged(uids: number[]): Promise<void> {
@@ -548,4 +578,7 @@ export class Session implements ImapSession {
 
 /** A compact uid set `1:3,7,9:10` (RFC 3501 §9 sequence-set) from uids in any order. */
 export const uidSetString = formatSequenceSet;
+
+/** The system flags in FLAGS / PERMANENTFLAGS (RFC 3501 §2.3.2), \Recent excepted. */
+export const SYSTEM_FLAG_NAMES = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
 

@@ -405,6 +405,20 @@ function ensureSorted<T>(a: T[], key: (x: T) => number): T[] {
 }
 
 /** Only the uids of a folder, ascending (the seq ↔ uid map). */
+/**
+ * The keywords used by the messages of a folder (RFC 3501 §7.2.6 FLAGS: the flags
+ * "defined" in the mailbox), each once (first spelling seen), in no particular order.
+ */
+export function folderKeywords(db: Db, folderId: number): string[] {
+  const rows = db
+    .prepare<[number], string>("SELECT DISTINCT keywords FROM messages WHERE folder_id = ? AND keywords <> ''")
+    .pluck()
+    .all(folderId);
+  const seen = new Map<string, string>();
+  for (const r of rows) for (const k of r.split(' ')) if (k && !seen.has(k.toLowerCase())) seen.set(k.toLowerCase(), k);
+  return [...seen.values()];
+}
+
 export function listUids(db: Db, folderId: number): number[] {
   return stmts(db).uids.all(folderId);
 }

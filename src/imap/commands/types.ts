@@ -125,6 +125,11 @@ export interface ImapSession {
    */
   startIdle(): Promise<void>;
   stopIdle(): void;
+  /**
+   * RFC 3501 §7.2.6: before a FETCH response shows keywords (stored space-separated
+   * string) the client was not told of, write `* FLAGS` and `* OK [PERMANENTFLAGS]` naming them.
+   */
+  announceKeywords(keywords: string): Promise<void>;
   /** Write pending untagged updates now. `expunge=false` holds back EXPUNGE (§7.4.1). */
   flushUpdates(expunge: boolean): Promise<void>;
   /**

@@ -113,7 +113,10 @@ async function fetchOne(ctx: CommandContext, seq: number, row: MessageRow, items
   const parsed = want.parsed ? getParsed(db, row.blobId) : undefined;
   const parts: string[] = [];
   if (want.wantUid) parts.push(`UID ${row.uid}`);
-  if (want.flags) parts.push(`FLAGS ${flagsText(ctx, row.uid, row.flags, row.keywords)}`);
+  if (want.flags) {
+    await s.announceKeywords(row.keywords);
+    parts.push(`FLAGS ${flagsText(ctx, row.uid, row.flags, row.keywords)}`);
+  }
   if (want.modseq) parts.push(`MODSEQ (${row.modseq})`);
   // Text gathered so far for this response; a section literal flushes it as its prefix.
   let pending = `* ${seq} FETCH (` + parts.join(' ');
