@@ -8,9 +8,8 @@
  * case-insensitively. `LIST "" ""` answers the delimiter and root.
  */
 import type { CommandContext, CommandModule } from './types.js';
-import { args, mailboxOut, ok, requireAuthenticated } from './helpers.js';
+import { args, lenientMailboxName, mailboxOut, ok, requireAuthenticated } from './helpers.js';
 import { ProtocolError } from '../protocol/errors.js';
-import { decodeMailboxName } from '../protocol/utf7.js';
 import { tokenText, type Token } from '../protocol/tokens.js';
 import { listFolderTree, specialUseOf, type ListedFolder } from '../../store/folders.js';
 import { statusItems, statusLine } from './status.js';
@@ -43,7 +42,7 @@ function readPatterns(t: Token, command: string): string[] {
   return toks.map((x) => {
     const s = tokenText(x);
     if (s === undefined) throw new ProtocolError(`${command}: pattern must be a string`);
-    return decodeMailboxName(s);
+    return lenientMailboxName(s);
   });
 }
 
@@ -74,7 +73,7 @@ async function runList(ctx: CommandContext, lsub: boolean) {
     if (opts.recursiveMatch && !opts.subscribedOnly) throw new ProtocolError(`${cmd}: RECURSIVEMATCH needs another selection option`);
   }
   const refRaw = a.astring('reference');
-  const ref = decodeMailboxName(refRaw);
+  const ref = lenientMailboxName(refRaw);
   const patTok = a.next('mailbox pattern');
   if (patTok.type === 'list' && lsub) throw new ProtocolError('LSUB: one pattern only');
   const patterns = readPatterns(patTok, cmd);

@@ -59,7 +59,8 @@ export function parseStoreArgs(tokens: Token[]): StoreArgs {
   if (!m) throw new ProtocolError(`STORE: unknown data item "${name.value.slice(0, 30)}"`);
   const rest = tokens.slice(i + 1);
   if (rest.length === 0) throw new ProtocolError('STORE: missing flags');
-  const list = rest.length === 1 && rest[0]!.type === 'list' ? rest[0]!.items : rest;
+  // `NIL` is an empty flag list (what Dovecot accepts; imaptest's nil test)
+  const list = rest.length === 1 && rest[0]!.type === 'list' ? rest[0]!.items : rest.length === 1 && rest[0]!.type === 'nil' ? [] : rest;
   const out: StoreArgs = {
     mode: m[1] === '+' ? 'add' : m[1] === '-' ? 'remove' : 'set',
     silent: !!m[2],
