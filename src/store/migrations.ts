@@ -6,10 +6,15 @@
  * Times are Unix milliseconds (INTEGER). Calendar dates from documents are ISO
  * `YYYY-MM-DD` text.
  */
+import type { Database } from 'better-sqlite3';
+import { parseDateDay } from '../mime/search.js';
+
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction: fills new columns from stored data. */
+  backfill?: (db: Database) => void;
 }
 
 export const migrations: Migration[] = [
@@ -230,6 +235,25 @@ CREATE INDEX messages_unseen ON messages(folder_id, uid) WHERE (flags & 1) = 0;
 -- QRESYNC VANISHED (CHANGEDSINCE n) reads only newer expunges (RFC 7162 §3.2.6).
 CREATE INDEX expunged_modseq ON expunged(folder_id, modseq);
 `,
+  },
+  {
+    version: 3,
+    name: 'sent day of the Date: header for SENTBEFORE/SENTON/SENTSINCE',
+    sql: `
+-- RFC 3501 §6.4.4: the date written in the Date: header, in the sender's zone
+-- (00:00 UTC of that day, ms); NULL if absent or unparsable.
+ALTER TABLE blob_search ADD COLUMN sent_day INTEGER;
+`,
+    backfill(db) {
+      // from the stored header text ("date: ..." lines, lower-cased)
+      const rows = db.prepare<[], { blob_id: number; headers: string }>("SELECT blob_id, headers FROM blob_search WHERE headers LIKE '%date:%'").all();
+      const set = db.prepare('UPDATE blob_search SET sent_day = ? WHERE blob_id = ?');
+      for (const r of rows) {
+        const m = /^date: ?(.*)$/m.exec(r.headers);
+        const day = m ? parseDateDay(m[1]!) : null;
+        if (day !== null) set.run(day, r.blob_id);
+      }
+    },
   },
 ];
 
