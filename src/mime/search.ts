@@ -64,17 +64,32 @@ export function decodeWords(s: string): string {
   }
 }
 
-/** "name <mailbox@host>, …" decoded, groups flattened. */
+/**
+ * "name <mailbox@host>, …" decoded; a group (RFC 5322 §3.4) as
+ * "groupname: member, member;" so SEARCH TO/CC/BCC finds the group name too.
+ */
 export function addressText(list: ImapAddress[] | null): string {
   if (!list) return '';
-  const out: string[] = [];
+  let out = '';
+  let sep = '';
   for (const a of list) {
-    if (a.host === null) continue; // group markers
+    if (a.host === null) {
+      if (a.mailbox !== null) {
+        // group start (RFC 3501 §7.4.2: NIL host, the group name as mailbox)
+        out += `${sep}${decodeWords(a.mailbox)}:`;
+        sep = ' ';
+      } else {
+        out += ';';
+        sep = ', ';
+      }
+      continue;
+    }
     const addr = a.mailbox !== null && a.host !== '' ? `${a.mailbox}@${a.host}` : (a.mailbox ?? '');
     const name = a.name === null ? '' : decodeWords(a.name);
-    out.push(name ? `${name} <${addr}>` : addr);
+    out += sep + (name ? `${name} <${addr}>` : addr);
+    sep = ', ';
   }
-  return out.join(', ');
+  return out;
 }
 
 /** Date: header → Unix ms, or null (comments such as "(MSK)" ignored). */

@@ -117,7 +117,7 @@ export interface SearchFields {
   sentDay: number | null;
   /**
    * The following are decoded (RFC 2047, charsets) and lower-cased. Addresses are
-   * "name <mailbox@host>" joined by ", " (group markers left out).
+   * "name <mailbox@host>" joined by ", "; a group as "name: member, member;".
    */
   subject: string;
   from: string;
