@@ -255,6 +255,14 @@ ALTER TABLE blob_search ADD COLUMN sent_day INTEGER;
       }
     },
   },
+  {
+    version: 4,
+    name: 'the zone of INTERNALDATE',
+    sql: `
+-- RFC 3501 §6.3.11: INTERNALDATE keeps the zone APPEND gave it (minutes east of UTC).
+ALTER TABLE messages ADD COLUMN internal_zone INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

@@ -9,7 +9,8 @@
  * flight → `NO [LIMIT]` from the framer before any byte is taken. A large message
  * waits in the spool (literal-spool.ts) and is read back into memory only under the
  * server's append-memory bound. stored_at is now (the
- * retention clock); INTERNALDATE is the given date-time or now.
+ * retention clock); INTERNALDATE is the given date-time, shown in its own zone, or
+ * now. Bare LF line ends become CRLF (mime/line-ends.ts), as Dovecot does.
  */
 import type { CommandContext, CommandModule, CommandResult } from './types.js';
 import { literalBuffer } from '../protocol/tokens.js';
@@ -18,6 +19,7 @@ import { parseAppendArgs, type AppendArgs } from '../protocol/flags-arg.js';
 import { getFolder, isNoselect } from '../../store/folders.js';
 import { parseFlags, joinKeywords } from '../../store/flags.js';
 import { parseMessage } from '../../mime/parse.js';
+import { toCrlf } from '../../mime/line-ends.js';
 import { GpError } from '../../shared/errors.js';
 import { attachmentRefusal } from '../../policy/attachments.js';
 import { metrics, METRIC } from '../../shared/metrics.js';
@@ -42,7 +44,7 @@ export const appendCommand: CommandModule = {
     // the message is read back into memory (from the spool) only when its turn comes
     const done = await ctx.services.appendMemory.acquire(lit.size);
     try {
-      return await store(ctx, folder.id, ap, literalBuffer(lit));
+      return await store(ctx, folder.id, ap, toCrlf(literalBuffer(lit)));
     } finally {
       done();
     }
@@ -62,7 +64,7 @@ async function store(ctx: CommandContext, folderId: number, ap: AppendArgs, raw:
     raw,
     parsed,
     storedAt: now,
-    targets: [{ folderId, flags: pf.mask, keywords: joinKeywords(pf.keywords), internalDate: ap.date ?? now }],
+    targets: [{ folderId, flags: pf.mask, keywords: joinKeywords(pf.keywords), internalDate: ap.date ?? now, internalZone: ap.zone ?? 0 }],
   });
   metrics.inc(METRIC.messagesAccepted, { path: 'imap_append' });
   const t = res.targets[0]!;

@@ -6,7 +6,7 @@
 import type { Token, LiteralToken } from './tokens.js';
 import { stringText } from './tokens.js';
 import { ProtocolError } from './errors.js';
-import { isValidKeyword, parseDateTime } from './encode-basic.js';
+import { isValidKeyword, parseDateTimeZone } from './encode-basic.js';
 
 const SYSTEM = new Set(['\\seen', '\\answered', '\\flagged', '\\deleted', '\\draft']);
 
@@ -74,6 +74,8 @@ export interface AppendArgs {
   flags: string[];
   /** ms, when a date-time was given */
   date?: number;
+  /** Its zone, minutes east of UTC (INTERNALDATE keeps it, as Dovecot does). */
+  zone?: number;
   message: LiteralToken;
 }
 
@@ -82,10 +84,11 @@ export function parseAppendArgs(tokens: Token[]): AppendArgs {
   let i = 0;
   let flags: string[] = [];
   let date: number | undefined;
+  let zone: number | undefined;
   if (tokens[i]?.type === 'list') flags = parseFlagTokens((tokens[i++] as { items: Token[] }).items);
   const d = tokens[i];
   if (d && d.type === 'string') {
-    date = parseDateTime(stringText(d)!);
+    ({ ms: date, zone } = parseDateTimeZone(stringText(d)!));
     i++;
   }
   const lit = tokens[i];
@@ -95,5 +98,6 @@ export function parseAppendArgs(tokens: Token[]): AppendArgs {
   }
   const out: AppendArgs = { flags, message: lit };
   if (date !== undefined) out.date = date;
+  if (zone !== undefined) out.zone = zone;
   return out;
 }
