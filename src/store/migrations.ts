@@ -263,6 +263,20 @@ ALTER TABLE blob_search ADD COLUMN sent_day INTEGER;
 ALTER TABLE messages ADD COLUMN internal_zone INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 5,
+    name: 'subscriptions kept by name',
+    sql: `
+-- RFC 3501 §6.3.6 / RFC 5258 §3.1: a subscription is a name; it outlives the folder
+-- (LIST (SUBSCRIBED) answers it with \\NonExistent). folders.subscribed follows it.
+CREATE TABLE subscriptions (
+  mailbox_id  INTEGER NOT NULL REFERENCES mailboxes(id),
+  name        TEXT NOT NULL,
+  PRIMARY KEY (mailbox_id, name)
+) WITHOUT ROWID;
+INSERT INTO subscriptions (mailbox_id, name) SELECT mailbox_id, name FROM folders WHERE subscribed = 1;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
