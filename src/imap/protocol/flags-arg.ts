@@ -12,6 +12,8 @@ const SYSTEM = new Set(['\\seen', '\\answered', '\\flagged', '\\deleted', '\\dra
 
 /** One flag atom: a system flag (any case, canonical spelling returned) or a keyword. */
 function flagName(t: Token, allowRecent: boolean): string {
+  // RFC 3501 §9: flag-keyword = atom, and "NIL" is an atom: the keyword NIL (as Dovecot has it)
+  if (t.type === 'nil') return t.raw;
   if (t.type !== 'atom' || t.section) throw new ProtocolError('Invalid flag');
   const v = t.value;
   if (v.startsWith('\\')) {
@@ -59,8 +61,7 @@ export function parseStoreArgs(tokens: Token[]): StoreArgs {
   if (!m) throw new ProtocolError(`STORE: unknown data item "${name.value.slice(0, 30)}"`);
   const rest = tokens.slice(i + 1);
   if (rest.length === 0) throw new ProtocolError('STORE: missing flags');
-  // `NIL` is an empty flag list (what Dovecot accepts; imaptest's nil test)
-  const list = rest.length === 1 && rest[0]!.type === 'list' ? rest[0]!.items : rest.length === 1 && rest[0]!.type === 'nil' ? [] : rest;
+  const list = rest.length === 1 && rest[0]!.type === 'list' ? rest[0]!.items : rest;
   const out: StoreArgs = {
     mode: m[1] === '+' ? 'add' : m[1] === '-' ? 'remove' : 'set',
     silent: !!m[2],

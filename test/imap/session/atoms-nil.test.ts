@@ -2,8 +2,9 @@
  * Atoms and NIL — RFC 3501 §9 (`astring` = 1*ASTRING-CHAR / string, where
  * ASTRING-CHAR is ATOM-CHAR or "]"; a "[" is an ATOM-CHAR too) and §4.5 (NIL):
  * a mailbox name made of every atom character is a valid name, so SELECT answers NO
- * (no such folder), not BAD, and LIST takes it as a pattern; `STORE 1 +FLAGS NIL`
- * is an empty flag list. A syntax error never costs the connection: only
+ * (no such folder), not BAD, and LIST takes it as a pattern. In `STORE 1 +FLAGS NIL`
+ * the NIL is a flag-keyword (`flag-keyword = atom`, and NIL is an atom), so the message
+ * gets the keyword NIL, as Dovecot does; it is not a syntax error. A syntax error never costs the connection: only
  * imap.maxBadCommands BAD replies in a row do. (Found by Dovecot's imaptest: the
  * `atoms` and `nil` groups.)
  */
@@ -45,11 +46,18 @@ describe('RFC 3501 §9 atoms', () => {
   });
 });
 
-describe('RFC 3501 §4.5 NIL as an empty flag list', () => {
-  it('STORE 1 +FLAGS NIL is fine and changes nothing', async () => {
+describe('RFC 3501 §9 NIL as a flag is the keyword NIL', () => {
+  it('STORE 1 +FLAGS NIL sets the keyword NIL', async () => {
     await c.cmd('a1 SELECT INBOX');
-    expect(await c.cmd('a2 STORE 1 +FLAGS NIL')).toEqual(['* 1 FETCH (FLAGS (\\Recent))', 'a2 OK STORE completed']);
-    expect(await c.cmd('a3 FETCH 1 FLAGS')).toEqual(['* 1 FETCH (FLAGS (\\Recent))', 'a3 OK FETCH completed']);
+    expect(await c.cmd('a2 STORE 1 +FLAGS NIL')).toEqual([
+      '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft NIL)',
+      '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft NIL \\*)] Flags permitted',
+      '* 1 FETCH (FLAGS (NIL \\Recent))',
+      'a2 OK STORE completed',
+    ]);
+    expect(await c.cmd('a3 FETCH 1 FLAGS')).toEqual(['* 1 FETCH (FLAGS (NIL \\Recent))', 'a3 OK FETCH completed']);
+    expect(await c.cmd('a4 SEARCH KEYWORD NIL')).toEqual(['* SEARCH 1', 'a4 OK SEARCH completed']);
+    expect(await c.cmd('a5 STORE 1 -FLAGS (NIL)')).toEqual(['* 1 FETCH (FLAGS (\\Recent))', 'a5 OK STORE completed']);
   });
 });
 
