@@ -254,7 +254,11 @@ export class Session implements ImapSession {
   async readLine(): Promise<string | undefined> {
     const ev = await this.nextEvent();
     if (!ev) return undefined;
-    if (ev.kind === 'command') return ev.command.lines.join('');
+    if (ev.kind === 'command') {
+      // a line read by IDLE / AUTHENTICATE carries no literal that anyone will read
+      releaseLiterals(ev.command.literals);
+      return ev.command.lines.join('');
+    }
     return '';
   }
 
