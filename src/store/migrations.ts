@@ -7,7 +7,8 @@
  * `YYYY-MM-DD` text.
  */
 import type { Database } from 'better-sqlite3';
-import { parseDateDay } from '../mime/search.js';
+import { addressText, parseDateDay } from '../mime/search.js';
+import type { ImapAddress } from '../mime/types.js';
 
 export interface Migration {
   version: number;
@@ -276,6 +277,28 @@ CREATE TABLE subscriptions (
 ) WITHOUT ROWID;
 INSERT INTO subscriptions (mailbox_id, name) SELECT mailbox_id, name FROM folders WHERE subscribed = 1;
 `,
+  },
+  {
+    version: 6,
+    name: 'group names in the address search text',
+    sql: '',
+    backfill(db) {
+      // RFC 5322 §3.4: SEARCH TO/CC/BCC finds a group by its name; only messages with a
+      // group (a NIL-host marker in the stored envelope) change.
+      const rows = db.prepare<[], { id: number; parsed: string }>(`SELECT id, parsed FROM blobs WHERE parsed LIKE '%"host":null%'`).all();
+      const set = db.prepare('UPDATE blob_search SET from_text = ?, to_text = ?, cc_text = ?, bcc_text = ? WHERE blob_id = ?');
+      for (const r of rows) {
+        let env: Partial<Record<'from' | 'to' | 'cc' | 'bcc', ImapAddress[] | null>> | undefined;
+        try {
+          env = (JSON.parse(r.parsed) as { envelope?: typeof env }).envelope;
+        } catch {
+          continue;
+        }
+        if (!env) continue;
+        const t = (k: 'from' | 'to' | 'cc' | 'bcc') => addressText(env![k] ?? null).toLowerCase();
+        set.run(t('from'), t('to'), t('cc'), t('bcc'), r.id);
+      }
+    },
   },
 ];
 
