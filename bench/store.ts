@@ -92,6 +92,7 @@ function message(i: number, size: number): { raw: Buffer; parsed: ParsedMessage 
     attachmentBytes: 0,
     search: {
       sentDate: null,
+      sentDay: null,
       subject: `bench ${i}`,
       from: 'bench@example.org',
       to: 'user@example.org',

@@ -97,6 +97,17 @@ export const configSchema = z
         maxLineBytes: positiveInt.default(64 * 1024),
         /** Largest literal accepted (APPEND); defaults to the SMTP raw-message limit. */
         maxLiteralBytes: positiveInt.optional(),
+        /**
+         * A command whose literals hold more than this many bytes (an APPEND message) has
+         * them written to a temporary file in dataDir as they arrive, not kept in memory.
+         */
+        literalSpoolBytes: positiveInt.default(256 * 1024),
+        /** Bytes of such literals in flight (being received or waiting) on the whole server; over it `NO [LIMIT]`. */
+        spoolBytes: positiveInt.default(2 * 1024 * 1024 * 1024),
+        /** The same for one mailbox, all its connections together. */
+        spoolBytesPerUser: positiveInt.default(160_000_000),
+        /** Bytes of APPEND messages read into memory at once to be parsed and stored; more wait their turn. */
+        appendMemoryBytes: positiveInt.default(128 * 1024 * 1024),
         maxConnections: positiveInt.default(5000),
         maxConnectionsPerUser: positiveInt.default(50),
         /** RFC 3501 §5.4: at least 30 minutes for authenticated sessions. */

@@ -8,7 +8,8 @@
  *   anything else  → `tag NO [SERVERBUG] Internal error` and an error log line
  */
 import type { Session } from './session.js';
-import type { FrameEvent } from './protocol/framing.js';
+import type { FrameEvent, FramedCommand } from './protocol/framing.js';
+import { releaseLiterals } from './protocol/tokens.js';
 import type { CommandContext, CommandResult } from './commands/types.js';
 import { tokenize } from './protocol/tokenizer.js';
 import { lineTag } from './protocol/framing.js';
@@ -59,7 +60,9 @@ function tagged(tag: string, r: CommandResult): string {
 export async function dispatch(session: Session, ev: FrameEvent): Promise<void> {
   if (ev.kind === 'reject') {
     await session.send(
-      `${ev.tag ?? '*'} NO [TOOBIG] Literal of ${ev.size} bytes is over the limit of ${ev.limit} bytes`,
+      ev.code
+        ? `${ev.tag ?? '*'} NO [${ev.code}] ${oneLine(ev.text ?? 'Literal refused')}`
+        : `${ev.tag ?? '*'} NO [TOOBIG] Literal of ${ev.size} bytes is over the limit of ${ev.limit} bytes`,
     );
     if (ev.fatal) await session.bye('Literal too large');
     return;
@@ -69,7 +72,14 @@ export async function dispatch(session: Session, ev: FrameEvent): Promise<void> 
     return;
   }
   if (ev.kind !== 'command') return;
-  const cmd = ev.command;
+  try {
+    await dispatchCommand(session, ev.command);
+  } finally {
+    releaseLiterals(ev.command.literals);
+  }
+}
+
+async function dispatchCommand(session: Session, cmd: FramedCommand): Promise<void> {
   let parsed;
   try {
     parsed = tokenize(cmd);

@@ -22,6 +22,8 @@ function lowerBound(a: readonly number[], x: number): number {
 export class View implements SelectedView {
   private _uids: number[];
   readonly recent = new Set<number>();
+  /** Keywords announced to the client in FLAGS / PERMANENTFLAGS, by lower-case name. */
+  readonly keywords = new Map<string, string>();
 
   constructor(
     readonly folderId: number,

@@ -17,7 +17,9 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../shared/logger.js';
 import { Writer } from '../store/deliver.js';
 import { metrics, METRIC } from '../shared/metrics.js';
+import { join } from 'node:path';
 import { Session, type SessionHost } from './session.js';
+import { SpoolArea, MemoryGate } from './literal-spool.js';
 import { capabilities } from './capabilities.js';
 import { hooks } from './registry.js';
 import {
@@ -67,8 +69,15 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
   const perMailbox = new Map<number, Set<Session>>();
   let closing = false;
 
+  const spool = new SpoolArea(join(config.dataDir, 'tmp'), {
+    spoolAbove: cfg.literalSpoolBytes,
+    maxBytes: cfg.spoolBytes,
+    maxBytesPerUser: cfg.spoolBytesPerUser,
+  });
+  const appendMemory = new MemoryGate(cfg.appendMemoryBytes);
   const host: SessionHost = {
-    services: { db, bus: ctx.bus, config, log, hooks, writer: ctx.writer ?? new Writer(db, ctx.bus), maxLiteralBytes },
+    services: { db, bus: ctx.bus, config, log, hooks, writer: ctx.writer ?? new Writer(db, ctx.bus), maxLiteralBytes, appendMemory },
+    spool,
     hostname: config.hostname,
     authenticate,
     mailboxAccess,

@@ -18,6 +18,8 @@ import { listUidsAbove, getMessages, claimRecent } from '../store/messages.js';
 import { getFolderById, isNoselect } from '../store/folders.js';
 import { toImapFlags } from '../store/flags.js';
 import type { AuthenticateFn, MailboxAccessFn } from './auth-adapter.js';
+import type { SpoolArea } from './literal-spool.js';
+import { releaseLiterals } from './protocol/tokens.js';
 
 export type SessionState =
   | { name: 'not-authenticated' }
@@ -36,6 +38,8 @@ export interface SessionHost {
   onClose(session: Session): void;
   /** Literal limit for authenticated sessions (APPENDLIMIT). */
   maxLiteralBytes: number;
+  /** Temporary area for large literals (authenticated sessions only). */
+  spool?: SpoolArea;
 }
 
 let sidCounter = 0;
@@ -88,6 +92,12 @@ export class Session implements ImapSession {
       maxLineBytes: cfg.maxLineBytes,
       literalLimit: () => (this._state.name === 'not-authenticated' ? Math.min(cfg.maxLineBytes, host.maxLiteralBytes) : host.maxLiteralBytes),
       discardOversized: () => this._state.name !== 'not-authenticated',
+      openLiteral: (size, before) => {
+        const spool = host.spool;
+        const mailboxId = this.mailboxId;
+        if (!spool || mailboxId === undefined || before + size <= spool.limits.spoolAbove) return undefined;
+        return spool.open(size, mailboxId);
+      },
     });
     this.unsubscribe = host.services.bus.subscribe((ev) => this.onChange(ev));
     socket.setTimeout(cfg.unauthTimeoutMs);
@@ -247,7 +257,11 @@ export class Session implements ImapSession {
   async readLine(): Promise<string | undefined> {
     const ev = await this.nextEvent();
     if (!ev) return undefined;
-    if (ev.kind === 'command') return ev.command.lines.join('');
+    if (ev.kind === 'command') {
+      // a line read by IDLE / AUTHENTICATE carries no literal that anyone will read
+      releaseLiterals(ev.command.literals);
+      return ev.command.lines.join('');
+    }
     return '';
   }
 
@@ -397,6 +411,10 @@ export class Session implements ImapSession {
   private cleanup(): void {
     if (this.cleaned) return;
     this.cleaned = true;
+    // what was received but will never run gives its temporary space back
+    this.framer.abort();
+    for (const ev of this.queue.splice(0)) if (ev.kind === 'command') releaseLiterals(ev.command.literals);
+    this.queuedBytes = 0;
     this.log.debug({ ms: Date.now() - this.started, read: this.socket.bytesRead, written: this.socket.bytesWritten }, 'imap connection closed');
     this.unsubscribe();
     this.host.onClose(this);
@@ -496,6 +514,7 @@ export class Session implements ImapSession {
         for (const r of rows) {
           const seq = view.uidToSeq(r.uid);
           if (seq === undefined) continue;
+          await this.announceKeywords(r.keywords);
           const flags = toImapFlags(r.flags, r.keywords);
           if (view.recent.has(r.uid)) flags.push('\\Recent');
           const modseq = this.condstore ? ` MODSEQ (${r.modseq})` : '';
@@ -503,6 +522,35 @@ export class Session implements ImapSession {
         }
       }
     }
+  }
+
+  /** `* FLAGS` and `* OK [PERMANENTFLAGS]` lines for the selected view (system flags and its keywords). */
+  flagsLines(): string[] {
+    const view = this.selected;
+    if (!view) return [];
+    const kw = [...view.keywords.values()];
+    const all = [SYSTEM_FLAG_NAMES, ...kw].join(' ');
+    return [
+      `* FLAGS (${all})`,
+      view.readOnly ? '* OK [PERMANENTFLAGS ()] No permanent flags permitted' : `* OK [PERMANENTFLAGS (${all} \\*)] Flags permitted`,
+    ];
+  }
+
+  /**
+   * RFC 3501 §7.2.6: before a FETCH shows a keyword the client has not been told of,
+   * send FLAGS (and PERMANENTFLAGS) naming it. `keywords` is the stored space-separated string.
+   */
+  async announceKeywords(keywords: string): Promise<void> {
+    const view = this.selected;
+    if (!view || !keywords) return;
+    let added = false;
+    for (const k of keywords.split(' ')) {
+      const low = k.toLowerCase();
+      if (!k || view.keywords.has(low)) continue;
+      view.keywords.set(low, k);
+      added = true;
+    }
+    if (added) for (const l of this.flagsLines()) await this.send(l);
   }
 
   async reportExpunged(uids: number[]): Promise<void> {
@@ -537,4 +585,7 @@ export class Session implements ImapSession {
 
 /** A compact uid set `1:3,7,9:10` (RFC 3501 §9 sequence-set) from uids in any order. */
 export const uidSetString = formatSequenceSet;
+
+/** The system flags in FLAGS / PERMANENTFLAGS (RFC 3501 §2.3.2), \Recent excepted. */
+export const SYSTEM_FLAG_NAMES = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
 

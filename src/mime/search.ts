@@ -64,17 +64,32 @@ export function decodeWords(s: string): string {
   }
 }
 
-/** "name <mailbox@host>, …" decoded, groups flattened. */
+/**
+ * "name <mailbox@host>, …" decoded; a group (RFC 5322 §3.4) as
+ * "groupname: member, member;" so SEARCH TO/CC/BCC finds the group name too.
+ */
 export function addressText(list: ImapAddress[] | null): string {
   if (!list) return '';
-  const out: string[] = [];
+  let out = '';
+  let sep = '';
   for (const a of list) {
-    if (a.host === null) continue; // group markers
+    if (a.host === null) {
+      if (a.mailbox !== null) {
+        // group start (RFC 3501 §7.4.2: NIL host, the group name as mailbox)
+        out += `${sep}${decodeWords(a.mailbox)}:`;
+        sep = ' ';
+      } else {
+        out += ';';
+        sep = ', ';
+      }
+      continue;
+    }
     const addr = a.mailbox !== null && a.host !== '' ? `${a.mailbox}@${a.host}` : (a.mailbox ?? '');
     const name = a.name === null ? '' : decodeWords(a.name);
-    out.push(name ? `${name} <${addr}>` : addr);
+    out += sep + (name ? `${name} <${addr}>` : addr);
+    sep = ', ';
   }
-  return out.join(', ');
+  return out;
 }
 
 /** Date: header → Unix ms, or null (comments such as "(MSK)" ignored). */
@@ -94,6 +109,30 @@ export function parseDate(value: string | null): number | null {
     t = Date.parse(v.replace(/^[A-Za-z]{3},?\s*/, ''));
   }
   return Number.isNaN(t) ? null : t;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * The date part of a Date: header (RFC 5322 §3.3 `[day-of-week ","] day month year`),
+ * as written — in the sender's zone, whatever the time and zone that follow — as
+ * Unix ms of 00:00 UTC of that day. Two-digit years per §4.3 (obs-year). Null when
+ * there is no such date.
+ */
+export function parseDateDay(value: string | null): number | null {
+  if (value === null) return null;
+  const v = value.replace(/\([^)]*\)/g, ' ');
+  const m = /(?:^|[\s,])(\d{1,2})[\s-]+([a-z]{3})[a-z]*\.?[\s-]+(\d{2,4})(?=\s|$)/i.exec(v);
+  if (!m) return null;
+  const month = MONTHS.indexOf(m[2]!.toLowerCase());
+  if (month < 0) return null;
+  let year = Number(m[3]);
+  if (m[3]!.length === 2) year += year < 50 ? 2000 : 1900;
+  else if (m[3]!.length === 3) year += 1900;
+  const day = Number(m[1]);
+  const t = Date.UTC(year, month, day);
+  if (new Date(t).getUTCDate() !== day) return null;
+  return t;
 }
 
 /**
@@ -178,6 +217,7 @@ export class SearchCollector {
     }
     return {
       sentDate: parseDate(getField(f, 'date')),
+      sentDay: parseDateDay(getField(f, 'date')),
       subject: decodeWords(getField(f, 'subject') ?? '').toLowerCase(),
       from: addressText(e ? e.from : parseAddressList(getFieldAll(f, 'from'))).toLowerCase(),
       to: addressText(e ? e.to : parseAddressList(getFieldAll(f, 'to'))).toLowerCase(),

@@ -110,8 +110,14 @@ export interface SearchFields {
   /** Date: header as Unix ms, null when absent or unparsable. */
   sentDate: number | null;
   /**
+   * The calendar date written in the Date: header, in the sender's own zone, as Unix
+   * ms of that day's 00:00 UTC (RFC 3501 §6.4.4 SENTBEFORE/SENTON/SENTSINCE disregard
+   * time and timezone); null when absent or unparsable.
+   */
+  sentDay: number | null;
+  /**
    * The following are decoded (RFC 2047, charsets) and lower-cased. Addresses are
-   * "name <mailbox@host>" joined by ", " (group markers left out).
+   * "name <mailbox@host>" joined by ", "; a group as "name: member, member;".
    */
   subject: string;
   from: string;

@@ -40,7 +40,7 @@ interface Stmts {
   addRefs: Statement<[number, number]>;
   insertBlob: Statement<[string, number, number, number, string, number]>;
   insertChunk: Statement<[number, number, Buffer]>;
-  insertSearch: Statement<[number, number | null, string, string, string, string, string, string, string, string]>;
+  insertSearch: Statement<[number, number | null, number | null, string, string, string, string, string, string, string, string]>;
   meta: Statement<[number], { size: number; chunk_size: number }>;
   info: Statement<[number], { id: number; sha256: string; size: number; refcount: number; chunk_size: number }>;
   chunks: Statement<[number, number, number], { data: Buffer }>;
@@ -64,8 +64,8 @@ function stmts(db: Db): Stmts {
     ),
     insertChunk: db.prepare('INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?, ?, ?)'),
     insertSearch: db.prepare(
-      `INSERT INTO blob_search (blob_id, sent_date, subject, from_text, to_text, cc_text, bcc_text, message_id, headers, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO blob_search (blob_id, sent_date, sent_day, subject, from_text, to_text, cc_text, bcc_text, message_id, headers, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     meta: db.prepare('SELECT size, chunk_size FROM blobs WHERE id = ?'),
     info: db.prepare('SELECT id, sha256, size, refcount, chunk_size FROM blobs WHERE id = ?'),
@@ -117,6 +117,7 @@ function putBlobTx(db: Db, raw: Buffer, parsed: ParsedMessage, refs: number, sha
   s.insertSearch.run(
     id,
     search.sentDate ?? null,
+    search.sentDay ?? null,
     search.subject.toLowerCase(),
     search.from.toLowerCase(),
     search.to.toLowerCase(),

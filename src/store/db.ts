@@ -75,6 +75,7 @@ export function migrate(db: Db, apply = true): void {
   for (const m of pending) {
     db.transaction(() => {
       db.exec(m.sql);
+      m.backfill?.(db);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
   }

@@ -25,6 +25,8 @@ export interface DeliveryTarget {
   keywords?: string;
   /** INTERNALDATE (APPEND may give it), ms; defaults to storedAt. */
   internalDate?: number;
+  /** Its zone, minutes east of UTC (APPEND's date-time); 0 when absent. */
+  internalZone?: number;
 }
 
 export interface DeliveryRequest {
@@ -137,6 +139,7 @@ export class Writer {
             flags: t.flags ?? 0,
             keywords: t.keywords ?? '',
             internalDate: t.internalDate ?? storedAt,
+            internalZone: t.internalZone ?? 0,
             storedAt,
           },
         ]);

@@ -73,6 +73,11 @@ interface Stmts {
   markNoselect: Statement<[number]>;
   revive: Statement<[string | null, number, number]>;
   setSubscribed: Statement<[number, number]>;
+  subAdd: Statement<[number, string]>;
+  subDel: Statement<[number, string]>;
+  subHas: Statement<[number, string], number>;
+  subList: Statement<[number], string>;
+  subRename: Statement<[string, number, number, string, number, string]>;
   delExpunged: Statement<[number]>;
   delFolder: Statement<[number]>;
   maxUidValidity: Statement<[number], number | null>;
@@ -110,6 +115,14 @@ function stmts(db: Db): Stmts {
         )
       : db.prepare('UPDATE folders SET special_use = ?, uidvalidity = ?, recent_uid = uidnext - 1 WHERE id = ?'),
     setSubscribed: db.prepare('UPDATE folders SET subscribed = ? WHERE id = ?'),
+    subAdd: db.prepare('INSERT OR IGNORE INTO subscriptions (mailbox_id, name) VALUES (?, ?)'),
+    subDel: db.prepare('DELETE FROM subscriptions WHERE mailbox_id = ? AND name = ?'),
+    subHas: pluck(db, 'SELECT count(*) FROM subscriptions WHERE mailbox_id = ? AND name = ?'),
+    subList: db.prepare<[number], string>('SELECT name FROM subscriptions WHERE mailbox_id = ? ORDER BY name').pluck(),
+    // the subtree's subscriptions follow a RENAME: (new prefix, old length + 1, mailbox, old, old length + 1, old + '/')
+    subRename: db.prepare(
+      'UPDATE OR REPLACE subscriptions SET name = ? || substr(name, ?) WHERE mailbox_id = ? AND (name = ? OR substr(name, 1, ?) = ?)',
+    ),
     delExpunged: db.prepare('DELETE FROM expunged WHERE folder_id = ?'),
     delFolder: db.prepare('DELETE FROM folders WHERE id = ?'),
     maxUidValidity: pluck(db, 'SELECT max(uidvalidity) FROM folders WHERE mailbox_id = ?'),
@@ -173,7 +186,10 @@ function nextUidValidity(db: Db, mailboxId: number): number {
 function insertFolder(db: Db, mailboxId: number, name: string, specialUse: string | null): FolderRow {
   const s = stmts(db);
   const info = s.insert.run(mailboxId, name, specialUse, nextUidValidity(db, mailboxId), Date.now());
-  return s.byId.get(Number(info.lastInsertRowid))!;
+  const id = Number(info.lastInsertRowid);
+  // CREATE does not subscribe (RFC 3501 §6.3.3); a name subscribed before keeps its subscription
+  s.setSubscribed.run((s.subHas.get(mailboxId, name) ?? 0) > 0 ? 1 : 0, id);
+  return s.byId.get(id)!;
 }
 
 /** Create the missing superior levels of a (normalized) name. Returns the ones created. */
@@ -211,7 +227,10 @@ export function createFolder(db: Db, mailboxId: number, name: string, specialUse
 
 export function createDefaultFolders(db: Db, mailboxId: number): void {
   db.transaction(() => {
-    for (const f of DEFAULT_FOLDERS) createFolder(db, mailboxId, f.name, f.specialUse);
+    for (const f of DEFAULT_FOLDERS) {
+      createFolder(db, mailboxId, f.name, f.specialUse);
+      setSubscribed(db, mailboxId, f.name, true);
+    }
   }).immediate();
 }
 
@@ -340,6 +359,7 @@ export function renameFolder(db: Db, mailboxId: number, from: string, to: string
     for (const r of renamed) if (r.to !== dst && s.byName.get(mailboxId, r.to)) throw alreadyExists(r.to);
     ensureParents(db, mailboxId, dst);
     for (const r of renamed) s.rename.run(r.to, r.id);
+    s.subRename.run(dst, src.length + 1, mailboxId, src, prefix.length, prefix);
     return {
       renamed,
       events: renamed.map((r) => ({ type: 'folder', mailboxId, folderId: r.id, change: 'renamed' }) as ChangeEvent),
@@ -347,13 +367,37 @@ export function renameFolder(db: Db, mailboxId: number, from: string, to: string
   }).immediate();
 }
 
-/** SUBSCRIBE / UNSUBSCRIBE (RFC 3501 §6.3.6, §6.3.7) of an existing folder. */
-export function setSubscribed(db: Db, mailboxId: number, name: string, subscribed: boolean): FolderRow {
+/**
+ * SUBSCRIBE / UNSUBSCRIBE (RFC 3501 §6.3.6, §6.3.7). A subscription is kept by name
+ * and outlives its folder (RFC 5258 \NonExistent). SUBSCRIBE needs an existing
+ * folder; UNSUBSCRIBE takes any subscribed name, existing or not. Returns the folder
+ * (undefined for a name without one).
+ */
+export function setSubscribed(db: Db, mailboxId: number, name: string, subscribed: boolean): FolderRow | undefined {
   const s = stmts(db);
-  return db.transaction((): FolderRow => {
+  return db.transaction((): FolderRow | undefined => {
     const f = getFolder(db, mailboxId, name);
-    if (!f) throw notFound('folder', name);
+    let n: string;
+    try {
+      n = normalizeFolderName(name);
+    } catch {
+      n = name;
+    }
+    if (subscribed) {
+      if (!f) throw notFound('folder', name);
+      s.subAdd.run(mailboxId, f.name);
+    } else {
+      const had = (s.subHas.get(mailboxId, f?.name ?? n) ?? 0) > 0;
+      if (!f && !had) throw notFound('folder', name);
+      s.subDel.run(mailboxId, f?.name ?? n);
+    }
+    if (!f) return undefined;
     s.setSubscribed.run(subscribed ? 1 : 0, f.id);
     return { ...f, subscribed: subscribed ? 1 : 0 };
   }).immediate();
+}
+
+/** The subscribed names of a mailbox (folders or not), by name. */
+export function listSubscriptions(db: Db, mailboxId: number): string[] {
+  return stmts(db).subList.all(mailboxId);
 }

@@ -102,5 +102,6 @@ export function removeMailboxContent(db: Db, mailboxId: number): { messages: num
   db.prepare(`DELETE FROM messages WHERE folder_id IN (${folderIds})`).run(mailboxId);
   db.prepare(`DELETE FROM expunged WHERE folder_id IN (${folderIds})`).run(mailboxId);
   cached(db, 'DELETE FROM folders WHERE mailbox_id = ?').run(mailboxId);
+  cached(db, 'DELETE FROM subscriptions WHERE mailbox_id = ?').run(mailboxId);
   return totals;
 }

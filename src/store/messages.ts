@@ -36,6 +36,8 @@ export interface NewMessage {
   keywords?: string;
   /** INTERNALDATE, ms; defaults to storedAt. */
   internalDate?: number;
+  /** INTERNALDATE's zone, minutes east of UTC (0 when not given). */
+  internalZone?: number;
   /** When the server stored it, ms; defaults to now. */
   storedAt?: number;
 }
@@ -53,6 +55,8 @@ export interface MessageRow {
   blobId: number;
   size: number;
   internalDate: number;
+  /** Minutes east of UTC that INTERNALDATE is shown in (APPEND's zone; 0 otherwise). */
+  internalZone: number;
   storedAt: number;
   flags: number;
   keywords: string;
@@ -129,10 +133,11 @@ interface FlagRow {
   modseq: number;
 }
 
-const COLS = 'uid, blob_id AS blobId, size, internal_date AS internalDate, stored_at AS storedAt, flags, keywords, modseq';
-const RAW_COLS = 'uid, blob_id, size, internal_date, stored_at, flags, keywords, modseq';
+const COLS =
+  'uid, blob_id AS blobId, size, internal_date AS internalDate, internal_zone AS internalZone, stored_at AS storedAt, flags, keywords, modseq';
+const RAW_COLS = 'uid, blob_id, size, internal_date, stored_at, flags, keywords, modseq, internal_zone';
 /** A row of RAW_COLS as SQLite's json_array() gives it. */
-type RawRow = [number, number, number, number, number, number, string, number];
+type RawRow = [number, number, number, number, number, number, string, number, number];
 
 /**
  * Rows aggregated to one JSON string in SQL: ~2-3x cheaper than a driver object per
@@ -152,6 +157,7 @@ function fromJsonRows(json: string): MessageRow[] {
       flags: r[5],
       keywords: r[6],
       modseq: r[7],
+      internalZone: r[8],
     };
   }
   return ensureSorted(out, (m) => m.uid);
@@ -162,7 +168,7 @@ interface Stmts {
   setUidnext: Statement<[number, number, number]>;
   setModseq: Statement<[number, number]>;
   setRecent: Statement<[number, number]>;
-  insert: Statement<[number, number, number, number, number, string, number, number, number]>;
+  insert: Statement<[number, number, number, number, number, string, number, number, number, number]>;
   viewJson: Statement<[number, number, number], string>;
   viewColumns: Statement<[number], { u: string; m: string; f: string; k: string }>;
   uids: Statement<[number], number>;
@@ -228,8 +234,8 @@ function stmts(db: Db): Stmts {
     setModseq: db.prepare('UPDATE folders SET highestmodseq = ? WHERE id = ?'),
     setRecent: db.prepare('UPDATE folders SET recent_uid = ? WHERE id = ?'),
     insert: db.prepare(
-      `INSERT INTO messages (folder_id, uid, blob_id, size, flags, keywords, internal_date, stored_at, modseq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (folder_id, uid, blob_id, size, flags, keywords, internal_date, stored_at, modseq, internal_zone)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     // Aggregated to JSON inside SQLite: building 100k row objects through the driver
     // costs several times more than one string and JSON.parse (see bench/store.ts).
@@ -335,6 +341,7 @@ function appendMessagesTx(db: Db, folderId: number, items: readonly NewMessage[]
       m.internalDate ?? storedAt,
       storedAt,
       modseq,
+      m.internalZone ?? 0,
     );
     uids.push(uid++);
   }
@@ -405,6 +412,20 @@ function ensureSorted<T>(a: T[], key: (x: T) => number): T[] {
 }
 
 /** Only the uids of a folder, ascending (the seq ↔ uid map). */
+/**
+ * The keywords used by the messages of a folder (RFC 3501 §7.2.6 FLAGS: the flags
+ * "defined" in the mailbox), each once (first spelling seen), in no particular order.
+ */
+export function folderKeywords(db: Db, folderId: number): string[] {
+  const rows = db
+    .prepare<[number], string>("SELECT DISTINCT keywords FROM messages WHERE folder_id = ? AND keywords <> ''")
+    .pluck()
+    .all(folderId);
+  const seen = new Map<string, string>();
+  for (const r of rows) for (const k of r.split(' ')) if (k && !seen.has(k.toLowerCase())) seen.set(k.toLowerCase(), k);
+  return [...seen.values()];
+}
+
 export function listUids(db: Db, folderId: number): number[] {
   return stmts(db).uids.all(folderId);
 }
@@ -582,7 +603,7 @@ function copyInto(db: Db, fromFolderId: number, uids: readonly number[], toFolde
   const refs = new Map<number, number>();
   let uid = dst.uidnext;
   for (const r of rows) {
-    s.insert.run(toFolderId, uid, r.blobId, r.size, r.flags, r.keywords, r.internalDate, r.storedAt, modseq);
+    s.insert.run(toFolderId, uid, r.blobId, r.size, r.flags, r.keywords, r.internalDate, r.storedAt, modseq, r.internalZone);
     refs.set(r.blobId, (refs.get(r.blobId) ?? 0) + 1);
     srcUids.push(r.uid);
     dstUids.push(uid++);

@@ -6,10 +6,16 @@
  * Times are Unix milliseconds (INTEGER). Calendar dates from documents are ISO
  * `YYYY-MM-DD` text.
  */
+import type { Database } from 'better-sqlite3';
+import { addressText, parseDateDay } from '../mime/search.js';
+import type { ImapAddress } from '../mime/types.js';
+
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction: fills new columns from stored data. */
+  backfill?: (db: Database) => void;
 }
 
 export const migrations: Migration[] = [
@@ -230,6 +236,69 @@ CREATE INDEX messages_unseen ON messages(folder_id, uid) WHERE (flags & 1) = 0;
 -- QRESYNC VANISHED (CHANGEDSINCE n) reads only newer expunges (RFC 7162 §3.2.6).
 CREATE INDEX expunged_modseq ON expunged(folder_id, modseq);
 `,
+  },
+  {
+    version: 3,
+    name: 'sent day of the Date: header for SENTBEFORE/SENTON/SENTSINCE',
+    sql: `
+-- RFC 3501 §6.4.4: the date written in the Date: header, in the sender's zone
+-- (00:00 UTC of that day, ms); NULL if absent or unparsable.
+ALTER TABLE blob_search ADD COLUMN sent_day INTEGER;
+`,
+    backfill(db) {
+      // from the stored header text ("date: ..." lines, lower-cased)
+      const rows = db.prepare<[], { blob_id: number; headers: string }>("SELECT blob_id, headers FROM blob_search WHERE headers LIKE '%date:%'").all();
+      const set = db.prepare('UPDATE blob_search SET sent_day = ? WHERE blob_id = ?');
+      for (const r of rows) {
+        const m = /^date: ?(.*)$/m.exec(r.headers);
+        const day = m ? parseDateDay(m[1]!) : null;
+        if (day !== null) set.run(day, r.blob_id);
+      }
+    },
+  },
+  {
+    version: 4,
+    name: 'the zone of INTERNALDATE',
+    sql: `
+-- RFC 3501 §6.3.11: INTERNALDATE keeps the zone APPEND gave it (minutes east of UTC).
+ALTER TABLE messages ADD COLUMN internal_zone INTEGER NOT NULL DEFAULT 0;
+`,
+  },
+  {
+    version: 5,
+    name: 'subscriptions kept by name',
+    sql: `
+-- RFC 3501 §6.3.6 / RFC 5258 §3.1: a subscription is a name; it outlives the folder
+-- (LIST (SUBSCRIBED) answers it with \\NonExistent). folders.subscribed follows it.
+CREATE TABLE subscriptions (
+  mailbox_id  INTEGER NOT NULL REFERENCES mailboxes(id),
+  name        TEXT NOT NULL,
+  PRIMARY KEY (mailbox_id, name)
+) WITHOUT ROWID;
+INSERT INTO subscriptions (mailbox_id, name) SELECT mailbox_id, name FROM folders WHERE subscribed = 1;
+`,
+  },
+  {
+    version: 6,
+    name: 'group names in the address search text',
+    sql: '',
+    backfill(db) {
+      // RFC 5322 §3.4: SEARCH TO/CC/BCC finds a group by its name; only messages with a
+      // group (a NIL-host marker in the stored envelope) change.
+      const rows = db.prepare<[], { id: number; parsed: string }>(`SELECT id, parsed FROM blobs WHERE parsed LIKE '%"host":null%'`).all();
+      const set = db.prepare('UPDATE blob_search SET from_text = ?, to_text = ?, cc_text = ?, bcc_text = ? WHERE blob_id = ?');
+      for (const r of rows) {
+        let env: Partial<Record<'from' | 'to' | 'cc' | 'bcc', ImapAddress[] | null>> | undefined;
+        try {
+          env = (JSON.parse(r.parsed) as { envelope?: typeof env }).envelope;
+        } catch {
+          continue;
+        }
+        if (!env) continue;
+        const t = (k: 'from' | 'to' | 'cc' | 'bcc') => addressText(env![k] ?? null).toLowerCase();
+        set.run(t('from'), t('to'), t('cc'), t('bcc'), r.id);
+      }
+    },
   },
   {
     version: 7,

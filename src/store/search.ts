@@ -27,7 +27,7 @@ const TEXT_SQL: Record<TextField, string> = {
 };
 
 /** Numeric message attributes a range key can compare. */
-export type RangeField = 'size' | 'internalDate' | 'sentDate' | 'storedAt' | 'modseq';
+export type RangeField = 'size' | 'internalDate' | 'sentDate' | 'sentDay' | 'storedAt' | 'modseq';
 
 const RANGE_SQL: Record<RangeField, { col: string; join: boolean }> = {
   size: { col: 'm.size', join: false },
@@ -35,6 +35,8 @@ const RANGE_SQL: Record<RangeField, { col: string; join: boolean }> = {
   storedAt: { col: 'm.stored_at', join: false },
   modseq: { col: 'm.modseq', join: false },
   sentDate: { col: 's.sent_date', join: true },
+  /** The Date: header's calendar day in the sender's zone (00:00 UTC of it): SENTBEFORE/ON/SINCE. */
+  sentDay: { col: 's.sent_day', join: true },
 };
 
 const FROM_JOIN = 'FROM messages m JOIN blob_search s ON s.blob_id = m.blob_id';

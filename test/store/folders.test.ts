@@ -150,7 +150,7 @@ describe('folders', () => {
 
   it('subscribes and unsubscribes', () => {
     createFolder(fx.db, fx.mailboxId, 'S');
-    expect(setSubscribed(fx.db, fx.mailboxId, 'S', false).subscribed).toBe(0);
+    expect(setSubscribed(fx.db, fx.mailboxId, 'S', false)!.subscribed).toBe(0);
     expect(getFolder(fx.db, fx.mailboxId, 'S')!.subscribed).toBe(0);
     setSubscribed(fx.db, fx.mailboxId, 'S', true);
     expect(getFolder(fx.db, fx.mailboxId, 'S')!.subscribed).toBe(1);

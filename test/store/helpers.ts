@@ -102,6 +102,7 @@ export function parsedFor(raw: Buffer, subject = 'Test'): ParsedMessage {
     attachmentBytes: 0,
     search: {
       sentDate: null,
+      sentDay: null,
       subject: subject,
       from: 'A@Example.org',
       to: 'b@example.org',

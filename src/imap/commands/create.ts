@@ -12,7 +12,7 @@ export const createCommand: CommandModule = {
   async run(ctx) {
     const mailboxId = requireAuthenticated(ctx);
     const a = args(ctx);
-    const name = mailboxArg(a);
+    const name = mailboxArg(a, 'mailbox name', true);
     a.end();
     const f = createFolder(ctx.services.db, mailboxId, name);
     ctx.services.bus.publish({ type: 'folder', mailboxId, folderId: f.id, change: 'created' });

@@ -28,11 +28,25 @@ export function args(ctx: CommandContext): Args {
 }
 
 /** A mailbox argument: astring, modified UTF-7 decoded; a trailing delimiter is dropped. */
-export function mailboxArg(a: Args, what = 'mailbox name'): string {
+export function mailboxArg(a: Args, what = 'mailbox name', strict = false): string {
   const raw = a.astring(what);
-  const name = decodeMailboxName(raw);
+  const name = strict ? decodeMailboxName(raw) : lenientMailboxName(raw);
   if (name.length > 1 && name.endsWith('/')) return name.replace(/\/+$/, '');
   return name;
+}
+
+/**
+ * A name to look up (SELECT, STATUS, LIST patterns...): modified UTF-7 decoded (RFC 3501
+ * §5.1.3); a name that is not valid modified UTF-7 (`a&'b`) is still a valid astring and
+ * is taken as it is: it names no folder (NO), it is not a syntax error (BAD). Names
+ * that create folders (CREATE, RENAME's new name) are decoded strictly.
+ */
+export function lenientMailboxName(raw: string): string {
+  try {
+    return decodeMailboxName(raw);
+  } catch {
+    return raw;
+  }
 }
 
 /** A mailbox name for a response: modified UTF-7, then atom or quoted. */

@@ -4,15 +4,19 @@
  * SPECIAL-USE, STATUS; several patterns), CHILDREN (RFC 3348), SPECIAL-USE (RFC 6154)
  * and LIST-STATUS (RFC 5819). LSUB — RFC 3501 §6.3.9.
  *
+ * Subscriptions are names (store/folders.ts): LIST (SUBSCRIBED) answers a subscribed
+ * name whose folder is gone with \NonExistent (RFC 5258 §3.1); RECURSIVEMATCH
+ * answers a parent with CHILDINFO ("SUBSCRIBED") when it has subscribed names the
+ * patterns do not match themselves (§3.5, as Dovecot does).
+ *
  * Delimiter "/"; `*` matches anything, `%` anything but the delimiter; INBOX matches
  * case-insensitively. `LIST "" ""` answers the delimiter and root.
  */
 import type { CommandContext, CommandModule } from './types.js';
-import { args, mailboxOut, ok, requireAuthenticated } from './helpers.js';
+import { args, lenientMailboxName, mailboxOut, ok, requireAuthenticated } from './helpers.js';
 import { ProtocolError } from '../protocol/errors.js';
-import { decodeMailboxName } from '../protocol/utf7.js';
 import { tokenText, type Token } from '../protocol/tokens.js';
-import { listFolderTree, specialUseOf, type ListedFolder } from '../../store/folders.js';
+import { listFolderTree, listSubscriptions, specialUseOf, type ListedFolder } from '../../store/folders.js';
 import { statusItems, statusLine } from './status.js';
 
 /** Compile a LIST pattern (already decoded from modified UTF-7) to a matcher. */
@@ -43,17 +47,17 @@ function readPatterns(t: Token, command: string): string[] {
   return toks.map((x) => {
     const s = tokenText(x);
     if (s === undefined) throw new ProtocolError(`${command}: pattern must be a string`);
-    return decodeMailboxName(s);
+    return lenientMailboxName(s);
   });
 }
 
-function attributes(f: ListedFolder, opts: ListOptions): string[] {
+function attributes(f: ListedFolder, opts: ListOptions, subscribed: boolean): string[] {
   const out: string[] = [];
   if (f.noselect) out.push('\\Noselect');
   out.push(f.hasChildren ? '\\HasChildren' : '\\HasNoChildren');
   const su = specialUseOf(f);
   if (su) out.push(su);
-  if (opts.returnSubscribed || opts.subscribedOnly) if (f.subscribed) out.push('\\Subscribed');
+  if ((opts.returnSubscribed || opts.subscribedOnly) && subscribed) out.push('\\Subscribed');
   return out;
 }
 
@@ -74,7 +78,7 @@ async function runList(ctx: CommandContext, lsub: boolean) {
     if (opts.recursiveMatch && !opts.subscribedOnly) throw new ProtocolError(`${cmd}: RECURSIVEMATCH needs another selection option`);
   }
   const refRaw = a.astring('reference');
-  const ref = decodeMailboxName(refRaw);
+  const ref = lenientMailboxName(refRaw);
   const patTok = a.next('mailbox pattern');
   if (patTok.type === 'list' && lsub) throw new ProtocolError('LSUB: one pattern only');
   const patterns = readPatterns(patTok, cmd);
@@ -104,34 +108,65 @@ async function runList(ctx: CommandContext, lsub: boolean) {
     return ok(`${cmd} completed`);
   }
 
-  const tree = listFolderTree(ctx.services.db, mailboxId);
+  const db = ctx.services.db;
+  const tree = listFolderTree(db, mailboxId);
+  const byName = new Map(tree.map((f) => [f.name, f]));
+  const subs = new Set(listSubscriptions(db, mailboxId));
   const matchers = patterns.map((p) => patternMatcher(ref + p));
-  const sent = new Set<number>();
-  for (const f of tree) {
-    if (sent.has(f.id)) continue;
-    if (!matchers.some((m) => m(f.name))) continue;
-    if (opts.specialUseOnly && !specialUseOf(f)) continue;
-    let childInfo = '';
-    let lsubParent = false;
-    if (opts.subscribedOnly && !f.subscribed) {
-      const prefix = f.name + '/';
-      const hasSubscribedChild = tree.some((c) => c.subscribed && c.name.startsWith(prefix));
-      if (!hasSubscribedChild) continue;
-      if (lsub) {
-        // RFC 3501 §6.3.9: with "%", an unsubscribed parent of a subscribed name is returned as \Noselect
-        if (!patterns[0]!.includes('%')) continue;
-        lsubParent = true;
-      } else {
-        // RECURSIVEMATCH (RFC 5258 §3.5): a parent of subscribed folders is listed with CHILDINFO
-        if (!opts.recursiveMatch) continue;
-        childInfo = ' ("CHILDINFO" ("SUBSCRIBED"))';
-      }
+  const matches = (name: string) => matchers.some((m) => m(name));
+  /** A subscribed name below `name` that the patterns do not match itself (RFC 5258 §3.5 CHILDINFO). */
+  const subscribedChildOutside = (name: string) => {
+    const prefix = name + '/';
+    for (const n of subs) if (n.startsWith(prefix) && !matches(n)) return true;
+    return false;
+  };
+  const hasSubscribedChild = (name: string) => {
+    const prefix = name + '/';
+    for (const n of subs) if (n.startsWith(prefix)) return true;
+    return false;
+  };
+  const send = async (name: string, attrs: string[], extra = '') => {
+    await ctx.session.send(`* ${cmd} (${attrs.join(' ')}) "/" ${mailboxOut(name)}${extra}`);
+  };
+  const CHILDINFO = ' ("CHILDINFO" ("SUBSCRIBED"))';
+
+  if (!opts.subscribedOnly) {
+    for (const f of tree) {
+      if (!matches(f.name)) continue;
+      if (opts.specialUseOnly && !specialUseOf(f)) continue;
+      await send(f.name, attributes(f, opts, subs.has(f.name)));
+      if (opts.returnStatus && !f.noselect) await ctx.session.send(statusLine(ctx, f, opts.returnStatus));
     }
-    sent.add(f.id);
-    const attrs = lsub ? (f.noselect || lsubParent ? ['\\Noselect'] : []) : attributes(f, opts);
-    if (childInfo && !lsub) attrs.splice(attrs.indexOf('\\Subscribed'), attrs.includes('\\Subscribed') ? 1 : 0);
-    await ctx.session.send(`* ${cmd} (${attrs.join(' ')}) "/" ${mailboxOut(f.name)}${childInfo}`);
-    if (opts.returnStatus && !f.noselect) await ctx.session.send(statusLine(ctx, f, opts.returnStatus));
+    return ok(`${cmd} completed`);
+  }
+
+  // SUBSCRIBED selection (and LSUB): subscribed names, existing or not, and their parents
+  const names = new Set<string>(subs);
+  for (const n of subs) for (let k = n.indexOf('/'); k > 0; k = n.indexOf('/', k + 1)) names.add(n.slice(0, k));
+  const ordered = [...names].sort((x, y) => (x === 'INBOX' ? -1 : y === 'INBOX' ? 1 : x < y ? -1 : x > y ? 1 : 0));
+  for (const name of ordered) {
+    if (!matches(name)) continue;
+    const f = byName.get(name);
+    if (opts.specialUseOnly && !(f && specialUseOf(f))) continue;
+    if (subs.has(name)) {
+      if (lsub) {
+        await send(name, f?.noselect ? ['\\Noselect'] : []);
+        continue;
+      }
+      // RFC 5258 §3.1: a subscribed name whose folder is gone is \NonExistent
+      const attrs = f ? attributes(f, opts, true) : ['\\Subscribed', '\\NonExistent'];
+      await send(name, attrs, opts.recursiveMatch && subscribedChildOutside(name) ? CHILDINFO : '');
+      if (f && opts.returnStatus && !f.noselect) await ctx.session.send(statusLine(ctx, f, opts.returnStatus));
+      continue;
+    }
+    if (lsub) {
+      // RFC 3501 §6.3.9: with "%", an unsubscribed parent of a subscribed name is returned as \Noselect
+      if (patterns[0]!.includes('%') && hasSubscribedChild(name)) await send(name, ['\\Noselect']);
+      continue;
+    }
+    // RECURSIVEMATCH (RFC 5258 §3.5): a parent of subscribed names the patterns do not reach itself
+    if (!opts.recursiveMatch || !subscribedChildOutside(name)) continue;
+    await send(name, f ? attributes(f, opts, false) : ['\\NonExistent'], CHILDINFO);
   }
   return ok(`${cmd} completed`);
 }

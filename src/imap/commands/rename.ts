@@ -15,7 +15,7 @@ export const renameCommand: CommandModule = {
     const mailboxId = requireAuthenticated(ctx);
     const a = args(ctx);
     const from = mailboxArg(a, 'existing mailbox name');
-    const to = mailboxArg(a, 'new mailbox name');
+    const to = mailboxArg(a, 'new mailbox name', true);
     a.end();
     const r = renameFolder(ctx.services.db, mailboxId, from, to);
     const view = sessionOf(ctx).selected;

@@ -11,11 +11,10 @@ import type { CommandContext, CommandModule } from './types.js';
 import { args, mailboxArg, requireAuthenticated, sessionOf } from './helpers.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { getFolder, isNoselect } from '../../store/folders.js';
-import { claimRecent, firstUnseen, folderCounts, listUids } from '../../store/messages.js';
+import { claimRecent, firstUnseen, folderCounts, folderKeywords, listUids } from '../../store/messages.js';
 import { GpError } from '../../shared/errors.js';
 import { View } from '../selected-view.js';
 
-export const SYSTEM_FLAGS = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
 
 async function run(ctx: CommandContext, readOnly: boolean) {
   const mailboxId = requireAuthenticated(ctx);
@@ -53,7 +52,8 @@ async function run(ctx: CommandContext, readOnly: boolean) {
     const uids = listUids(db, folder.id);
     const counts = folderCounts(db, folder.id);
     const unseenUid = firstUnseen(db, folder.id);
-    return { recentAbove, uids, counts, unseenUid };
+    const keywords = folderKeywords(db, folder.id);
+    return { recentAbove, uids, counts, unseenUid, keywords };
   })[readOnly ? 'deferred' : 'immediate']();
 
   const view = new View(folder.id, folder.name, snap.counts.uidvalidity, readOnly, snap.uids);
@@ -61,8 +61,8 @@ async function run(ctx: CommandContext, readOnly: boolean) {
   s.selectView(view);
   if (condstoreParam) s.enableCondstore();
 
-  await s.send(`* FLAGS (${SYSTEM_FLAGS})`);
-  await s.send(`* OK [PERMANENTFLAGS (${readOnly ? '' : SYSTEM_FLAGS + ' \\*'})] ${readOnly ? 'No permanent flags permitted' : 'Flags permitted'}`);
+  for (const k of snap.keywords) view.keywords.set(k.toLowerCase(), k);
+  for (const l of s.flagsLines()) await s.send(l);
   await s.send(`* ${view.exists} EXISTS`);
   await s.send(`* ${view.recent.size} RECENT`);
   if (snap.unseenUid !== null) {

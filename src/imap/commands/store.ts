@@ -32,6 +32,8 @@ export const storeCommand: CommandModule = {
       const r = storeFlags(db, view.folderId, uids, sa.mode, pf.mask, pf.keywords, sa.unchangedSince, ctx.session.id);
       return { value: r, events: r.events };
     });
+    // keywords new to the folder are announced even when no FETCH follows (.SILENT)
+    if (sa.mode !== 'remove') for (const c of res.changed) await ctx.session.announceKeywords(c.keywords);
     const failed = new Set(res.modifiedFailed);
     const changed = new Map(res.changed.map((c) => [c.uid, c]));
     if (!sa.silent) {
@@ -41,6 +43,7 @@ export const storeCommand: CommandModule = {
       for (const r of rows) {
         const seq = view.uidToSeq(r.uid);
         if (seq === undefined) continue;
+        await ctx.session.announceKeywords(r.keywords);
         const items = [`FLAGS ${flagsText(ctx, r.uid, r.flags, r.keywords)}`];
         if (ctx.uid) items.unshift(`UID ${r.uid}`);
         if (condstore) items.push(`MODSEQ (${r.modseq})`);

@@ -24,6 +24,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { Config } from '../../config/schema.js';
 import type { Writer } from '../../store/deliver.js';
 import type { Token, SequenceSet } from '../protocol/tokens.js';
+import type { MemoryGate } from '../literal-spool.js';
 
 export type SessionStateName = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -124,6 +125,11 @@ export interface ImapSession {
    */
   startIdle(): Promise<void>;
   stopIdle(): void;
+  /**
+   * RFC 3501 §7.2.6: before a FETCH response shows keywords (stored space-separated
+   * string) the client was not told of, write `* FLAGS` and `* OK [PERMANENTFLAGS]` naming them.
+   */
+  announceKeywords(keywords: string): Promise<void>;
   /** Write pending untagged updates now. `expunge=false` holds back EXPUNGE (§7.4.1). */
   flushUpdates(expunge: boolean): Promise<void>;
   /**
@@ -143,6 +149,8 @@ export interface ImapServices {
   writer: Writer;
   /** Largest literal accepted after authentication (APPENDLIMIT, RFC 7889). */
   maxLiteralBytes: number;
+  /** Bytes of whole messages read into memory at once (APPEND takes its size before reading its literal back). */
+  appendMemory: MemoryGate;
   hooks: CommandHooks;
 }
 

@@ -42,6 +42,7 @@ export async function selectParams(ctx: CommandContext, params: Token[]): Promis
     for (const e of changedSince(db, view.folderId, modseq)) {
       const seq = view.uidToSeq(e.uid);
       if (seq === undefined) continue;
+      await s.announceKeywords(e.keywords);
       await s.send(`* ${seq} FETCH (UID ${e.uid} FLAGS ${flagsText(ctx, e.uid, e.flags, e.keywords)} MODSEQ (${e.modseq}))`);
     }
   }

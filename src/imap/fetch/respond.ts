@@ -26,7 +26,7 @@ function lightRows(db: Db, folderId: number, uids: number[]): MessageRow[] {
   const want = new Set(uids);
   const out: MessageRow[] = [];
   for (const e of listViewRange(db, folderId, uids[0]!, uids[uids.length - 1]!)) {
-    if (want.has(e.uid)) out.push({ uid: e.uid, flags: e.flags, keywords: e.keywords, modseq: e.modseq, blobId: 0, size: 0, internalDate: 0, storedAt: 0 });
+    if (want.has(e.uid)) out.push({ uid: e.uid, flags: e.flags, keywords: e.keywords, modseq: e.modseq, blobId: 0, size: 0, internalDate: 0, internalZone: 0, storedAt: 0 });
   }
   return out;
 }
@@ -113,7 +113,10 @@ async function fetchOne(ctx: CommandContext, seq: number, row: MessageRow, items
   const parsed = want.parsed ? getParsed(db, row.blobId) : undefined;
   const parts: string[] = [];
   if (want.wantUid) parts.push(`UID ${row.uid}`);
-  if (want.flags) parts.push(`FLAGS ${flagsText(ctx, row.uid, row.flags, row.keywords)}`);
+  if (want.flags) {
+    await s.announceKeywords(row.keywords);
+    parts.push(`FLAGS ${flagsText(ctx, row.uid, row.flags, row.keywords)}`);
+  }
   if (want.modseq) parts.push(`MODSEQ (${row.modseq})`);
   // Text gathered so far for this response; a section literal flushes it as its prefix.
   let pending = `* ${seq} FETCH (` + parts.join(' ');
@@ -129,7 +132,7 @@ async function fetchOne(ctx: CommandContext, seq: number, row: MessageRow, items
       case 'MODSEQ':
         break; // written first
       case 'INTERNALDATE':
-        add(`INTERNALDATE ${formatInternalDate(row.internalDate)}`);
+        add(`INTERNALDATE ${formatInternalDate(row.internalDate, row.internalZone)}`);
         break;
       case 'RFC822.SIZE':
         add(`RFC822.SIZE ${row.size}`);

@@ -27,6 +27,11 @@ const DATE_TIME_RE = /^([ \d]?\d)-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) 
 
 /** RFC 3501 `date-time` (the text inside the quotes), e.g. APPEND's date → Unix ms. Throws ProtocolError. */
 export function parseDateTime(s: string): number {
+  return parseDateTimeZone(s).ms;
+}
+
+/** RFC 3501 `date-time` → Unix ms and its zone, minutes east of UTC (`+0300` → 180). Throws ProtocolError. */
+export function parseDateTimeZone(s: string): { ms: number; zone: number } {
   const m = DATE_TIME_RE.exec(s);
   if (!m) throw new ProtocolError('Invalid date-time, expected "dd-Mon-yyyy hh:mm:ss +zzzz"');
   const day = Number(m[1]!.trim());
@@ -39,7 +44,7 @@ export function parseDateTime(s: string): number {
     throw new ProtocolError('Invalid date-time');
   }
   const off = (zh * 60 + zm) * (m[7] === '-' ? -1 : 1);
-  return Date.UTC(year, month, day, hh, mm, Math.min(ss, 59)) - off * 60_000;
+  return { ms: Date.UTC(year, month, day, hh, mm, Math.min(ss, 59)) - off * 60_000, zone: off };
 }
 
 const DATE_RE = /^(\d{1,2})-([A-Za-z]{3})-(\d{4})$/;

@@ -6,12 +6,14 @@
 import type { Token, LiteralToken } from './tokens.js';
 import { stringText } from './tokens.js';
 import { ProtocolError } from './errors.js';
-import { isValidKeyword, parseDateTime } from './encode-basic.js';
+import { isValidKeyword, parseDateTimeZone } from './encode-basic.js';
 
 const SYSTEM = new Set(['\\seen', '\\answered', '\\flagged', '\\deleted', '\\draft']);
 
 /** One flag atom: a system flag (any case, canonical spelling returned) or a keyword. */
 function flagName(t: Token, allowRecent: boolean): string {
+  // RFC 3501 §9: flag-keyword = atom, and "NIL" is an atom: the keyword NIL (as Dovecot has it)
+  if (t.type === 'nil') return t.raw;
   if (t.type !== 'atom' || t.section) throw new ProtocolError('Invalid flag');
   const v = t.value;
   if (v.startsWith('\\')) {
@@ -73,6 +75,8 @@ export interface AppendArgs {
   flags: string[];
   /** ms, when a date-time was given */
   date?: number;
+  /** Its zone, minutes east of UTC (INTERNALDATE keeps it, as Dovecot does). */
+  zone?: number;
   message: LiteralToken;
 }
 
@@ -81,10 +85,11 @@ export function parseAppendArgs(tokens: Token[]): AppendArgs {
   let i = 0;
   let flags: string[] = [];
   let date: number | undefined;
+  let zone: number | undefined;
   if (tokens[i]?.type === 'list') flags = parseFlagTokens((tokens[i++] as { items: Token[] }).items);
   const d = tokens[i];
   if (d && d.type === 'string') {
-    date = parseDateTime(stringText(d)!);
+    ({ ms: date, zone } = parseDateTimeZone(stringText(d)!));
     i++;
   }
   const lit = tokens[i];
@@ -94,5 +99,6 @@ export function parseAppendArgs(tokens: Token[]): AppendArgs {
   }
   const out: AppendArgs = { flags, message: lit };
   if (date !== undefined) out.date = date;
+  if (zone !== undefined) out.zone = zone;
   return out;
 }

@@ -16,10 +16,17 @@
  *   `maxLineBytes` is discarded up to the next LF and reported as `too-long` (tagged BAD);
  *   the total of a command's literals is bounded by `literalLimit()`.
  *
- * Literal bytes are kept as received Buffer slices, in chunks of at most 64 KiB; they
- * are never joined or decoded here. Pure: no sockets.
+ * - Before a literal is read, `openLiteral()` may hand it a spool (the bytes are
+ *   written there as they arrive, not kept in memory) or refuse it (a server or
+ *   per-mailbox bound on literal bytes in flight): a refusal is a `reject` carrying
+ *   its code (`NO [LIMIT]`), under the same rules as an oversized literal — no `+`
+ *   for `{n}`, read and discarded for `{n+}`.
+ *
+ * Literal bytes are kept as received Buffer slices, in chunks of at most 64 KiB, or
+ * written to the spool; they are never joined or decoded here. A command that is
+ * dropped (or a connection that ends, `abort()`) releases its spools. Pure: no sockets.
  */
-import type { LiteralToken } from './tokens.js';
+import { releaseLiterals, type LiteralSpool, type LiteralToken } from './tokens.js';
 
 export const LITERAL_CHUNK = 64 * 1024;
 
@@ -36,7 +43,16 @@ export type FrameEvent =
   /** Send `+ Ready for literal data`. */
   | { kind: 'continue'; size: number }
   /** A literal over the limit: answer `tag NO [TOOBIG] ...`; the command is dropped. */
-  | { kind: 'reject'; tag: string | undefined; size: number; limit: number; fatal?: boolean }
+  | {
+      kind: 'reject';
+      tag: string | undefined;
+      size: number;
+      limit: number;
+      fatal?: boolean;
+      /** A refusal by `openLiteral` (default: over the size limit, `TOOBIG`). */
+      code?: string;
+      text?: string;
+    }
   /** A line over maxLineBytes: answer `tag BAD ...` (or `* BAD`); the command is dropped. */
   | { kind: 'too-long'; tag: string | undefined; limit: number };
 
@@ -50,6 +66,12 @@ export interface FramerOptions {
    * (the server answers and closes; used before authentication). Default true.
    */
   discardOversized?: () => boolean;
+  /**
+   * A literal of `size` bytes begins (within the size limit; `before` bytes of earlier
+   * literals of the same command are held already): undefined → keep it in memory,
+   * a spool → write it there, `{ code, text }` → refuse it (a reject event).
+   */
+  openLiteral?: (size: number, before: number) => LiteralSpool | { code: string; text: string } | undefined;
 }
 
 const LITERAL_RE = /(~?)\{(\d{1,12})(\+?)\}$/;
@@ -97,7 +119,8 @@ export class Framer {
       if (mode.m === 'dead') return out;
       if (mode.m === 'literal') {
         const n = Math.min(mode.left, chunk.length - pos, LITERAL_CHUNK);
-        mode.lit.chunks.push(chunk.subarray(pos, pos + n));
+        if (mode.lit.spool) mode.lit.spool.write(chunk.subarray(pos, pos + n));
+        else mode.lit.chunks.push(chunk.subarray(pos, pos + n));
         mode.left -= n;
         pos += n;
         this.commandBytes += n;
@@ -154,6 +177,13 @@ export class Framer {
     return out;
   }
 
+  /** The connection ended: release what the command being received holds; read nothing more. */
+  abort(): void {
+    if (this.mode.m === 'literal') this.mode.lit.spool?.release();
+    this.mode = { m: 'dead' };
+    this.drop();
+  }
+
   /** Bytes of the command currently being received (for memory accounting). */
   get pendingBytes(): number {
     return this.commandBytes + this.lineLen;
@@ -189,28 +219,37 @@ export class Framer {
       return;
     }
     const limit = this.opts.literalLimit();
-    if (this.literalTotal + size > limit) {
-      const ev: FrameEvent = { kind: 'reject', tag: this.tag, size, limit };
+    let spool: LiteralSpool | undefined;
+    let refusal: Extract<FrameEvent, { kind: 'reject' }> | undefined;
+    if (this.literalTotal + size > limit) refusal = { kind: 'reject', tag: this.tag, size, limit };
+    else if (size > 0 && this.opts.openLiteral) {
+      const r = this.opts.openLiteral(size, this.literalTotal);
+      if (r && 'code' in r) refusal = { kind: 'reject', tag: this.tag, size, limit, code: r.code, text: r.text };
+      else spool = r;
+    }
+    if (refusal) {
       if (nonSync && this.opts.discardOversized && !this.opts.discardOversized()) {
-        out.push({ ...ev, fatal: true });
-        this.reset();
+        out.push({ ...refusal, fatal: true });
+        this.drop();
         this.mode = { m: 'dead' };
       } else if (nonSync && size > 0) {
-        this.discarding = ev;
+        releaseLiterals(this.literals);
+        this.discarding = refusal;
         this.lines = [];
         this.literals = [];
         this.mode = { m: 'skip-literal', left: size };
       } else if (nonSync) {
-        this.discarding = ev;
+        this.discarding = refusal;
       } else {
-        out.push(ev);
-        this.reset();
+        out.push(refusal);
+        this.drop();
       }
       return;
     }
     this.literalTotal += size;
     this.lines.push(line.slice(0, m.index) + (binary ? '~{}' : '{}'));
     const lit: LiteralToken = { type: 'literal', size, chunks: [], nonSync, binary };
+    if (spool) lit.spool = spool;
     if (!nonSync) out.push({ kind: 'continue', size });
     if (size === 0) this.literals.push(lit);
     else this.mode = { m: 'literal', lit, left: size };
@@ -218,6 +257,12 @@ export class Framer {
 
   private endDiscarded(out: FrameEvent[]): void {
     if (this.discarding) out.push(this.discarding);
+    this.drop();
+  }
+
+  /** Abandon the command being received: free its spooled literals. */
+  private drop(): void {
+    releaseLiterals(this.literals);
     this.reset();
   }
 

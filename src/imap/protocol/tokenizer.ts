@@ -12,6 +12,9 @@ import type { Token, AtomToken, ListToken, LiteralToken, Partial } from './token
 import type { FramedCommand } from './framing.js';
 import { ProtocolError } from './errors.js';
 
+/** Fetch items whose `[` always starts a section (a broken one is a syntax error). */
+const SECTIONED = /^(BODY|BODY\.PEEK|BINARY|BINARY\.PEEK|BINARY\.SIZE)$/i;
+
 export const MAX_LIST_DEPTH = 16;
 
 /** A parsed command line: tag, then every other token (the command name is tokens[0]). */
@@ -155,6 +158,7 @@ class Tokenizer {
   }
 
   private readAtom(inSection: boolean): Token {
+    const li0 = this.li;
     const line = this.line;
     const start = this.pos;
     let i = this.pos;
@@ -170,8 +174,33 @@ class Tokenizer {
     const value = line.slice(start, i);
     if (!value) throw new ProtocolError(`Unexpected "${line[i] ?? 'end of line'}"`);
     this.pos = i;
-    if (line[i] === '[' && !inSection) return this.readSectioned(value, start);
+    if (line[i] === '[' && !inSection) {
+      const depth0 = this.depth;
+      try {
+        return this.readSectioned(value, start);
+      } catch (err) {
+        // Not a section: `[` and `]` are ASTRING-CHARs (RFC 3501 §9), so an astring
+        // such as a mailbox name `a[b` is one atom up to the next SP, "(" or ")".
+        if (!(err instanceof ProtocolError) || this.li !== li0 || SECTIONED.test(value)) throw err;
+        this.depth = depth0;
+        return this.readPlainAtom(start);
+      }
+    }
     if (value.toUpperCase() === 'NIL') return { type: 'nil', raw: value };
+    return { type: 'atom', value, raw: value };
+  }
+
+  /** An atom with `[` / `]` in it taken as plain characters (an astring, not a fetch item). */
+  private readPlainAtom(start: number): Token {
+    const line = this.line;
+    let i = start;
+    for (; i < line.length; i++) {
+      const ch = line.charCodeAt(i);
+      if (ch === 0x20 || ch === 0x28 || ch === 0x29) break;
+      if (ch < 0x20 || ch === 0x7f || ch === 0x22 || ch === 0x7b) throw new ProtocolError('Invalid character in atom');
+    }
+    this.pos = i;
+    const value = line.slice(start, i);
     return { type: 'atom', value, raw: value };
   }
 

@@ -37,16 +37,31 @@ export interface StringToken {
 }
 
 /**
+ * Where the bytes of a large literal go while they arrive, instead of memory (the
+ * server's temporary area in its data directory, see src/imap/literal-spool.ts).
+ * The framer only writes; the command reads back once and the dispatcher releases.
+ */
+export interface LiteralSpool {
+  /** Append received bytes (never throws: a failure is reported by `read`). */
+  write(chunk: Buffer): void;
+  /** All bytes written, as one Buffer (the literal is complete). */
+  read(): Buffer;
+  /** Free the space and its accounting; idempotent. */
+  release(): void;
+}
+
+/**
  * A literal `{n}` / `{n+}` (or literal8 `~{n}`, RFC 3516). The bytes are kept as the
- * Buffer chunks they arrived in (never joined into one big string): a literal larger
- * than 64 KiB (an APPEND message) is handed to the command as `chunks: Buffer[]`,
- * each chunk at most 64 KiB. Use `literalBuffer()` for small literals and iterate
- * `chunks` (or `literalStream()`) for large ones.
+ * Buffer chunks they arrived in (never joined into one big string), each chunk at
+ * most 64 KiB — or, for a large literal (an APPEND message), in a `spool` and then
+ * `chunks` is empty. Use `literalBuffer()` to get the bytes.
  */
 export interface LiteralToken {
   type: 'literal';
   size: number;
   chunks: Buffer[];
+  /** Set when the bytes were written to the temporary area instead of `chunks`. */
+  spool?: LiteralSpool;
   /** `{n+}`: sent without waiting for a continuation. */
   nonSync: boolean;
   /** `~{n}` literal8. */
@@ -79,7 +94,13 @@ export type SequenceSet = Array<{ from: SeqNumber; to: SeqNumber }>;
 
 /** The bytes of a literal as one Buffer (fine for small literals: names, passwords). */
 export function literalBuffer(t: LiteralToken): Buffer {
+  if (t.spool) return t.spool.read();
   return t.chunks.length === 1 ? t.chunks[0]! : Buffer.concat(t.chunks, t.size);
+}
+
+/** Free the temporary space of spooled literals (after the command ran, or when it is dropped). */
+export function releaseLiterals(lits: readonly LiteralToken[]): void {
+  for (const l of lits) l.spool?.release();
 }
 
 /** Atom, quoted string or literal as a UTF-8 string (RFC 3501 `astring`); undefined otherwise. */

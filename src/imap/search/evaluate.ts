@@ -136,7 +136,8 @@ class Evaluator {
         return this.fromList(searchHeader(db, folder, k.name, k.value));
       }
       case 'date': {
-        const field = k.field === 'internal' ? 'internalDate' : 'sentDate';
+        // RFC 3501 §6.4.4: SENT* compare the Date: header's own calendar day, "disregarding time and timezone"
+        const field = k.field === 'internal' ? 'internalDate' : 'sentDay';
         const r =
           k.cmp === 'before'
             ? searchRange(db, folder, field, undefined, k.day)

@@ -248,7 +248,7 @@ describe('LSUB with % (RFC 3501 §6.3.9)', () => {
   it('an unsubscribed parent of a subscribed folder is returned as \\Noselect', async () => {
     const { c } = await loggedIn();
     await c.cmd('l1 CREATE Work/Reports');
-    await c.cmd('l2 UNSUBSCRIBE Work');
+    await c.cmd('l2 SUBSCRIBE Work/Reports');
     expect(await c.cmd('l3 LSUB "" W%')).toEqual(['* LSUB (\\Noselect) "/" Work', 'l3 OK LSUB completed']);
     expect(await c.cmd('l4 LSUB "" W*')).toEqual(['* LSUB () "/" Work/Reports', 'l4 OK LSUB completed']);
     expect(await c.cmd('l5 LIST (SUBSCRIBED RECURSIVEMATCH) "" W%')).toEqual([

@@ -35,7 +35,7 @@ describe('APPEND', () => {
     expect(Date.now() - row.storedAt).toBeLessThan(60_000);
     await c.cmd('a2 SELECT Drafts');
     expect(await c.cmd('a3 FETCH 1 (FLAGS INTERNALDATE BODY.PEEK[])')).toEqual([
-      '* 1 FETCH (FLAGS (\\Seen \\Draft $Label \\Recent) INTERNALDATE "17-Jul-1996 09:44:25 +0000" BODY[] {22}',
+      '* 1 FETCH (FLAGS (\\Seen \\Draft $Label \\Recent) INTERNALDATE "17-Jul-1996 02:44:25 -0700" BODY[] {22}',
       'Subject: hi',
       '',
       'hello',

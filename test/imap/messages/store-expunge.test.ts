@@ -23,6 +23,8 @@ afterEach(async () => {
 describe('STORE', () => {
   it('+FLAGS, -FLAGS, FLAGS, keywords, .SILENT, UID STORE', async () => {
     expect(await c.cmd('a1 STORE 1:2 +FLAGS (\\Flagged $Work)')).toEqual([
+      '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)',
+      '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work \\*)] Flags permitted',
       '* 1 FETCH (FLAGS (\\Flagged $Work \\Recent))',
       '* 2 FETCH (FLAGS (\\Flagged $Work \\Recent))',
       'a1 OK STORE completed',

@@ -52,6 +52,7 @@ describe('STORE and APPEND arguments', () => {
     expect(parseAppendArgs([...tokenizeArgs(['(\\Seen) "17-Jul-1996 02:44:25 -0700"']), lit])).toEqual({
       flags: ['\\Seen'],
       date: Date.UTC(1996, 6, 17, 9, 44, 25),
+      zone: -420,
       message: lit,
     });
     expect(parseAppendArgs([lit])).toEqual({ flags: [], message: lit });

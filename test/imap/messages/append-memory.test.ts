@@ -1,0 +1,211 @@
+/**
+ * The memory bound on unfinished APPENDs (RFC 3501 §6.3.11 with RFC 7889
+ * APPENDLIMIT): `gospochta serve` as a child process; ten sessions each announce a
+ * 36,000,000-byte literal, get `+`, send 34 MiB of it and stop. The server writes
+ * those bytes to its temporary area, so its resident memory (VmRSS of the child)
+ * grows by less than 64 MB; when the sessions go, the temporary files are closed
+ * (none left among the server's open files) and memory stays within the bound.
+ *
+ * A memory bound, not a timing: every wait is for a condition (the server has read
+ * the bytes: /proc/PID/io rchar; the temporary files are gone), bounded only by the
+ * test timeout.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import tls from 'node:tls';
+
+const repo = resolve(import.meta.dirname, '../../..');
+const bin = join(repo, 'bin/gospochta.js');
+const MiB = 1024 * 1024;
+const SESSIONS = 10;
+const ANNOUNCED = 36_000_000;
+const SENT = 34 * MiB;
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let imapPort: number;
+let child: ChildProcess | undefined;
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function cli(args: string[], input?: string): Promise<Record<string, unknown>> {
+  const p = execFile(process.execPath, [bin, ...args, '--json'], { env, cwd: dir });
+  if (input !== undefined) p.stdin!.end(input);
+  const out: string[] = [];
+  p.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
+  const code = await new Promise<number>((r) => p.on('close', (c) => r(c ?? -1)));
+  const json = JSON.parse(out.join('')) as Record<string, unknown>;
+  if (code !== 0) throw new Error(`gospochta ${args.join(' ')} exited ${code}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+function rss(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m![1]) * 1024;
+}
+
+function bytesRead(pid: number): number {
+  return Number(/rchar: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
+}
+
+/** Open files of the server that are its (unlinked) temporary literal files. */
+function spoolFiles(pid: number): number {
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).includes('/tmp/literal-')) n++;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return n;
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** A minimal raw client: lines in, bytes out with backpressure. */
+class Raw {
+  private buf = '';
+  private waiter: (() => void) | undefined;
+  closed = false;
+  private constructor(readonly socket: tls.TLSSocket) {
+    socket.on('data', (d: Buffer) => {
+      this.buf += d.toString('latin1');
+      this.waiter?.();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.waiter?.();
+    });
+    socket.on('error', () => undefined);
+  }
+  static async open(port: number): Promise<Raw> {
+    const socket = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false });
+    await new Promise<void>((res, rej) => {
+      socket.once('secureConnect', () => res());
+      socket.once('error', rej);
+    });
+    return new Raw(socket);
+  }
+  async waitFor(re: RegExp): Promise<string> {
+    for (;;) {
+      const m = re.exec(this.buf);
+      if (m) {
+        this.buf = this.buf.slice(m.index + m[0].length);
+        return m[0];
+      }
+      if (this.closed) throw new Error('closed while waiting for ' + String(re));
+      await new Promise<void>((r) => (this.waiter = r));
+    }
+  }
+  async write(data: string | Buffer): Promise<void> {
+    if (!this.socket.write(data)) await new Promise<void>((r) => this.socket.once('drain', () => r()));
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gp-append-mem-'));
+  imapPort = await freePort();
+  const config = join(dir, 'gospochta.json');
+  // one mailbox for all ten sessions: its own in-flight bound is raised for this test
+  writeFileSync(config, JSON.stringify({ imap: { spoolBytesPerUser: 1_000_000_000 } }));
+  env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GOSPOCHTA_CONFIG: config,
+    GOSPOCHTA_DATA_DIR: join(dir, 'data'),
+    GOSPOCHTA_DOMAINS: 'example.org',
+    GOSPOCHTA_HOSTNAME: 'mail.example.org',
+    GOSPOCHTA_BIND: '127.0.0.1',
+    GOSPOCHTA_SMTP_PORT: String(await freePort()),
+    GOSPOCHTA_IMAP_PORT: String(imapPort),
+    GOSPOCHTA_OPERATOR: 'test',
+  };
+  const acc = await cli(['account', 'register', '--name', 'Иванов Иван Иванович', '--phone', '+7 912 345-67-89', '--consent']);
+  const id = String(acc.id);
+  await cli(['account', 'documents', id, '--snils', '112-233-445 95', '--passport', '4510 123456']);
+  await cli(['account', 'confirm', id, '--method', 'in-person', '--operator', 'Петрова А. А.']);
+  await cli(['mailbox', 'create', id, '--address', 'big@example.org', '--password-stdin'], 'Correct-Horse-42\n');
+  child = spawn(process.execPath, [bin, 'serve'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  await new Promise<void>((res, rej) => {
+    const onData = (d: Buffer) => {
+      log += d.toString();
+      if (log.includes('gospochta ready')) res();
+    };
+    child!.stderr!.on('data', onData);
+    child!.stdout!.on('data', onData);
+    child!.once('exit', (c) => rej(new Error(`server exited with ${c}:\n${log}`)));
+  });
+}, 120_000);
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((r) => child!.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('unfinished APPENDs are not held in memory', () => {
+  it(`${SESSIONS} sessions × 34 MiB of a 36 MB literal raise the server's RSS by under 64 MB, and it is released`, async () => {
+    const pid = child!.pid!;
+    const chunk = Buffer.alloc(256 * 1024, 'x');
+    let before = 0;
+    const report: string[] = [];
+    // two rounds: the second shows that nothing of the first was kept
+    for (let round = 1; round <= 2; round++) {
+      const clients: Raw[] = [];
+      for (let i = 0; i < SESSIONS; i++) {
+        const c = await Raw.open(imapPort);
+        await c.waitFor(/^\* OK .*\r\n/m);
+        await c.write('l LOGIN big@example.org Correct-Horse-42\r\n');
+        await c.waitFor(/^l OK .*\r\n/m);
+        clients.push(c);
+      }
+      if (round === 1) {
+        // warm up the append path once (parser, writer) with a small message
+        const small = 'Subject: warm-up\r\n\r\nhello\r\n';
+        await clients[0]!.write(`w APPEND INBOX {${small.length}+}\r\n${small}\r\n`);
+        await clients[0]!.waitFor(/^w OK .*\r\n/m);
+        before = rss(pid);
+      }
+      const read0 = bytesRead(pid);
+      await Promise.all(
+        clients.map(async (c, i) => {
+          await c.write(`a${i} APPEND INBOX {${ANNOUNCED}}\r\n`);
+          await c.waitFor(/^\+ .*\r\n/m);
+          for (let sent = 0; sent < SENT; sent += chunk.length) await c.write(chunk);
+        }),
+      );
+      // the server has read what was sent (TLS adds a little on top)
+      await until(() => bytesRead(pid) - read0 >= SESSIONS * SENT);
+      await until(() => spoolFiles(pid) === SESSIONS);
+      const holding = rss(pid);
+      for (const c of clients) c.socket.destroy();
+      await until(() => spoolFiles(pid) === 0);
+      const after = rss(pid);
+      report.push(`round ${round}: holding ${(holding / MiB).toFixed(1)} MiB, after the sessions went ${(after / MiB).toFixed(1)} MiB`);
+      expect(holding - before).toBeLessThan(64_000_000);
+      expect(after - before).toBeLessThan(64_000_000);
+    }
+    // for the record, in the test output
+    console.log(`server RSS before ${(before / MiB).toFixed(1)} MiB; ${report.join('; ')}`);
+  }, 240_000);
+});
