@@ -134,6 +134,10 @@ beforeAll(async () => {
     GOSPOCHTA_BIND: '127.0.0.1',
     GOSPOCHTA_SMTP_PORT: String(await freePort()),
     GOSPOCHTA_IMAP_PORT: String(imapPort),
+    // One process: the RSS and the bytes read are those of the process that serves IMAP.
+    GOSPOCHTA_WORKERS: '1',
+    GOSPOCHTA_SUBMISSION_PORT: '0',
+    GOSPOCHTA_MX_PORT: '0',
     GOSPOCHTA_OPERATOR: 'test',
   };
   const acc = await cli(['account', 'register', '--name', 'Иванов Иван Иванович', '--phone', '+7 912 345-67-89', '--consent']);
