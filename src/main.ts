@@ -25,6 +25,7 @@ import { createAuthenticator } from './identity/auth.js';
 import { sessionAccess } from './identity/access.js';
 import { startSmtp } from './smtp/server.js';
 import { startMx } from './smtp/mx.js';
+import { startOutbound } from './mta/outbound.js';
 import { startImap } from './imap/server.js';
 import { startMetricsServer } from './ops/metrics-server.js';
 import { startScheduler, type Scheduler } from './policy/scheduler.js';
@@ -60,6 +61,12 @@ export interface StartOptions {
    * worker process leaves both to its primary (cluster/primary.ts).
    */
   standalone?: boolean;
+  /**
+   * Where a submission that queued mail for other domains says so. Default: this
+   * process runs the outbound queue itself (when standalone); a worker passes a
+   * function that tells its primary, which runs it.
+   */
+  onQueued?: () => void;
 }
 
 export { PID_FILE };
@@ -74,7 +81,10 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
 
   bus.onError = (e, ev) => log.error({ err: e, event: ev.type }, 'change listener failed');
 
-  const smtpCtx = { cfg, db, log: log.child({ svc: 'smtp' }), bus, writer, auth, tls, controlPollMs: cfg.auth.accessCheckMs };
+  const standalone = opts.standalone !== false;
+  const outbound = standalone && cfg.outbound.enabled ? startOutbound({ db, cfg, log: log.child({ svc: 'outbound' }), writer }) : null;
+  const kick = opts.onQueued ?? (() => outbound?.kick());
+  const smtpCtx = { cfg, db, log: log.child({ svc: 'smtp' }), bus, writer, auth, tls, controlPollMs: cfg.auth.accessCheckMs, outbound: { kick } };
   const smtp = await startSmtp(smtpCtx);
   // Port 0 turns the second-wave listeners off (the contract of GOSPOCHTA_SUBMISSION_PORT / GOSPOCHTA_MX_PORT).
   const submission = cfg.submission.port ? await startSmtp({ ...smtpCtx, starttls: true, port: cfg.submission.port }) : null;
@@ -92,7 +102,6 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     controlPollMs: cfg.auth.accessCheckMs,
   });
   const scheduler: Scheduler | null = opts.scheduler === false ? null : startScheduler({ db, cfg, bus, log: log.child({ svc: 'scheduler' }) });
-  const standalone = opts.standalone !== false;
   const metrics = standalone && cfg.metrics.port ? await startMetricsServer(cfg) : null;
 
   const pidPath = join(cfg.dataDir, PID_FILE);
@@ -132,6 +141,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
           mx?.close(cfg.smtp.shutdownGraceMs).then(() => log.info('MX listener closed')),
           imap.close().then(() => log.info('IMAP listener closed')),
         ]);
+        await outbound?.stop();
         await writer.close();
         log.info('writer drained');
         auth.close();

@@ -12,7 +12,8 @@ import { registerRestore } from './ops-restore.js';
 import { registerServeCommand } from './serve.js';
 import { registerPurgeCommand } from './purge.js';
 import { registerStatsCommand } from './stats.js';
+import { registerMtaCommands } from './mta.js';
 
 export type CommandGroup = (program: Command) => void;
 
-export const commandGroups: CommandGroup[] = [registerServeCommand, registerAccountCommands, registerMailboxCommands, registerAuditCommand, registerHealth, registerBackup, registerRestore, registerPurgeCommand, registerStatsCommand];
+export const commandGroups: CommandGroup[] = [registerServeCommand, registerAccountCommands, registerMailboxCommands, registerAuditCommand, registerHealth, registerBackup, registerRestore, registerPurgeCommand, registerStatsCommand, registerMtaCommands];

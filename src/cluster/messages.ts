@@ -13,6 +13,8 @@ export type ToPrimary =
   | { gp: 'change'; ev: ChangeEvent }
   | { gp: 'ready'; smtpPort: number; imapPort: number }
   | { gp: 'metrics'; families: MetricFamily[] }
+  /** A submission queued mail for other domains: the primary's outbound runner looks now. */
+  | { gp: 'queued' }
   /** The worker could not start (a port it cannot bind): the primary stops with this. */
   | { gp: 'fatal'; message: string; code?: string; port?: number };
 

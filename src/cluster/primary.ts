@@ -31,6 +31,8 @@ import { startMetricsServer } from '../ops/metrics-server.js';
 import { createServerRegistry, type MetricFamily } from '../shared/metrics.js';
 import { PID_FILE } from '../ops/server-running.js';
 import { linkBus } from './feed.js';
+import { Writer } from '../store/deliver.js';
+import { startOutbound, type OutboundRunner } from '../mta/outbound.js';
 import { isMessage, type ToPrimary, type ToWorker } from './messages.js';
 
 interface Slot {
@@ -73,6 +75,7 @@ export async function runPrimary(cfg: Config, log: Logger, onReady?: (ports: { s
   /** Counters of workers that died: kept so the sums never go down. */
   const retired: MetricFamily[][] = [];
   let shuttingDown = false;
+  let outbound: OutboundRunner | null = null;
   let started = false;
 
   // A worker that just died may still look connected: a failed send is that worker's
@@ -112,6 +115,7 @@ export async function runPrimary(cfg: Config, log: Logger, onReady?: (ports: { s
         relay(w, m.ev);
         for (const fn of receivers) fn(m.ev);
       } else if (m.gp === 'metrics') slot.metrics = m.families;
+      else if (m.gp === 'queued') outbound?.kick();
       else if (m.gp === 'ready') {
         slot.ready = true;
         slot.ports = { smtpPort: m.smtpPort, imapPort: m.imapPort };
@@ -167,6 +171,10 @@ export async function runPrimary(cfg: Config, log: Logger, onReady?: (ports: { s
   }
 
   const scheduler = startScheduler({ db, cfg, bus, log: log.child({ svc: 'scheduler' }) });
+  // The outbound queue runs here, once for the whole server; its delivery reports go
+  // through this process's writer and reach the workers' sessions by the change feed.
+  const writer = new Writer(db, bus);
+  outbound = cfg.outbound.enabled ? startOutbound({ db, cfg, log: log.child({ svc: 'outbound' }), writer }) : null;
   const metricsServer = cfg.metrics.port
     ? await startMetricsServer(cfg, {
         registry: { render: () => mergeMetrics([...retired, ...slots.map((s) => s.metrics)]).render() },
@@ -186,7 +194,9 @@ export async function runPrimary(cfg: Config, log: Logger, onReady?: (ports: { s
       void (async () => {
         try {
           await scheduler.stop();
+          await outbound?.stop();
           await stopAll(`received ${signal}`);
+          await writer.close();
           log.info('workers stopped');
           await metricsServer?.close();
           audit(db, { actor: 'system', subject: 'server', action: 'server.stop', details: { reason: `received ${signal}` } });

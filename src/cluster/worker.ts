@@ -23,7 +23,7 @@ function send(m: ToPrimary): void {
 export async function runWorker(cfg: Config, log: Logger): Promise<void> {
   let server;
   try {
-    server = await startServer(cfg, { log, pidFile: false, scheduler: false, standalone: false });
+    server = await startServer(cfg, { log, pidFile: false, scheduler: false, standalone: false, onQueued: () => send({ gp: 'queued' }) });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { port?: number };
     send({ gp: 'fatal', message: err.message, ...(err.code ? { code: err.code } : {}), ...(err.port !== undefined ? { port: err.port } : {}) });

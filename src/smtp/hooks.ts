@@ -7,8 +7,9 @@
  *   every command after AUTH re-checks that the mailbox may still be used and that
  *                 its password is the one of the login             421 4.7.0, then closed
  *   onMailFrom  → the envelope sender is the authenticated mailbox   553 5.7.1
- *   onRcptTo    → at most smtp.maxRecipients (452 4.5.3), local recipients only
- *                 (550 5.1.1 unknown, 550 5.7.1 other domains), the daily limit (550 5.4.5)
+ *   onRcptTo    → at most smtp.maxRecipients (452 4.5.3); local recipients (550 5.1.1
+ *                 unknown) and, with outbound.enabled, other domains (queued; else
+ *                 550 5.7.1); the daily limit counts both (550 5.4.5)
  *   onData      → SIZE (552 5.3.4), attachments while streaming (552 5.3.4), then
  *                 submit.ts (the sender inside the message, one parse, one commit) → 250
  */
@@ -25,6 +26,12 @@ import type { Connections } from './connections.js';
 import { userOf, type LocalRecipient, type SmtpContext, type SmtpUser } from './types.js';
 
 type Cb = (err?: Error | null) => void;
+
+interface Envelope {
+  local: LocalRecipient[];
+  /** Addresses of other domains: queued for delivery (mta/outbound.ts). */
+  remote: string[];
+}
 
 export interface Hooks {
   onConnect(session: SMTPServerSession, cb: Cb): void;
@@ -47,8 +54,9 @@ function actsAsAnother(auth: SMTPServerAuthentication): boolean {
 export function submissionHooks(ctx: SmtpContext, conns: Connections, isClosing: () => boolean): Hooks {
   const { cfg, db, log } = ctx;
   const served = new Set(cfg.domains);
-  /** Local recipients accepted so far, per session id (RCPT → DATA). */
-  const recipients = new Map<string, LocalRecipient[]>();
+  /** Recipients accepted so far, per session id (RCPT → DATA): local mailboxes and remote addresses. */
+  const recipients = new Map<string, Envelope>();
+  const envelopeOf = (id: string): Envelope => recipients.get(id) ?? { local: [], remote: [] };
 
   /** The session's user if it may go on; else the session is told 421 and closed. */
   const stillAllowed = (session: SMTPServerSession): SmtpUser | SmtpReplyError => {
@@ -98,7 +106,7 @@ export function submissionHooks(ctx: SmtpContext, conns: Connections, isClosing:
     onMailFrom(address, session, cb) {
       const user = stillAllowed(session);
       if (user instanceof Error) return cb(user);
-      recipients.set(session.id, []);
+      recipients.set(session.id, { local: [], remote: [] });
       const given = (address.address || '').toLowerCase();
       if (given !== user.address) {
         return cb(refuseAudited(db, { user, remote: session.remoteAddress, reason: 'sender_mismatch', details: { sender: given.slice(0, 256) }, error: R.senderMismatch(given, user.address) }));
@@ -111,29 +119,32 @@ export function submissionHooks(ctx: SmtpContext, conns: Connections, isClosing:
     onRcptTo(address, session, cb) {
       const user = stillAllowed(session);
       if (user instanceof Error) return cb(user);
-      const list = recipients.get(session.id) ?? [];
+      const env = envelopeOf(session.id);
       const rcpt = (address.address || '').toLowerCase();
-      if (list.some((r) => r.address === rcpt)) return cb(); // the same recipient twice counts once
-      if (list.length >= cfg.smtp.maxRecipients) return cb(R.tooManyRecipients(cfg.smtp.maxRecipients));
+      const count = env.local.length + env.remote.length;
+      if (env.local.some((r) => r.address === rcpt) || env.remote.includes(rcpt)) return cb(); // the same recipient twice counts once
+      if (count >= cfg.smtp.maxRecipients) return cb(R.tooManyRecipients(cfg.smtp.maxRecipients));
       const found = lookupRecipient(db, served, rcpt);
-      if (found.kind === 'other-domain') return cb(counted('relay_denied', R.otherDomain(rcpt)));
+      if (found.kind === 'other-domain' && !cfg.outbound.enabled) return cb(counted('relay_denied', R.otherDomain(rcpt)));
       if (found.kind === 'unknown') return cb(counted('recipient_unknown', R.unknownRecipient(rcpt)));
-      const limit = checkDailyLimit(db, cfg, user.mailboxId, list.length + 1);
+      // Remote recipients count toward the daily limit like local ones.
+      const limit = checkDailyLimit(db, cfg, user.mailboxId, count + 1);
       if (!limit.ok) {
         const details = { limit: limit.limit, used: limit.used, retryAt: limit.retryAt.toISOString() };
         return cb(refuseAudited(db, { user, remote: session.remoteAddress, reason: 'daily_limit', details, error: R.dailyLimit(limit.limit, utcMinute(limit.retryAt)) }));
       }
-      list.push(found.recipient);
-      recipients.set(session.id, list);
+      if (found.kind === 'local') env.local.push(found.recipient);
+      else env.remote.push(rcpt);
+      recipients.set(session.id, env);
       cb();
     },
 
     onData(stream, session, cb) {
-      const list = recipients.get(session.id) ?? [];
+      const env = envelopeOf(session.id);
       conns.inData.add(session.id);
       const done = (err: SmtpReplyError | null, msg?: string) => {
         conns.inData.delete(session.id);
-        recipients.set(session.id, []);
+        recipients.set(session.id, { local: [], remote: [] });
         if (err) cb(err);
         else cb(null, msg);
       };
@@ -146,8 +157,8 @@ export function submissionHooks(ctx: SmtpContext, conns: Connections, isClosing:
           if (got.kind === 'attachments') {
             return done(refuseAudited(db, { user, remote: session.remoteAddress, reason: 'attachment_limit', details: { attachmentBytes: got.attachmentBytes }, error: R.attachments(got.text) }));
           }
-          if (!list.length) return done(R.noRecipients());
-          const r = await deliverSubmission(ctx, { chunks: got.chunks, size: got.size, user, recipients: list, session });
+          if (!env.local.length && !env.remote.length) return done(R.noRecipients());
+          const r = await deliverSubmission(ctx, { chunks: got.chunks, size: got.size, user, recipients: env.local, remote: env.remote, session });
           if (!r.ok) {
             if (r.reason === 'access_withdrawn') conns.end(session.id, r.error.message);
             return done(r.error);

@@ -5,9 +5,10 @@
  *   2. trace fields (received.ts: Received, and Date / Message-ID when missing);
  *   3. the trace and the received chunks joined once into the stored bytes, parsed
  *      once (mime/);
- *   4. one group-committed transaction for all local recipients that re-checks the
- *      sender's access and the daily limit, stores the message once, counts the
- *      send and journals it. Resolves after COMMIT.
+ *   4. one group-committed transaction for all recipients that re-checks the
+ *      sender's access and the daily limit, stores the message once (filed in the
+ *      local INBOXes, one queue row per remote recipient), counts the send and
+ *      journals it. Resolves after COMMIT; then the outbound runner is woken.
  */
 import type { SMTPServerSession } from 'smtp-server';
 import { parseMessage } from '../mime/parse.js';
@@ -20,20 +21,22 @@ import { R, type SmtpReplyError } from './replies.js';
 import { headerFacts, newQueueId, traceHeaders } from './received.js';
 import { senderIdentityRefusal } from './sender.js';
 import { refuseAudited } from './refusals.js';
+import { enqueueOutbound } from '../store/outbound.js';
 import type { LocalRecipient, SmtpContext, SmtpUser } from './types.js';
 
 export type SubmitResult = { ok: true; queueId: string } | { ok: false; reason: RefusalReason; error: SmtpReplyError };
 
 export async function deliverSubmission(
   ctx: SmtpContext,
-  m: { chunks: Buffer[]; size: number; user: SmtpUser; recipients: LocalRecipient[]; session: SMTPServerSession },
+  m: { chunks: Buffer[]; size: number; user: SmtpUser; recipients: LocalRecipient[]; remote?: string[]; session: SMTPServerSession },
 ): Promise<SubmitResult> {
   const { cfg, db } = ctx;
-  const remote = m.session.remoteAddress;
+  const client = m.session.remoteAddress;
+  const remote = m.remote ?? [];
   const facts = headerFacts(m.chunks);
   const identity = senderIdentityRefusal(facts.fields, m.user.address);
   if (identity) {
-    const error = refuseAudited(db, { user: m.user, remote, reason: 'sender_mismatch', details: { check: 'header', text: identity }, error: R.senderIdentity(identity) });
+    const error = refuseAudited(db, { user: m.user, remote: client, reason: 'sender_mismatch', details: { check: 'header', text: identity }, error: R.senderIdentity(identity) });
     return { ok: false, reason: 'sender_mismatch', error };
   }
   const queueId = newQueueId();
@@ -42,12 +45,12 @@ export async function deliverSubmission(
     traceHeaders(
       {
         heloName: m.session.hostNameAppearsAs || '',
-        remoteAddress: remote,
+        remoteAddress: client,
         hostname: cfg.hostname,
         tlsVersion: (tls && tls.version) || 'TLS',
         user: m.user.address,
         queueId,
-        ...(m.recipients.length === 1 ? { for: m.recipients[0]!.address } : {}),
+        ...(m.recipients.length + remote.length === 1 ? { for: m.recipients[0]?.address ?? remote[0]! } : {}),
       },
       facts,
     ),
@@ -55,13 +58,14 @@ export async function deliverSubmission(
   );
   const raw = Buffer.concat([trace, ...m.chunks], trace.length + m.size);
   const parsed = parseMessage(raw);
-  const n = m.recipients.length;
+  const n = m.recipients.length + remote.length;
   try {
     await ctx.writer.deliver({
       raw,
       parsed,
       targets: m.recipients.map((r) => ({ folderId: r.inboxId })),
-      extra: (db) => {
+      extraRefs: remote.length,
+      extra: (db, blobId) => {
         // Re-checked inside the transaction: a block or password change that committed
         // while DATA streamed stops this message, and two sessions of one mailbox
         // cannot both pass the daily limit.
@@ -69,13 +73,14 @@ export async function deliverSubmission(
         const limit = checkDailyLimit(db, cfg, m.user.mailboxId, n);
         if (!limit.ok) throw new GpError('DAILY_LIMIT', utcMinute(limit.retryAt), { details: { limit: limit.limit } });
         recordSend(db, m.user.mailboxId, n);
+        if (remote.length) enqueueOutbound(db, { queueId, mailboxId: m.user.mailboxId, sender: m.user.address, recipients: remote, blobId, at: Date.now() });
         audit(db, {
           actor: `mailbox:${m.user.address}`,
           subject: `mailbox:${m.user.address}`,
           action: 'submission',
-          remote,
+          remote: client,
           mailboxId: m.user.mailboxId,
-          details: { queueId, recipients: n, size: raw.length },
+          details: { queueId, recipients: n, remote: remote.length, size: raw.length },
         });
       },
     });
@@ -86,6 +91,7 @@ export async function deliverSubmission(
     if (e instanceof GpError && e.code === 'ACCESS_WITHDRAWN') return { ok: false, reason: 'access_withdrawn', error: R.accessWithdrawn() };
     throw e;
   }
+  if (remote.length) ctx.outbound?.kick();
   metrics.inc(METRIC.messagesAccepted, { path: 'smtp' });
   metrics.inc(METRIC.recipientsAccepted, {}, n);
   ctx.log.info({ sid: m.session.id, queueId, from: m.user.address, recipients: n, size: raw.length }, 'message accepted');

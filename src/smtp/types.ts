@@ -26,6 +26,8 @@ export interface SmtpContext {
   port?: number;
   /** Defaults to cfg.bind. */
   host?: string;
+  /** The outbound queue's runner, woken when a submission queued mail for other domains. */
+  outbound?: { kick(): void };
   /** How often the store's control counter is polled for changes made by the CLI, ms (default 2000). */
   controlPollMs?: number;
 }

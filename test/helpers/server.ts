@@ -50,6 +50,8 @@ export async function startTestServer(overrides: Record<string, unknown> = {}, o
       smtp: { port: 0 },
       submission: { port: 0 },
       mx: { port: 0 },
+      // Mail to other domains refused unless a test turns the queue on (with routes to loopback servers).
+      outbound: { enabled: false },
       imap: { port: 0 },
       auth: { failureDelayMs: 0 },
       notices: { newDevice: false },

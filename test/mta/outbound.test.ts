@@ -1,0 +1,130 @@
+/**
+ * Mail to other domains: a submission to a remote address is queued durably and
+ * delivered to the "remote" server — an smtp-server on loopback reached through
+ * `outbound.routes` — over STARTTLS, DKIM-signed with the domain's key (verified
+ * there with mailauth against a test DNS server); an unreachable remote is tried
+ * again, then the sender gets a delivery status notification (RFC 3464); a 5xx
+ * answer returns the message at once; the operator's queue commands.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { dkimVerify } from 'mailauth';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestDns, type TestDns } from '../helpers/dns.js';
+import { freePort } from '../helpers/child-server.js';
+import { testCert } from '../helpers/imap.js';
+import { generateDkim } from '../../src/mta/dkim.js';
+import { queueRowsOf } from '../../src/store/outbound.js';
+import { dnsResolver } from '../../src/smtp/dns.js';
+
+interface Received {
+  from: string;
+  to: string[];
+  raw: Buffer;
+  secure: boolean;
+}
+
+let t: TestServer;
+let dns: TestDns;
+let sink: SMTPServer;
+let sinkPort: number;
+let deadPort: number;
+const received: Received[] = [];
+let alice: string;
+
+beforeAll(async () => {
+  const { key, cert } = testCert();
+  sinkPort = await freePort();
+  deadPort = await freePort(); // nothing listens there
+  sink = new SMTPServer({
+    key,
+    cert,
+    authOptional: true,
+    logger: false,
+    onRcptTo(address, _s, cb) {
+      if (address.address.startsWith('nobody@')) return cb(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }));
+      cb();
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks), secure: session.secure });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => sink.listen(sinkPort, '127.0.0.1', () => r()));
+  dns = await startTestDns();
+  t = await startTestServer({
+    outbound: { enabled: true, routes: { 'gov.test': `127.0.0.1:${sinkPort}`, 'down.test': `127.0.0.1:${deadPort}` }, firstRetrySeconds: 1, maxRetrySeconds: 1, giveUpSeconds: 3, pollMs: 200, timeoutMs: 5000 },
+  });
+  alice = (await t.provision('alice')).address;
+  const k = generateDkim(t.server.db, t.cfg, 'example.org', 'sel1');
+  dns.txt.set(k.name, k.txt);
+});
+afterAll(async () => {
+  await t?.close();
+  await new Promise<void>((r) => sink?.close(() => r()));
+  await dns?.close();
+});
+
+async function until<T>(what: string, f: () => T | undefined, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function inboxSubjects(): string[] {
+  return (t.server.db.prepare(`SELECT s.subject FROM messages m JOIN folders f ON f.id = m.folder_id JOIN mailboxes b ON b.id = f.mailbox_id JOIN blob_search s ON s.blob_id = m.blob_id WHERE b.address = ? AND f.name = 'INBOX'`).all(alice) as Array<{ subject: string }>).map((r) => r.subject);
+}
+
+describe('mail to other domains', () => {
+  it('queues, then delivers over STARTTLS, DKIM-signed; the signature verifies at the receiver', async () => {
+    const s = t.smtp(alice);
+    const info = await s.sendMail({ from: alice, to: 'minfin@gov.test', subject: 'Запрос в министерство', text: 'Прошу разъяснить.' });
+    s.close();
+    expect(info.response).toMatch(/^250 2\.0\.0 Message accepted for delivery: queued as (\S+)/);
+    const id = /queued as (\S+)/.exec(info.response)![1]!;
+    const got = await until('delivery', () => received.find((r) => r.to.includes('minfin@gov.test')));
+    expect(got.from).toBe(alice);
+    expect(got.secure).toBe(true);
+    const v = await dkimVerify(got.raw, { resolver: dnsResolver([dns.address]) as never });
+    expect(v.results.map((r: { status: { result: string } }) => r.status.result)).toEqual(['pass']);
+    await until('sent row', () => queueRowsOf(t.server.db, id).every((r) => r.status === 'sent') || undefined);
+  });
+
+  it('tries an unreachable remote again, then returns a delivery report to the sender', async () => {
+    const s = t.smtp(alice);
+    const info = await s.sendMail({ from: alice, to: 'clerk@down.test', subject: 'to a dead server', text: 'x' });
+    s.close();
+    const id = /queued as (\S+)/.exec(info.response)![1]!;
+    const row = await until('bounce', () => queueRowsOf(t.server.db, id).find((r) => r.status === 'bounced'));
+    expect(row.attempts).toBeGreaterThanOrEqual(2);
+    const subjects = await until('report', () => (inboxSubjects().some((x) => /письмо не доставлено/i.test(x)) ? inboxSubjects() : undefined));
+    expect(subjects.filter((x) => /undelivered mail returned to sender/i.test(x)).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('returns a message refused with 5xx at once, naming the remote answer', async () => {
+    const before = inboxSubjects().length;
+    const s = t.smtp(alice);
+    const info = await s.sendMail({ from: alice, to: 'nobody@gov.test', subject: 'to nobody', text: 'x' });
+    s.close();
+    const id = /queued as (\S+)/.exec(info.response)![1]!;
+    const row = await until('bounce', () => queueRowsOf(t.server.db, id).find((r) => r.status === 'bounced'));
+    expect(row.attempts).toBe(1);
+    expect(row.last_error).toMatch(/550 .*No such user here/);
+    await until('report', () => (inboxSubjects().length > before ? true : undefined));
+    const report = t.server.db.prepare(`SELECT s.body FROM blob_search s WHERE s.subject LIKE '%Undelivered%' ORDER BY s.blob_id DESC LIMIT 1`).get() as { body: string };
+    expect(report.body).toMatch(/nobody@gov\.test/);
+  });
+
+  it('counts remote recipients toward the daily limit', () => {
+    const sent = t.server.db.prepare('SELECT sum(recipients) AS n FROM send_events WHERE mailbox_id = (SELECT id FROM mailboxes WHERE address = ?)').get(alice) as { n: number };
+    expect(sent.n).toBe(3);
+  });
+});
