@@ -5,6 +5,8 @@
  */
 import type { SMTPServer } from 'smtp-server';
 import type { Logger } from '../shared/logger.js';
+import type { Connections } from './connections.js';
+import type { SmtpListener } from './types.js';
 
 /** Errors of a client's connection that are the client's doing, not the server's. */
 const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC']);
@@ -29,4 +31,22 @@ export async function listenSmtp(server: SMTPServer, o: { port: number; host: st
       resolve((server.server.address() as { port: number }).port);
     });
   });
+}
+
+/** The handle of a listening smtp-server: certificate reload, and a graceful close (once). */
+export function listenerHandle(server: SMTPServer, o: { port: number; conns: Connections; hostname: string; onClose: () => void }): SmtpListener {
+  let closed = false;
+  return {
+    port: o.port,
+    setSecureContext(opts) {
+      server.updateSecureContext({ key: opts.key, cert: opts.cert });
+    },
+    close(graceMs: number) {
+      if (closed) return Promise.resolve();
+      closed = true;
+      o.onClose();
+      o.conns.stop();
+      return o.conns.shutdown(graceMs, o.hostname);
+    },
+  };
 }

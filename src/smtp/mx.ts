@@ -20,7 +20,7 @@ import { receiveData } from './data.js';
 import { deliverInbound } from './inbound.js';
 import { dnsResolver } from './dns.js';
 import { trackConnections } from './connections.js';
-import { listenSmtp } from './listen.js';
+import { listenSmtp, listenerHandle } from './listen.js';
 import type { SmtpContext, SmtpListener } from './types.js';
 
 const MINUTE = 60_000;
@@ -133,16 +133,5 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
   const port = await listenSmtp(server, { port: ctx.port ?? cfg.mx.port, host: ctx.host ?? cfg.bind, log, onFail: () => conns.stop() });
   log.info({ port }, 'MX listening (STARTTLS, no AUTH)');
 
-  return {
-    port,
-    setSecureContext(opts) {
-      server.updateSecureContext({ key: opts.key, cert: opts.cert });
-    },
-    close(graceMs: number) {
-      if (closing) return Promise.resolve();
-      closing = true;
-      conns.stop();
-      return conns.shutdown(graceMs, cfg.hostname);
-    },
-  };
+  return listenerHandle(server, { port, conns, hostname: cfg.hostname, onClose: () => (closing = true) });
 }

@@ -10,7 +10,7 @@
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { submissionHooks } from './hooks.js';
 import { trackConnections } from './connections.js';
-import { listenSmtp } from './listen.js';
+import { listenSmtp, listenerHandle } from './listen.js';
 import type { SmtpContext, SmtpListener } from './types.js';
 
 export type { SmtpContext, SmtpListener, SmtpUser, LocalRecipient } from './types.js';
@@ -60,16 +60,5 @@ export async function startSmtp(ctx: SmtpContext & { starttls?: boolean }): Prom
   const port = await listenSmtp(server, { port: ctx.port ?? cfg.smtp.port, host: ctx.host ?? cfg.bind, log, onFail: () => conns.stop() });
   log.info({ port }, starttls ? 'SMTP submission listening (STARTTLS)' : 'SMTP submission listening (implicit TLS)');
 
-  return {
-    port,
-    setSecureContext(opts) {
-      server.updateSecureContext({ key: opts.key, cert: opts.cert });
-    },
-    close(graceMs: number) {
-      if (closing) return Promise.resolve();
-      closing = true;
-      conns.stop();
-      return conns.shutdown(graceMs, cfg.hostname);
-    },
-  };
+  return listenerHandle(server, { port, conns, hostname: cfg.hostname, onClose: () => (closing = true) });
 }

@@ -8,28 +8,18 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
 import { ImapFlow, type StatusObject } from 'imapflow';
 import Database from 'better-sqlite3';
+import { freePort } from '../helpers/child-server.js';
 
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../..');
 const bin = join(repo, 'bin/gospochta.js');
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
 
 let dir: string;
 let env: NodeJS.ProcessEnv;

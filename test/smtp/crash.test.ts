@@ -8,7 +8,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
@@ -19,6 +18,7 @@ import { openDb } from '../../src/store/db.js';
 import { registerAccount, setDocuments } from '../../src/identity/accounts.js';
 import { confirmInPerson } from '../../src/identity/confirm.js';
 import { createMailbox } from '../../src/identity/mailboxes.js';
+import { freePort } from '../helpers/child-server.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const PASSWORD = 'Correct-Horse-42';
@@ -29,16 +29,6 @@ let imapPort: number;
 const senders: string[] = [];
 let rcpt = '';
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
 
 function start(): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [join(repo, 'bin/gospochta.js'), 'serve'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -13,10 +13,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import tls from 'node:tls';
+import { freePort } from '../../helpers/child-server.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
 const bin = join(repo, 'bin/gospochta.js');
@@ -30,16 +30,6 @@ let env: NodeJS.ProcessEnv;
 let imapPort: number;
 let child: ChildProcess | undefined;
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
 
 async function cli(args: string[], input?: string): Promise<Record<string, unknown>> {
   const p = execFile(process.execPath, [bin, ...args, '--json'], { env, cwd: dir });
