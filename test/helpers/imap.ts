@@ -252,3 +252,11 @@ export class TranscriptClient {
     this.socket.destroy();
   }
 }
+
+/** A session of `u` logged in with INBOX selected (the set-up of most message tests). */
+export async function selectedInbox(h: TestImap, u: { address: string; password: string }): Promise<TranscriptClient> {
+  const c = await h.connect();
+  await c.login(u.address, u.password);
+  await c.cmd('s1 SELECT INBOX');
+  return c;
+}

@@ -8,7 +8,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import Database from 'better-sqlite3';
-import { startTestImap, type TestImap, type TranscriptClient } from '../../helpers/imap.js';
+import { selectedInbox, startTestImap, type TestImap, type TranscriptClient } from '../../helpers/imap.js';
 import { migrations } from '../../../src/store/migrations.js';
 
 let h: TestImap;
@@ -24,9 +24,7 @@ beforeAll(async () => {
   );
   h.addMessage(u.mailboxId, 'INBOX', 'From: RealFrom <user-from@domain.org>\r\nTo: groupname:;\r\nSubject: empty group\r\n\r\nbody7\r\n');
   h.addMessage(u.mailboxId, 'INBOX', 'From: a@domain.org\r\nTo: plain@domain.org\r\nSubject: no group\r\n\r\nx\r\n');
-  c = await h.connect();
-  await c.login(u.address, u.password);
-  await c.cmd('s1 SELECT INBOX');
+  c = await selectedInbox(h, u);
 });
 afterAll(async () => {
   await c.close();

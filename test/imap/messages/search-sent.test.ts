@@ -9,7 +9,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import Database from 'better-sqlite3';
-import { startTestImap, type TestImap, type TranscriptClient } from '../../helpers/imap.js';
+import { selectedInbox, startTestImap, type TestImap, type TranscriptClient } from '../../helpers/imap.js';
 import { migrations } from '../../../src/store/migrations.js';
 
 let h: TestImap;
@@ -25,9 +25,7 @@ beforeAll(async () => {
   h.addMessage(u.mailboxId, 'INBOX', dated('Sat, 24 Mar 2007 22:00:00 -0500', 'evening in New York'));
   h.addMessage(u.mailboxId, 'INBOX', dated('25 Mar 07 12:00 GMT', 'two-digit year, no weekday'));
   h.addMessage(u.mailboxId, 'INBOX', 'Subject: no date\r\n\r\nx\r\n');
-  c = await h.connect();
-  await c.login(u.address, u.password);
-  await c.cmd('s1 SELECT INBOX');
+  c = await selectedInbox(h, u);
 });
 afterAll(async () => {
   await c.close();
