@@ -1,7 +1,7 @@
 /**
  * `gospochta stats` — server-wide figures read from the database: accounts by
  * level and status, mailboxes by status, messages, stored bytes, database size,
- * and the last purge run.
+ * the outbound queue (length, age of the oldest) and the last purge run.
  */
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -10,6 +10,7 @@ import { dbPath } from '../store/db.js';
 import { databaseBytes } from '../store/maintenance.js';
 import { lastPurgeRun } from '../store/purges.js';
 import { serverCounts } from '../store/stats.js';
+import { queueSummary } from '../store/outbound.js';
 
 export function registerStatsCommand(program: Command): void {
   withCommon(program.command('stats'))
@@ -30,6 +31,7 @@ export function registerStatsCommand(program: Command): void {
         const json = {
           ...serverCounts(db),
           database: { bytes: databaseBytes(db), fileBytes },
+          queue: queueSummary(db, Date.now()),
           lastPurge: last ? { at: new Date(last.endedAt ?? last.startedAt).toISOString(), messages: last.messages, bytes: last.bytes } : null,
         };
         const text = [
@@ -37,6 +39,7 @@ export function registerStatsCommand(program: Command): void {
           `mailboxes: ${JSON.stringify(json.mailboxes)}`,
           `messages: ${json.messages} (${json.messageBytes} bytes; ${json.storedBytes} bytes stored once per content)`,
           `database: ${json.database.bytes} bytes (${json.database.fileBytes} on disk with the WAL)`,
+          `queue for other domains: ${json.queue.length}${json.queue.oldestAgeSeconds !== null ? `, the oldest waiting ${json.queue.oldestAgeSeconds} s` : ''}`,
           `last purge: ${json.lastPurge ? `${json.lastPurge.at}, ${json.lastPurge.messages} message(s)` : 'never'}`,
         ];
         return { json, text };

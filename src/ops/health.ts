@@ -48,6 +48,8 @@ export interface DatabaseCheck {
   codeSchemaVersion: number;
   mailboxes?: number;
   messages?: number;
+  /** Mail waiting for other domains: how much and how long the oldest has waited. */
+  queue?: { length: number; oldestAgeSeconds: number | null } | null;
 }
 
 export interface HealthReport {
@@ -74,7 +76,7 @@ export function checkDatabase(dataDir: string): DatabaseCheck {
   if (!existsSync(file)) return { ...base, ok: false, detail: `no database at ${file} (has the server ever started with this data directory?)` };
   try {
     const r = inspectDatabaseFile(file, { check: 'quick' });
-    const info = { ...base, integrity: r.integrity, schemaVersion: r.schemaVersion, mailboxes: r.mailboxes, messages: r.messages };
+    const info = { ...base, integrity: r.integrity, schemaVersion: r.schemaVersion, mailboxes: r.mailboxes, messages: r.messages, queue: r.queue };
     if (r.integrity !== 'ok') return { ...info, ok: false, detail: `quick_check failed: ${r.integrity}` };
     if (r.schemaVersion > SCHEMA_VERSION) {
       return { ...info, ok: false, detail: `schema version ${r.schemaVersion} is newer than this gospochta (${SCHEMA_VERSION}): upgrade gospochta` };
@@ -82,7 +84,8 @@ export function checkDatabase(dataDir: string): DatabaseCheck {
     if (r.schemaVersion < SCHEMA_VERSION) {
       return { ...info, ok: false, detail: `schema version ${r.schemaVersion} is older than this gospochta (${SCHEMA_VERSION}): start the server to migrate it` };
     }
-    return { ...info, ok: true, detail: `quick_check ok, schema ${r.schemaVersion}, ${r.mailboxes} mailboxes, ${r.messages} messages` };
+    const queue = r.queue ? `, ${r.queue.length} queued for other domains${r.queue.oldestAgeSeconds !== null ? ` (oldest ${r.queue.oldestAgeSeconds} s)` : ''}` : '';
+    return { ...info, ok: true, detail: `quick_check ok, schema ${r.schemaVersion}, ${r.mailboxes} mailboxes, ${r.messages} messages${queue}` };
   } catch (e) {
     return { ...base, ok: false, detail: (e as Error).message };
   }
@@ -191,6 +194,10 @@ export async function checkHealth(
     checkListener('IMAP', host, opts.imapPort ?? cfg.imap.port, cfg.hostname, timeoutMs),
   ]);
   const warnings: string[] = [];
+  const q = database.queue;
+  if (q && q.oldestAgeSeconds !== null && q.oldestAgeSeconds > 3600) {
+    warnings.push(`mail for other domains has waited ${Math.round(q.oldestAgeSeconds / 60)} minutes (${q.length} queued): see gospochta queue list`);
+  }
   const warnDays = opts.expiryWarningDays ?? 14;
   const seen = new Set<string>();
   for (const [name, c] of [['SMTP', smtp], ['IMAP', imap]] as const) {

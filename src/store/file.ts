@@ -8,6 +8,7 @@ import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { SCHEMA_VERSION } from './migrations.js';
 import { GpError } from '../shared/errors.js';
 import { removeIfExists } from '../shared/fs.js';
+import { queueSummary } from './outbound.js';
 
 export interface DbFileReport {
   file: string;
@@ -21,6 +22,8 @@ export interface DbFileReport {
   mailboxes: number;
   messages: number;
   blobs: number;
+  /** Mail waiting for delivery to other domains (null before the queue's migration). */
+  queue: { length: number; oldestAgeSeconds: number | null } | null;
 }
 
 /** Tables every gospochta database has; a file without them is not ours. */
@@ -90,6 +93,7 @@ export function inspectDatabaseFile(file: string, opts: InspectOptions = {}): Db
       mailboxes: safeCount('mailboxes'),
       messages: safeCount('messages'),
       blobs: safeCount('blobs'),
+      queue: tables.includes('outbound_queue') ? queueSummary(db, Date.now()) : null,
     };
   } finally {
     db.close();

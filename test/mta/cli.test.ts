@@ -9,6 +9,7 @@ import { openDb } from '../../src/store/db.js';
 import { putBlob } from '../../src/store/blobs.js';
 import { enqueueOutbound, queueRowsOf } from '../../src/store/outbound.js';
 import { parseMessage } from '../../src/mime/parse.js';
+import { checkHealth } from '../../src/ops/health.js';
 
 let cli: Cli;
 beforeAll(() => {
@@ -40,6 +41,7 @@ describe('gospochta dkim, dns, queue', () => {
     const list = cli.run(['queue', 'list', '--json']);
     expect((list.json.queue as Array<{ id: string; recipient: string }>).map((r) => r.recipient)).toEqual(['x@gov.test', 'y@gov.test']);
     expect((cli.run(['queue', 'show', 'QTEST1', '--json']).json.recipients as unknown[]).length).toBe(2);
+    expect(cli.run(['stats', '--json']).json.queue).toMatchObject({ length: 2 });
     expect(cli.run(['queue', 'retry', 'QTEST1', '--json']).json).toMatchObject({ retried: 2 });
     expect(cli.run(['queue', 'delete', 'QTEST1', '--json']).json).toMatchObject({ deleted: 2 });
     expect(queueRowsOf(db, 'QTEST1')).toEqual([]);
@@ -48,5 +50,19 @@ describe('gospochta dkim, dns, queue', () => {
     expect(none.status).not.toBe(0);
     expect(none.stderr).toMatch(/no queued message NOPE/);
     db.close();
+  });
+});
+
+describe('gospochta health and the queue', () => {
+  it('warns when mail for other domains has waited over an hour', async () => {
+    const dir = join(cli.dir, 'aged');
+    const db = openDb(dir);
+    const raw = Buffer.from('Subject: old\r\n\r\nx\r\n');
+    const blobId = putBlob(db, raw, parseMessage(raw), 1);
+    enqueueOutbound(db, { queueId: 'QOLD', mailboxId: null, sender: 'a@example.org', recipients: ['x@gov.test'], blobId, at: Date.now() - 2 * 3600_000 });
+    db.close();
+    const r = await checkHealth({ dataDir: dir, bind: '127.0.0.1', hostname: 'mail.test', smtp: { port: 1 }, imap: { port: 1 } } as never, { timeoutMs: 500 });
+    expect(r.checks.database.detail).toMatch(/1 queued for other domains \(oldest \d+ s\)/);
+    expect(r.warnings.join('\n')).toMatch(/mail for other domains has waited 1\d\d minutes \(1 queued\)/);
   });
 });
