@@ -181,9 +181,9 @@ async function main(): Promise<void> {
     time('FETCH 1:* full rows via getMessages(uids)', () => getMessages(db, archive, uids));
     time('FETCH of 100 scattered uids', () => getMessages(db, archive, uids.filter((_, i) => i % 1000 === 7)));
     time('folderCounts (STATUS MESSAGES UNSEEN RECENT)', () => folderCounts(db, archive));
-    const st = time('STORE 1:* +FLAGS (\\Seen) (one transaction)', () => storeFlags(db, archive, uids, 'add', FLAG_SEEN, []), 1);
+    const st = time('STORE 1:* +FLAGS (\\Seen) (one transaction)', () => storeFlags(db, { folderId: archive, uids, mode: 'add', flags: FLAG_SEEN, keywords: [] }), 1);
     console.log(`  changed ${st.changed.length}`);
-    time('STORE 1:* -FLAGS (\\Seen) (one transaction)', () => storeFlags(db, archive, uids, 'remove', FLAG_SEEN, []), 1);
+    time('STORE 1:* -FLAGS (\\Seen) (one transaction)', () => storeFlags(db, { folderId: archive, uids, mode: 'remove', flags: FLAG_SEEN, keywords: [] }), 1);
     time('SEARCH SUBJECT "bench 99" (SQL instr)', () => searchText(db, archive, 'subject', 'bench 99'));
     time('SEARCH BODY "nomatch" (2 KB bodies)', () => searchText(db, archive, 'body', 'nomatch'));
     const bigMsg = message(-1, 25 * 1024 * 1024);
@@ -191,7 +191,7 @@ async function main(): Promise<void> {
     time('BODY[]<12000000.4096> of a 25 MB blob (1 chunk)', () => readBlobRange(db, bigId, 12_000_000, 12_004_096));
     time('whole 25 MB blob (200 chunks)', () => readBlob(db, bigId));
     const hm = folderCounts(db, archive).highestmodseq;
-    storeFlags(db, archive, uids.slice(0, 50), 'add', FLAG_SEEN, []);
+    storeFlags(db, { folderId: archive, uids: uids.slice(0, 50), mode: 'add', flags: FLAG_SEEN, keywords: [] });
     time('CHANGEDSINCE (50 changed of 100k)', () => changedSince(db, archive, hm));
   } finally {
     db.close();

@@ -459,29 +459,24 @@ export function getMessage(db: Db, folderId: number, uid: number): MessageRow | 
  * `flags` is a system-flag mask, `keywords` a keyword list. Messages whose flags do
  * not change keep their modseq; the others all get one new modseq.
  */
-export function storeFlags(
-  db: Db,
-  folderId: number,
-  uids: readonly number[],
-  mode: StoreMode,
-  flags: number,
-  keywords: readonly string[],
-  unchangedSince?: number,
-  origin?: string,
-): StoreResult {
-  return tx(db, storeFlagsTx)(db, folderId, uids, mode, flags, keywords, unchangedSince, origin);
+export interface StoreFlagsRequest {
+  folderId: number;
+  uids: readonly number[];
+  mode: StoreMode;
+  /** System-flag mask (store/flags.ts). */
+  flags: number;
+  keywords: readonly string[];
+  /** RFC 7162 §3.1.3: rows with a greater modseq are not changed (MODIFIED). */
+  unchangedSince?: number;
+  /** The session that asked, so it is not told its own change twice. */
+  origin?: string;
 }
 
-function storeFlagsTx(
-  db: Db,
-  folderId: number,
-  uids: readonly number[],
-  mode: StoreMode,
-  flags: number,
-  keywords: readonly string[],
-  unchangedSince?: number,
-  origin?: string,
-): StoreResult {
+export function storeFlags(db: Db, req: StoreFlagsRequest): StoreResult {
+  return tx(db, storeFlagsTx)(db, req);
+}
+
+function storeFlagsTx(db: Db, { folderId, uids, mode, flags, keywords, unchangedSince, origin }: StoreFlagsRequest): StoreResult {
   const s = stmts(db);
   const kw = mode === 'set' ? joinKeywords(keywords).split(' ').filter(Boolean) : keywords;
   const f = folderState(db, folderId);

@@ -147,7 +147,7 @@ describe('Writer (group commit)', () => {
     const events: ChangeEvent[] = [];
     bus.subscribe((ev) => events.push(ev));
     const changed = await w.run((d) => {
-      const r = storeFlags(d, inbox, [1], 'add', FLAG_SEEN, []);
+      const r = storeFlags(d, { folderId: inbox, uids: [1], mode: 'add', flags: FLAG_SEEN, keywords: [] });
       return { value: r.changed.length, events: r.events };
     });
     expect(changed).toBe(1);

@@ -92,7 +92,7 @@ describe('store invariants under random operations', () => {
       } else if (op === 5) {
         expungeMessages(fx.db, from, some);
       } else if (op === 6) {
-        storeFlags(fx.db, from, some, pick(['add', 'remove', 'set'] as const), rnd(32), rnd(2) ? [] : ['$K']);
+        storeFlags(fx.db, { folderId: from, uids: some, mode: pick(['add', 'remove', 'set'] as const), flags: rnd(32), keywords: rnd(2) ? [] : ['$K'] });
       } else if (op === 7) {
         collectGarbage(fx.db, 1 + rnd(5));
       } else if (op === 8 && rnd(4) === 0) {

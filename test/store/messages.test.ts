@@ -73,7 +73,7 @@ describe('messages', () => {
     const view = listView(fx.db, inbox);
     expect(view.map((v) => v.uid)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(Object.keys(view[0]!).sort()).toEqual(['flags', 'keywords', 'modseq', 'uid']);
-    storeFlags(fx.db, inbox, [3], 'add', FLAG_SEEN, ['$A', 'b"c\\']);
+    storeFlags(fx.db, { folderId: inbox, uids: [3], mode: 'add', flags: FLAG_SEEN, keywords: ['$A', 'b"c\\'] });
     const cols = listViewColumns(fx.db, inbox);
     expect(cols.uids).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const v3 = listView(fx.db, inbox)[2]!;
@@ -93,7 +93,7 @@ describe('messages', () => {
     addN(inbox, 4);
     const m0 = getFolderById(fx.db, inbox)!.highestmodseq;
 
-    const a = storeFlags(fx.db, inbox, [1, 2], 'add', FLAG_SEEN, ['$Work']);
+    const a = storeFlags(fx.db, { folderId: inbox, uids: [1, 2], mode: 'add', flags: FLAG_SEEN, keywords: ['$Work'] });
     expect(a.highestmodseq).toBe(m0 + 1);
     expect(a.changed).toEqual([
       { uid: 1, flags: FLAG_SEEN, keywords: '$Work', modseq: m0 + 1 },
@@ -102,27 +102,27 @@ describe('messages', () => {
     expect(a.events).toEqual([{ type: 'flags', folderId: inbox, uids: [1, 2], modseq: m0 + 1 }]);
 
     // Nothing changes: no new modseq, no event.
-    const same = storeFlags(fx.db, inbox, [1, 2], 'add', FLAG_SEEN, ['$work']);
+    const same = storeFlags(fx.db, { folderId: inbox, uids: [1, 2], mode: 'add', flags: FLAG_SEEN, keywords: ['$work'] });
     expect(same.changed).toEqual([]);
     expect(same.highestmodseq).toBe(m0 + 1);
     expect(same.events).toEqual([]);
 
     // Only uid 2 changes; uid 1 already has \Flagged after the first step.
-    storeFlags(fx.db, inbox, [1], 'add', FLAG_FLAGGED, []);
-    const b = storeFlags(fx.db, inbox, [1, 2], 'add', FLAG_FLAGGED, [], undefined, 'session-7');
+    storeFlags(fx.db, { folderId: inbox, uids: [1], mode: 'add', flags: FLAG_FLAGGED, keywords: [] });
+    const b = storeFlags(fx.db, { folderId: inbox, uids: [1, 2], mode: 'add', flags: FLAG_FLAGGED, keywords: [], origin: 'session-7' });
     expect(b.changed.map((c) => c.uid)).toEqual([2]);
     expect(b.events[0]).toMatchObject({ type: 'flags', uids: [2], origin: 'session-7' });
     const mod1 = getMessages(fx.db, inbox, [1])[0]!.modseq;
     expect(mod1).toBe(m0 + 2);
 
     // UNCHANGEDSINCE m0+1: uids 1 and 2 were modified later → MODIFIED; 3 and 4 are stored.
-    const c = storeFlags(fx.db, inbox, [1, 2, 3, 4], 'set', FLAG_ANSWERED, ['X'], m0 + 1);
+    const c = storeFlags(fx.db, { folderId: inbox, uids: [1, 2, 3, 4], mode: 'set', flags: FLAG_ANSWERED, keywords: ['X'], unchangedSince: m0 + 1 });
     expect(c.modifiedFailed).toEqual([1, 2]);
     expect(c.changed.map((x) => x.uid)).toEqual([3, 4]);
     expect(getMessages(fx.db, inbox, [1])[0]!.flags).toBe(FLAG_SEEN | FLAG_FLAGGED);
     expect(getMessages(fx.db, inbox, [3])[0]).toMatchObject({ flags: FLAG_ANSWERED, keywords: 'X' });
 
-    const rm = storeFlags(fx.db, inbox, [1, 2, 3, 4], 'remove', FLAG_SEEN | FLAG_ANSWERED, ['$WORK', 'x']);
+    const rm = storeFlags(fx.db, { folderId: inbox, uids: [1, 2, 3, 4], mode: 'remove', flags: FLAG_SEEN | FLAG_ANSWERED, keywords: ['$WORK', 'x'] });
     expect(rm.changed.map((x) => [x.uid, x.flags, x.keywords])).toEqual([
       [1, FLAG_FLAGGED, ''],
       [2, FLAG_FLAGGED, ''],
@@ -143,7 +143,7 @@ describe('messages', () => {
     ]);
     addN(inbox, 2); // uids 3, 4; also makes `blobId` not the newest blob
     const before = getFolderById(fx.db, inbox)!.highestmodseq;
-    storeFlags(fx.db, inbox, [1, 3], 'add', FLAG_DELETED, []);
+    storeFlags(fx.db, { folderId: inbox, uids: [1, 3], mode: 'add', flags: FLAG_DELETED, keywords: [] });
     const ex = expungeDeleted(fx.db, inbox);
     expect(ex.uids).toEqual([1, 3]);
     expect(ex.modseq).toBe(before + 2);
@@ -217,7 +217,7 @@ describe('messages', () => {
   it('counts messages, unseen and recent; only one claim sees \\Recent', () => {
     const inbox = fx.folder('INBOX');
     addN(inbox, 3);
-    storeFlags(fx.db, inbox, [2], 'add', FLAG_SEEN, []);
+    storeFlags(fx.db, { folderId: inbox, uids: [2], mode: 'add', flags: FLAG_SEEN, keywords: [] });
     expect(folderCounts(fx.db, inbox)).toMatchObject({ messages: 3, unseen: 2, recent: 3, uidnext: 4 });
     expect(firstUnseen(fx.db, inbox)).toBe(1);
     expect(claimRecent(fx.db, inbox)).toBe(0); // this session: uids > 0 are \Recent
@@ -225,7 +225,7 @@ describe('messages', () => {
     expect(folderCounts(fx.db, inbox).recent).toBe(0);
     addN(inbox, 2);
     expect(folderCounts(fx.db, inbox).recent).toBe(2);
-    storeFlags(fx.db, inbox, [1, 2, 3, 4, 5], 'add', FLAG_SEEN, []);
+    storeFlags(fx.db, { folderId: inbox, uids: [1, 2, 3, 4, 5], mode: 'add', flags: FLAG_SEEN, keywords: [] });
     expect(firstUnseen(fx.db, inbox)).toBeNull();
   });
 
@@ -282,7 +282,7 @@ describe('messages', () => {
       const targets = uids.filter(() => rnd(3) === 0).concat(rnd(4) === 0 ? [999] : []);
       const hm = folderCounts(fx.db, inbox).highestmodseq;
       const since = rnd(3) === 0 ? hm - rnd(5) : undefined;
-      const r = storeFlags(fx.db, inbox, targets, mode, mask, kws, since);
+      const r = storeFlags(fx.db, { folderId: inbox, uids: targets, mode, flags: mask, keywords: kws, unchangedSince: since });
       const expectChanged: number[] = [];
       const expectFailed: number[] = [];
       for (const u of targets) {

@@ -29,7 +29,7 @@ export const storeCommand: CommandModule = {
     const condstore = ctx.session.condstore;
     const pf = parseFlags(sa.flags);
     const res = await ctx.services.writer.run((db) => {
-      const r = storeFlags(db, view.folderId, uids, sa.mode, pf.mask, pf.keywords, sa.unchangedSince, ctx.session.id);
+      const r = storeFlags(db, { folderId: view.folderId, uids, mode: sa.mode, flags: pf.mask, keywords: pf.keywords, unchangedSince: sa.unchangedSince, origin: ctx.session.id });
       return { value: r, events: r.events };
     });
     // keywords new to the folder are announced even when no FETCH follows (.SILENT)

@@ -71,7 +71,7 @@ export async function fetchMessages(ctx: CommandContext, uids: number[], req: Fe
       const unseen = rows.filter((r) => (r.flags & FLAG_SEEN) === 0).map((r) => r.uid);
       if (unseen.length) {
         const res = await ctx.services.writer.run((w) => {
-          const r = storeFlags(w, view.folderId, unseen, 'add', FLAG_SEEN, [], undefined, ctx.session.id);
+          const r = storeFlags(w, { folderId: view.folderId, uids: unseen, mode: 'add', flags: FLAG_SEEN, keywords: [], origin: ctx.session.id });
           return { value: r, events: r.events };
         });
         const byUid = new Map(res.changed.map((c) => [c.uid, c]));

@@ -58,7 +58,7 @@ describe('changes from elsewhere reach a selected session (RFC 3501 §7.4.1, §5
     expect(await c.cmd('s1 SELECT INBOX')).toContain('* 3 EXISTS');
 
     publish(h.bus, expungeMessages(h.db, folderId, [2]));
-    publish(h.bus, storeFlags(h.db, folderId, [1], 'add', FLAG_SEEN, [], undefined, 'another-session'));
+    publish(h.bus, storeFlags(h.db, { folderId, uids: [1], mode: 'add', flags: FLAG_SEEN, keywords: [], origin: 'another-session' }));
     h.addMessage(u.mailboxId, 'INBOX', sampleMessage('d'));
 
     expect(await c.cmd('s2 XFETCHLIKE')).toEqual([
@@ -84,7 +84,7 @@ describe('changes from elsewhere reach a selected session (RFC 3501 §7.4.1, §5
     await c.login(u.address, u.password);
     await c.cmd('s1 SELECT INBOX');
     const sid = [...h.server.sessions].find((s) => s.mailboxId === u.mailboxId)!.id;
-    publish(h.bus, storeFlags(h.db, folderId, [1], 'add', FLAG_SEEN, [], undefined, sid));
+    publish(h.bus, storeFlags(h.db, { folderId, uids: [1], mode: 'add', flags: FLAG_SEEN, keywords: [], origin: sid }));
     expect(await c.cmd('s2 NOOP')).toEqual(['s2 OK NOOP completed']);
     await c.close();
   });
