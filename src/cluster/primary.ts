@@ -44,7 +44,7 @@ interface Slot {
   metrics: MetricFamily[];
 }
 
-export interface StartError extends Error {
+interface StartError extends Error {
   code?: string;
   port?: number;
 }
@@ -62,8 +62,8 @@ function mergeMetrics(snapshots: MetricFamily[][]) {
   return reg;
 }
 
-/** Runs until SIGTERM/SIGINT; rejects when the workers cannot start. `onReady` gets the listening ports. */
-export async function runPrimary(cfg: Config, log: Logger, onReady?: (ports: { smtpPort: number; imapPort: number }) => void): Promise<void> {
+/** Runs until SIGTERM/SIGINT; rejects when the workers cannot start. */
+export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
   const db = openDb(cfg.dataDir);
   const tls = loadTls(cfg, log);
   const bus = new EventBus();
@@ -131,7 +131,9 @@ export async function runPrimary(cfg: Config, log: Logger, onReady?: (ports: { s
     });
     w.on('exit', (code, signal) => {
       if (slot.worker === w) slot.worker = null;
-      if (slot.metrics.length) retired.push(slot.metrics);
+      // A dead worker's counters stay in the sums; its gauges (open connections) do not.
+      const counters = slot.metrics.filter((f) => f.type === 'counter');
+      if (counters.length) retired.push(counters);
       slot.metrics = [];
       if (shuttingDown) return;
       if (!started) {
@@ -183,7 +185,6 @@ export async function runPrimary(cfg: Config, log: Logger, onReady?: (ports: { s
   const ports = slots[0]!.ports;
   audit(db, { actor: 'system', subject: 'server', action: 'server.start', details: { ...ports, workers: cfg.workers, selfSignedCertificate: tls.selfSigned } });
   log.info({ ...ports, workers: cfg.workers, domains: cfg.domains, dataDir: cfg.dataDir }, 'gospochta ready');
-  onReady?.(ports);
 
   await new Promise<void>((resolve) => {
     let stopping = false;
