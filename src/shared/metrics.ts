@@ -13,7 +13,8 @@
  *   gospochta_messages_refused_total{via, reason}                    refusals by rule; reason is one of
  *        "attachment_limit" (552 5.3.4 / NO [TOOBIG]), "size" (raw size over SIZE/APPENDLIMIT),
  *        "daily_limit" (550 5.4.5), "sender_mismatch" (553 5.7.1), "relay_denied" (550 5.7.1),
- *        "recipient_unknown", "internal"
+ *        "recipient_unknown", "access_withdrawn" (421 4.7.0), on the MX port also "connections",
+ *        "rate" and "dmarc_reject"; "internal"
  *   gospochta_recipients_accepted_total                              recipients of accepted submissions
  *   gospochta_lockouts_total{kind="mailbox"|"ip"}                   lockouts started
  *   gospochta_purge_runs_total{trigger="schedule"|"cli"}            retention purge runs
@@ -190,6 +191,10 @@ export type RefusalReason =
   | 'relay_denied'
   | 'recipient_unknown'
   | 'access_withdrawn'
+  /** MX only: too many connections or messages from one client, a DMARC p=reject failure. */
+  | 'connections'
+  | 'rate'
+  | 'dmarc_reject'
   | 'internal';
 
 function declareDefaults(r: MetricsRegistry): void {

@@ -23,6 +23,7 @@ import type { EventBus } from '../events/bus.js';
 import { sessionAccess } from '../identity/access.js';
 import { watchControl } from '../events/control-watch.js';
 import { userOf } from './types.js';
+import { R } from './replies.js';
 
 export interface Connections {
   /** The listener whose connections these are (set once, right after it is made). */
@@ -50,7 +51,6 @@ export function trackConnections(o: { db: Db; log: Logger; bus: EventBus; contro
   let server: SMTPServer | undefined;
   let conns: ReadonlySet<SMTPConnection> = new Set();
   const inData = new Set<string>();
-  const withdrawn = 'Access to this mailbox has been withdrawn (blocked, deleted or password changed); log in again';
 
   const recheck = (only?: number): void => {
     for (const c of [...conns]) {
@@ -65,7 +65,7 @@ export function trackConnections(o: { db: Db; log: Logger; bus: EventBus; contro
       }
       if (!ok) {
         log.info({ sid: c.id, address: user.address }, 'smtp: session ended, access withdrawn');
-        bye(c, `4.7.0 ${withdrawn}`);
+        bye(c, R.accessWithdrawn().message);
       }
     }
   };

@@ -16,9 +16,10 @@ import { authenticate } from 'mailauth';
 import { parseMessage } from '../mime/parse.js';
 import { findHeaderEnd, parseHeaderFields } from '../mime/header.js';
 import { junkFolderOf, type LocalRecipient } from '../identity/recipients.js';
-import { metrics, METRIC } from '../shared/metrics.js';
-import { newQueueId, rfc5322Date } from './received.js';
+import { newQueueId, receivedField } from './received.js';
 import { reply, type SmtpReplyError } from './replies.js';
+import { counted } from './refusals.js';
+import { metrics, METRIC } from '../shared/metrics.js';
 import type { DnsResolve } from './dns.js';
 import type { SmtpContext } from './types.js';
 
@@ -72,21 +73,23 @@ export async function deliverInbound(
   const dmarc = (verdict.dmarc ?? {}) as DmarcVerdict;
   const failed = dmarc.status?.result === 'fail';
   if (failed && dmarc.policy === 'reject') {
-    metrics.inc(METRIC.messagesRefused, { path: 'mx', reason: 'dmarc_reject' });
     ctx.log.info({ sid: s.id, remote: s.remoteAddress, from: m.mailFrom, domain: dmarc.domain }, 'mx: refused by the sender domain\'s DMARC policy');
     return {
       ok: false,
-      error: reply(550, '5.7.1', `Message refused: it fails the DMARC check of ${dmarc.domain ?? 'the sender domain'}, whose policy is reject (neither SPF nor DKIM aligned with the From: domain)`),
+      error: counted('dmarc_reject', reply(550, '5.7.1', `Message refused: it fails the DMARC check of ${dmarc.domain ?? 'the sender domain'}, whose policy is reject (neither SPF nor DKIM aligned with the From: domain)`), 'mx'),
     };
   }
   const junk = failed && dmarc.policy === 'quarantine';
   const queueId = newQueueId();
   const tls = (s as SMTPServerSession & { secure?: boolean }).secure === true;
-  const received =
-    `Received: from ${helo || 'unknown'} ([${s.remoteAddress}])\r\n` +
-    `\tby ${cfg.hostname} (gospochta) with ${tls ? 'ESMTPS' : 'ESMTP'} id ${queueId}` +
-    (m.recipients.length === 1 ? `\r\n\tfor <${m.recipients[0]!.address}>` : '') +
-    `;\r\n\t${rfc5322Date()}\r\n`;
+  const received = receivedField({
+    heloName: helo,
+    remoteAddress: s.remoteAddress,
+    hostname: cfg.hostname,
+    protocol: tls ? 'ESMTPS' : 'ESMTP',
+    queueId,
+    ...(m.recipients.length === 1 ? { for: m.recipients[0]!.address } : {}),
+  });
   // mailauth's fields (Received-SPF, Authentication-Results), with CRLF line ends.
   const results = verdict.headers.replace(/\r?\n/g, '\r\n');
   const trace = Buffer.from(received + results, 'utf8');

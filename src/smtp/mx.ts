@@ -14,12 +14,13 @@
  */
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { lookupRecipient, type LocalRecipient } from '../identity/recipients.js';
-import { metrics, METRIC } from '../shared/metrics.js';
+import { metrics, METRIC, type RefusalReason } from '../shared/metrics.js';
 import { R, reply, replyForError, type SmtpReplyError } from './replies.js';
 import { receiveData } from './data.js';
 import { deliverInbound } from './inbound.js';
 import { dnsResolver } from './dns.js';
 import { trackConnections } from './connections.js';
+import { counted } from './refusals.js';
 import { listenSmtp, listenerHandle } from './listen.js';
 import type { SmtpContext, SmtpListener } from './types.js';
 
@@ -35,10 +36,7 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
   /** Accepted-message times per client address in the last minute. */
   const recent = new Map<string, number[]>();
   const recipients = new Map<string, LocalRecipient[]>();
-  const counted = (reason: string, err: SmtpReplyError) => {
-    metrics.inc(METRIC.messagesRefused, { path: 'mx', reason });
-    return err;
-  };
+  const refused = (reason: RefusalReason, err: SmtpReplyError) => counted(reason, err, 'mx');
   /** Messages accepted from `ip` in the last minute (the map keeps no stale entry). */
   const rateOf = (ip: string, now: number): number[] => {
     const list = (recent.get(ip) ?? []).filter((t) => t > now - MINUTE);
@@ -66,7 +64,7 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
     onConnect(session: SMTPServerSession, cb) {
       if (closing) return cb(R.shuttingDown());
       const n = (perIp.get(session.remoteAddress) ?? 0) + 1;
-      if (n > cfg.mx.maxConnectionsPerIp) return cb(counted('connections', reply(421, '4.7.0', 'Too many connections from your address; try again later')));
+      if (n > cfg.mx.maxConnectionsPerIp) return cb(refused('connections', reply(421, '4.7.0', 'Too many connections from your address; try again later')));
       perIp.set(session.remoteAddress, n);
       (session as SMTPServerSession & { counted?: boolean }).counted = true;
       metrics.inc(METRIC.connections, { protocol: 'mx' });
@@ -76,7 +74,7 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
     onMailFrom(_address, session, cb) {
       recipients.set(session.id, []);
       if (rateOf(session.remoteAddress, Date.now()).length >= cfg.mx.messagesPerIpPerMinute) {
-        return cb(counted('rate', reply(451, '4.7.1', `Too many messages from your address: at most ${cfg.mx.messagesPerIpPerMinute} a minute; try again later`)));
+        return cb(refused('rate', reply(451, '4.7.1', `Too many messages from your address: at most ${cfg.mx.messagesPerIpPerMinute} a minute; try again later`)));
       }
       cb();
     },
@@ -87,8 +85,8 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
       if (list.some((r) => r.address === rcpt)) return cb();
       if (list.length >= cfg.mx.maxRecipients) return cb(R.tooManyRecipients(cfg.mx.maxRecipients));
       const found = lookupRecipient(db, served, rcpt);
-      if (found.kind === 'other-domain') return cb(counted('relay_denied', reply(550, '5.7.1', `Relay access denied: <${rcpt}> is not in a domain served here`)));
-      if (found.kind === 'unknown') return cb(counted('recipient_unknown', R.unknownRecipient(rcpt)));
+      if (found.kind === 'other-domain') return cb(refused('relay_denied', reply(550, '5.7.1', `Relay access denied: <${rcpt}> is not in a domain served here`)));
+      if (found.kind === 'unknown') return cb(refused('recipient_unknown', R.unknownRecipient(rcpt)));
       list.push(found.recipient);
       recipients.set(session.id, list);
       cb();
@@ -105,8 +103,8 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
       };
       receiveData(stream, cfg)
         .then(async (got) => {
-          if (got.kind === 'size') return done(counted('size', R.sizeExceeded(cfg.smtp.maxMessageBytes)));
-          if (got.kind === 'attachments') return done(counted('attachment_limit', R.attachments(got.text)));
+          if (got.kind === 'size') return done(refused('size', R.sizeExceeded(cfg.smtp.maxMessageBytes)));
+          if (got.kind === 'attachments') return done(refused('attachment_limit', R.attachments(got.text)));
           if (!list.length) return done(R.noRecipients());
           const mailFrom = (session.envelope.mailFrom && session.envelope.mailFrom.address) || '';
           const r = await deliverInbound(ctx, { chunks: got.chunks, size: got.size, session, mailFrom, recipients: list, resolver });
@@ -116,7 +114,7 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
         })
         .catch((e: unknown) => {
           log.error({ err: e, sid: session.id }, 'mx: delivery failed');
-          done(counted('internal', replyForError(e)));
+          done(refused('internal', replyForError(e)));
         });
     },
 

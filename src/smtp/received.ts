@@ -42,6 +42,22 @@ export function headerFacts(chunks: readonly Buffer[]): HeaderFacts {
   return { fields, hasMessageId: getField(fields, 'message-id') !== null, hasDate: getField(fields, 'date') !== null };
 }
 
+/**
+ * A Received: trace field (RFC 5321 §4.4) in the shape every path of this server
+ * writes: from the client's EHLO name and address, by this host, with the protocol
+ * (RFC 3848) and the queue id, optional comments, the one recipient when there is
+ * exactly one.
+ */
+export function receivedField(o: { heloName: string; remoteAddress: string; hostname: string; protocol: string; queueId: string; comments?: string; for?: string; now?: Date }): string {
+  return (
+    `Received: from ${o.heloName || 'unknown'} ([${o.remoteAddress}])\r\n` +
+    `\tby ${o.hostname} (gospochta) with ${o.protocol} id ${o.queueId}` +
+    (o.comments ? `\r\n\t${o.comments}` : '') +
+    (o.for ? `\r\n\tfor <${o.for}>` : '') +
+    `;\r\n\t${rfc5322Date(o.now ?? new Date())}\r\n`
+  );
+}
+
 export interface TraceInfo {
   heloName: string;
   remoteAddress: string;
@@ -57,11 +73,16 @@ export interface TraceInfo {
 export function traceHeaders(info: TraceInfo, facts: Pick<HeaderFacts, 'hasDate' | 'hasMessageId'>): string {
   const now = info.now ?? new Date();
   const lines = [
-    `Received: from ${info.heloName || 'unknown'} ([${info.remoteAddress}])\r\n` +
-      `\tby ${info.hostname} (gospochta) with ESMTPSA id ${info.queueId}\r\n` +
-      `\t(version=${info.tlsVersion}) (authenticated user ${info.user})` +
-      (info.for ? `\r\n\tfor <${info.for}>` : '') +
-      `;\r\n\t${rfc5322Date(now)}\r\n`,
+    receivedField({
+      heloName: info.heloName,
+      remoteAddress: info.remoteAddress,
+      hostname: info.hostname,
+      protocol: 'ESMTPSA',
+      queueId: info.queueId,
+      comments: `(version=${info.tlsVersion}) (authenticated user ${info.user})`,
+      ...(info.for ? { for: info.for } : {}),
+      now,
+    }),
   ];
   if (!facts.hasDate) lines.push(`Date: ${rfc5322Date(now)}\r\n`);
   if (!facts.hasMessageId) lines.push(`Message-ID: <${info.queueId}.${now.getTime()}@${info.hostname}>\r\n`);

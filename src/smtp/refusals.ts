@@ -8,8 +8,8 @@ import { metrics, METRIC, type RefusalReason } from '../shared/metrics.js';
 import type { SmtpReplyError } from './replies.js';
 import type { SmtpUser } from './types.js';
 
-export function counted(reason: RefusalReason, err: SmtpReplyError): SmtpReplyError {
-  metrics.inc(METRIC.messagesRefused, { path: 'smtp', reason });
+export function counted(reason: RefusalReason, err: SmtpReplyError, path: 'smtp' | 'mx' = 'smtp'): SmtpReplyError {
+  metrics.inc(METRIC.messagesRefused, { path, reason });
   return err;
 }
 
