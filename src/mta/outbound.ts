@@ -93,7 +93,6 @@ async function attempt(cfg: Config, db: Db, row: QueueRow): Promise<Attempt> {
 export function startOutbound(o: { db: Db; cfg: Config; log: Logger; writer: Writer }): OutboundRunner {
   const { db, cfg, log } = o;
   const c = cfg.outbound;
-  let active = 0;
   let stopping = false;
   let wake: NodeJS.Timeout | null = null;
   const running = new Set<Promise<void>>();
@@ -135,14 +134,12 @@ export function startOutbound(o: { db: Db; cfg: Config; log: Logger; writer: Wri
     wake = null;
     if (stopping) return;
     try {
-      const free = c.concurrency - active;
+      const free = c.concurrency - running.size;
       if (free > 0) {
         for (const row of claimDue(db, { now: Date.now(), limit: free })) {
-          active++;
           const p = one(row)
             .catch((err: unknown) => log.error({ err, queueId: row.queue_id }, 'outbound: attempt failed'))
             .finally(() => {
-              active--;
               running.delete(p);
               schedule(0);
             });
