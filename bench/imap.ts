@@ -20,8 +20,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { startServer } from '../src/main.js';
-import { registerAccount, setDocuments } from '../src/identity/accounts.js';
-import { confirmInPerson } from '../src/identity/confirm.js';
+import { confirmedAccount } from './people.js';
 import { createMailbox } from '../src/identity/mailboxes.js';
 import { createFolder } from '../src/store/folders.js';
 import { putBlob } from '../src/store/blobs.js';
@@ -188,9 +187,7 @@ async function main(): Promise<void> {
   const server = await startServer(cfg, { log: silentLogger, pidFile: false, scheduler: false });
   const db = server.db;
   const ctx = { db, cfg, actor: 'operator:bench' };
-  const acc = registerAccount(ctx, { name: 'Иванов Иван Иванович', phone: '+79123456789', consent: true });
-  setDocuments(ctx, acc.id, { snils: '112-233-445 95', passport: '4510 123456', passportIssued: '01.02.2015', passportDivision: '770-001' });
-  await confirmInPerson(ctx, acc.id, 'bench', 'passport');
+  const acc = { id: await confirmedAccount(ctx) };
   const blobs: number[] = [];
   db.transaction(() => {
     for (let b = 0; b < 50; b++) {

@@ -19,9 +19,7 @@ import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { startServer } from '../src/main.js';
-import { registerAccount, setDocuments } from '../src/identity/accounts.js';
-import { confirmInPerson } from '../src/identity/confirm.js';
-import { createMailbox } from '../src/identity/mailboxes.js';
+import { confirmedAccount, mailboxes } from './people.js';
 import { generateDkim } from '../src/mta/dkim.js';
 import { startTestDns } from '../test/helpers/dns.js';
 import { freePort } from '../test/helpers/child-server.js';
@@ -80,11 +78,7 @@ async function main(): Promise<void> {
   const server = await startServer(cfg, { log: silentLogger, pidFile: false, scheduler: false });
   try {
     const ctx = { db: server.db, cfg, actor: 'operator:bench' };
-    const acc = registerAccount(ctx, { name: 'Иванов Иван Иванович', phone: '+79123456789', consent: true });
-    setDocuments(ctx, acc.id, { snils: '112-233-445 95', passport: '4510 123456', passportIssued: '01.02.2015', passportDivision: '770-001' });
-    await confirmInPerson(ctx, acc.id, 'bench', 'passport');
-    const users: string[] = [];
-    for (let i = 0; i < SESSIONS; i++) users.push((await createMailbox(ctx, acc.id, `user${i}x@example.org`, PASSWORD)).address);
+    const users = await mailboxes(ctx, await confirmedAccount(ctx), 'user', SESSIONS);
     generateDkim(server.db, cfg, 'example.org', 'bench');
     const body = ('x'.repeat(76) + '\r\n').repeat(130);
     console.log(`bench:mta — Node ${process.version}, ${SESSIONS} sessions, 10 KB messages, synchronous=FULL`);

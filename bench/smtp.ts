@@ -18,10 +18,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { startServer } from '../src/main.js';
-import { registerAccount, setDocuments } from '../src/identity/accounts.js';
-import { confirmInPerson } from '../src/identity/confirm.js';
-import { createMailbox } from '../src/identity/mailboxes.js';
-import { PASSWORD, pct, runClients } from './smtp-clients.js';
+import { confirmedAccount, mailboxes } from './people.js';
+import { pct, runClients } from './smtp-clients.js';
 
 const SESSIONS = Number(process.argv[2] ?? 20);
 const COUNT_10K = Number(process.argv[3] ?? 4000);
@@ -47,11 +45,7 @@ async function main(): Promise<void> {
   });
   const server = await startServer(cfg, { log: silentLogger, pidFile: false, scheduler: false });
   const ctx = { db: server.db, cfg, actor: 'operator:bench' };
-  const acc = registerAccount(ctx, { name: 'Иванов Иван Иванович', phone: '+79123456789', consent: true });
-  setDocuments(ctx, acc.id, { snils: '112-233-445 95', passport: '4510 123456', passportIssued: '01.02.2015', passportDivision: '770-001' });
-  await confirmInPerson(ctx, acc.id, 'bench', 'passport');
-  const users: string[] = [];
-  for (let i = 0; i < SESSIONS; i++) users.push((await createMailbox(ctx, acc.id, `user${i}x@example.org`, PASSWORD)).address);
+  const users = await mailboxes(ctx, await confirmedAccount(ctx), 'user', SESSIONS);
 
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
