@@ -5,7 +5,11 @@
  * change at once wherever it was made (IDLE, EXPUNGE, flags, purges, blocks).
  *
  * `linkBus` joins a bus to an IPC channel: local events go out, events coming in
- * are published locally (and not sent back out).
+ * are published locally (and not sent back out). In a worker the feed is
+ * acknowledged (worker.ts, primary.ts): a change counts as relayed once every
+ * other worker has published it, and the bus's `settled()` — which the writer
+ * awaits before answering a write — waits for that. So a client that got OK or 250
+ * on one connection finds the change on its other connections, on any worker.
  */
 import type { EventBus, ChangeEvent } from '../events/bus.js';
 

@@ -10,7 +10,10 @@ import type { ChangeEvent } from '../events/bus.js';
 import type { MetricFamily } from '../shared/metrics.js';
 
 export type ToPrimary =
-  | { gp: 'change'; ev: ChangeEvent }
+  /** A committed change, numbered by its worker; answered with `relayed` once every other worker applied it. */
+  | { gp: 'change'; ev: ChangeEvent; seq: number }
+  /** A relayed change was published on this worker's bus. */
+  | { gp: 'applied'; id: number }
   | { gp: 'ready'; smtpPort: number; imapPort: number }
   | { gp: 'metrics'; families: MetricFamily[] }
   /** A submission queued mail for other domains: the primary's outbound runner looks now. */
@@ -18,7 +21,13 @@ export type ToPrimary =
   /** The worker could not start (a port it cannot bind): the primary stops with this. */
   | { gp: 'fatal'; message: string; code?: string; port?: number };
 
-export type ToWorker = { gp: 'change'; ev: ChangeEvent } | { gp: 'shutdown'; reason: string } | { gp: 'reload-tls' };
+export type ToWorker =
+  /** A change from elsewhere; `id` (when set) is to be answered with `applied`. */
+  | { gp: 'change'; ev: ChangeEvent; id?: number }
+  /** Every other worker has applied this worker's changes up to `seq`. */
+  | { gp: 'relayed'; seq: number }
+  | { gp: 'shutdown'; reason: string }
+  | { gp: 'reload-tls' };
 
 export function isMessage<T extends { gp: string }>(m: unknown): m is T {
   return typeof m === 'object' && m !== null && typeof (m as { gp?: unknown }).gp === 'string';

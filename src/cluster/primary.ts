@@ -84,9 +84,28 @@ export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
     if (w && w.isConnected()) w.send(m, undefined, () => undefined);
   };
   const receivers = new Set<(ev: ChangeEvent) => void>();
-  /** A change from one worker: to the primary's bus (and so to every other worker). */
-  const relay = (from: Worker | null, ev: ChangeEvent) => {
-    for (const s of slots) if (s.worker && s.worker !== from) tell(s.worker, { gp: 'change', ev });
+  /** Relayed changes of a worker not yet applied by every other worker. */
+  const pending = new Map<number, { origin: Worker; seq: number; left: Set<Worker> }>();
+  let nextId = 0;
+  const finish = (id: number) => {
+    const p = pending.get(id)!;
+    pending.delete(id);
+    tell(p.origin, { gp: 'relayed', seq: p.seq });
+  };
+  /**
+   * A change to every other worker. One from a worker (`seq` set) is answered with
+   * `relayed` once they all said `applied`: its writer answers its client only then.
+   */
+  const relay = (from: Worker | null, ev: ChangeEvent, seq?: number) => {
+    const others = slots.map((s) => s.worker).filter((w): w is Worker => w !== null && w !== from && w.isConnected());
+    if (!from || seq === undefined) {
+      for (const w of others) tell(w, { gp: 'change', ev });
+      return;
+    }
+    const id = ++nextId;
+    pending.set(id, { origin: from, seq, left: new Set(others) });
+    for (const w of others) tell(w, { gp: 'change', ev, id });
+    if (others.length === 0) finish(id);
   };
   // The primary's own changes (the scheduler's purges) go to every worker.
   linkBus(bus, {
@@ -112,8 +131,11 @@ export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
     w.on('message', (m: unknown) => {
       if (!isMessage<ToPrimary>(m)) return;
       if (m.gp === 'change') {
-        relay(w, m.ev);
+        relay(w, m.ev, m.seq);
         for (const fn of receivers) fn(m.ev);
+      } else if (m.gp === 'applied') {
+        const p = pending.get(m.id);
+        if (p && p.left.delete(w) && p.left.size === 0) finish(m.id);
       } else if (m.gp === 'metrics') slot.metrics = m.families;
       else if (m.gp === 'queued') outbound?.kick();
       else if (m.gp === 'ready') {
@@ -131,6 +153,11 @@ export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
     });
     w.on('exit', (code, signal) => {
       if (slot.worker === w) slot.worker = null;
+      // Nobody waits for a dead worker, and nobody is told about its own changes.
+      for (const [id, p] of pending) {
+        if (p.origin === w) pending.delete(id);
+        else if (p.left.delete(w) && p.left.size === 0) finish(id);
+      }
       // A dead worker's counters stay in the sums; its gauges (open connections) do not.
       const counters = slot.metrics.filter((f) => f.type === 'counter');
       if (counters.length) retired.push(counters);

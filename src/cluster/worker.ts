@@ -15,6 +15,8 @@ import { linkBus } from './feed.js';
 import { isMessage, type ToPrimary, type ToWorker } from './messages.js';
 
 const METRICS_EVERY_MS = 1000;
+/** Longest a write waits for the other workers to have its change (a worker dying meanwhile). */
+const SETTLE_MAX_MS = 2000;
 
 function send(m: ToPrimary): void {
   if (process.connected) process.send!(m, undefined, undefined, () => undefined);
@@ -31,8 +33,21 @@ export async function runWorker(cfg: Config, log: Logger): Promise<void> {
   }
   const running = server;
   const receivers = new Set<(ev: ChangeEvent) => void>();
+  // Changes sent are numbered; the primary says when the other workers applied them.
+  let sent = 0;
+  let relayed = 0;
+  const waiting: Array<{ seq: number; done: () => void }> = [];
+  running.bus.settled = () => {
+    if (relayed >= sent || !process.connected) return Promise.resolve();
+    const seq = sent;
+    return new Promise<void>((resolve) => {
+      // A worker that never answers (dying) must not hold writes for long.
+      const t = setTimeout(resolve, SETTLE_MAX_MS);
+      waiting.push({ seq, done: () => (clearTimeout(t), resolve()) });
+    });
+  };
   linkBus(running.bus, {
-    send: (ev) => send({ gp: 'change', ev }),
+    send: (ev) => send({ gp: 'change', ev, seq: ++sent }),
     onReceive(fn) {
       receivers.add(fn);
       return () => receivers.delete(fn);
@@ -52,7 +67,13 @@ export async function runWorker(cfg: Config, log: Logger): Promise<void> {
   };
   process.on('message', (m: unknown) => {
     if (!isMessage<ToWorker>(m)) return;
-    if (m.gp === 'change') for (const fn of receivers) fn(m.ev);
+    if (m.gp === 'change') {
+      for (const fn of receivers) fn(m.ev);
+      if (m.id !== undefined) send({ gp: 'applied', id: m.id });
+    } else if (m.gp === 'relayed') {
+      relayed = Math.max(relayed, m.seq);
+      for (let i = waiting.length - 1; i >= 0; i--) if (waiting[i]!.seq <= relayed) waiting.splice(i, 1)[0]!.done();
+    }
     else if (m.gp === 'shutdown') stop(m.reason);
     else if (m.gp === 'reload-tls') running.reloadTls();
   });

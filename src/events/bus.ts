@@ -41,4 +41,12 @@ export class EventBus {
   get size(): number {
     return this.listeners.size;
   }
+
+  /**
+   * When the changes published so far have reached every process of the server
+   * (cluster/feed.ts sets it in a worker; alone, a process has nobody to wait for).
+   * The writer answers a write only after this, so a client that saw OK on one
+   * connection finds the change on its others, whichever worker serves them.
+   */
+  settled: () => Promise<void> = () => Promise.resolve();
 }

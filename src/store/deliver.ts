@@ -236,15 +236,7 @@ export class Writer {
     }
 
     const events: ChangeEvent[] = [];
-    for (let i = 0; i < batch.length; i++) {
-      const o = outcomes[i]!;
-      if (o.ok) {
-        if (o.value.events) events.push(...o.value.events);
-        batch[i]!.resolve(o.value.value);
-      } else {
-        batch[i]!.reject(o.error);
-      }
-    }
+    for (const o of outcomes) if (o.ok && o.value.events) events.push(...o.value.events);
     for (const ev of mergeEvents(events)) {
       try {
         this.bus.publish(ev);
@@ -252,6 +244,16 @@ export class Writer {
         // A subscriber's failure must not affect the writers; subscribers log their own errors.
       }
     }
+    const answer = () => {
+      for (let i = 0; i < batch.length; i++) {
+        const o = outcomes[i]!;
+        if (o.ok) batch[i]!.resolve(o.value.value);
+        else batch[i]!.reject(o.error);
+      }
+    };
+    // Committed either way; the answers wait until the other processes have the changes.
+    if (events.length) this.bus.settled().then(answer, answer);
+    else answer();
   }
 }
 

@@ -106,6 +106,26 @@ describe('two workers, one server', () => {
     expect(cli.run(['account', 'unblock', String(bob.accountId), '--reason', 'test']).status).toBe(0);
   });
 
+  it('answers a write only when every worker has it: the next NOOP on another connection shows it', async () => {
+    const erin = await d.provision('erin');
+    const t = smtp(alice);
+    await t.sendMail({ from: alice, to: erin.address, subject: 'to flag', text: 'x' });
+    t.close();
+    // Connections are handed out in turn: of four, each worker serves two.
+    const cs = await Promise.all(Array.from({ length: 4 }, () => imap(erin.address)));
+    for (const [i, c] of cs.entries()) await c.cmd(`s${i} SELECT INBOX`);
+    for (let round = 0; round < 20; round++) {
+      const [writer, ...readers] = [cs[round % 4]!, ...cs.filter((_, i) => i !== round % 4)];
+      const flag = round % 2 === 0 ? '+FLAGS' : '-FLAGS';
+      expect((await writer.cmd(`w${round} STORE 1 ${flag} (\\Flagged)`)).at(-1)).toMatch(/OK/);
+      for (const [i, r] of readers.entries()) {
+        const lines = await r.cmd(`n${round}x${i} NOOP`);
+        expect(lines.some((l) => /^\* 1 FETCH \(.*FLAGS/.test(l)), `round ${round}: ${lines.join(' | ')}`).toBe(true);
+      }
+    }
+    for (const c of cs) await c.close();
+  });
+
   it('keeps UIDs and the daily limit exact across workers (250 attempts, limit 200)', async () => {
     const carol = (await d.provision('carol')).address;
     let accepted = 0;
