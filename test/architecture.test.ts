@@ -9,6 +9,9 @@
  *    policy/ or cli/ (not even types).
  * 4. No cycle of value imports anywhere in src/ (`import type`, and imports the
  *    compiler drops because only types are used, do not count).
+ * 5. IMAP commands, FETCH and SEARCH see the session as the `ImapSession`
+ *    interface: nothing under imap/commands, imap/fetch, imap/search imports
+ *    imap/session.ts.
  *
  * "At run time" is what the TypeScript compiler emits: each module is transpiled
  * and the imports left in its JavaScript are the edges.
@@ -260,6 +263,24 @@ describe('architecture: who may import whom (docs/architecture.md)', () => {
     for (const m of modules) {
       if (!inDir(m.path, 'store')) continue;
       for (const i of m.imports) if (i.target && inDir(i.target, 'imap', 'smtp', 'policy', 'cli')) found.push(`${m.path}: imports ${i.spec}`);
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('IMAP commands, FETCH and SEARCH reach the session only through ImapSession (no import of imap/session.ts, types included)', () => {
+    const found: string[] = [];
+    for (const m of modules) {
+      if (!inDir(m.path, 'imap/commands', 'imap/fetch', 'imap/search')) continue;
+      for (const i of m.imports) if (i.target === 'imap/session.ts') found.push(`${m.path}: imports ${i.spec}`);
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('smtp/, imap/, pop3/, mta/ and cli/ never import the SQLite driver (types included)', () => {
+    const found: string[] = [];
+    for (const m of modules) {
+      if (!inDir(m.path, 'smtp', 'imap', 'pop3', 'mta', 'cli')) continue;
+      for (const i of m.imports) if (i.spec.startsWith('better-sqlite3')) found.push(`${m.path}: imports ${i.spec}`);
     }
     expect(found).toEqual([]);
   });

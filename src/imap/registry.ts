@@ -2,7 +2,7 @@
  * All IMAP commands by name: the session and folder commands, and the message
  * commands from commands/message-index.ts.
  */
-import type { CommandModule, CommandHooks } from './commands/types.js';
+import type { CommandModule } from './commands/types.js';
 import { capabilityCommand } from './commands/capability.js';
 import { noopCommand } from './commands/noop.js';
 import { checkCommand } from './commands/check.js';
@@ -21,7 +21,7 @@ import { statusCommand } from './commands/status.js';
 import { selectCommand, examineCommand } from './commands/select.js';
 import { closeCommand } from './commands/close.js';
 import { unselectCommand } from './commands/unselect.js';
-import { messageCommands, messageHooks } from './commands/message-index.js';
+import { messageCommands } from './commands/message-index.js';
 
 const sessionCommands: CommandModule[] = [
   capabilityCommand,
@@ -58,4 +58,3 @@ export function registerCommand(mod: CommandModule): void {
   commands.set(mod.name.toUpperCase(), mod);
 }
 
-export const hooks: CommandHooks = messageHooks;

@@ -21,7 +21,6 @@ import { join } from 'node:path';
 import { Session, type SessionHost } from './session.js';
 import { SpoolArea, MemoryGate } from './literal-spool.js';
 import { capabilities } from './capabilities.js';
-import { hooks } from './registry.js';
 import {
   defaultAuthenticate,
   defaultMailboxAccess,
@@ -76,7 +75,7 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
   });
   const appendMemory = new MemoryGate(cfg.appendMemoryBytes);
   const host: SessionHost = {
-    services: { db, bus: ctx.bus, config, log, hooks, writer: ctx.writer ?? new Writer(db, ctx.bus), maxLiteralBytes, appendMemory },
+    services: { db, bus: ctx.bus, config, log, writer: ctx.writer ?? new Writer(db, ctx.bus), maxLiteralBytes, appendMemory },
     spool,
     hostname: config.hostname,
     authenticate,

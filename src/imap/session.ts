@@ -12,12 +12,14 @@ import type { ChangeEvent } from '../events/bus.js';
 import type { ImapSession, ImapServices, SessionStateName } from './commands/types.js';
 import { Framer, type FrameEvent } from './protocol/framing.js';
 import { formatSequenceSet } from './protocol/sequence.js';
-import { View } from './selected-view.js';
+import type { View } from './selected-view.js';
 import { dispatch } from './dispatch.js';
-import { listUidsAbove, getMessages, claimRecent } from '../store/messages.js';
+import { claimRecent } from '../store/messages.js';
 import { getFolderById, isNoselect } from '../store/folders.js';
-import { toImapFlags } from '../store/flags.js';
-import type { AuthenticateFn, MailboxAccessFn } from './auth-adapter.js';
+import type { AuthenticateFn, AuthResult, MailboxAccessFn } from './auth-adapter.js';
+import { PendingUpdates } from './pending-updates.js';
+import { SessionOutput } from './session-output.js';
+import { folderFlagsLines } from './flags-format.js';
 import type { SpoolArea } from './literal-spool.js';
 import { releaseLiterals } from './protocol/tokens.js';
 
@@ -44,8 +46,6 @@ export interface SessionHost {
 
 let sidCounter = 0;
 
-/** Buffered output is handed to the socket at once above this many bytes (chars). */
-const OUT_FLUSH_BYTES = 64 * 1024;
 /** Pause reading when this many commands are queued (a pipelining client)... */
 const MAX_QUEUED = 32;
 /** ...or when queued commands hold this many bytes (literals): at most about one message waits. */
@@ -63,22 +63,17 @@ export class Session implements ImapSession {
   private queuedBytes = 0;
   private wake: (() => void) | undefined;
   private closed = false;
-  private outLocked = false;
-  private pendingContinues = 0;
+  private readonly output: SessionOutput;
+  private readonly pending = new PendingUpdates();
   private readonly unsubscribe: () => void;
   private readonly _enabled = new Set<string>();
   private _condstore = false;
   clientName: string | undefined;
-  clientId: Record<string, string> | undefined;
   private idling = false;
   /** Failed logins and consecutive BAD replies in this connection. */
-  authFailures = 0;
+  private authFailures = 0;
   badInARow = 0;
   private flushing: Promise<void> | undefined;
-  // pending updates for the selected folder
-  private pendExists = false;
-  private readonly pendFlags = new Set<number>();
-  private readonly pendExpunge = new Set<number>();
 
   constructor(
     private readonly socket: TLSSocket,
@@ -87,6 +82,7 @@ export class Session implements ImapSession {
     this.id = (Date.now() % 1e8).toString(36) + '-' + (++sidCounter).toString(36);
     this.remoteAddress = socket.remoteAddress ?? 'unknown';
     this.log = host.services.log.child({ sid: this.id });
+    this.output = new SessionOutput(socket, () => this.log, () => this.closed, () => this.end());
     const cfg = host.services.config.imap;
     this.framer = new Framer({
       maxLineBytes: cfg.maxLineBytes,
@@ -157,19 +153,37 @@ export class Session implements ImapSession {
     return this.closed;
   }
 
-  /** not-authenticated → authenticated (LOGIN, AUTHENTICATE). */
-  loggedIn(mailboxId: number, address: string, credential: string): void {
-    this._state = { name: 'authenticated', mailboxId, address };
-    this.credential = credential;
-    this.socket.setTimeout(this.host.services.config.imap.idleTimeoutMs);
-    this.log = this.log.child({ mailbox: address });
+  setClientName(name: string): void {
+    this.clientName = name;
   }
 
-  /** authenticated/selected → selected. */
-  selectView(view: View): void {
+  authenticate(user: string, password: string): Promise<AuthResult> {
+    return this.host.authenticate({
+      address: user,
+      password,
+      protocol: 'imap',
+      remote: this.remoteAddress,
+      ...(this.clientName ? { client: this.clientName } : {}),
+    });
+  }
+
+  countAuthFailure(): number {
+    return ++this.authFailures;
+  }
+
+  logIn(login: { mailboxId: number; address: string; credential: string }): boolean {
+    if (!this.host.onLogin(this, login.mailboxId)) return false;
+    this._state = { name: 'authenticated', mailboxId: login.mailboxId, address: login.address };
+    this.credential = login.credential;
+    this.socket.setTimeout(this.host.services.config.imap.idleTimeoutMs);
+    this.log = this.log.child({ mailbox: login.address });
+    return true;
+  }
+
+  select(view: View): void {
     const s = this._state;
     if (s.name !== 'authenticated' && s.name !== 'selected') throw new Error('select outside authenticated state');
-    this.clearPending();
+    this.pending.clear();
     this._state = { name: 'selected', mailboxId: s.mailboxId, address: s.address, view };
   }
 
@@ -177,18 +191,12 @@ export class Session implements ImapSession {
   unselect(): void {
     const s = this._state;
     if (s.name === 'selected') this._state = { name: 'authenticated', mailboxId: s.mailboxId, address: s.address };
-    this.clearPending();
+    this.pending.clear();
   }
 
   /** → logout (LOGOUT: the caller has sent `* BYE`). */
   setLogout(): void {
     this._state = { name: 'logout' };
-  }
-
-  private clearPending(): void {
-    this.pendExists = false;
-    this.pendFlags.clear();
-    this.pendExpunge.clear();
   }
 
   // ---- input ----
@@ -205,7 +213,7 @@ export class Session implements ImapSession {
     }
     for (const ev of events) {
       if (ev.kind === 'continue') {
-        this.sendContinue().catch(() => undefined);
+        this.output.literalGoAhead().catch(() => undefined);
         continue;
       }
       this.queue.push(ev);
@@ -217,15 +225,6 @@ export class Session implements ImapSession {
       this.wake = undefined;
       w();
     }
-  }
-
-  /** `+ Ready` for a synchronizing literal; never in the middle of a streamed literal. */
-  private async sendContinue(): Promise<void> {
-    if (this.outLocked) {
-      this.pendingContinues++;
-      return;
-    }
-    await this.write('+ Ready for literal data\r\n');
   }
 
   private async nextEvent(): Promise<FrameEvent | undefined> {
@@ -265,114 +264,22 @@ export class Session implements ImapSession {
     return '';
   }
 
-  // ---- output ----
+  // ---- output (session-output.ts) ----
 
-  private waitDrain(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
-        resolve();
-      };
-      this.socket.on('drain', done);
-      this.socket.on('close', done);
-    });
-  }
-
-  /**
-   * Output is coalesced: small writes collect in a buffer flushed on the next turn of
-   * the event loop or once OUT_FLUSH_BYTES have gathered (one TLS record per batch,
-   * not per response line); a write resolves at once unless a flush found the socket
-   * full, then after 'drain'.
-   */
-  async write(data: string | Buffer): Promise<void> {
-    if (this.closed || this.socket.destroyed || !this.socket.writable) return;
-    this.out.push(data);
-    this.outBytes += data.length;
-    if (this.outBytes >= OUT_FLUSH_BYTES) {
-      if (!this.flushOut()) await this.waitDrain();
-      return;
-    }
-    if (!this.outScheduled) {
-      this.outScheduled = true;
-      setImmediate(() => {
-        this.outScheduled = false;
-        this.flushOut();
-      });
-    }
-  }
-
-  private out: Array<string | Buffer> = [];
-  private outBytes = 0;
-  private outScheduled = false;
-
-  /** Hand buffered output to the socket; false when the socket asks to wait for 'drain'. */
-  private flushOut(): boolean {
-    if (!this.out.length || this.socket.destroyed) return true;
-    const parts = this.out;
-    this.out = [];
-    this.outBytes = 0;
-    let ok = true;
-    let text = '';
-    for (const p of parts) {
-      if (typeof p === 'string') text += p;
-      else {
-        if (text) ok = this.socket.write(text) && ok;
-        text = '';
-        ok = this.socket.write(p) && ok;
-      }
-    }
-    if (text) ok = this.socket.write(text) && ok;
-    return ok;
+  write(data: string | Buffer): Promise<void> {
+    return this.output.write(data);
   }
 
   send(line: string): Promise<void> {
-    return this.write(line + '\r\n');
+    return this.output.write(line + '\r\n');
   }
 
   continueRequest(text: string): Promise<void> {
-    return this.write(`+ ${text}\r\n`);
+    return this.output.write(`+ ${text}\r\n`);
   }
 
-  async writeLiteral(
-    prefix: string,
-    size: number,
-    body: Buffer | Buffer[] | Readable | AsyncIterable<Buffer>,
-    suffix: string,
-  ): Promise<void> {
-    this.outLocked = true;
-    try {
-      await this.write(`${prefix}{${size}}\r\n`);
-      let sent = 0;
-      const chunks: Iterable<Buffer> | AsyncIterable<Buffer> = Buffer.isBuffer(body) ? [body] : body;
-      try {
-        for await (const c of chunks as AsyncIterable<Buffer>) {
-          if (this.closed) return;
-          const b = sent + c.length > size ? c.subarray(0, size - sent) : c;
-          sent += b.length;
-          await this.write(b);
-          if (sent >= size) break;
-        }
-      } catch (err) {
-        // The literal is half sent: nothing can be said to the client any more. Cut the
-        // connection rather than hand it corrupt data.
-        this.log.error({ err, size, sent }, 'literal source failed; closing the connection');
-        this.end();
-        throw err;
-      }
-      if (sent < size) {
-        this.log.error({ size, sent }, 'literal source shorter than announced; closing the connection');
-        this.end();
-        return;
-      }
-      await this.write(suffix);
-    } finally {
-      this.outLocked = false;
-      while (this.pendingContinues > 0) {
-        this.pendingContinues--;
-        await this.write('+ Ready for literal data\r\n');
-      }
-    }
+  writeLiteral(prefix: string, size: number, body: Buffer | Buffer[] | Readable | AsyncIterable<Buffer>, suffix: string): Promise<void> {
+    return this.output.writeLiteral(prefix, size, body, suffix);
   }
 
   /** `* BYE reason` and close. */
@@ -389,7 +296,7 @@ export class Session implements ImapSession {
     if (this.closed) return;
     this.closed = true;
     if (this._state.name !== 'logout') this._state = { name: 'logout' };
-    this.flushOut();
+    this.output.flush();
     this.socket.end();
     // a client that does not close its side is cut off after a moment
     setTimeout(() => this.socket.destroy(), 2000).unref();
@@ -427,21 +334,11 @@ export class Session implements ImapSession {
     const s = this._state;
     if (ev.type === 'access') return; // the server ends the sessions of that mailbox
     if (s.name !== 'selected') return;
-    const view = s.view;
-    switch (ev.type) {
-      case 'exists':
-        if (ev.folderId === view.folderId) this.pendExists = true;
-        break;
-      case 'flags':
-        if (ev.folderId === view.folderId && ev.origin !== this.id) for (const u of ev.uids) this.pendFlags.add(u);
-        break;
-      case 'expunge':
-        if (ev.folderId === view.folderId) for (const u of ev.uids) this.pendExpunge.add(u);
-        break;
-      case 'folder':
-        if (ev.folderId === view.folderId) this.folderChanged(view, ev.change);
-        return;
+    if (ev.type === 'folder') {
+      if (ev.folderId === s.view.folderId) this.folderChanged(s.view, ev.change);
+      return;
     }
+    if (!this.pending.note(ev, s.view, this.id)) return;
     if (this.idling) this.flushUpdates(true).catch((err: unknown) => this.log.error({ err }, 'flushing updates failed'));
   }
 
@@ -483,57 +380,14 @@ export class Session implements ImapSession {
     }
   }
 
-  private readonly pendLines: string[] = [];
-
   queueUntagged(line: string): void {
-    this.pendLines.push(line);
+    this.pending.queueLine(line);
     if (this.idling) this.flushUpdates(true).catch((err: unknown) => this.log.error({ err }, 'flushing updates failed'));
   }
 
   private async doFlush(expunge: boolean): Promise<void> {
     if (this.closed) return;
-    while (this.pendLines.length) await this.send(this.pendLines.shift()!);
-    const view = this.selected;
-    if (!view) return;
-    const db = this.host.services.db;
-    if (expunge && this.pendExpunge.size) {
-      const uids = [...this.pendExpunge];
-      this.pendExpunge.clear();
-      await this.reportExpunged(uids);
-    }
-    if (this.pendExists) {
-      this.pendExists = false;
-      const fresh = listUidsAbove(db, view.folderId, view.maxUid).filter((u) => !this.pendExpunge.has(u));
-      if (fresh.length) await this.reportExists(fresh);
-    }
-    if (this.pendFlags.size) {
-      const uids = [...this.pendFlags].filter((u) => view.has(u));
-      this.pendFlags.clear();
-      if (uids.length) {
-        const rows = getMessages(db, view.folderId, uids);
-        for (const r of rows) {
-          const seq = view.uidToSeq(r.uid);
-          if (seq === undefined) continue;
-          await this.announceKeywords(r.keywords);
-          const flags = toImapFlags(r.flags, r.keywords);
-          if (view.recent.has(r.uid)) flags.push('\\Recent');
-          const modseq = this.condstore ? ` MODSEQ (${r.modseq})` : '';
-          await this.send(`* ${seq} FETCH (UID ${r.uid} FLAGS (${flags.join(' ')})${modseq})`);
-        }
-      }
-    }
-  }
-
-  /** `* FLAGS` and `* OK [PERMANENTFLAGS]` lines for the selected view (system flags and its keywords). */
-  flagsLines(): string[] {
-    const view = this.selected;
-    if (!view) return [];
-    const kw = [...view.keywords.values()];
-    const all = [SYSTEM_FLAG_NAMES, ...kw].join(' ');
-    return [
-      `* FLAGS (${all})`,
-      view.readOnly ? '* OK [PERMANENTFLAGS ()] No permanent flags permitted' : `* OK [PERMANENTFLAGS (${all} \\*)] Flags permitted`,
-    ];
+    await this.pending.flush(this, this.host.services.db, expunge);
   }
 
   /**
@@ -550,7 +404,7 @@ export class Session implements ImapSession {
       view.keywords.set(low, k);
       added = true;
     }
-    if (added) for (const l of this.flagsLines()) await this.send(l);
+    if (added) for (const l of folderFlagsLines(view)) await this.send(l);
   }
 
   async reportExpunged(uids: number[]): Promise<void> {
@@ -560,7 +414,7 @@ export class Session implements ImapSession {
     if (!present.length) return;
     if (this._enabled.has('QRESYNC')) {
       for (const u of present) view.remove(u);
-      await this.send(`* VANISHED ${uidSetString(present)}`);
+      await this.send(`* VANISHED ${formatSequenceSet(present)}`);
       return;
     }
     for (const u of present) {
@@ -582,10 +436,3 @@ export class Session implements ImapSession {
     await this.send(`* ${view.recent.size} RECENT`);
   }
 }
-
-/** A compact uid set `1:3,7,9:10` (RFC 3501 §9 sequence-set) from uids in any order. */
-export const uidSetString = formatSequenceSet;
-
-/** The system flags in FLAGS / PERMANENTFLAGS (RFC 3501 §2.3.2), \Recent excepted. */
-export const SYSTEM_FLAG_NAMES = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
-

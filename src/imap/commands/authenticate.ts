@@ -4,7 +4,7 @@
  * sends `+ ` and reads one line; `*` cancels (tagged BAD, §6.2.2).
  */
 import type { CommandModule } from './types.js';
-import { args, no, sessionOf } from './helpers.js';
+import { args, no} from './helpers.js';
 import { completeLogin } from './login.js';
 import { ProtocolError } from '../protocol/errors.js';
 
@@ -21,7 +21,7 @@ export const authenticateCommand: CommandModule = {
     if (a.remaining) initial = a.astring('initial response');
     a.end();
     if (mech !== 'PLAIN') return no('CANNOT', `Unsupported authentication mechanism ${mech.slice(0, 30)}`);
-    const s = sessionOf(ctx);
+    const s = ctx.session;
     let response: string;
     if (initial !== undefined) {
       response = initial === '=' ? '' : initial;

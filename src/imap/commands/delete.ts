@@ -4,7 +4,7 @@
  * Deleting the folder this session has selected first leaves the selected state.
  */
 import type { CommandModule } from './types.js';
-import { args, mailboxArg, ok, requireAuthenticated, sessionOf } from './helpers.js';
+import { args, mailboxArg, ok, requireAuthenticated} from './helpers.js';
 import { deleteFolder, getFolder } from '../../store/folders.js';
 import { publish } from '../../store/changes.js';
 
@@ -16,7 +16,7 @@ export const deleteCommand: CommandModule = {
     const a = args(ctx);
     const name = mailboxArg(a);
     a.end();
-    const s = sessionOf(ctx);
+    const s = ctx.session;
     const f = getFolder(ctx.services.db, mailboxId, name);
     if (f && s.selected?.folderId === f.id && f.name !== 'INBOX') {
       s.unselect();

@@ -3,7 +3,7 @@
  * recorded on the session; anything else (UTF8=ACCEPT included) is ignored.
  */
 import type { CommandModule } from './types.js';
-import { args, ok, sessionOf } from './helpers.js';
+import { args, ok} from './helpers.js';
 
 const SUPPORTED = new Set(['CONDSTORE', 'QRESYNC']);
 
@@ -15,7 +15,7 @@ export const enableCommand: CommandModule = {
     const names: string[] = [];
     names.push(a.atom('capability').toUpperCase());
     while (a.remaining) names.push(a.atom('capability').toUpperCase());
-    const s = sessionOf(ctx);
+    const s = ctx.session;
     const enabled: string[] = [];
     for (const n of names) {
       if (!SUPPORTED.has(n) || s.enabled.has(n)) continue;

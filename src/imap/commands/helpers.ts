@@ -1,19 +1,12 @@
 /**
- * Small helpers shared by the session and folder commands: the concrete session,
- * completions, and mailbox-name arguments (modified UTF-7, RFC 3501 §5.1.3).
+ * Small helpers shared by the session and folder commands: completions, and mailbox-name arguments (modified UTF-7, RFC 3501 §5.1.3).
  */
 import type { CommandContext, CommandResult } from './types.js';
-import type { Session } from '../session.js';
 import { Args } from '../protocol/args.js';
 import { decodeMailboxName, encodeMailboxName } from '../protocol/utf7.js';
 import { astring } from '../protocol/quote.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { capabilities } from '../capabilities.js';
-
-/** The session implementation behind ctx.session (the session commands need its state transitions). */
-export function sessionOf(ctx: CommandContext): Session {
-  return ctx.session as Session;
-}
 
 export function ok(text: string, code?: string): CommandResult {
   return code ? { status: 'OK', code, text } : { status: 'OK', text };
@@ -56,8 +49,7 @@ export function mailboxOut(name: string): string {
 
 /** The CAPABILITY list for this session's state. */
 export function capabilityList(ctx: CommandContext): string {
-  const s = sessionOf(ctx);
-  return capabilities(s.state !== 'not-authenticated', s.host.maxLiteralBytes).join(' ');
+  return capabilities(ctx.session.state !== 'not-authenticated', ctx.services.maxLiteralBytes).join(' ');
 }
 
 export function requireAuthenticated(ctx: CommandContext): number {

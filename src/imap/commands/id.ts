@@ -4,7 +4,7 @@
  * most 1024 bytes.
  */
 import type { CommandModule } from './types.js';
-import { args, ok, sessionOf } from './helpers.js';
+import { args, ok} from './helpers.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { tokenText } from '../protocol/tokens.js';
 import { quoteString } from '../protocol/quote.js';
@@ -18,7 +18,7 @@ export const idCommand: CommandModule = {
     const a = args(ctx);
     const t = a.next('ID parameter list');
     a.end();
-    const s = sessionOf(ctx);
+    const s = ctx.session;
     if (t.type === 'list') {
       const items = t.items;
       if (items.length % 2 !== 0) throw new ProtocolError('ID: the list must hold field/value pairs');
@@ -36,9 +36,8 @@ export const idCommand: CommandModule = {
         if (Buffer.byteLength(value) > 1024) throw new ProtocolError('ID: values are at most 1024 bytes');
         fields[key.toLowerCase()] = value.replace(/[\x00-\x1f\x7f]/g, ' ');
       }
-      s.clientId = fields;
       const name = fields['name'];
-      if (name) s.clientName = (fields['version'] ? `${name} ${fields['version']}` : name).slice(0, 200);
+      if (name) s.setClientName((fields['version'] ? `${name} ${fields['version']}` : name).slice(0, 200));
     } else if (t.type !== 'nil') {
       throw new ProtocolError('ID: expected a parenthesized list or NIL');
     }

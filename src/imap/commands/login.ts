@@ -5,24 +5,18 @@
  * Every attempt lands in the login journal (done by the authentication module).
  */
 import type { CommandContext, CommandModule, CommandResult } from './types.js';
-import { args, capabilityList, no, sessionOf } from './helpers.js';
+import { args, capabilityList, no} from './helpers.js';
 import { metrics, METRIC } from '../../shared/metrics.js';
 import { safeText } from '../../shared/text.js';
 
 /** Shared by LOGIN and AUTHENTICATE. */
 export async function completeLogin(ctx: CommandContext, user: string, password: string): Promise<CommandResult> {
-  const s = sessionOf(ctx);
-  const r = await s.host.authenticate({
-    address: user,
-    password,
-    protocol: 'imap',
-    remote: s.remoteAddress,
-    ...(s.clientName ? { client: s.clientName } : {}),
-  });
+  const s = ctx.session;
+  const r = await s.authenticate(user, password);
   metrics.inc(METRIC.logins, { protocol: 'imap', outcome: r.ok ? 'ok' : r.reason === 'invalid' ? 'failed' : 'locked' });
   if (!r.ok) {
     s.log.info({ user: safeText(user, 100), reason: r.reason }, 'login failed');
-    if (++s.authFailures >= ctx.services.config.imap.maxAuthFailures) {
+    if (s.countAuthFailure() >= ctx.services.config.imap.maxAuthFailures) {
       await s.send(`${ctx.tag} NO [AUTHENTICATIONFAILED] Authentication failed`);
       await s.bye('Too many authentication failures');
       return no('AUTHENTICATIONFAILED', 'Authentication failed');
@@ -31,11 +25,10 @@ export async function completeLogin(ctx: CommandContext, user: string, password:
     return no('UNAVAILABLE', r.message || 'Temporarily unavailable, try again later');
   }
   if (s.isClosed) return no('UNAVAILABLE', 'Connection closed');
-  if (!s.host.onLogin(s, r.mailboxId)) {
+  if (!s.logIn({ mailboxId: r.mailboxId, address: r.address, credential: r.credential })) {
     s.log.warn({ mailbox: r.address }, 'too many connections for this mailbox');
     return no('LIMIT', 'Too many connections for this mailbox');
   }
-  s.loggedIn(r.mailboxId, r.address, r.credential);
   s.log.info({ client: s.clientName }, 'logged in');
   return { status: 'OK', code: `CAPABILITY ${capabilityList(ctx)}`, text: 'Logged in' };
 }

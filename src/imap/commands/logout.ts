@@ -1,6 +1,6 @@
 /** LOGOUT — RFC 3501 §6.1.3: `* BYE`, tagged OK, then the connection closes. */
 import type { CommandModule } from './types.js';
-import { args, ok, sessionOf } from './helpers.js';
+import { args, ok} from './helpers.js';
 
 export const logoutCommand: CommandModule = {
   name: 'LOGOUT',
@@ -8,7 +8,7 @@ export const logoutCommand: CommandModule = {
   async run(ctx) {
     args(ctx).end();
     await ctx.session.send('* BYE gospochta IMAP4rev1 server logging out');
-    sessionOf(ctx).setLogout();
+    ctx.session.setLogout();
     return ok('LOGOUT completed');
   },
 };

@@ -1,18 +1,16 @@
 /**
- * The message commands (APPEND, FETCH, STORE, EXPUNGE, IDLE, COPY, MOVE, SEARCH)
- * and the hooks they provide to the session commands (CLOSE's silent expunge,
- * SELECT's QRESYNC parameter). src/imap/registry.ts imports this list.
+ * The message commands (APPEND, FETCH, STORE, EXPUNGE, IDLE, COPY, MOVE, SEARCH).
+ * src/imap/registry.ts imports this list.
  */
-import type { CommandModule, CommandHooks } from './types.js';
+import type { CommandModule } from './types.js';
 import { appendCommand } from './append.js';
 import { fetchCommand } from './fetch.js';
 import { storeCommand } from './store.js';
-import { expungeCommand, silentExpunge } from './expunge.js';
+import { expungeCommand } from './expunge.js';
 import { idleCommand } from './idle.js';
 import { copyCommand } from './copy.js';
 import { moveCommand } from './move.js';
 import { searchCommand } from './search.js';
-import { selectParams } from '../fetch/qresync.js';
 
 export const messageCommands: CommandModule[] = [
   appendCommand,
@@ -24,5 +22,3 @@ export const messageCommands: CommandModule[] = [
   moveCommand,
   searchCommand,
 ];
-
-export const messageHooks: CommandHooks = { silentExpunge, selectParams };

@@ -4,7 +4,7 @@
  * exist (`NO [ALREADYEXISTS]`).
  */
 import type { CommandModule } from './types.js';
-import { args, mailboxArg, ok, requireAuthenticated, sessionOf } from './helpers.js';
+import { args, mailboxArg, ok, requireAuthenticated} from './helpers.js';
 import { renameFolder } from '../../store/folders.js';
 import { publish } from '../../store/changes.js';
 
@@ -18,7 +18,7 @@ export const renameCommand: CommandModule = {
     const to = mailboxArg(a, 'new mailbox name', true);
     a.end();
     const r = renameFolder(ctx.services.db, mailboxId, from, to);
-    const view = sessionOf(ctx).selected;
+    const view = ctx.session.selected;
     if (view) for (const x of r.renamed) if (x.id === view.folderId) view.folderName = x.to;
     publish(ctx.services.bus, r);
     return ok('RENAME completed');

@@ -4,16 +4,18 @@
  * [HIGHESTMODSEQ] (RFC 7162 §3.1.2.1), then `[READ-WRITE]` or `[READ-ONLY]`.
  * SELECT claims \Recent (§2.3.2); EXAMINE does not. A previously selected folder is
  * closed first (`* OK [CLOSED]`, RFC 7162 §3.2.11), and a failed SELECT leaves the
- * authenticated state. Select parameters: `(CONDSTORE)` here; anything else (QRESYNC)
- * goes to the message commands' `selectParams` hook.
+ * authenticated state. Select parameters: `(CONDSTORE)` here, `(QRESYNC (...))` in
+ * select-qresync.ts.
  */
 import type { CommandContext, CommandModule } from './types.js';
-import { args, mailboxArg, requireAuthenticated, sessionOf } from './helpers.js';
+import { args, mailboxArg, requireAuthenticated} from './helpers.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { getFolder, isNoselect } from '../../store/folders.js';
 import { claimRecent, firstUnseen, folderCounts, folderKeywords, listUids } from '../../store/messages.js';
 import { GpError } from '../../shared/errors.js';
 import { View } from '../selected-view.js';
+import { folderFlagsLines } from '../flags-format.js';
+import { selectQresync } from './select-qresync.js';
 
 
 async function run(ctx: CommandContext, readOnly: boolean) {
@@ -22,7 +24,7 @@ async function run(ctx: CommandContext, readOnly: boolean) {
   const name = mailboxArg(a);
   const params = a.remaining ? a.list('select parameters').items : undefined;
   a.end();
-  const s = sessionOf(ctx);
+  const s = ctx.session;
   const db = ctx.services.db;
   // Parameters are checked before anything changes (RFC 4466 §2.2 select-param; RFC 7162 §3.1.8 CONDSTORE,
   // §3.2.5 QRESYNC, which is a BAD unless the client has sent ENABLE QRESYNC).
@@ -35,7 +37,6 @@ async function run(ctx: CommandContext, readOnly: boolean) {
     if (word === 'CONDSTORE') condstoreParam = true;
     else if (word === 'QRESYNC' && list[i + 1]?.type === 'list') {
       if (!s.enabled.has('QRESYNC')) throw new ProtocolError(`${ctx.name}: QRESYNC parameter without ENABLE QRESYNC (RFC 7162 §3.2.5)`);
-      if (!ctx.services.hooks.selectParams) throw new ProtocolError(`${ctx.name}: unsupported select parameters`);
       other.push(p, list[++i]!);
     } else throw new ProtocolError(`${ctx.name}: unsupported select parameter ${word || p.type}`);
   }
@@ -58,11 +59,11 @@ async function run(ctx: CommandContext, readOnly: boolean) {
 
   const view = new View(folder.id, folder.name, snap.counts.uidvalidity, readOnly, snap.uids);
   for (const u of snap.uids) if (u > snap.recentAbove) view.recent.add(u);
-  s.selectView(view);
+  s.select(view);
   if (condstoreParam) s.enableCondstore();
 
   for (const k of snap.keywords) view.keywords.set(k.toLowerCase(), k);
-  for (const l of s.flagsLines()) await s.send(l);
+  for (const l of folderFlagsLines(view)) await s.send(l);
   await s.send(`* ${view.exists} EXISTS`);
   await s.send(`* ${view.recent.size} RECENT`);
   if (snap.unseenUid !== null) {
@@ -72,7 +73,7 @@ async function run(ctx: CommandContext, readOnly: boolean) {
   await s.send(`* OK [UIDVALIDITY ${snap.counts.uidvalidity}] UIDs valid`);
   await s.send(`* OK [UIDNEXT ${snap.counts.uidnext}] Predicted next UID`);
   await s.send(`* OK [HIGHESTMODSEQ ${snap.counts.highestmodseq}] Highest`);
-  if (other.length) await ctx.services.hooks.selectParams!(ctx, other);
+  if (other.length) await selectQresync(ctx, other);
   return { status: 'OK' as const, code: readOnly ? 'READ-ONLY' : 'READ-WRITE', text: `${ctx.name} completed` };
 }
 

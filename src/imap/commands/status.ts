@@ -4,7 +4,7 @@
  * Also used by LIST-STATUS (RFC 5819).
  */
 import type { CommandContext, CommandModule } from './types.js';
-import { args, mailboxArg, mailboxOut, ok, requireAuthenticated, sessionOf } from './helpers.js';
+import { args, mailboxArg, mailboxOut, ok, requireAuthenticated} from './helpers.js';
 import { ProtocolError } from '../protocol/errors.js';
 import type { Token } from '../protocol/tokens.js';
 import { getFolder, isNoselect, type FolderRow } from '../../store/folders.js';
@@ -29,7 +29,7 @@ export function statusItems(list: Token[], command: string): string[] {
 /** The `* STATUS name (...)` line of a folder. */
 export function statusLine(ctx: CommandContext, folder: FolderRow, items: string[]): string {
   const c = folderCounts(ctx.services.db, folder.id);
-  const s = sessionOf(ctx);
+  const s = ctx.session;
   const view = s.selected;
   const out: string[] = [];
   for (const it of items) {

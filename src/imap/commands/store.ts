@@ -10,7 +10,7 @@ import { parseSequenceSet, formatSequenceSet } from '../protocol/sequence.js';
 import { parseStoreArgs } from '../protocol/flags-arg.js';
 import { storeFlags, getMessages } from '../../store/messages.js';
 import { parseFlags } from '../../store/flags.js';
-import { flagsText } from '../fetch/respond.js';
+import { messageFlags } from '../flags-format.js';
 
 export const storeCommand: CommandModule = {
   name: 'STORE',
@@ -44,7 +44,7 @@ export const storeCommand: CommandModule = {
         const seq = view.uidToSeq(r.uid);
         if (seq === undefined) continue;
         await ctx.session.announceKeywords(r.keywords);
-        const items = [`FLAGS ${flagsText(ctx, r.uid, r.flags, r.keywords)}`];
+        const items = [`FLAGS ${messageFlags(ctx.session.selected, r.uid, r.flags, r.keywords)}`];
         if (ctx.uid) items.unshift(`UID ${r.uid}`);
         if (condstore) items.push(`MODSEQ (${r.modseq})`);
         await ctx.session.send(`* ${seq} FETCH (${items.join(' ')})`);

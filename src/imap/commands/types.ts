@@ -13,9 +13,9 @@
  * After `run` returns, the dispatcher flushes queued untagged updates (EXISTS, FETCH
  * FLAGS, and EXPUNGE unless `expungeAfter === false`) and then writes the tagged line.
  *
- * Registration: modules are listed in src/imap/registry.ts. The message commands live
- * in src/imap/commands/message-index.ts (`messageCommands`, `messageHooks`), which
- * registry.ts imports.
+ * Commands reach the session only through `ImapSession` below, never the class in
+ * session.ts. Registration: modules are listed in src/imap/registry.ts; the message
+ * commands live in src/imap/commands/message-index.ts, which registry.ts imports.
  */
 import type { Readable } from 'node:stream';
 import type { Db } from '../../store/db.js';
@@ -25,6 +25,8 @@ import type { Config } from '../../config/schema.js';
 import type { Writer } from '../../store/deliver.js';
 import type { Token, SequenceSet } from '../protocol/tokens.js';
 import type { MemoryGate } from '../literal-spool.js';
+import type { View } from '../selected-view.js';
+import type { AuthResult } from '../auth-adapter.js';
 
 export type SessionStateName = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -41,8 +43,8 @@ export interface CommandResult {
  */
 export interface SelectedView {
   readonly folderId: number;
-  /** Folder name (UTF-8, '/'-delimited, as stored). */
-  readonly folderName: string;
+  /** Folder name (UTF-8, '/'-delimited, as stored); follows a RENAME. */
+  folderName: string;
   readonly uidValidity: number;
   readonly readOnly: boolean;
   /** Sorted ascending; `uids[seq - 1]` is the UID of sequence number `seq`. */
@@ -51,6 +53,8 @@ export interface SelectedView {
   readonly exists: number;
   /** UIDs that are \Recent for this session (RFC 3501 §2.3.2). */
   readonly recent: ReadonlySet<number>;
+  /** Keywords announced to the client in FLAGS / PERMANENTFLAGS, by lower-case name (RFC 3501 §7.2.6). */
+  readonly keywords: Map<string, string>;
   uidToSeq(uid: number): number | undefined;
   seqToUid(seq: number): number | undefined;
   /**
@@ -83,6 +87,28 @@ export interface ImapSession {
   enableCondstore(): void;
   /** Client name from ID (RFC 2971), if the client sent one. */
   readonly clientName: string | undefined;
+  /** ID (RFC 2971): the client's `name version`, on later log lines and in the login journal. */
+  setClientName(name: string): void;
+  /** The connection is closed: nothing more reaches the client. */
+  readonly isClosed: boolean;
+  /** ENABLE (RFC 5161): an extension on for the rest of the connection (QRESYNC implies CONDSTORE). */
+  enable(ext: string): void;
+
+  // ---- state transitions (RFC 3501 §3) ----
+  /** LOGIN / AUTHENTICATE: the server's credential check (lockout and login journal included). */
+  authenticate(user: string, password: string): Promise<AuthResult>;
+  /** Count one failed login in this connection; returns the failures so far. */
+  countAuthFailure(): number;
+  /** not-authenticated → authenticated; false (and no change) when the mailbox has its most connections. */
+  logIn(login: { mailboxId: number; address: string; credential: string }): boolean;
+  /** authenticated/selected → selected (SELECT, EXAMINE). */
+  select(view: View): void;
+  /** selected → authenticated (CLOSE, UNSELECT, a failed SELECT). */
+  unselect(): void;
+  /** → logout (LOGOUT, after its `* BYE`). */
+  setLogout(): void;
+  /** `* BYE reason`, then the connection is closed. */
+  bye(reason: string): Promise<void>;
   readonly remoteAddress: string;
   readonly log: Logger;
 
@@ -151,7 +177,6 @@ export interface ImapServices {
   maxLiteralBytes: number;
   /** Bytes of whole messages read into memory at once (APPEND takes its size before reading its literal back). */
   appendMemory: MemoryGate;
-  hooks: CommandHooks;
 }
 
 export interface CommandContext {
@@ -188,19 +213,4 @@ export interface CommandModule {
    */
   readonly interactive?: boolean;
   run(ctx: CommandContext): Promise<CommandResult>;
-}
-
-/** Hooks one command group provides for another's commands. */
-export interface CommandHooks {
-  /**
-   * CLOSE (RFC 3501 §6.4.2): permanently remove the \Deleted messages of the selected
-   * (read-write) folder, sending no EXPUNGE responses. Provided by the message commands.
-   */
-  silentExpunge?(ctx: CommandContext): Promise<void>;
-  /**
-   * SELECT/EXAMINE select-params (RFC 7162 §3.1.8 `(CONDSTORE)`, §3.2.5 `(QRESYNC (...))`):
-   * called after the standard untagged responses and before the tagged OK, with the
-   * parameter list tokens. Provided by the message commands.
-   */
-  selectParams?(ctx: CommandContext, params: Token[]): Promise<void>;
 }

@@ -11,7 +11,8 @@ import type { Db } from '../../store/db.js';
 import type { FetchItem, FetchRequest } from '../protocol/fetch-attrs.js';
 import { getMessages, listViewRange, storeFlags, type MessageRow } from '../../store/messages.js';
 import { getParsed } from '../../store/blobs.js';
-import { FLAG_SEEN, toImapFlags } from '../../store/flags.js';
+import { FLAG_SEEN } from '../../store/flags.js';
+import { messageFlags } from '../flags-format.js';
 import { encodeEnvelope } from '../protocol/envelope.js';
 import { encodeBodyStructure } from '../protocol/bodystructure.js';
 import { formatInternalDate } from '../protocol/encode-basic.js';
@@ -38,13 +39,6 @@ function needsParsed(items: FetchItem[]): boolean {
 export interface FetchOptions {
   /** UID FETCH: UID is always included. */
   uidCommand: boolean;
-}
-
-/** The FLAGS list of a message as this session sees it (\Recent is per session). */
-export function flagsText(ctx: CommandContext, uid: number, flags: number, keywords: string): string {
-  const f = toImapFlags(flags, keywords);
-  if (ctx.session.selected?.recent.has(uid)) f.push('\\Recent');
-  return '(' + f.join(' ') + ')';
 }
 
 /** Write the FETCH responses for `uids` (ascending, all in the selected view). */
@@ -115,7 +109,7 @@ async function fetchOne(ctx: CommandContext, seq: number, row: MessageRow, items
   if (want.wantUid) parts.push(`UID ${row.uid}`);
   if (want.flags) {
     await s.announceKeywords(row.keywords);
-    parts.push(`FLAGS ${flagsText(ctx, row.uid, row.flags, row.keywords)}`);
+    parts.push(`FLAGS ${messageFlags(ctx.session.selected, row.uid, row.flags, row.keywords)}`);
   }
   if (want.modseq) parts.push(`MODSEQ (${row.modseq})`);
   // Text gathered so far for this response; a section literal flushes it as its prefix.

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { View } from '../../../src/imap/selected-view.js';
-import { uidSetString } from '../../../src/imap/session.js';
+import { formatSequenceSet as uidSetString } from '../../../src/imap/protocol/sequence.js';
 
 const view = () => new View(1, 'INBOX', 100, false, [3, 5, 7, 10, 20]);
 

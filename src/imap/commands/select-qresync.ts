@@ -6,19 +6,19 @@
  * The seq-match data (§3.2.5.2) is accepted and not needed: we keep every expunged
  * uid with its modseq, so VANISHED is exact.
  */
-import type { CommandContext } from '../commands/types.js';
+import type { CommandContext } from './types.js';
 import type { Token } from '../protocol/tokens.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { parseSequenceSet, setContains, formatSequenceSet } from '../protocol/sequence.js';
 import { changedSince, vanishedSince } from '../../store/messages.js';
-import { flagsText } from './respond.js';
+import { messageFlags } from '../flags-format.js';
 
 function num(t: Token | undefined, what: string): number {
   if (!t || t.type !== 'atom' || !/^\d{1,19}$/.test(t.value)) throw new ProtocolError(`QRESYNC: ${what} must be a number`);
   return Number(t.value);
 }
 
-export async function selectParams(ctx: CommandContext, params: Token[]): Promise<void> {
+export async function selectQresync(ctx: CommandContext, params: Token[]): Promise<void> {
   const s = ctx.session;
   for (let i = 0; i < params.length; i++) {
     const p = params[i]!;
@@ -43,7 +43,7 @@ export async function selectParams(ctx: CommandContext, params: Token[]): Promis
       const seq = view.uidToSeq(e.uid);
       if (seq === undefined) continue;
       await s.announceKeywords(e.keywords);
-      await s.send(`* ${seq} FETCH (UID ${e.uid} FLAGS ${flagsText(ctx, e.uid, e.flags, e.keywords)} MODSEQ (${e.modseq}))`);
+      await s.send(`* ${seq} FETCH (UID ${e.uid} FLAGS ${messageFlags(s.selected, e.uid, e.flags, e.keywords)} MODSEQ (${e.modseq}))`);
     }
   }
 }
