@@ -67,11 +67,6 @@ function validDay(year: number, month: number, day: number): boolean {
   return day <= new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
 }
 
-/** A flag list `(\Seen \Flagged $Label)` from flag names. */
-export function flagList(flags: readonly string[]): string {
-  return '(' + flags.join(' ') + ')';
-}
-
 /** Whether a keyword is a valid `flag-keyword` atom (RFC 3501 §9: atom chars, no `]`... and no backslash). */
 export function isValidKeyword(k: string): boolean {
   return /^[!#$&'+,\-./0-9:;<=>?@A-Z^_`a-z|}~\[]+$/.test(k) && k.length <= 100;

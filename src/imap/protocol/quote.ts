@@ -49,10 +49,3 @@ export function list(items: string[]): string {
   return '(' + items.join(' ') + ')';
 }
 
-/**
- * Whether a string can be sent quoted (7-bit, no CR/LF/NUL, not too long). Values
- * that cannot must be sent with `session.writeLiteral` or as `literal()` bytes.
- */
-export function canQuote(s: string): boolean {
-  return s.length <= MAX_QUOTED && QUOTABLE_RE.test(s);
-}

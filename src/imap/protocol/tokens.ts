@@ -127,6 +127,3 @@ export function stringText(t: Token | undefined): string | undefined {
   return undefined;
 }
 
-export function isAtom(t: Token | undefined, upper?: string): t is AtomToken {
-  return !!t && t.type === 'atom' && (upper === undefined || (t.section === undefined && t.value.toUpperCase() === upper));
-}
