@@ -17,7 +17,7 @@ import tls from 'node:tls';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config/load.js';
+import { loopbackConfig } from '../test/helpers/loopback-config.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { startServer } from '../src/main.js';
 import { confirmedAccount } from './people.js';
@@ -179,11 +179,7 @@ async function main(): Promise<void> {
   const IDLE = Number(process.argv[4] ?? 1000);
   const MAX = Number(process.argv[5] ?? 100_000);
   const dir = mkdtempSync(join(tmpdir(), 'gp-bench-imap-'));
-  const cfg = loadConfig({
-    env: {},
-    cwd: dir,
-    overrides: { dataDir: join(dir, 'data'), domains: ['example.org'], bind: '127.0.0.1', smtp: { port: 0 }, submission: { port: 0 }, mx: { port: 0 }, imap: { port: 0, maxConnectionsPerUser: 1000 }, notices: { newDevice: false } },
-  });
+  const cfg = loopbackConfig(dir, { imap: { port: 0, maxConnectionsPerUser: 1000 } });
   const server = await startServer(cfg, { log: silentLogger, pidFile: false, scheduler: false });
   const db = server.db;
   const ctx = { db, cfg, actor: 'operator:bench' };

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
-import { loadConfig } from '../src/config/load.js';
+import { loopbackConfig } from '../test/helpers/loopback-config.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { startServer } from '../src/main.js';
 import { confirmedAccount, mailboxes } from './people.js';
@@ -57,23 +57,12 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => sink.listen(sinkPort, '127.0.0.1', () => r()));
   const mxPort = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'gp-bench-mta-'));
-  const cfg = loadConfig({
-    env: {},
-    cwd: dir,
-    overrides: {
-      dataDir: join(dir, 'data'),
-      domains: ['example.org'],
-      hostname: 'bench.example.org',
-      bind: '127.0.0.1',
-      smtp: { port: 0 },
-      imap: { port: 0 },
-      submission: { port: 0 },
-      mx: { port: mxPort, maxConnectionsPerIp: 1000, messagesPerIpPerMinute: 10_000_000, maxRecipients: 100 },
-      dns: { servers: [dns.address] },
-      limits: { dailyRecipients: 10_000_000 },
-      notices: { newDevice: false },
-      outbound: { routes: { 'gov.test': `127.0.0.1:${sinkPort}` }, concurrency: 20, pollMs: 100 },
-    },
+  const cfg = loopbackConfig(dir, {
+    hostname: 'bench.example.org',
+    mx: { port: mxPort, maxConnectionsPerIp: 1000, messagesPerIpPerMinute: 10_000_000, maxRecipients: 100 },
+    dns: { servers: [dns.address] },
+    limits: { dailyRecipients: 10_000_000 },
+    outbound: { routes: { 'gov.test': `127.0.0.1:${sinkPort}` }, concurrency: 20, pollMs: 100 },
   });
   const server = await startServer(cfg, { log: silentLogger, pidFile: false, scheduler: false });
   try {

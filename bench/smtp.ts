@@ -15,7 +15,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config/load.js';
+import { loopbackConfig } from '../test/helpers/loopback-config.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { startServer } from '../src/main.js';
 import { confirmedAccount, mailboxes } from './people.js';
@@ -27,22 +27,7 @@ const COUNT_1M = Number(process.argv[4] ?? 200);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gp-bench-smtp-'));
-  const cfg = loadConfig({
-    env: {},
-    cwd: dir,
-    overrides: {
-      dataDir: join(dir, 'data'),
-      domains: ['example.org'],
-      hostname: 'bench.example.org',
-      bind: '127.0.0.1',
-      smtp: { port: 0 },
-      submission: { port: 0 },
-      mx: { port: 0 },
-      imap: { port: 0 },
-      limits: { dailyRecipients: 10_000_000 },
-      notices: { newDevice: false },
-    },
-  });
+  const cfg = loopbackConfig(dir, { hostname: 'bench.example.org', limits: { dailyRecipients: 10_000_000 } });
   const server = await startServer(cfg, { log: silentLogger, pidFile: false, scheduler: false });
   const ctx = { db: server.db, cfg, actor: 'operator:bench' };
   const users = await mailboxes(ctx, await confirmedAccount(ctx), 'user', SESSIONS);

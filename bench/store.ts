@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDb, type Db } from '../src/store/db.js';
-import { createDefaultFolders, getFolder } from '../src/store/folders.js';
+import { getFolder } from '../src/store/folders.js';
 import { EventBus } from '../src/events/bus.js';
 import { Writer } from '../src/store/deliver.js';
 import { putBlob, readBlob, readBlobRange } from '../src/store/blobs.js';
@@ -33,76 +33,27 @@ import {
 import { FLAG_SEEN } from '../src/store/flags.js';
 import { searchText } from '../src/store/search.js';
 import type { ParsedMessage } from '../src/mime/types.js';
+import { addBareMailbox, textMessage } from './fixtures.js';
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 3000);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 
-function addMailbox(db: Db, address: string): number {
-  const now = Date.now();
-  const acc = db
-    .prepare(`INSERT INTO accounts (full_name, phone, level, created_at, updated_at) VALUES ('Bench', '+70000000000', 'confirmed', ?, ?)`)
-    .run(now, now);
-  const [local, domain] = address.split('@') as [string, string];
-  const mb = db
-    .prepare(
-      `INSERT INTO mailboxes (account_id, address, local_part, domain, password_hash, created_at, password_changed_at)
-       VALUES (?, ?, ?, ?, 'x', ?, ?)`,
-    )
-    .run(acc.lastInsertRowid, address, local, domain, now, now);
-  const id = Number(mb.lastInsertRowid);
-  createDefaultFolders(db, id);
-  return id;
-}
+const addMailbox = (db: Db, address: string) => addBareMailbox(db, address);
 
 function message(i: number, size: number): { raw: Buffer; parsed: ParsedMessage } {
   const header = `From: bench@example.org\r\nTo: user@example.org\r\nSubject: bench ${i}\r\nMessage-ID: <${i}.${process.hrtime.bigint()}@example.org>\r\n\r\n`;
   const line = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\r\n';
   const body = line.repeat(Math.ceil((size - header.length) / line.length)).slice(0, size - header.length);
   const raw = Buffer.from(header + body);
-  const headerEnd = header.length;
-  const parsed: ParsedMessage = {
-    size: raw.length,
-    envelope: {
-      date: null,
-      subject: `bench ${i}`,
-      from: [{ name: null, adl: null, mailbox: 'bench', host: 'example.org' }],
-      sender: null,
-      replyTo: null,
-      to: [{ name: null, adl: null, mailbox: 'user', host: 'example.org' }],
-      cc: null,
-      bcc: null,
-      inReplyTo: null,
-      messageId: `<${i}@example.org>`,
-    },
-    bodystructure: {
-      type: 'text',
-      subtype: 'plain',
-      params: [['charset', 'us-ascii']],
-      id: null,
-      description: null,
-      encoding: '7bit',
-      size: raw.length - headerEnd,
-      lines: Math.ceil(body.length / line.length),
-      md5: null,
-      disposition: null,
-      language: null,
-      location: null,
-    },
-    root: { path: '', headerStart: 0, headerEnd, bodyStart: headerEnd, bodyEnd: raw.length, contentType: 'text/plain' },
-    attachmentBytes: 0,
-    search: {
-      sentDate: null,
-      sentDay: null,
-      subject: `bench ${i}`,
-      from: 'bench@example.org',
-      to: 'user@example.org',
-      cc: '',
-      bcc: '',
-      messageId: `<${i}@example.org>`,
-      headers: '',
-      body: body.slice(0, 2000),
-    },
-  };
+  const parsed = textMessage({
+    raw,
+    subject: `bench ${i}`,
+    fromMailbox: 'bench',
+    toMailbox: 'user',
+    messageId: `<${i}@example.org>`,
+    lines: Math.ceil(body.length / line.length),
+    search: { from: 'bench@example.org', to: 'user@example.org', headers: '', body: body.slice(0, 2000) },
+  });
   return { raw, parsed };
 }
 

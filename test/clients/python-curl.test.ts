@@ -9,7 +9,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startTestServer, type TestServer, PASSWORD } from '../helpers/server.js';
+import { serverWith, type TestServer, PASSWORD } from '../helpers/server.js';
 
 const run = promisify(execFile);
 function have(bin: string): boolean {
@@ -24,11 +24,7 @@ function have(bin: string): boolean {
 let t: TestServer;
 let alice: string;
 let bob: string;
-beforeAll(async () => {
-  t = await startTestServer();
-  alice = (await t.provision('alice')).address;
-  bob = (await t.provision('bob')).address;
-});
+beforeAll(async () => ([t, alice, bob] = await serverWith('alice', 'bob')));
 afterAll(async () => t?.close());
 
 const PY = String.raw`

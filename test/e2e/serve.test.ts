@@ -10,13 +10,11 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
 import { ImapFlow, type StatusObject } from 'imapflow';
 import Database from 'better-sqlite3';
-import { freePort } from '../helpers/child-server.js';
+import { freePort, serverEnv } from '../helpers/child-server.js';
 
-const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, '../..');
 const bin = join(repo, 'bin/gospochta.js');
 
@@ -69,16 +67,7 @@ beforeAll(async () => {
   smtpPort = await freePort();
   imapPort = await freePort();
   env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    GOSPOCHTA_DATA_DIR: join(dir, 'data'),
-    GOSPOCHTA_DOMAINS: 'example.org',
-    GOSPOCHTA_HOSTNAME: 'mail.example.org',
-    GOSPOCHTA_BIND: '127.0.0.1',
-    GOSPOCHTA_SMTP_PORT: String(smtpPort),
-    GOSPOCHTA_IMAP_PORT: String(imapPort),
-    GOSPOCHTA_SUBMISSION_PORT: '0',
-    GOSPOCHTA_MX_PORT: '0',
+    ...serverEnv({ dataDir: join(dir, 'data'), smtpPort, imapPort }),
     GOSPOCHTA_OPERATOR: 'e2e',
   };
 });

@@ -61,6 +61,25 @@ export interface ServerDir {
   cleanup(): void;
 }
 
+/**
+ * The environment of a `gospochta serve` child on loopback: the data directory, the
+ * served domain, SMTP and IMAP on the given ports, the other listeners off.
+ */
+export function serverEnv(o: { dataDir: string; smtpPort: number; imapPort: number }): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GOSPOCHTA_DATA_DIR: o.dataDir,
+    GOSPOCHTA_DOMAINS: 'example.org',
+    GOSPOCHTA_HOSTNAME: 'mail.example.org',
+    GOSPOCHTA_BIND: '127.0.0.1',
+    GOSPOCHTA_SMTP_PORT: String(o.smtpPort),
+    GOSPOCHTA_IMAP_PORT: String(o.imapPort),
+    GOSPOCHTA_SUBMISSION_PORT: '0',
+    GOSPOCHTA_MX_PORT: '0',
+  };
+}
+
 const SNILS = ['112-233-445 95', '123-456-789 64', '087-654-321 02', '001-326-679 00', '001-508-816 00', '017-996-174 00', '001-437-545 01'];
 
 /** `configYaml` is written as the server's config file (GOSPOCHTA_CONFIG); new-device notices are off unless it says otherwise. */
@@ -70,16 +89,7 @@ export async function serverDir(extraEnv: NodeJS.ProcessEnv = {}, configYaml = '
   const smtpPort = await freePort();
   const imapPort = await freePort();
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    GOSPOCHTA_DATA_DIR: join(dir, 'data'),
-    GOSPOCHTA_DOMAINS: 'example.org',
-    GOSPOCHTA_HOSTNAME: 'mail.example.org',
-    GOSPOCHTA_BIND: '127.0.0.1',
-    GOSPOCHTA_SMTP_PORT: String(smtpPort),
-    GOSPOCHTA_IMAP_PORT: String(imapPort),
-    GOSPOCHTA_SUBMISSION_PORT: '0',
-    GOSPOCHTA_MX_PORT: '0',
+    ...serverEnv({ dataDir: join(dir, 'data'), smtpPort, imapPort }),
     GOSPOCHTA_OPERATOR: 'test',
     GOSPOCHTA_CONFIG: join(dir, 'gospochta.yaml'),
     LOG_PRETTY: '0',

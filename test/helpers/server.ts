@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { ImapFlow } from 'imapflow';
-import { loadConfig, type Config } from '../../src/config/load.js';
+import type { Config } from '../../src/config/load.js';
+import { loopbackConfig } from './loopback-config.js';
 import { silentLogger, type Logger } from '../../src/shared/logger.js';
 import { startServer, type RunningServer } from '../../src/main.js';
 import { registerAccount, setDocuments } from '../../src/identity/accounts.js';
@@ -39,25 +40,12 @@ let personSeq = 0;
 
 export async function startTestServer(overrides: Record<string, unknown> = {}, opts: { log?: Logger } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'gp-srv-'));
-  const cfg = loadConfig({
-    env: {},
-    cwd: dir,
-    overrides: {
-      dataDir: join(dir, 'data'),
-      domains: ['example.org'],
-      hostname: 'mail.example.org',
-      bind: '127.0.0.1',
-      smtp: { port: 0 },
-      submission: { port: 0 },
-      mx: { port: 0 },
-      // Mail to other domains refused unless a test turns the queue on (with routes to loopback servers).
-      outbound: { enabled: false },
-      imap: { port: 0 },
-      auth: { failureDelayMs: 0 },
-      notices: { newDevice: false },
-      log: { level: 'silent' },
-      ...overrides,
-    },
+  const cfg = loopbackConfig(dir, {
+    // Mail to other domains refused unless a test turns the queue on (with routes to loopback servers).
+    outbound: { enabled: false },
+    auth: { failureDelayMs: 0 },
+    log: { level: 'silent' },
+    ...overrides,
   });
   const server = await startServer(cfg, { log: opts.log ?? silentLogger, pidFile: false, scheduler: false });
   const ctx: IdentityContext = { db: server.db, cfg, actor: 'operator:test', bus: server.bus };
@@ -109,4 +97,15 @@ export async function startTestServer(overrides: Record<string, unknown> = {}, o
     },
   };
   return t;
+}
+
+/**
+ * A server and a mailbox for each local part, for a test file's beforeAll:
+ * `beforeAll(async () => ([t, alice, bob] = await serverWith('alice', 'bob')));`
+ */
+export async function serverWith<N extends string[]>(...locals: N): Promise<[TestServer, ...{ [K in keyof N]: string }]> {
+  const t = await startTestServer();
+  const addresses: string[] = [];
+  for (const l of locals) addresses.push((await t.provision(l)).address);
+  return [t, ...addresses] as [TestServer, ...{ [K in keyof N]: string }];
 }

@@ -5,18 +5,14 @@
  * refused (RFC 4616 §2).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startTestServer, type TestServer, PASSWORD } from '../helpers/server.js';
+import { serverWith, type TestServer, PASSWORD } from '../helpers/server.js';
 import { RawSmtp } from '../helpers/smtp-raw.js';
 
 let t: TestServer;
 let alice: string;
 let bob: string;
 
-beforeAll(async () => {
-  t = await startTestServer();
-  alice = (await t.provision('alice')).address;
-  bob = (await t.provision('bob')).address;
-});
+beforeAll(async () => ([t, alice, bob] = await serverWith('alice', 'bob')));
 afterAll(async () => t?.close());
 
 async function submit(headers: string): Promise<{ code: number; text: string }> {

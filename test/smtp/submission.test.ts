@@ -5,17 +5,13 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { SentMessageInfo } from 'nodemailer';
-import { startTestServer, type TestServer, PASSWORD } from '../helpers/server.js';
+import { startTestServer, serverWith, type TestServer, PASSWORD } from '../helpers/server.js';
 
 let t: TestServer;
 let alice: string;
 let bob: string;
 
-beforeAll(async () => {
-  t = await startTestServer();
-  alice = (await t.provision('alice')).address;
-  bob = (await t.provision('bob')).address;
-});
+beforeAll(async () => ([t, alice, bob] = await serverWith('alice', 'bob')));
 afterAll(async () => t?.close());
 
 async function refusal(p: Promise<unknown>): Promise<{ code: number; response: string }> {
