@@ -147,3 +147,27 @@ export async function subscriptionTree(c: TranscriptClient): Promise<void> {
   for (const n of ['t/a', 't/b/x', 't/e/e', 't/f/f', 't/f/g', 't/gone']) expect(await c.cmd(`q SUBSCRIBE ${n}`)).toEqual(['q OK SUBSCRIBE completed']);
   expect(await c.cmd('r DELETE t/gone')).toEqual(['r OK DELETE completed']);
 }
+
+/** Sends each command in turn and expects exactly its reply lines (strings, or matchers such as expect.stringMatching). */
+export async function expectReplies(c: TranscriptClient, steps: Array<[command: string, reply: unknown[]]>): Promise<void> {
+  for (const [command, reply] of steps) expect(await c.cmd(command), command).toEqual(reply);
+}
+
+/** Each command, sent before login on a new connection, is BAD `<NAME>: authenticate first` (RFC 3501 §3, §7.1.5). */
+export async function expectNeedsLogin(h: TestImap, commands: string[]): Promise<void> {
+  const c = await h.connect();
+  for (const [i, command] of commands.entries()) {
+    const name = command.split(' ')[0]!.toUpperCase();
+    expect(await c.cmd(`n${i} ${command}`)).toEqual([`n${i} BAD ${name}: authenticate first`]);
+  }
+  await c.close();
+}
+
+/** The options of the LOGIN and AUTHENTICATE tests: a mailbox anna@example.org and small line and literal limits. */
+export const LIMITED_LOGIN: ImapSessionOptions = {
+  once: true,
+  login: false,
+  address: 'anna@example.org',
+  password: 'Correct-Horse-42',
+  config: { imap: { maxLineBytes: 2000, maxLiteralBytes: 5000 } },
+};

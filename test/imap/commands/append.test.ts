@@ -13,7 +13,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { sampleMessage } from '../../helpers/imap.js';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectReplies, useImapSession } from '../../helpers/imap-session.js';
 import { getFolder } from '../../../src/store/folders.js';
 import { getMessage } from '../../../src/store/messages.js';
 import { readBlob } from '../../../src/store/blobs.js';
@@ -79,10 +79,9 @@ describe('APPEND', () => {
   });
 });
 
-describe('APPEND date-time and line ends', () => {
+describe('RFC 3501 §6.3.11 APPEND date-time zone', () => {
   const s = useImapSession();
 
-  describe('RFC 3501 §6.3.11 APPEND date-time zone', () => {
   it('FETCH INTERNALDATE answers in the zone given; COPY keeps it', async () => {
     const msg = 'Subject: zone\r\n\r\nx\r\n';
     s.c.write(`a1 APPEND INBOX "05-Mar-2007 23:30:00 +0300" {${msg.length}+}\r\n${msg}\r\n`);
@@ -103,7 +102,9 @@ describe('APPEND date-time and line ends', () => {
   });
 });
 
-  describe('RFC 3501 §2.3.3 a bare-LF message is stored with CRLF', () => {
+describe('RFC 3501 §2.3.3 a bare-LF message is stored with CRLF', () => {
+  const s = useImapSession();
+
   it('RFC822.SIZE, BODY[] and BODYSTRUCTURE agree', async () => {
     const lf = 'From: a@example.org\nSubject: lf\nContent-Type: text/plain\n\nline one\nline two\n';
     const crlf = lf.replace(/\n/g, '\r\n');
@@ -118,7 +119,6 @@ describe('APPEND date-time and line ends', () => {
     const row = getMessage(s.h.db, getFolder(s.h.db, s.user.mailboxId, 'INBOX')!.id, 1)!;
     expect(readBlob(s.h.db, row.blobId).toString()).toBe(crlf);
   });
-  });
 });
 
 describe('APPEND in the wrong state', () => {
@@ -126,8 +126,10 @@ describe('APPEND in the wrong state', () => {
 
   it('before login APPEND is BAD', async () => {
     const c = await s.h.connect();
-    expect(await c.cmd('a1 APPEND INBOX {1+}\r\nx')).toEqual(['a1 BAD APPEND: authenticate first']);
-    expect(await c.cmd('a2 NOOP')).toEqual(['a2 OK NOOP completed']);
+    await expectReplies(c, [
+      ['a1 APPEND INBOX {1+}\r\nx', ['a1 BAD APPEND: authenticate first']],
+      ['a2 NOOP', ['a2 OK NOOP completed']],
+    ]);
     await c.close();
   });
 });

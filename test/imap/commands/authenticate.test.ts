@@ -5,15 +5,9 @@
  * BAD; a wrong password NO [AUTHENTICATIONFAILED] (RFC 5530); after login it is BAD.
  */
 import { describe, it, expect } from 'vitest';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { LIMITED_LOGIN, useImapSession } from '../../helpers/imap-session.js';
 
-const s = useImapSession({
-  once: true,
-  login: false,
-  address: 'anna@example.org',
-  password: 'Correct-Horse-42',
-  config: { imap: { maxLineBytes: 2000, maxLiteralBytes: 5000 } },
-});
+const s = useImapSession(LIMITED_LOGIN);
 
 describe('AUTHENTICATE PLAIN (RFC 3501 §6.2.2, RFC 4959)', () => {
   it('AUTHENTICATE PLAIN with SASL-IR and with a continuation; * cancels', async () => {

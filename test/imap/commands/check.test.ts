@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { sampleMessage } from '../../helpers/imap.js';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, expectReplies, useImapSession } from '../../helpers/imap-session.js';
 
 const s = useImapSession({ messages: 1 });
 
@@ -18,12 +18,12 @@ describe('CHECK (RFC 3501 §6.4.1)', () => {
   });
 
   it('the wrong state and arguments are BAD', async () => {
-    const before = await s.h.connect();
-    expect(await before.cmd('b1 CHECK')).toEqual(['b1 BAD CHECK: authenticate first']);
-    await before.close();
+    await expectNeedsLogin(s.h, ['CHECK']);
     expect(await s.c.cmd('b2 CHECK')).toEqual(['b2 BAD CHECK: select a folder first']);
     await s.c.cmd('b3 SELECT INBOX');
-    expect(await s.c.cmd('b4 CHECK now')).toEqual(['b4 BAD CHECK: unexpected extra arguments']);
-    expect(await s.c.cmd('b5 CHECK')).toEqual(['b5 OK CHECK completed']);
+    await expectReplies(s.c, [
+      ['b4 CHECK now', ['b4 BAD CHECK: unexpected extra arguments']],
+      ['b5 CHECK', ['b5 OK CHECK completed']],
+    ]);
   });
 });

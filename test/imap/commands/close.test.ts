@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { sampleMessage } from '../../helpers/imap.js';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, expectReplies, useImapSession } from '../../helpers/imap-session.js';
 import { FLAG_DELETED } from '../../../src/store/flags.js';
 
 const s = useImapSession({ messages: 5, select: 'INBOX' });
@@ -27,12 +27,12 @@ describe('CLOSE (RFC 3501 §6.4.2)', () => {
   });
 
   it('syntax errors and the wrong state are BAD', async () => {
-    expect(await s.c.cmd('b1 CLOSE now')).toEqual(['b1 BAD CLOSE: unexpected extra arguments']);
-    expect(await s.c.cmd('b2 NOOP')).toEqual(['b2 OK NOOP completed']);
-    expect(await s.c.cmd('b3 UNSELECT')).toEqual(['b3 OK UNSELECT completed']);
-    expect(await s.c.cmd('b4 CLOSE')).toEqual(['b4 BAD CLOSE: select a folder first']);
-    const before = await s.h.connect();
-    expect(await before.cmd('b5 CLOSE')).toEqual(['b5 BAD CLOSE: authenticate first']);
-    await before.close();
+    await expectReplies(s.c, [
+      ['b1 CLOSE now', ['b1 BAD CLOSE: unexpected extra arguments']],
+      ['b2 NOOP', ['b2 OK NOOP completed']],
+      ['b3 UNSELECT', ['b3 OK UNSELECT completed']],
+      ['b4 CLOSE', ['b4 BAD CLOSE: select a folder first']],
+    ]);
+    await expectNeedsLogin(s.h, ['CLOSE']);
   });
 });

@@ -4,7 +4,7 @@
  * message copies nothing and is OK.
  */
 import { describe, it, expect } from 'vitest';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectReplies, useImapSession } from '../../helpers/imap-session.js';
 
 const s = useImapSession({ messages: 4 });
 const uv = (name: string) => s.uidvalidity(name);
@@ -22,9 +22,11 @@ describe('COPY and MOVE', () => {
   it('syntax errors and the wrong state are BAD', async () => {
     expect(await s.c.cmd('b1 COPY 1 Archive')).toEqual(['b1 BAD COPY: select a folder first']);
     await s.c.cmd('s SELECT INBOX');
-    expect(await s.c.cmd('b2 COPY')).toEqual(['b2 BAD COPY: missing sequence set']);
-    expect(await s.c.cmd('b3 COPY x Archive')).toEqual(['b3 BAD Invalid sequence set "x"']);
-    expect(await s.c.cmd('b4 COPY 9 Archive')).toEqual(['b4 BAD Invalid sequence number 9 (the folder has 4 messages)']);
+    await expectReplies(s.c, [
+      ['b2 COPY', ['b2 BAD COPY: missing sequence set']],
+      ['b3 COPY x Archive', ['b3 BAD Invalid sequence set "x"']],
+      ['b4 COPY 9 Archive', ['b4 BAD Invalid sequence number 9 (the folder has 4 messages)']],
+    ]);
     expect((await s.c.cmd('b5 STATUS Archive (MESSAGES)'))[0]).toBe('* STATUS Archive (MESSAGES 0)');
   });
 });

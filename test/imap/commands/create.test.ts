@@ -4,7 +4,7 @@
  * names are modified UTF-7 (RFC 3501 §5.1.3), a malformed one is BAD.
  */
 import { describe, it, expect } from 'vitest';
-import { useImapServer } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, expectReplies, useImapServer } from '../../helpers/imap-session.js';
 import { getFolder } from '../../../src/store/folders.js';
 
 const s = useImapServer();
@@ -35,13 +35,13 @@ describe('CREATE (RFC 3501 §6.3.3)', () => {
   });
 
   it('syntax errors and the wrong state are BAD', async () => {
-    const before = await s.h.connect();
-    expect(await before.cmd('a1 CREATE x')).toEqual(['a1 BAD CREATE: authenticate first']);
-    await before.close();
+    await expectNeedsLogin(s.h, ['CREATE x']);
     const { c } = await s.session();
-    expect(await c.cmd('b1 CREATE')).toEqual(['b1 BAD CREATE: missing mailbox name']);
-    expect(await c.cmd('b2 CREATE a b')).toEqual(['b2 BAD CREATE: unexpected extra arguments']);
-    expect(await c.cmd('b3 LIST "" a')).toEqual(['b3 OK LIST completed']);
+    await expectReplies(c, [
+      ['b1 CREATE', ['b1 BAD CREATE: missing mailbox name']],
+      ['b2 CREATE a b', ['b2 BAD CREATE: unexpected extra arguments']],
+      ['b3 LIST "" a', ['b3 OK LIST completed']],
+    ]);
     await c.close();
   });
 });

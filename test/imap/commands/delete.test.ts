@@ -4,7 +4,7 @@
  * deleted; a missing one is NO [NONEXISTENT] (RFC 5530).
  */
 import { describe, it, expect } from 'vitest';
-import { useImapServer } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, expectReplies, useImapServer } from '../../helpers/imap-session.js';
 
 const s = useImapServer();
 
@@ -29,12 +29,12 @@ describe('DELETE (RFC 3501 §6.3.4)', () => {
   });
 
   it('syntax errors and the wrong state are BAD', async () => {
-    const before = await s.h.connect();
-    expect(await before.cmd('a1 DELETE x')).toEqual(['a1 BAD DELETE: authenticate first']);
-    await before.close();
+    await expectNeedsLogin(s.h, ['DELETE x']);
     const { c } = await s.session();
-    expect(await c.cmd('b1 DELETE')).toEqual(['b1 BAD DELETE: missing mailbox name']);
-    expect(await c.cmd('b2 DELETE a b')).toEqual(['b2 BAD DELETE: unexpected extra arguments']);
+    await expectReplies(c, [
+      ['b1 DELETE', ['b1 BAD DELETE: missing mailbox name']],
+      ['b2 DELETE a b', ['b2 BAD DELETE: unexpected extra arguments']],
+    ]);
     await c.close();
   });
 });

@@ -6,7 +6,7 @@
  * no argument is BAD.
  */
 import { describe, it, expect } from 'vitest';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, useImapSession } from '../../helpers/imap-session.js';
 
 const s = useImapSession();
 
@@ -27,9 +27,7 @@ describe('ENABLE (RFC 5161 §3.1)', () => {
   });
 
   it('the wrong state and a missing argument are BAD', async () => {
-    const before = await s.h.connect();
-    expect(await before.cmd('b1 ENABLE CONDSTORE')).toEqual(['b1 BAD ENABLE: authenticate first']);
-    await before.close();
+    await expectNeedsLogin(s.h, ['ENABLE CONDSTORE']);
     expect(await s.c.cmd('b2 ENABLE')).toEqual(['b2 BAD ENABLE: missing capability']);
     await s.c.cmd('b3 SELECT INBOX');
     expect(await s.c.cmd('b4 ENABLE CONDSTORE')).toEqual([expect.stringMatching(/^b4 BAD ENABLE: /)]);

@@ -5,7 +5,7 @@
  * EXPUNGE at NOOP, never during FETCH (RFC 3501 §7.4.1).
  */
 import { describe, it, expect } from 'vitest';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectReplies, useImapSession } from '../../helpers/imap-session.js';
 
 const s = useImapSession({ messages: 5, select: 'INBOX' });
 
@@ -43,10 +43,12 @@ describe('EXPUNGE', () => {
   });
 
   it('syntax errors and the wrong state are BAD', async () => {
-    expect(await s.c.cmd('b1 EXPUNGE x')).toEqual(['b1 BAD EXPUNGE: unexpected extra arguments']);
-    expect(await s.c.cmd('b2 UID EXPUNGE x')).toEqual([expect.stringMatching(/^b2 BAD /)]);
-    expect(await s.c.cmd('b3 UNSELECT')).toEqual(['b3 OK UNSELECT completed']);
-    expect(await s.c.cmd('b4 EXPUNGE')).toEqual(['b4 BAD EXPUNGE: select a folder first']);
-    expect(await s.c.cmd('b5 UID EXPUNGE 1')).toEqual(['b5 BAD EXPUNGE: select a folder first']);
+    await expectReplies(s.c, [
+      ['b1 EXPUNGE x', ['b1 BAD EXPUNGE: unexpected extra arguments']],
+      ['b2 UID EXPUNGE x', [expect.stringMatching(/^b2 BAD /)]],
+      ['b3 UNSELECT', ['b3 OK UNSELECT completed']],
+      ['b4 EXPUNGE', ['b4 BAD EXPUNGE: select a folder first']],
+      ['b5 UID EXPUNGE 1', ['b5 BAD EXPUNGE: select a folder first']],
+    ]);
   });
 });

@@ -8,7 +8,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestImap, type TestImap, type TranscriptClient } from '../../helpers/imap.js';
 import { FLAG_SEEN } from '../../../src/store/flags.js';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectReplies, useImapSession } from '../../helpers/imap-session.js';
 import { GROUP_MESSAGES } from '../../helpers/imap-messages.js';
 
 const MULTI = [
@@ -161,8 +161,10 @@ describe('RFC 5322 §3.4 groups', () => {
   });
 
   it('the wrong state is BAD', async () => {
-    expect(await s.c.cmd('b0 UNSELECT')).toEqual(['b0 OK UNSELECT completed']);
-    expect(await s.c.cmd('b1 FETCH 1 FLAGS')).toEqual(['b1 BAD FETCH: select a folder first']);
-    expect(await s.c.cmd('b2 UID FETCH 1 FLAGS')).toEqual(['b2 BAD FETCH: select a folder first']);
+    await expectReplies(s.c, [
+      ['b0 UNSELECT', ['b0 OK UNSELECT completed']],
+      ['b1 FETCH 1 FLAGS', ['b1 BAD FETCH: select a folder first']],
+      ['b2 UID FETCH 1 FLAGS', ['b2 BAD FETCH: select a folder first']],
+    ]);
   });
 });

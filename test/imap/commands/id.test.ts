@@ -5,7 +5,7 @@
  * client's "name" and "version" go to the login journal (test/imap/commands/login.test.ts).
  */
 import { describe, it, expect } from 'vitest';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectReplies, useImapSession } from '../../helpers/imap-session.js';
 
 const s = useImapSession({ once: true, login: false });
 const SERVER = '* ID ("name" "gospochta" "vendor" "gospochta")';
@@ -25,17 +25,21 @@ describe('ID (RFC 2971 §3.1)', () => {
 
   it('malformed lists and the §3.3 limits are BAD, and the session goes on', async () => {
     const c = await s.h.connect();
-    expect(await c.cmd('b1 ID')).toEqual([expect.stringMatching(/^b1 BAD /)]);
-    expect(await c.cmd('b2 ID ("name")')).toEqual(['b2 BAD ID: the list must hold field/value pairs']);
-    expect(await c.cmd('b3 ID name')).toEqual(['b3 BAD ID: expected a parenthesized list or NIL']);
-    expect(await c.cmd('b4 ID (name "x")')).toEqual(['b4 BAD ID: field names must be strings']);
-    expect(await c.cmd(`b5 ID ("${'k'.repeat(31)}" "x")`)).toEqual(['b5 BAD ID: field names are at most 30 bytes']);
-    expect(await c.cmd(`b6 ID ("name" "${'v'.repeat(1025)}")`)).toEqual(['b6 BAD ID: values are at most 1024 bytes']);
+    await expectReplies(c, [
+      ['b1 ID', [expect.stringMatching(/^b1 BAD /)]],
+      ['b2 ID ("name")', ['b2 BAD ID: the list must hold field/value pairs']],
+      ['b3 ID name', ['b3 BAD ID: expected a parenthesized list or NIL']],
+      ['b4 ID (name "x")', ['b4 BAD ID: field names must be strings']],
+      [`b5 ID ("${'k'.repeat(31)}" "x")`, ['b5 BAD ID: field names are at most 30 bytes']],
+      [`b6 ID ("name" "${'v'.repeat(1025)}")`, ['b6 BAD ID: values are at most 1024 bytes']],
+    ]);
     const pairs = Array.from({ length: 31 }, (_, i) => `"f${i}" "v"`).join(' ');
-    expect(await c.cmd(`b7 ID (${pairs})`)).toEqual(['b7 BAD ID: at most 30 field/value pairs']);
-    expect(await c.cmd('b8 ID ("name" ("x"))')).toEqual(['b8 BAD ID: values must be strings or NIL']);
-    expect(await c.cmd('b9 ID NIL extra')).toEqual(['b9 BAD ID: unexpected extra arguments']);
-    expect(await c.cmd('b10 ID NIL')).toEqual([SERVER, 'b10 OK ID completed']);
+    await expectReplies(c, [
+      [`b7 ID (${pairs})`, ['b7 BAD ID: at most 30 field/value pairs']],
+      ['b8 ID ("name" ("x"))', ['b8 BAD ID: values must be strings or NIL']],
+      ['b9 ID NIL extra', ['b9 BAD ID: unexpected extra arguments']],
+      ['b10 ID NIL', [SERVER, 'b10 OK ID completed']],
+    ]);
     await c.close();
   });
 });

@@ -7,7 +7,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { sampleMessage } from '../../helpers/imap.js';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, expectReplies, useImapSession } from '../../helpers/imap-session.js';
 
 const s = useImapSession({ config: { imap: { maxLiteralBytes: 200_000 }, limits: { attachmentBytes: 1000 } } });
 
@@ -47,10 +47,10 @@ describe('IDLE', () => {
   });
 
   it('syntax errors and the wrong state are BAD', async () => {
-    expect(await s.c.cmd('b1 IDLE now')).toEqual(['b1 BAD IDLE: unexpected extra arguments']);
-    expect(await s.c.cmd('b2 NOOP')).toEqual(['b2 OK NOOP completed']);
-    const before = await s.h.connect();
-    expect(await before.cmd('b3 IDLE')).toEqual(['b3 BAD IDLE: authenticate first']);
-    await before.close();
+    await expectReplies(s.c, [
+      ['b1 IDLE now', ['b1 BAD IDLE: unexpected extra arguments']],
+      ['b2 NOOP', ['b2 OK NOOP completed']],
+    ]);
+    await expectNeedsLogin(s.h, ['IDLE']);
   });
 });

@@ -8,7 +8,7 @@
  * LIST-EXTENDED cases were found by Dovecot's imaptest: `listext`, `subscribe`.)
  */
 import { describe, it, expect, beforeEach } from 'vitest';
-import { subscriptionTree, useImapServer, useImapSession } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, expectReplies, subscriptionTree, useImapServer, useImapSession } from '../../helpers/imap-session.js';
 
 describe('LIST (RFC 3501 §6.3.8, RFC 5258, RFC 6154, RFC 3348)', () => {
   const s = useImapServer();
@@ -47,14 +47,14 @@ describe('LIST (RFC 3501 §6.3.8, RFC 5258, RFC 6154, RFC 3348)', () => {
   });
 
   it('syntax errors and the wrong state are BAD', async () => {
-    const before = await s.h.connect();
-    expect(await before.cmd('a1 LIST "" *')).toEqual(['a1 BAD LIST: authenticate first']);
-    await before.close();
+    await expectNeedsLogin(s.h, ['LIST "" *']);
     const { c } = await s.session();
-    expect(await c.cmd('b1 LIST')).toEqual(['b1 BAD LIST: missing reference']);
-    expect(await c.cmd('b2 LIST "" * RETURN (STATUS)')).toEqual(['b2 BAD LIST: RETURN STATUS needs a list of items']);
-    expect(await c.cmd('b3 LIST "" * RETURN (BOGUS)')).toEqual([expect.stringMatching(/^b3 BAD LIST: /)]);
-    expect(await c.cmd('b4 LIST "" INBOX')).toEqual(['* LIST (\\HasNoChildren) "/" INBOX', 'b4 OK LIST completed']);
+    await expectReplies(c, [
+      ['b1 LIST', ['b1 BAD LIST: missing reference']],
+      ['b2 LIST "" * RETURN (STATUS)', ['b2 BAD LIST: RETURN STATUS needs a list of items']],
+      ['b3 LIST "" * RETURN (BOGUS)', [expect.stringMatching(/^b3 BAD LIST: /)]],
+      ['b4 LIST "" INBOX', ['* LIST (\\HasNoChildren) "/" INBOX', 'b4 OK LIST completed']],
+    ]);
     await c.close();
   });
 });

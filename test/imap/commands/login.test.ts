@@ -6,15 +6,9 @@
  * attempt goes to the login journal with the client's name from ID (RFC 2971).
  */
 import { describe, it, expect } from 'vitest';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectReplies, LIMITED_LOGIN, useImapSession } from '../../helpers/imap-session.js';
 
-const s = useImapSession({
-  once: true,
-  login: false,
-  address: 'anna@example.org',
-  password: 'Correct-Horse-42',
-  config: { imap: { maxLineBytes: 2000, maxLiteralBytes: 5000 } },
-});
+const s = useImapSession(LIMITED_LOGIN);
 
 describe('LOGIN (RFC 3501 §6.2.3)', () => {
   it('LOGIN with a wrong password, then the right one', async () => {
@@ -54,9 +48,11 @@ describe('LOGIN (RFC 3501 §6.2.3)', () => {
 
   it('syntax errors are BAD and cost no attempt', async () => {
     const c = await s.h.connect();
-    expect(await c.cmd('b1 LOGIN')).toEqual([expect.stringMatching(/^b1 BAD LOGIN: /)]);
-    expect(await c.cmd('b2 LOGIN anna@example.org')).toEqual([expect.stringMatching(/^b2 BAD LOGIN: /)]);
-    expect(await c.cmd('b3 LOGIN a b c')).toEqual(['b3 BAD LOGIN: unexpected extra arguments']);
+    await expectReplies(c, [
+      ['b1 LOGIN', [expect.stringMatching(/^b1 BAD LOGIN: /)]],
+      ['b2 LOGIN anna@example.org', [expect.stringMatching(/^b2 BAD LOGIN: /)]],
+      ['b3 LOGIN a b c', ['b3 BAD LOGIN: unexpected extra arguments']],
+    ]);
     expect((await c.cmd(`b4 LOGIN anna@example.org ${s.user.password}`))[0]).toMatch(/^b4 OK /);
     await c.close();
   });

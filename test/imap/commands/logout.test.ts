@@ -4,7 +4,7 @@
  * are BAD and the session stays.
  */
 import { describe, it, expect } from 'vitest';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectReplies, useImapSession } from '../../helpers/imap-session.js';
 import { FLAG_DELETED } from '../../../src/store/flags.js';
 import { sampleMessage } from '../../helpers/imap.js';
 
@@ -30,7 +30,9 @@ describe('LOGOUT (RFC 3501 §6.1.3)', () => {
   });
 
   it('arguments are BAD and the session stays', async () => {
-    expect(await s.c.cmd('b1 LOGOUT now')).toEqual(['b1 BAD LOGOUT: unexpected extra arguments']);
-    expect(await s.c.cmd('b2 NOOP')).toEqual(['b2 OK NOOP completed']);
+    await expectReplies(s.c, [
+      ['b1 LOGOUT now', ['b1 BAD LOGOUT: unexpected extra arguments']],
+      ['b2 NOOP', ['b2 OK NOOP completed']],
+    ]);
   });
 });

@@ -4,7 +4,7 @@
  * other sessions see EXISTS in the target; a missing target is NO [TRYCREATE].
  */
 import { describe, it, expect } from 'vitest';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectReplies, useImapSession } from '../../helpers/imap-session.js';
 
 const s = useImapSession({ messages: 4 });
 const uv = (name: string) => s.uidvalidity(name);
@@ -25,9 +25,11 @@ describe('COPY and MOVE', () => {
   it('syntax errors and the wrong state are BAD', async () => {
     expect(await s.c.cmd('b1 MOVE 1 Archive')).toEqual(['b1 BAD MOVE: select a folder first']);
     await s.c.cmd('s SELECT INBOX');
-    expect(await s.c.cmd('b2 MOVE 1')).toEqual(['b2 BAD MOVE: missing mailbox name']);
-    expect(await s.c.cmd('b3 MOVE x Archive')).toEqual(['b3 BAD Invalid sequence set "x"']);
-    expect(await s.c.cmd('b4 UID MOVE 99 Archive')).toEqual([expect.stringMatching(/^b4 OK /)]);
+    await expectReplies(s.c, [
+      ['b2 MOVE 1', ['b2 BAD MOVE: missing mailbox name']],
+      ['b3 MOVE x Archive', ['b3 BAD Invalid sequence set "x"']],
+      ['b4 UID MOVE 99 Archive', [expect.stringMatching(/^b4 OK /)]],
+    ]);
     expect((await s.c.cmd('b5 STATUS INBOX (MESSAGES)'))[0]).toBe('* STATUS INBOX (MESSAGES 4)');
   });
 });

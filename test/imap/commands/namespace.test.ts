@@ -4,7 +4,7 @@
  * states; before login BAD; arguments are BAD.
  */
 import { describe, it, expect } from 'vitest';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, expectReplies, useImapSession } from '../../helpers/imap-session.js';
 
 const s = useImapSession({ once: true });
 const ANSWER = '* NAMESPACE (("" "/")) NIL NIL';
@@ -17,10 +17,10 @@ describe('NAMESPACE (RFC 2342 §5)', () => {
   });
 
   it('the wrong state and arguments are BAD', async () => {
-    const before = await s.h.connect();
-    expect(await before.cmd('b1 NAMESPACE')).toEqual(['b1 BAD NAMESPACE: authenticate first']);
-    await before.close();
-    expect(await s.c.cmd('b2 NAMESPACE x')).toEqual(['b2 BAD NAMESPACE: unexpected extra arguments']);
-    expect(await s.c.cmd('b3 NAMESPACE')).toEqual([ANSWER, 'b3 OK NAMESPACE completed']);
+    await expectNeedsLogin(s.h, ['NAMESPACE']);
+    await expectReplies(s.c, [
+      ['b2 NAMESPACE x', ['b2 BAD NAMESPACE: unexpected extra arguments']],
+      ['b3 NAMESPACE', [ANSWER, 'b3 OK NAMESPACE completed']],
+    ]);
   });
 });

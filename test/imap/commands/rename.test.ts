@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { sampleMessage } from '../../helpers/imap.js';
-import { useImapServer } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, expectReplies, useImapServer } from '../../helpers/imap-session.js';
 
 const s = useImapServer();
 
@@ -33,13 +33,13 @@ describe('RENAME (RFC 3501 §6.3.5)', () => {
   });
 
   it('syntax errors and the wrong state are BAD', async () => {
-    const before = await s.h.connect();
-    expect(await before.cmd('a1 RENAME x y')).toEqual(['a1 BAD RENAME: authenticate first']);
-    await before.close();
+    await expectNeedsLogin(s.h, ['RENAME x y']);
     const { c } = await s.session();
-    expect(await c.cmd('b1 RENAME')).toEqual(['b1 BAD RENAME: missing existing mailbox name']);
-    expect(await c.cmd('b2 RENAME a')).toEqual(['b2 BAD RENAME: missing new mailbox name']);
-    expect(await c.cmd('b3 RENAME a b c')).toEqual(['b3 BAD RENAME: unexpected extra arguments']);
+    await expectReplies(c, [
+      ['b1 RENAME', ['b1 BAD RENAME: missing existing mailbox name']],
+      ['b2 RENAME a', ['b2 BAD RENAME: missing new mailbox name']],
+      ['b3 RENAME a b c', ['b3 BAD RENAME: unexpected extra arguments']],
+    ]);
     await c.close();
   });
 });

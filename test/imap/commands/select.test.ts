@@ -7,7 +7,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { sampleMessage } from '../../helpers/imap.js';
-import { useImapServer, useImapSession } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, expectReplies, useImapServer, useImapSession } from '../../helpers/imap-session.js';
 import { FLAG_SEEN, FLAG_DELETED } from '../../../src/store/flags.js';
 
 describe('SELECT, EXAMINE (RFC 3501 §6.3.1–2)', () => {
@@ -76,15 +76,14 @@ describe('SELECT, EXAMINE (RFC 3501 §6.3.1–2)', () => {
   });
 
   it('syntax errors and the wrong state are BAD', async () => {
-    const before = await s.h.connect();
-    expect(await before.cmd('a1 SELECT INBOX')).toEqual(['a1 BAD SELECT: authenticate first']);
-    expect(await before.cmd('a2 EXAMINE INBOX')).toEqual(['a2 BAD EXAMINE: authenticate first']);
-    await before.close();
+    await expectNeedsLogin(s.h, ['SELECT INBOX', 'EXAMINE INBOX']);
     const { c } = await s.session();
-    expect(await c.cmd('b1 SELECT')).toEqual(['b1 BAD SELECT: missing mailbox name']);
-    expect(await c.cmd('b2 EXAMINE')).toEqual(['b2 BAD EXAMINE: missing mailbox name']);
-    expect(await c.cmd('b3 SELECT INBOX extra (x)')).toEqual(['b3 BAD SELECT: select parameters must be a parenthesized list']);
-    expect(await c.cmd('b4 NOOP')).toEqual(['b4 OK NOOP completed']);
+    await expectReplies(c, [
+      ['b1 SELECT', ['b1 BAD SELECT: missing mailbox name']],
+      ['b2 EXAMINE', ['b2 BAD EXAMINE: missing mailbox name']],
+      ['b3 SELECT INBOX extra (x)', ['b3 BAD SELECT: select parameters must be a parenthesized list']],
+      ['b4 NOOP', ['b4 OK NOOP completed']],
+    ]);
     await c.close();
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { sampleMessage } from '../../helpers/imap.js';
-import { useImapServer } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, expectReplies, useImapServer } from '../../helpers/imap-session.js';
 import { FLAG_SEEN } from '../../../src/store/flags.js';
 
 const s = useImapServer();
@@ -28,14 +28,14 @@ describe('STATUS (RFC 3501 §6.3.10)', () => {
   });
 
   it('syntax errors and the wrong state are BAD', async () => {
-    const before = await s.h.connect();
-    expect(await before.cmd('a1 STATUS INBOX (MESSAGES)')).toEqual(['a1 BAD STATUS: authenticate first']);
-    await before.close();
+    await expectNeedsLogin(s.h, ['STATUS INBOX (MESSAGES)']);
     const { c } = await s.session();
-    expect(await c.cmd('b1 STATUS')).toEqual(['b1 BAD STATUS: missing mailbox name']);
-    expect(await c.cmd('b2 STATUS INBOX')).toEqual(['b2 BAD STATUS: missing status item list']);
-    expect(await c.cmd('b3 STATUS INBOX MESSAGES')).toEqual(['b3 BAD STATUS: status item list must be a parenthesized list']);
-    expect(await c.cmd('b4 STATUS INBOX (MESSAGES)')).toEqual(['* STATUS INBOX (MESSAGES 0)', 'b4 OK STATUS completed']);
+    await expectReplies(c, [
+      ['b1 STATUS', ['b1 BAD STATUS: missing mailbox name']],
+      ['b2 STATUS INBOX', ['b2 BAD STATUS: missing status item list']],
+      ['b3 STATUS INBOX MESSAGES', ['b3 BAD STATUS: status item list must be a parenthesized list']],
+      ['b4 STATUS INBOX (MESSAGES)', ['* STATUS INBOX (MESSAGES 0)', 'b4 OK STATUS completed']],
+    ]);
     await c.close();
   });
 });

@@ -5,7 +5,7 @@
  * UNCHANGEDSINCE with [MODIFIED]; other sessions see the change as FETCH FLAGS (§7.4.2).
  */
 import { describe, it, expect } from 'vitest';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectReplies, useImapSession } from '../../helpers/imap-session.js';
 
 const s = useImapSession({ messages: 5, select: 'INBOX' });
 
@@ -61,8 +61,10 @@ describe('STORE in the wrong state', () => {
   const t = useImapSession({ messages: 1 });
 
   it('before SELECT, and before login, STORE is BAD', async () => {
-    expect(await t.c.cmd('a1 STORE 1 +FLAGS (\\Seen)')).toEqual(['a1 BAD STORE: select a folder first']);
-    expect(await t.c.cmd('a2 UID STORE 1 +FLAGS (\\Seen)')).toEqual(['a2 BAD STORE: select a folder first']);
+    await expectReplies(t.c, [
+      ['a1 STORE 1 +FLAGS (\\Seen)', ['a1 BAD STORE: select a folder first']],
+      ['a2 UID STORE 1 +FLAGS (\\Seen)', ['a2 BAD STORE: select a folder first']],
+    ]);
     const before = await t.h.connect();
     expect(await before.cmd('b1 STORE 1 +FLAGS (\\Seen)')).toEqual(['b1 BAD STORE: authenticate first']);
     await before.close();

@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { sampleMessage } from '../../helpers/imap.js';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, expectReplies, useImapSession } from '../../helpers/imap-session.js';
 import { FLAG_DELETED } from '../../../src/store/flags.js';
 
 const s = useImapSession({ messages: [sampleMessage('kept'), { raw: sampleMessage('deleted'), flags: FLAG_DELETED }] });
@@ -19,12 +19,12 @@ describe('UNSELECT (RFC 3691 §2)', () => {
   });
 
   it('the wrong state and arguments are BAD', async () => {
-    const before = await s.h.connect();
-    expect(await before.cmd('b1 UNSELECT')).toEqual(['b1 BAD UNSELECT: authenticate first']);
-    await before.close();
+    await expectNeedsLogin(s.h, ['UNSELECT']);
     expect(await s.c.cmd('b2 UNSELECT')).toEqual(['b2 BAD UNSELECT: select a folder first']);
     await s.c.cmd('b3 SELECT INBOX');
-    expect(await s.c.cmd('b4 UNSELECT INBOX')).toEqual(['b4 BAD UNSELECT: unexpected extra arguments']);
-    expect(await s.c.cmd('b5 UNSELECT')).toEqual(['b5 OK UNSELECT completed']);
+    await expectReplies(s.c, [
+      ['b4 UNSELECT INBOX', ['b4 BAD UNSELECT: unexpected extra arguments']],
+      ['b5 UNSELECT', ['b5 OK UNSELECT completed']],
+    ]);
   });
 });
