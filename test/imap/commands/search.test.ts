@@ -15,7 +15,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import Database from 'better-sqlite3';
 import { startTestImap, type TestImap, type TranscriptClient } from '../../helpers/imap.js';
 import { FLAG_SEEN, FLAG_FLAGGED, FLAG_DELETED } from '../../../src/store/flags.js';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, expectReplies, useImapSession } from '../../helpers/imap-session.js';
 import { GROUP_MESSAGES } from '../../helpers/imap-messages.js';
 import { migrations } from '../../../src/store/migrations.js';
 
@@ -181,5 +181,14 @@ describe('RFC 5322 §3.4 groups', () => {
       { blob_id: 2, to_text: '' },
     ]);
     db.close();
+  });
+
+  it('the wrong state is BAD', async () => {
+    await expectReplies(s.c, [
+      ['b0 UNSELECT', ['b0 OK UNSELECT completed']],
+      ['b1 SEARCH ALL', ['b1 BAD SEARCH: select a folder first']],
+      ['b2 UID SEARCH ALL', ['b2 BAD SEARCH: select a folder first']],
+    ]);
+    await expectNeedsLogin(s.h, ['SEARCH ALL']);
   });
 });
