@@ -6,14 +6,14 @@
  * restart the message is still there.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import { ImapFlow, type StatusObject } from 'imapflow';
 import Database from 'better-sqlite3';
-import { freePort, serverEnv } from '../helpers/child-server.js';
+import { cliJson, freePort, serverEnv } from '../helpers/child-server.js';
 
 const repo = resolve(import.meta.dirname, '../..');
 const bin = join(repo, 'bin/gospochta.js');
@@ -24,18 +24,7 @@ let env: NodeJS.ProcessEnv;
 let smtpPort: number;
 let imapPort: number;
 
-async function cli(args: string[], input?: string): Promise<Record<string, unknown>> {
-  const p = execFile(process.execPath, [bin, ...args, '--json'], { env, cwd: dir });
-  if (input !== undefined) {
-    p.stdin!.end(input);
-  }
-  const out: string[] = [];
-  p.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
-  const code = await new Promise<number>((r) => p.on('close', (c) => r(c ?? -1)));
-  const json = JSON.parse(out.join('')) as Record<string, unknown>;
-  if (code !== 0) throw new Error(`gospochta ${args.join(' ')} exited ${code}: ${JSON.stringify(json)}`);
-  return json;
-}
+const cli = (args: string[], input?: string) => cliJson({ env, cwd: dir }, args, input);
 
 function startServer(): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [bin, 'serve'], { env: { ...env, LOG_PRETTY: '0' }, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

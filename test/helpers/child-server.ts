@@ -4,7 +4,7 @@
  * through the identity module on a connection of the test's own (the server
  * sees them like anything the CLI writes).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,18 @@ export async function freePort(): Promise<number> {
       s.close(() => res(port));
     });
   });
+}
+
+/** `gospochta <args> --json` as an operator runs it (stdin from `input`): the parsed JSON, or an error naming the exit code. */
+export async function cliJson(run: { env: NodeJS.ProcessEnv; cwd: string }, args: string[], input?: string): Promise<Record<string, unknown>> {
+  const p = execFile(process.execPath, [join(repo, 'bin/gospochta.js'), ...args, '--json'], { env: run.env, cwd: run.cwd });
+  if (input !== undefined) p.stdin!.end(input);
+  const out: string[] = [];
+  p.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
+  const code = await new Promise<number>((r) => p.on('close', (c) => r(c ?? -1)));
+  const json = JSON.parse(out.join('')) as Record<string, unknown>;
+  if (code !== 0) throw new Error(`gospochta ${args.join(' ')} exited ${code}: ${JSON.stringify(json)}`);
+  return json;
 }
 
 export interface LogLine {

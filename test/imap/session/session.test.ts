@@ -1,3 +1,10 @@
+/**
+ * The session as a whole — RFC 3501 §7.1.1 the greeting, §3 the states (a command in
+ * the wrong state, an unknown command, a missing tag: BAD, and the session goes on),
+ * the line and literal limits (RFC 7888 §4, RFC 7889), and the end of a session whose
+ * access is withdrawn (* BYE, §7.1.5). One command's transcript is in
+ * test/imap/commands/<name>.test.ts.
+ */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestImap, type TestImap } from '../../helpers/imap.js';
 
@@ -33,67 +40,6 @@ describe('greeting, CAPABILITY, NOOP, LOGOUT (RFC 3501 §6.1)', () => {
     c.send('');
     expect(await c.line()).toBe('* BAD Missing tag');
     expect(await c.cmd('b5 NOOP')).toEqual(['b5 OK NOOP completed']);
-    await c.close();
-  });
-});
-
-describe('LOGIN and AUTHENTICATE PLAIN (RFC 3501 §6.2, RFC 4959)', () => {
-  it('LOGIN with a wrong password, then the right one', async () => {
-    const c = await h.connect();
-    expect(await c.cmd('a1 LOGIN anna@example.org wrong-password')).toEqual(['a1 NO [AUTHENTICATIONFAILED] Authentication failed']);
-    const ok = await c.cmd(`a2 LOGIN "anna@example.org" {${user.password.length}+}\r\n${user.password}`);
-    expect(ok).toHaveLength(1);
-    expect(ok[0]).toMatch(/^a2 OK \[CAPABILITY IMAP4rev1 .* IDLE NAMESPACE .* APPENDLIMIT=5000\] Logged in$/);
-    expect(await c.cmd('a3 LOGIN anna@example.org x')).toEqual(['a3 BAD LOGIN: not allowed in this state']);
-    await c.close();
-  });
-
-  it('LOGIN with a synchronizing literal gets a continuation', async () => {
-    const c = await h.connect();
-    c.send(`a1 LOGIN {16}`);
-    expect(await c.line()).toBe('+ Ready for literal data');
-    c.send(`anna@example.org {${user.password.length}}`);
-    expect(await c.line()).toBe('+ Ready for literal data');
-    c.send(user.password);
-    expect((await c.until('a1')).pop()).toMatch(/^a1 OK \[CAPABILITY .*\] Logged in$/);
-    await c.close();
-  });
-
-  it('AUTHENTICATE PLAIN with SASL-IR and with a continuation; * cancels', async () => {
-    const b64 = Buffer.from(`\0anna@example.org\0${user.password}`).toString('base64');
-    const c = await h.connect();
-    c.send('a1 AUTHENTICATE PLAIN');
-    expect(await c.line()).toBe('+ ');
-    c.send('*');
-    expect(await c.until('a1')).toEqual(['a1 BAD Authentication cancelled']);
-    expect(await c.cmd('a2 AUTHENTICATE CRAM-MD5')).toEqual(['a2 NO [CANNOT] Unsupported authentication mechanism CRAM-MD5']);
-    c.send('a3 AUTHENTICATE PLAIN');
-    expect(await c.line()).toBe('+ ');
-    c.send(b64);
-    expect((await c.until('a3'))[0]).toMatch(/^a3 OK \[CAPABILITY .*\] Logged in$/);
-    await c.close();
-    const d = await h.connect();
-    expect((await d.cmd(`b1 AUTHENTICATE PLAIN ${b64}`))[0]).toMatch(/^b1 OK /);
-    await d.close();
-    const e = await h.connect();
-    expect(await e.cmd(`c1 AUTHENTICATE PLAIN ${Buffer.from('\0anna@example.org\0nope').toString('base64')}`)).toEqual([
-      'c1 NO [AUTHENTICATIONFAILED] Authentication failed',
-    ]);
-    expect(await e.cmd('c2 AUTHENTICATE PLAIN !!!')).toEqual(['c2 BAD AUTHENTICATE: invalid base64']);
-    await e.close();
-  });
-
-  it('every attempt is in the login journal with the client name from ID', async () => {
-    const c = await h.connect();
-    expect(await c.cmd('i1 ID ("name" "Thunderbird" "version" "128.0")')).toEqual([
-      '* ID ("name" "gospochta" "vendor" "gospochta")',
-      'i1 OK ID completed',
-    ]);
-    await c.login(user.address, user.password);
-    const row = h.db.prepare(`SELECT * FROM logins WHERE client IS NOT NULL ORDER BY id DESC LIMIT 1`).get() as Record<string, unknown>;
-    expect(row).toMatchObject({ address: 'anna@example.org', protocol: 'imap', remote: '127.0.0.1', client: 'Thunderbird 128.0' });
-    const failed = h.db.prepare(`SELECT count(*) AS n FROM logins WHERE outcome != 'ok'`).get() as { n: number };
-    expect(failed.n).toBeGreaterThan(0);
     await c.close();
   });
 });

@@ -1,7 +1,15 @@
-/** FETCH / UID FETCH transcripts (RFC 3501 §6.4.5, §7.4.2; RFC 7162 §3.1.4). */
+/**
+ * FETCH / UID FETCH — RFC 3501 §6.4.5, §6.4.8, §7.4.2: items and macros, ENVELOPE
+ * (address groups per §7.4.2: a start marker with NIL host and the group name as
+ * mailbox name, the members, an end marker of all NIL) and BODYSTRUCTURE, every section
+ * form and partial, \Seen set by a non-PEEK body fetch (not in a read-only folder),
+ * errors; RFC 7162 §3.1.4 CHANGEDSINCE and MODSEQ, §3.2.6 VANISHED only with QRESYNC.
+ */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestImap, type TestImap, type TranscriptClient } from '../../helpers/imap.js';
 import { FLAG_SEEN } from '../../../src/store/flags.js';
+import { expectReplies, useImapSession } from '../../helpers/imap-session.js';
+import { GROUP_MESSAGES } from '../../helpers/imap-messages.js';
 
 const MULTI = [
   'From: Anna <anna@example.org>',
@@ -136,5 +144,27 @@ describe('FETCH', () => {
     expect(got).toBe(raw.slice(start, start + len) + ')');
     const t = await c.cmd(`p2 UID FETCH ${uid} (BODY.PEEK[TEXT]<${body.length - 5}.100>)`);
     expect(t.slice(0, 3)).toEqual([`* 4 FETCH (UID ${uid} BODY[TEXT]<${body.length - 5}> {5}`, '999', ')']);
+  });
+});
+
+describe('RFC 5322 §3.4 groups', () => {
+  const s = useImapSession({ once: true, select: 'INBOX', messages: GROUP_MESSAGES });
+
+  it('ENVELOPE: start marker (NIL NIL "groupname" NIL), members, end marker (NIL NIL NIL NIL) — RFC 3501 §7.4.2', async () => {
+    const r = await s.c.cmd('a5 FETCH 1:2 ENVELOPE');
+    expect(r[0]).toContain(
+      '((NIL NIL "groupname" NIL)(NIL NIL "groupuser1" "domain.org")(NIL NIL "groupuser2" "domain.org")(NIL NIL NIL NIL)' +
+        '(NIL NIL "groupname2" NIL)(NIL NIL "groupuser3" "domain.org")(NIL NIL NIL NIL))',
+    );
+    expect(r[1]).toContain('((NIL NIL "groupname" NIL)(NIL NIL NIL NIL))');
+    expect(r[2]).toBe('a5 OK FETCH completed');
+  });
+
+  it('the wrong state is BAD', async () => {
+    await expectReplies(s.c, [
+      ['b0 UNSELECT', ['b0 OK UNSELECT completed']],
+      ['b1 FETCH 1 FLAGS', ['b1 BAD FETCH: select a folder first']],
+      ['b2 UID FETCH 1 FLAGS', ['b2 BAD FETCH: select a folder first']],
+    ]);
   });
 });

@@ -11,12 +11,12 @@
  * test timeout.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import tls from 'node:tls';
-import { freePort } from '../../helpers/child-server.js';
+import { cliJson, freePort } from '../../helpers/child-server.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
 const bin = join(repo, 'bin/gospochta.js');
@@ -31,16 +31,7 @@ let imapPort: number;
 let child: ChildProcess | undefined;
 
 
-async function cli(args: string[], input?: string): Promise<Record<string, unknown>> {
-  const p = execFile(process.execPath, [bin, ...args, '--json'], { env, cwd: dir });
-  if (input !== undefined) p.stdin!.end(input);
-  const out: string[] = [];
-  p.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
-  const code = await new Promise<number>((r) => p.on('close', (c) => r(c ?? -1)));
-  const json = JSON.parse(out.join('')) as Record<string, unknown>;
-  if (code !== 0) throw new Error(`gospochta ${args.join(' ')} exited ${code}: ${JSON.stringify(json)}`);
-  return json;
-}
+const cli = (args: string[], input?: string) => cliJson({ env, cwd: dir }, args, input);
 
 function rss(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -1,0 +1,47 @@
+/**
+ * CREATE — RFC 3501 §6.3.3: missing superior levels are created, a trailing delimiter
+ * is ignored, an existing name (INBOX in any case) is NO [ALREADYEXISTS] (RFC 5530);
+ * names are modified UTF-7 (RFC 3501 §5.1.3), a malformed one is BAD.
+ */
+import { describe, it, expect } from 'vitest';
+import { expectNeedsLogin, expectReplies, useImapServer } from '../../helpers/imap-session.js';
+import { getFolder } from '../../../src/store/folders.js';
+
+const s = useImapServer();
+
+describe('CREATE (RFC 3501 §6.3.3)', () => {
+  it('CREATE with intermediate levels, % and *, Cyrillic names in modified UTF-7', async () => {
+    const { h } = s;
+    const { c, user } = await s.session();
+    const mailboxId = user.mailboxId;
+    expect(await c.cmd('b1 CREATE &BB0EMAQ7BD4EMwQ4-/2026/')).toEqual(['b1 OK CREATE completed']);
+    expect(getFolder(h.db, mailboxId, 'Налоги/2026')).toBeDefined();
+    expect(await c.cmd('b2 CREATE &BB0EMAQ7BD4EMwQ4-')).toEqual(['b2 NO [ALREADYEXISTS] folder "Налоги" already exists']);
+    expect(await c.cmd('b3 CREATE inbox')).toEqual(['b3 NO [ALREADYEXISTS] folder "INBOX" already exists']);
+    expect(await c.cmd('b4 CREATE &Jjo')).toEqual(['b4 BAD Invalid modified UTF-7 in mailbox name: unterminated "&"']);
+    expect(await c.cmd('b5 LIST "" %')).toContain('* LIST (\\HasChildren) "/" &BB0EMAQ7BD4EMwQ4-');
+    expect(await c.cmd('b6 LIST "&BB0EMAQ7BD4EMwQ4-/" %')).toEqual([
+      '* LIST (\\HasNoChildren) "/" &BB0EMAQ7BD4EMwQ4-/2026',
+      'b6 OK LIST completed',
+    ]);
+    expect(await c.cmd('b7 LIST "" &BB0EMAQ7BD4EMwQ4-*')).toEqual([
+      '* LIST (\\HasChildren) "/" &BB0EMAQ7BD4EMwQ4-',
+      '* LIST (\\HasNoChildren) "/" &BB0EMAQ7BD4EMwQ4-/2026',
+      'b7 OK LIST completed',
+    ]);
+    expect(await c.cmd('b8 CREATE "with space"')).toEqual(['b8 OK CREATE completed']);
+    expect(await c.cmd('b9 LIST "" "with*"')).toEqual(['* LIST (\\HasNoChildren) "/" "with space"', 'b9 OK LIST completed']);
+    await c.close();
+  });
+
+  it('syntax errors and the wrong state are BAD', async () => {
+    await expectNeedsLogin(s.h, ['CREATE x']);
+    const { c } = await s.session();
+    await expectReplies(c, [
+      ['b1 CREATE', ['b1 BAD CREATE: missing mailbox name']],
+      ['b2 CREATE a b', ['b2 BAD CREATE: unexpected extra arguments']],
+      ['b3 LIST "" a', ['b3 OK LIST completed']],
+    ]);
+    await c.close();
+  });
+});

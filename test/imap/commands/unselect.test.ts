@@ -1,0 +1,30 @@
+/**
+ * UNSELECT — RFC 3691 §2: back to the authenticated state without expunging (unlike
+ * CLOSE, RFC 3501 §6.4.2); BAD when no folder is selected; arguments are BAD.
+ */
+import { describe, it, expect } from 'vitest';
+import { sampleMessage } from '../../helpers/imap.js';
+import { expectNeedsLogin, expectReplies, useImapSession } from '../../helpers/imap-session.js';
+import { FLAG_DELETED } from '../../../src/store/flags.js';
+
+const s = useImapSession({ messages: [sampleMessage('kept'), { raw: sampleMessage('deleted'), flags: FLAG_DELETED }] });
+
+describe('UNSELECT (RFC 3691 §2)', () => {
+  it('leaves the folder without removing \\Deleted messages', async () => {
+    await s.c.cmd('a1 SELECT INBOX');
+    expect(await s.c.cmd('a2 UNSELECT')).toEqual(['a2 OK UNSELECT completed']);
+    expect(await s.c.cmd('a3 FETCH 1 FLAGS')).toEqual(['a3 BAD FETCH: select a folder first']);
+    expect(await s.c.cmd('a4 STATUS INBOX (MESSAGES)')).toEqual(['* STATUS INBOX (MESSAGES 2)', 'a4 OK STATUS completed']);
+    expect(await s.c.cmd('a5 SELECT INBOX')).toContain('* 2 EXISTS');
+  });
+
+  it('the wrong state and arguments are BAD', async () => {
+    await expectNeedsLogin(s.h, ['UNSELECT']);
+    expect(await s.c.cmd('b2 UNSELECT')).toEqual(['b2 BAD UNSELECT: select a folder first']);
+    await s.c.cmd('b3 SELECT INBOX');
+    await expectReplies(s.c, [
+      ['b4 UNSELECT INBOX', ['b4 BAD UNSELECT: unexpected extra arguments']],
+      ['b5 UNSELECT', ['b5 OK UNSELECT completed']],
+    ]);
+  });
+});
