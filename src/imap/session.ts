@@ -20,6 +20,7 @@ import { toImapFlags } from '../store/flags.js';
 import type { AuthenticateFn, MailboxAccessFn } from './auth-adapter.js';
 import type { SpoolArea } from './literal-spool.js';
 import { releaseLiterals } from './protocol/tokens.js';
+import { showsRecent } from './extensions.js';
 
 export type SessionState =
   | { name: 'not-authenticated' }
@@ -516,7 +517,7 @@ export class Session implements ImapSession {
           if (seq === undefined) continue;
           await this.announceKeywords(r.keywords);
           const flags = toImapFlags(r.flags, r.keywords);
-          if (view.recent.has(r.uid)) flags.push('\\Recent');
+          if (view.recent.has(r.uid) && showsRecent(this)) flags.push('\\Recent');
           const modseq = this.condstore ? ` MODSEQ (${r.modseq})` : '';
           await this.send(`* ${seq} FETCH (UID ${r.uid} FLAGS (${flags.join(' ')})${modseq})`);
         }
@@ -579,7 +580,8 @@ export class Session implements ImapSession {
       for (const u of uids) if (u > before) view.recent.add(u);
     }
     await this.send(`* ${view.exists} EXISTS`);
-    await this.send(`* ${view.recent.size} RECENT`);
+    // RFC 9051 Appendix E: no RECENT response in IMAP4rev2
+    if (showsRecent(this)) await this.send(`* ${view.recent.size} RECENT`);
   }
 }
 

@@ -5,7 +5,9 @@
  * SELECT claims \Recent (§2.3.2); EXAMINE does not. A previously selected folder is
  * closed first (`* OK [CLOSED]`, RFC 7162 §3.2.11), and a failed SELECT leaves the
  * authenticated state. Select parameters: `(CONDSTORE)` here; anything else (QRESYNC)
- * goes to the message commands' `selectParams` hook.
+ * goes to the message commands' `selectParams` hook. `[MAILBOXID (id)]` (RFC 8474 §4.1).
+ * After ENABLE IMAP4rev2 (RFC 9051 §6.3.2, Appendix E) there is no RECENT and no
+ * [UNSEEN n].
  */
 import type { CommandContext, CommandModule } from './types.js';
 import { args, mailboxArg, requireAuthenticated, sessionOf } from './helpers.js';
@@ -14,6 +16,8 @@ import { getFolder, isNoselect } from '../../store/folders.js';
 import { claimRecent, firstUnseen, folderCounts, folderKeywords, listUids } from '../../store/messages.js';
 import { GpError } from '../../shared/errors.js';
 import { View } from '../selected-view.js';
+import { isRev2 } from '../extensions.js';
+import { mailboxObjectId } from '../object-ids.js';
 
 
 async function run(ctx: CommandContext, readOnly: boolean) {
@@ -64,14 +68,16 @@ async function run(ctx: CommandContext, readOnly: boolean) {
   for (const k of snap.keywords) view.keywords.set(k.toLowerCase(), k);
   for (const l of s.flagsLines()) await s.send(l);
   await s.send(`* ${view.exists} EXISTS`);
-  await s.send(`* ${view.recent.size} RECENT`);
-  if (snap.unseenUid !== null) {
+  const rev2 = isRev2(s);
+  if (!rev2) await s.send(`* ${view.recent.size} RECENT`);
+  if (snap.unseenUid !== null && !rev2) {
     const seq = view.uidToSeq(snap.unseenUid);
     if (seq !== undefined) await s.send(`* OK [UNSEEN ${seq}] First unseen`);
   }
   await s.send(`* OK [UIDVALIDITY ${snap.counts.uidvalidity}] UIDs valid`);
   await s.send(`* OK [UIDNEXT ${snap.counts.uidnext}] Predicted next UID`);
   await s.send(`* OK [HIGHESTMODSEQ ${snap.counts.highestmodseq}] Highest`);
+  await s.send(`* OK [MAILBOXID (${mailboxObjectId(folder)})] Ok`);
   if (other.length) await ctx.services.hooks.selectParams!(ctx, other);
   return { status: 'OK' as const, code: readOnly ? 'READ-ONLY' : 'READ-WRITE', text: `${ctx.name} completed` };
 }

@@ -16,6 +16,7 @@ import { encodeEnvelope } from '../protocol/envelope.js';
 import { encodeBodyStructure } from '../protocol/bodystructure.js';
 import { formatInternalDate } from '../protocol/encode-basic.js';
 import { sectionBody } from './section-bytes.js';
+import { showsRecent } from '../extensions.js';
 
 /** Messages read from the store per query. */
 const BATCH = 500;
@@ -40,10 +41,10 @@ export interface FetchOptions {
   uidCommand: boolean;
 }
 
-/** The FLAGS list of a message as this session sees it (\Recent is per session). */
+/** The FLAGS list of a message as this session sees it (\Recent is per session, and not in IMAP4rev2: RFC 9051 §2.3.2). */
 export function flagsText(ctx: CommandContext, uid: number, flags: number, keywords: string): string {
   const f = toImapFlags(flags, keywords);
-  if (ctx.session.selected?.recent.has(uid)) f.push('\\Recent');
+  if (ctx.session.selected?.recent.has(uid) && showsRecent(ctx.session)) f.push('\\Recent');
   return '(' + f.join(' ') + ')';
 }
 
