@@ -21,8 +21,8 @@ export function capabilities(authenticated: boolean, appendLimit: number): strin
     'LIST-STATUS',
     'CONDSTORE',
     'QRESYNC',
-    `APPENDLIMIT=${appendLimit}`,
     ...EXTENSIONS,
+    `APPENDLIMIT=${appendLimit}`,
   ];
 }
 

@@ -19,6 +19,17 @@ async function loggedIn(): Promise<{ c: TranscriptClient; mailboxId: number }> {
   return { c, mailboxId: u.mailboxId };
 }
 
+/** RFC 8474 §4.1: the MAILBOXID a folder is reported with. */
+function mboxid(mailboxId: number, name: string): string {
+  const f = getFolder(h.db, mailboxId, name)!;
+  return `F${f.id}-${f.uidvalidity}`;
+}
+
+/** CREATE's tagged OK names the new folder's MAILBOXID (RFC 8474 §4.1). */
+function created(tag: string): RegExp {
+  return expect.stringMatching(new RegExp(`^${tag} OK \\[MAILBOXID \\(F\\d+-\\d+\\)\\] CREATE completed$`)) as unknown as RegExp;
+}
+
 function uidv(mailboxId: number, name: string): number {
   return getFolder(h.db, mailboxId, name)!.uidvalidity;
 }
@@ -59,7 +70,7 @@ describe('LIST / LSUB (RFC 3501 §6.3.8–9, RFC 5258, RFC 6154, RFC 3348)', () 
 
   it('CREATE with intermediate levels, % and *, Cyrillic names in modified UTF-7', async () => {
     const { c, mailboxId } = await loggedIn();
-    expect(await c.cmd('b1 CREATE &BB0EMAQ7BD4EMwQ4-/2026/')).toEqual(['b1 OK CREATE completed']);
+    expect(await c.cmd('b1 CREATE &BB0EMAQ7BD4EMwQ4-/2026/')).toEqual([created('b1')]);
     expect(getFolder(h.db, mailboxId, 'Налоги/2026')).toBeDefined();
     expect(await c.cmd('b2 CREATE &BB0EMAQ7BD4EMwQ4-')).toEqual(['b2 NO [ALREADYEXISTS] folder "Налоги" already exists']);
     expect(await c.cmd('b3 CREATE inbox')).toEqual(['b3 NO [ALREADYEXISTS] folder "INBOX" already exists']);
@@ -74,14 +85,14 @@ describe('LIST / LSUB (RFC 3501 §6.3.8–9, RFC 5258, RFC 6154, RFC 3348)', () 
       '* LIST (\\HasNoChildren) "/" &BB0EMAQ7BD4EMwQ4-/2026',
       'b7 OK LIST completed',
     ]);
-    expect(await c.cmd('b8 CREATE "with space"')).toEqual(['b8 OK CREATE completed']);
+    expect(await c.cmd('b8 CREATE "with space"')).toEqual([created('b8')]);
     expect(await c.cmd('b9 LIST "" "with*"')).toEqual(['* LIST (\\HasNoChildren) "/" "with space"', 'b9 OK LIST completed']);
     await c.close();
   });
 
   it('DELETE: not INBOX; with children the name stays \\Noselect', async () => {
     const { c } = await loggedIn();
-    expect(await c.cmd('c1 CREATE a/b')).toEqual(['c1 OK CREATE completed']);
+    expect(await c.cmd('c1 CREATE a/b')).toEqual([created('c1')]);
     expect(await c.cmd('c2 DELETE INBOX')).toEqual(['c2 NO [CANNOT] INBOX cannot be deleted']);
     expect(await c.cmd('c3 DELETE nope')).toEqual(['c3 NO [NONEXISTENT] folder nope not found']);
     expect(await c.cmd('c4 DELETE a')).toEqual(['c4 OK DELETE completed']);
@@ -168,6 +179,7 @@ describe('STATUS, SELECT, EXAMINE, CHECK, CLOSE, UNSELECT (RFC 3501 §6.3.1–2,
       `* OK [UIDVALIDITY ${v}] UIDs valid`,
       '* OK [UIDNEXT 4] Predicted next UID',
       '* OK [HIGHESTMODSEQ 4] Highest',
+      `* OK [MAILBOXID (${mboxid(mailboxId, 'INBOX')})] Ok`,
       'g1 OK [READ-WRITE] SELECT completed',
     ]);
     // a second session sees no \Recent
@@ -183,6 +195,7 @@ describe('STATUS, SELECT, EXAMINE, CHECK, CLOSE, UNSELECT (RFC 3501 §6.3.1–2,
       `* OK [UIDVALIDITY ${v}] UIDs valid`,
       '* OK [UIDNEXT 4] Predicted next UID',
       '* OK [HIGHESTMODSEQ 4] Highest',
+      `* OK [MAILBOXID (${mboxid(mailboxId, 'INBOX')})] Ok`,
       'h1 OK [READ-ONLY] EXAMINE completed',
     ]);
     // a new message reaches both sessions at the next command
