@@ -16,8 +16,42 @@ import type { Partial } from '../protocol/tokens.js';
 
 const ENCODINGS = new Set(['7bit', '8bit', 'binary', 'base64', 'quoted-printable']);
 
+/**
+ * The last decoded parts, so a client reading a large part in BINARY.PEEK[n]<o.len>
+ * pieces decodes it once. Per database, keyed by blob id and part: blob ids are never reused.
+ */
+const caches = new WeakMap<Db, Map<string, Buffer>>();
+const CACHE_ENTRIES = 4;
+const CACHE_BYTES = 64 * 1024 * 1024;
+
+function remember(decoded: Map<string, Buffer>, key: string, b: Buffer): Buffer {
+  if (b.length > CACHE_BYTES) return b;
+  decoded.set(key, b);
+  let total = 0;
+  for (const v of decoded.values()) total += v.length;
+  for (const k of decoded.keys()) {
+    if (decoded.size <= CACHE_ENTRIES && total <= CACHE_BYTES) break;
+    total -= decoded.get(k)!.length;
+    decoded.delete(k);
+  }
+  return b;
+}
+
 /** The decoded content of a part; an empty buffer for a part the message does not have. */
 export function binaryContent(db: Db, blobId: number, parsed: StoredParsed, part: string): Buffer {
+  let decoded = caches.get(db);
+  if (!decoded) caches.set(db, (decoded = new Map()));
+  const key = `${blobId}:${part}`;
+  const hit = decoded.get(key);
+  if (hit) {
+    decoded.delete(key);
+    decoded.set(key, hit);
+    return hit;
+  }
+  return remember(decoded, key, readContent(db, blobId, parsed, part));
+}
+
+function readContent(db: Db, blobId: number, parsed: StoredParsed, part: string): Buffer {
   const p = resolvePart(parsed.root, part);
   if (!p) return Buffer.alloc(0);
   if (part === '') return readBlobRange(db, blobId, p.headerStart, p.bodyEnd);
