@@ -12,7 +12,7 @@ import { getFolder, isNoselect, type FolderRow } from '../../store/folders.js';
 import { folderCounts } from '../../store/messages.js';
 import { GpError } from '../../shared/errors.js';
 import { deletedCount, folderSize } from '../../store/status-counts.js';
-import { showsRecent } from '../extensions.js';
+import { showsRecent, utf8Names } from '../extensions.js';
 import { mailboxObjectId } from '../object-ids.js';
 
 export const STATUS_ITEMS = new Set(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'HIGHESTMODSEQ', 'SIZE', 'DELETED', 'MAILBOXID']);
@@ -70,7 +70,7 @@ export function statusLine(ctx: CommandContext, folder: FolderRow, items: string
         break;
     }
   }
-  return `* STATUS ${mailboxOut(folder.name, args(ctx).utf8Names)} (${out.join(' ')})`;
+  return `* STATUS ${mailboxOut(folder.name, utf8Names(s))} (${out.join(' ')})`;
 }
 
 export const statusCommand: CommandModule = {
