@@ -5,14 +5,24 @@
  */
 import type { SelectedView } from './commands/types.js';
 import { toImapFlags } from '../store/flags.js';
+import { showsRecent } from './extensions.js';
 
 /** The system flags in FLAGS / PERMANENTFLAGS (RFC 3501 §2.3.2), \Recent excepted. */
 export const SYSTEM_FLAG_NAMES = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
 
-/** `(\Seen $Label1 \Recent)`: stored flag bits and keywords, \Recent when the view holds it. */
-export function messageFlags(view: SelectedView | undefined, uid: number, flags: number, keywords: string): string {
+/** The session as the formatter sees it: its selected view and what it enabled. */
+export interface FlagsViewer {
+  readonly selected: SelectedView | undefined;
+  readonly enabled: ReadonlySet<string>;
+}
+
+/**
+ * `(\Seen $Label1 \Recent)`: stored flag bits and keywords, \Recent when the view
+ * holds it — never after ENABLE IMAP4rev2 (RFC 9051 §2.3.2).
+ */
+export function messageFlags(s: FlagsViewer, uid: number, flags: number, keywords: string): string {
   const f = toImapFlags(flags, keywords);
-  if (view?.recent.has(uid)) f.push('\\Recent');
+  if (s.selected?.recent.has(uid) && showsRecent(s)) f.push('\\Recent');
   return '(' + f.join(' ') + ')';
 }
 

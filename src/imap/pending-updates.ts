@@ -14,6 +14,7 @@ import { messageFlags } from './flags-format.js';
 /** What flushing needs of the session. */
 export interface UpdateTarget {
   readonly selected: View | undefined;
+  readonly enabled: ReadonlySet<string>;
   readonly condstore: boolean;
   send(line: string): Promise<void>;
   reportExpunged(uids: number[]): Promise<void>;
@@ -86,7 +87,7 @@ export class PendingUpdates {
       if (seq === undefined) continue;
       await target.announceKeywords(r.keywords);
       const modseq = target.condstore ? ` MODSEQ (${r.modseq})` : '';
-      await target.send(`* ${seq} FETCH (UID ${r.uid} FLAGS ${messageFlags(view, r.uid, r.flags, r.keywords)}${modseq})`);
+      await target.send(`* ${seq} FETCH (UID ${r.uid} FLAGS ${messageFlags(target, r.uid, r.flags, r.keywords)}${modseq})`);
     }
   }
 }

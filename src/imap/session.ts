@@ -22,6 +22,7 @@ import { SessionOutput } from './session-output.js';
 import { folderFlagsLines } from './flags-format.js';
 import type { SpoolArea } from './literal-spool.js';
 import { releaseLiterals } from './protocol/tokens.js';
+import { showsRecent } from './extensions.js';
 
 export type SessionState =
   | { name: 'not-authenticated' }
@@ -433,6 +434,7 @@ export class Session implements ImapSession {
       for (const u of uids) if (u > before) view.recent.add(u);
     }
     await this.send(`* ${view.exists} EXISTS`);
-    await this.send(`* ${view.recent.size} RECENT`);
+    // RFC 9051 Appendix E: no RECENT response in IMAP4rev2
+    if (showsRecent(this)) await this.send(`* ${view.recent.size} RECENT`);
   }
 }

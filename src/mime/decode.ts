@@ -118,12 +118,31 @@ export function decodedSize(body: Buffer, encoding: string): number {
   return c.total();
 }
 
-/** Decodes quoted-printable bytes (RFC 2045 §6.7), lenient. */
+/**
+ * Decodes quoted-printable bytes (RFC 2045 §6.7), lenient: "=XX" is one byte; "="
+ * at the end of a line, even with transport padding (spaces, tabs) after it, is a
+ * soft line break; whitespace at the end of a line is padding and dropped (rule 3);
+ * any other "=" is kept as it is.
+ */
 export function decodeQp(b: Buffer): Buffer {
   const out = Buffer.allocUnsafe(b.length);
   let o = 0;
+  /** Output length before the current run of spaces/tabs (dropped if the line ends there). */
+  let wsStart = -1;
   for (let i = 0; i < b.length; i++) {
     const c = b[i]!;
+    if (c === 0x20 || c === 0x09) {
+      if (wsStart < 0) wsStart = o;
+      out[o++] = c;
+      continue;
+    }
+    if (c === 0x0d || c === 0x0a) {
+      if (wsStart >= 0) o = wsStart;
+      wsStart = -1;
+      out[o++] = c;
+      continue;
+    }
+    wsStart = -1;
     if (c !== 0x3d) {
       out[o++] = c;
       continue;
@@ -133,12 +152,16 @@ export function decodeQp(b: Buffer): Buffer {
     if (h1 >= 0 && h2 >= 0) {
       out[o++] = h1 * 16 + h2;
       i += 2;
-    } else if (b[i + 1] === 0x0a) {
-      i += 1;
-    } else if (b[i + 1] === 0x0d && b[i + 2] === 0x0a) {
-      i += 2;
-    } else out[o++] = c;
+      continue;
+    }
+    let j = i + 1;
+    while (j < b.length && (b[j] === 0x20 || b[j] === 0x09)) j++;
+    if (j >= b.length) i = j - 1;
+    else if (b[j] === 0x0a) i = j;
+    else if (b[j] === 0x0d && b[j + 1] === 0x0a) i = j + 1;
+    else out[o++] = c;
   }
+  if (wsStart >= 0) o = wsStart;
   return out.subarray(0, o);
 }
 

@@ -89,6 +89,31 @@ export interface WriterOptions {
   maxBatchBytes?: number;
 }
 
+/** Store one message once and file it in every target folder (inside the caller's transaction). */
+function deliverOne(db: Db, req: DeliveryRequest): WriteOutcome<DeliveryResult> {
+  const storedAt = req.storedAt ?? Date.now();
+  const blobId = putBlob(db, req.raw, req.parsed, req.targets.length + (req.extraRefs ?? 0));
+  const targets: DeliveredTarget[] = [];
+  const events: ChangeEvent[] = [];
+  for (const t of req.targets) {
+    const r = appendMessages(db, t.folderId, [
+      {
+        blobId,
+        size: req.raw.length,
+        flags: t.flags ?? 0,
+        keywords: t.keywords ?? '',
+        internalDate: t.internalDate ?? storedAt,
+        internalZone: t.internalZone ?? 0,
+        storedAt,
+      },
+    ]);
+    targets.push({ folderId: t.folderId, uid: r.uids[0]!, uidvalidity: r.uidvalidity, modseq: r.modseq });
+    events.push(...r.events);
+  }
+  req.extra?.(db, blobId);
+  return { value: { blobId, targets }, events };
+}
+
 export class Writer {
   readonly stats: WriterStats = { batches: 0, requests: 0, maxBatch: 0 };
   private queue: Pending[] = [];
@@ -126,28 +151,25 @@ export class Writer {
    */
   deliver(req: DeliveryRequest): Promise<DeliveryResult> {
     if (req.targets.length === 0 && !req.extraRefs) return Promise.reject(new Error('deliver: no targets'));
-    return this.enqueue(req.raw.length, (db) => {
-      const storedAt = req.storedAt ?? Date.now();
-      const blobId = putBlob(db, req.raw, req.parsed, req.targets.length + (req.extraRefs ?? 0));
-      const targets: DeliveredTarget[] = [];
+    return this.enqueue(req.raw.length, (db) => deliverOne(db, req));
+  }
+
+  /**
+   * Several messages in one savepoint of the next group commit: all are stored or,
+   * when one fails, none (MULTIAPPEND, RFC 3502 §6.3.11).
+   */
+  deliverAll(reqs: DeliveryRequest[]): Promise<DeliveryResult[]> {
+    if (reqs.some((r) => r.targets.length === 0 && !r.extraRefs)) return Promise.reject(new Error('deliver: no targets'));
+    const bytes = reqs.reduce((n, r) => n + r.raw.length, 0);
+    return this.enqueue(bytes, (db) => {
+      const value: DeliveryResult[] = [];
       const events: ChangeEvent[] = [];
-      for (const t of req.targets) {
-        const r = appendMessages(db, t.folderId, [
-          {
-            blobId,
-            size: req.raw.length,
-            flags: t.flags ?? 0,
-            keywords: t.keywords ?? '',
-            internalDate: t.internalDate ?? storedAt,
-            internalZone: t.internalZone ?? 0,
-            storedAt,
-          },
-        ]);
-        targets.push({ folderId: t.folderId, uid: r.uids[0]!, uidvalidity: r.uidvalidity, modseq: r.modseq });
-        events.push(...r.events);
+      for (const r of reqs) {
+        const one = deliverOne(db, r);
+        value.push(one.value);
+        events.push(...(one.events ?? []));
       }
-      req.extra?.(db, blobId);
-      return { value: { blobId, targets }, events };
+      return { value, events };
     });
   }
 

@@ -11,11 +11,22 @@
  * server's append-memory bound. stored_at is now (the
  * retention clock); INTERNALDATE is the given date-time, shown in its own zone, or
  * now. Bare LF line ends become CRLF (mime/line-ends.ts), as Dovecot does.
+ *
+ * MULTIAPPEND (RFC 3502 §6.3.11): several messages in one command are stored in one
+ * transaction — all or none — and the OK names them all, `[APPENDUID v 5:7]`.
+ * A literal8 `~{n}` (RFC 3516 §4.4) may carry binary parts: they are stored
+ * base64-encoded (mime/binary-parts.ts). After ENABLE UTF8=ACCEPT a message may
+ * come as `UTF8 (~{n})` (RFC 6855 §4).
  */
 import type { CommandContext, CommandModule, CommandResult } from './types.js';
 import { literalBuffer } from '../protocol/tokens.js';
 import { args, mailboxArg } from './helpers.js';
-import { parseAppendArgs, type AppendArgs } from '../protocol/flags-arg.js';
+import type { AppendArgs } from '../protocol/flags-arg.js';
+import { parseAppendMessages } from '../protocol/append-args.js';
+import { formatSequenceSet } from '../protocol/sequence.js';
+import { encodeBinaryParts } from '../../mime/binary-parts.js';
+import type { DeliveryRequest } from '../../store/deliver.js';
+import { utf8Names } from '../extensions.js';
 import { getFolder, isNoselect } from '../../store/folders.js';
 import { parseFlags, joinKeywords } from '../../store/flags.js';
 import { parseMessage } from '../../mime/parse.js';
@@ -31,43 +42,58 @@ export const appendCommand: CommandModule = {
     const mailboxId = ctx.session.mailboxId!;
     const a = args(ctx);
     const name = mailboxArg(a);
-    const ap = parseAppendArgs(ctx.args.slice(1));
+    const messages = parseAppendMessages(ctx.args.slice(1), { utf8: utf8Names(ctx.session) });
     const db = ctx.services.db;
     const folder = getFolder(db, mailboxId, name);
     if (!folder) throw new GpError('TRYCREATE', `Folder "${name}" does not exist`);
     if (isNoselect(folder)) throw new GpError('CANNOT', `"${name}" is not a folder that holds messages`);
-    const lit = ap.message;
-    if (lit.size > ctx.services.maxLiteralBytes) {
-      return { status: 'NO', code: 'TOOBIG', text: `Message of ${lit.size} bytes is over the limit of ${ctx.services.maxLiteralBytes} bytes` };
+    let total = 0;
+    for (const m of messages) {
+      const size = m.message.size;
+      if (size > ctx.services.maxLiteralBytes) {
+        return { status: 'NO', code: 'TOOBIG', text: `Message of ${size} bytes is over the limit of ${ctx.services.maxLiteralBytes} bytes` };
+      }
+      if (size === 0) return { status: 'NO', code: 'CANNOT', text: 'Empty message' };
+      total += size;
     }
-    if (lit.size === 0) return { status: 'NO', code: 'CANNOT', text: 'Empty message' };
-    // the message is read back into memory (from the spool) only when its turn comes
-    const done = await ctx.services.appendMemory.acquire(lit.size);
+    // the messages are read back into memory (from the spool) only when their turn comes
+    const done = await ctx.services.appendMemory.acquire(total);
     try {
-      return await store(ctx, folder.id, ap, toCrlf(literalBuffer(lit)));
+      return await store(ctx, folder.id, messages);
     } finally {
       done();
     }
   },
 };
 
-async function store(ctx: CommandContext, folderId: number, ap: AppendArgs, raw: Buffer): Promise<CommandResult> {
-  const parsed = parseMessage(raw);
-  const refusal = attachmentRefusal(ctx.services.config, parsed.attachmentBytes);
-  if (refusal) {
-    metrics.inc(METRIC.messagesRefused, { path: 'imap_append', reason: 'attachment_limit' });
-    return { status: 'NO', code: 'TOOBIG', text: `Message refused: ${refusal}` };
-  }
-  const pf = parseFlags(ap.flags);
+/** The bytes to store: binary parts base64-encoded, then CRLF line ends. */
+function messageBytes(lit: Buffer): Buffer {
+  const binary = lit.includes(0) ? encodeBinaryParts(lit, parseMessage(lit)) : undefined;
+  return toCrlf(binary ?? lit);
+}
+
+async function store(ctx: CommandContext, folderId: number, messages: AppendArgs[]): Promise<CommandResult> {
+  const reqs: DeliveryRequest[] = [];
   const now = Date.now();
-  const res = await ctx.services.writer.deliver({
-    raw,
-    parsed,
-    storedAt: now,
-    targets: [{ folderId, flags: pf.mask, keywords: joinKeywords(pf.keywords), internalDate: ap.date ?? now, internalZone: ap.zone ?? 0 }],
-  });
-  metrics.inc(METRIC.messagesAccepted, { path: 'imap_append' });
-  const t = res.targets[0]!;
-  if (ctx.session.selected?.folderId === folderId) await ctx.session.reportExists([t.uid]);
-  return { status: 'OK', code: `APPENDUID ${t.uidvalidity} ${t.uid}`, text: 'APPEND completed' };
+  for (const ap of messages) {
+    const raw = messageBytes(literalBuffer(ap.message));
+    const parsed = parseMessage(raw);
+    const refusal = attachmentRefusal(ctx.services.config, parsed.attachmentBytes);
+    if (refusal) {
+      metrics.inc(METRIC.messagesRefused, { path: 'imap_append', reason: 'attachment_limit' });
+      return { status: 'NO', code: 'TOOBIG', text: `Message refused: ${refusal}` };
+    }
+    const pf = parseFlags(ap.flags);
+    reqs.push({
+      raw,
+      parsed,
+      storedAt: now,
+      targets: [{ folderId, flags: pf.mask, keywords: joinKeywords(pf.keywords), internalDate: ap.date ?? now, internalZone: ap.zone ?? 0 }],
+    });
+  }
+  const res = reqs.length === 1 ? [await ctx.services.writer.deliver(reqs[0]!)] : await ctx.services.writer.deliverAll(reqs);
+  metrics.inc(METRIC.messagesAccepted, { path: 'imap_append' }, res.length);
+  const uids = res.map((r) => r.targets[0]!.uid);
+  if (ctx.session.selected?.folderId === folderId) await ctx.session.reportExists(uids);
+  return { status: 'OK', code: `APPENDUID ${res[0]!.targets[0]!.uidvalidity} ${formatSequenceSet(uids)}`, text: 'APPEND completed' };
 }

@@ -1,10 +1,12 @@
 /**
  * CREATE — RFC 3501 §6.3.3: missing superior levels are created; a trailing
- * delimiter is ignored; an existing name → `NO [ALREADYEXISTS]` (RFC 5530).
+ * delimiter is ignored; an existing name → `NO [ALREADYEXISTS]` (RFC 5530). The
+ * tagged OK names the new folder's `[MAILBOXID (id)]` (RFC 8474 §4.1).
  */
 import type { CommandModule } from './types.js';
 import { args, mailboxArg, ok, requireAuthenticated } from './helpers.js';
 import { createFolder } from '../../store/folders.js';
+import { mailboxObjectId } from '../object-ids.js';
 
 export const createCommand: CommandModule = {
   name: 'CREATE',
@@ -16,6 +18,6 @@ export const createCommand: CommandModule = {
     a.end();
     const f = createFolder(ctx.services.db, mailboxId, name);
     ctx.services.bus.publish({ type: 'folder', mailboxId, folderId: f.id, change: 'created' });
-    return ok('CREATE completed');
+    return ok('CREATE completed', `MAILBOXID (${mailboxObjectId(f)})`);
   },
 };

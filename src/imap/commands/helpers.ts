@@ -4,7 +4,8 @@
 import type { CommandContext, CommandResult } from './types.js';
 import { Args } from '../protocol/args.js';
 import { decodeMailboxName, encodeMailboxName } from '../protocol/utf7.js';
-import { astring } from '../protocol/quote.js';
+import { astring, astringUtf8 } from '../protocol/quote.js';
+import { utf8Names } from '../extensions.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { capabilities } from '../capabilities.js';
 
@@ -17,13 +18,16 @@ export function no(code: string, text: string): CommandResult {
 }
 
 export function args(ctx: CommandContext): Args {
-  return new Args(ctx.args, ctx.name);
+  return new Args(ctx.args, ctx.name, utf8Names(ctx.session));
 }
 
-/** A mailbox argument: astring, modified UTF-7 decoded; a trailing delimiter is dropped. */
+/**
+ * A mailbox argument: astring, modified UTF-7 decoded — or taken as UTF-8 once the
+ * client enabled UTF8=ACCEPT or IMAP4rev2 (RFC 6855 §3); a trailing delimiter is dropped.
+ */
 export function mailboxArg(a: Args, what = 'mailbox name', strict = false): string {
   const raw = a.astring(what);
-  const name = strict ? decodeMailboxName(raw) : lenientMailboxName(raw);
+  const name = a.utf8Names ? raw : strict ? decodeMailboxName(raw) : lenientMailboxName(raw);
   if (name.length > 1 && name.endsWith('/')) return name.replace(/\/+$/, '');
   return name;
 }
@@ -42,9 +46,9 @@ export function lenientMailboxName(raw: string): string {
   }
 }
 
-/** A mailbox name for a response: modified UTF-7, then atom or quoted. */
-export function mailboxOut(name: string): string {
-  return astring(encodeMailboxName(name));
+/** A mailbox name for a response: modified UTF-7, then atom or quoted; UTF-8 itself when `utf8` (RFC 6855 §3). */
+export function mailboxOut(name: string, utf8 = false): string {
+  return utf8 ? astringUtf8(name) : astring(encodeMailboxName(name));
 }
 
 /** The CAPABILITY list for this session's state. */

@@ -11,6 +11,10 @@
  *
  * Delimiter "/"; `*` matches anything, `%` anything but the delimiter; INBOX matches
  * case-insensitively. `LIST "" ""` answers the delimiter and root.
+ *
+ * After ENABLE IMAP4rev2 (RFC 9051 §6.3.9) a name kept only as a level of the
+ * hierarchy (\Noselect, holding no messages) is also \NonExistent; after ENABLE
+ * UTF8=ACCEPT or IMAP4rev2 names and patterns are UTF-8 (RFC 6855 §3).
  */
 import type { CommandContext, CommandModule } from './types.js';
 import { args, lenientMailboxName, mailboxOut, ok, requireAuthenticated } from './helpers.js';
@@ -18,6 +22,7 @@ import { ProtocolError } from '../protocol/errors.js';
 import { tokenText, type Token } from '../protocol/tokens.js';
 import { listFolderTree, listSubscriptions, specialUseOf, type ListedFolder } from '../../store/folders.js';
 import { statusItems, statusLine } from './status.js';
+import { isRev2 } from '../extensions.js';
 
 /** Compile a LIST pattern (already decoded from modified UTF-7) to a matcher. */
 export function patternMatcher(pattern: string): (name: string) => boolean {
@@ -34,6 +39,8 @@ export function patternMatcher(pattern: string): (name: string) => boolean {
 }
 
 interface ListOptions {
+  /** IMAP4rev2 enabled (RFC 9051 §6.3.9) */
+  rev2: boolean;
   subscribedOnly: boolean;
   specialUseOnly: boolean;
   recursiveMatch: boolean;
@@ -41,19 +48,19 @@ interface ListOptions {
   returnStatus: string[] | undefined;
 }
 
-function readPatterns(t: Token, command: string): string[] {
+function readPatterns(t: Token, command: string, utf8: boolean): string[] {
   const toks = t.type === 'list' ? t.items : [t];
   if (!toks.length) throw new ProtocolError(`${command}: empty pattern list`);
   return toks.map((x) => {
     const s = tokenText(x);
     if (s === undefined) throw new ProtocolError(`${command}: pattern must be a string`);
-    return lenientMailboxName(s);
+    return utf8 ? s : lenientMailboxName(s);
   });
 }
 
 function attributes(f: ListedFolder, opts: ListOptions, subscribed: boolean): string[] {
   const out: string[] = [];
-  if (f.noselect) out.push('\\Noselect');
+  if (f.noselect) out.push(...(opts.rev2 ? ['\\NonExistent', '\\Noselect'] : ['\\Noselect']));
   out.push(f.hasChildren ? '\\HasChildren' : '\\HasNoChildren');
   const su = specialUseOf(f);
   if (su) out.push(su);
@@ -65,7 +72,7 @@ async function runList(ctx: CommandContext, lsub: boolean) {
   const mailboxId = requireAuthenticated(ctx);
   const cmd = ctx.name;
   const a = args(ctx);
-  const opts: ListOptions = { subscribedOnly: lsub, specialUseOnly: false, recursiveMatch: false, returnSubscribed: false, returnStatus: undefined };
+  const opts: ListOptions = { rev2: isRev2(ctx.session), subscribedOnly: lsub, specialUseOnly: false, recursiveMatch: false, returnSubscribed: false, returnStatus: undefined };
   if (!lsub && a.peek()?.type === 'list') {
     for (const o of a.list('selection options').items) {
       const v = o.type === 'atom' ? o.value.toUpperCase() : '';
@@ -78,10 +85,10 @@ async function runList(ctx: CommandContext, lsub: boolean) {
     if (opts.recursiveMatch && !opts.subscribedOnly) throw new ProtocolError(`${cmd}: RECURSIVEMATCH needs another selection option`);
   }
   const refRaw = a.astring('reference');
-  const ref = lenientMailboxName(refRaw);
+  const ref = a.utf8Names ? refRaw : lenientMailboxName(refRaw);
   const patTok = a.next('mailbox pattern');
   if (patTok.type === 'list' && lsub) throw new ProtocolError('LSUB: one pattern only');
-  const patterns = readPatterns(patTok, cmd);
+  const patterns = readPatterns(patTok, cmd, a.utf8Names);
   if (a.remaining) {
     if (lsub) a.end();
     const r = a.atom('RETURN');
@@ -104,7 +111,7 @@ async function runList(ctx: CommandContext, lsub: boolean) {
   // LIST "" "": the hierarchy delimiter and the root name (RFC 3501 §6.3.8)
   if (patterns.length === 1 && patterns[0] === '') {
     const root = ref.includes('/') ? ref.slice(0, ref.indexOf('/') + 1) : '';
-    await ctx.session.send(`* ${cmd} (\\Noselect) "/" ${root ? mailboxOut(root) : '""'}`);
+    await ctx.session.send(`* ${cmd} (\\Noselect) "/" ${root ? mailboxOut(root, a.utf8Names) : '""'}`);
     return ok(`${cmd} completed`);
   }
 
@@ -126,7 +133,7 @@ async function runList(ctx: CommandContext, lsub: boolean) {
     return false;
   };
   const send = async (name: string, attrs: string[], extra = '') => {
-    await ctx.session.send(`* ${cmd} (${attrs.join(' ')}) "/" ${mailboxOut(name)}${extra}`);
+    await ctx.session.send(`* ${cmd} (${attrs.join(' ')}) "/" ${mailboxOut(name, a.utf8Names)}${extra}`);
   };
   const CHILDINFO = ' ("CHILDINFO" ("SUBSCRIBED"))';
 

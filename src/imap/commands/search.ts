@@ -3,11 +3,14 @@
  * sequence numbers or (UID SEARCH) uids; `CHARSET` UTF-8 / US-ASCII, any other →
  * `NO [BADCHARSET (UTF-8 US-ASCII)]`; with the MODSEQ key the response ends with
  * `(MODSEQ n)` (RFC 7162 §3.1.5). Parsing in ../protocol/search-keys.ts,
- * evaluation in ../search/evaluate.ts.
+ * evaluation in ../search/evaluate.ts. After ENABLE IMAP4rev2 the answer is
+ * `* ESEARCH` (RFC 9051 §6.4.4, §7.3.4), with `RETURN (MIN MAX COUNT ALL)`.
  */
 import type { CommandModule } from './types.js';
 import { parseSearch, BadCharsetError, SUPPORTED_CHARSETS, type SearchRequest } from '../protocol/search-keys.js';
 import { evaluateSearch } from '../search/evaluate.js';
+import { encodeEsearch, readReturn } from '../protocol/esearch.js';
+import { isRev2 } from '../extensions.js';
 
 export const searchCommand: CommandModule = {
   name: 'SEARCH',
@@ -17,8 +20,10 @@ export const searchCommand: CommandModule = {
   async run(ctx) {
     const name = ctx.uid ? 'UID SEARCH' : 'SEARCH';
     let req: SearchRequest;
+    const rev2 = isRev2(ctx.session);
+    const ret = rev2 ? readReturn(ctx.args) : { options: undefined, rest: ctx.args };
     try {
-      req = parseSearch(ctx.args);
+      req = parseSearch(ret.rest);
     } catch (err) {
       if (err instanceof BadCharsetError) {
         return { status: 'NO', code: `BADCHARSET (${SUPPORTED_CHARSETS.join(' ')})`, text: `Charset ${err.message.slice(0, 40)} is not supported` };
@@ -29,6 +34,11 @@ export const searchCommand: CommandModule = {
     if (req.usesModseq) ctx.session.enableCondstore();
     const r = evaluateSearch(ctx.services.db, view, req.key, req.usesModseq);
     const nums = ctx.uid ? r.uids : r.uids.map((u) => view.uidToSeq(u)!);
+    if (rev2) {
+      const modseq = req.usesModseq ? r.highestModseq : undefined;
+      await ctx.session.send(encodeEsearch({ tag: ctx.tag, uid: ctx.uid, nums, options: ret.options ?? ['ALL'], ...(modseq !== undefined ? { modseq } : {}) }));
+      return { status: 'OK', text: `${name} completed` };
+    }
     let line = '* SEARCH';
     // Long results are written in pieces so a 100k-message answer is not one huge string.
     for (let i = 0; i < nums.length; i += 5000) {

@@ -43,7 +43,7 @@ export async function selectQresync(ctx: CommandContext, params: Token[]): Promi
       const seq = view.uidToSeq(e.uid);
       if (seq === undefined) continue;
       await s.announceKeywords(e.keywords);
-      await s.send(`* ${seq} FETCH (UID ${e.uid} FLAGS ${messageFlags(s.selected, e.uid, e.flags, e.keywords)} MODSEQ (${e.modseq}))`);
+      await s.send(`* ${seq} FETCH (UID ${e.uid} FLAGS ${messageFlags(s, e.uid, e.flags, e.keywords)} MODSEQ (${e.modseq}))`);
     }
   }
 }

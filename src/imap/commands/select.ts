@@ -5,7 +5,8 @@
  * SELECT claims \Recent (§2.3.2); EXAMINE does not. A previously selected folder is
  * closed first (`* OK [CLOSED]`, RFC 7162 §3.2.11), and a failed SELECT leaves the
  * authenticated state. Select parameters: `(CONDSTORE)` here, `(QRESYNC (...))` in
- * select-qresync.ts.
+ * select-qresync.ts. `[MAILBOXID (id)]` (RFC 8474 §4.1). After ENABLE IMAP4rev2
+ * (RFC 9051 §6.3.2, Appendix E) there is no RECENT and no [UNSEEN n].
  */
 import type { CommandContext, CommandModule } from './types.js';
 import { args, mailboxArg, requireAuthenticated} from './helpers.js';
@@ -16,6 +17,8 @@ import { GpError } from '../../shared/errors.js';
 import { View } from '../selected-view.js';
 import { folderFlagsLines } from '../flags-format.js';
 import { selectQresync } from './select-qresync.js';
+import { isRev2 } from '../extensions.js';
+import { mailboxObjectId } from '../object-ids.js';
 
 
 async function run(ctx: CommandContext, readOnly: boolean) {
@@ -65,14 +68,16 @@ async function run(ctx: CommandContext, readOnly: boolean) {
   for (const k of snap.keywords) view.keywords.set(k.toLowerCase(), k);
   for (const l of folderFlagsLines(view)) await s.send(l);
   await s.send(`* ${view.exists} EXISTS`);
-  await s.send(`* ${view.recent.size} RECENT`);
-  if (snap.unseenUid !== null) {
+  const rev2 = isRev2(s);
+  if (!rev2) await s.send(`* ${view.recent.size} RECENT`);
+  if (snap.unseenUid !== null && !rev2) {
     const seq = view.uidToSeq(snap.unseenUid);
     if (seq !== undefined) await s.send(`* OK [UNSEEN ${seq}] First unseen`);
   }
   await s.send(`* OK [UIDVALIDITY ${snap.counts.uidvalidity}] UIDs valid`);
   await s.send(`* OK [UIDNEXT ${snap.counts.uidnext}] Predicted next UID`);
   await s.send(`* OK [HIGHESTMODSEQ ${snap.counts.highestmodseq}] Highest`);
+  await s.send(`* OK [MAILBOXID (${mailboxObjectId(folder)})] Ok`);
   if (other.length) await selectQresync(ctx, other);
   return { status: 'OK' as const, code: readOnly ? 'READ-ONLY' : 'READ-WRITE', text: `${ctx.name} completed` };
 }

@@ -1,7 +1,8 @@
 /**
  * STATUS — RFC 3501 §6.3.10 (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN), RFC 7162
- * §3.1.6 (HIGHESTMODSEQ; CONDSTORE-enabling), RFC 8438 (SIZE is not offered).
- * Also used by LIST-STATUS (RFC 5819).
+ * §3.1.6 (HIGHESTMODSEQ; CONDSTORE-enabling), RFC 8438 §3 (SIZE), RFC 9051 §6.3.11
+ * (DELETED), RFC 8474 §4.2 (MAILBOXID). Also used by LIST-STATUS (RFC 5819).
+ * RECENT stays accepted after ENABLE IMAP4rev2 (which dropped it) and answers 0 there.
  */
 import type { CommandContext, CommandModule } from './types.js';
 import { args, mailboxArg, mailboxOut, ok, requireAuthenticated} from './helpers.js';
@@ -10,8 +11,11 @@ import type { Token } from '../protocol/tokens.js';
 import { getFolder, isNoselect, type FolderRow } from '../../store/folders.js';
 import { folderCounts } from '../../store/messages.js';
 import { GpError } from '../../shared/errors.js';
+import { deletedCount, folderSize } from '../../store/status-counts.js';
+import { showsRecent, utf8Names } from '../extensions.js';
+import { mailboxObjectId } from '../object-ids.js';
 
-export const STATUS_ITEMS = new Set(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'HIGHESTMODSEQ']);
+export const STATUS_ITEMS = new Set(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'HIGHESTMODSEQ', 'SIZE', 'DELETED', 'MAILBOXID']);
 
 /** Parse a STATUS item list; throws ProtocolError on unknown items. */
 export function statusItems(list: Token[], command: string): string[] {
@@ -39,7 +43,8 @@ export function statusLine(ctx: CommandContext, folder: FolderRow, items: string
         break;
       case 'RECENT':
         // the selecting session owns the \Recent of its folder (RFC 3501 §2.3.2)
-        out.push(`RECENT ${view && view.folderId === folder.id ? view.recent.size : c.recent}`);
+        if (!showsRecent(s)) out.push('RECENT 0');
+        else out.push(`RECENT ${view && view.folderId === folder.id ? view.recent.size : c.recent}`);
         break;
       case 'UIDNEXT':
         out.push(`UIDNEXT ${c.uidnext}`);
@@ -54,9 +59,18 @@ export function statusLine(ctx: CommandContext, folder: FolderRow, items: string
         s.enableCondstore();
         out.push(`HIGHESTMODSEQ ${c.highestmodseq}`);
         break;
+      case 'SIZE':
+        out.push(`SIZE ${folderSize(ctx.services.db, folder.id)}`);
+        break;
+      case 'DELETED':
+        out.push(`DELETED ${deletedCount(ctx.services.db, folder.id)}`);
+        break;
+      case 'MAILBOXID':
+        out.push(`MAILBOXID (${mailboxObjectId(folder)})`);
+        break;
     }
   }
-  return `* STATUS ${mailboxOut(folder.name)} (${out.join(' ')})`;
+  return `* STATUS ${mailboxOut(folder.name, utf8Names(s))} (${out.join(' ')})`;
 }
 
 export const statusCommand: CommandModule = {

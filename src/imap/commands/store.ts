@@ -44,7 +44,7 @@ export const storeCommand: CommandModule = {
         const seq = view.uidToSeq(r.uid);
         if (seq === undefined) continue;
         await ctx.session.announceKeywords(r.keywords);
-        const items = [`FLAGS ${messageFlags(ctx.session.selected, r.uid, r.flags, r.keywords)}`];
+        const items = [`FLAGS ${messageFlags(ctx.session, r.uid, r.flags, r.keywords)}`];
         if (ctx.uid) items.unshift(`UID ${r.uid}`);
         if (condstore) items.push(`MODSEQ (${r.modseq})`);
         await ctx.session.send(`* ${seq} FETCH (${items.join(' ')})`);

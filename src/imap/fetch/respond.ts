@@ -1,6 +1,6 @@
 /**
  * FETCH responses (RFC 3501 §6.4.5, §7.4.2; RFC 7162 §3.1.4 MODSEQ/CHANGEDSINCE,
- * §3.2.6 VANISHED): one `* n FETCH (...)` per message, served from the message row,
+ * §3.2.6 VANISHED; RFC 3516 BINARY in binary.ts; RFC 8474 §5 EMAILID, THREADID): one `* n FETCH (...)` per message, served from the message row,
  * the parsed structure stored at ingest (getParsed) and byte ranges of the blob.
  * Body sections go out as literals with backpressure (session.writeLiteral). A
  * non-PEEK body fetch sets \Seen first (one STORE through the writer, committed
@@ -17,6 +17,9 @@ import { encodeEnvelope } from '../protocol/envelope.js';
 import { encodeBodyStructure } from '../protocol/bodystructure.js';
 import { formatInternalDate } from '../protocol/encode-basic.js';
 import { sectionBody } from './section-bytes.js';
+import { binaryBody, binaryContents } from './binary.js';
+import { emailObjectId, threadIdOf } from '../object-ids.js';
+import { threadFields } from '../../store/thread-fields.js';
 
 /** Messages read from the store per query. */
 const BATCH = 500;
@@ -33,7 +36,7 @@ function lightRows(db: Db, folderId: number, uids: number[]): MessageRow[] {
 }
 
 function needsParsed(items: FetchItem[]): boolean {
-  return items.some((i) => i.kind === 'ENVELOPE' || i.kind === 'BODY' || i.kind === 'BODYSTRUCTURE' || i.kind === 'SECTION');
+  return items.some((i) => i.kind === 'ENVELOPE' || i.kind === 'BODY' || i.kind === 'BODYSTRUCTURE' || i.kind === 'SECTION' || i.kind.startsWith('BINARY'));
 }
 
 export interface FetchOptions {
@@ -49,7 +52,7 @@ export async function fetchMessages(ctx: CommandContext, uids: number[], req: Fe
   const wantUid = opts.uidCommand || items.some((i) => i.kind === 'UID');
   const wantFlags = items.some((i) => i.kind === 'FLAGS');
   const wantModseq = items.some((i) => i.kind === 'MODSEQ') || req.changedSince !== undefined;
-  const setsSeen = !view.readOnly && items.some((i) => i.kind === 'SECTION' && !i.peek);
+  const setsSeen = !view.readOnly && items.some((i) => (i.kind === 'SECTION' || i.kind === 'BINARY') && !i.peek);
   const parsedNeeded = needsParsed(items);
   if (wantModseq) ctx.session.enableCondstore();
 
@@ -105,11 +108,12 @@ async function fetchOne(ctx: CommandContext, seq: number, row: MessageRow, items
   const db = ctx.services.db;
   const s = ctx.session;
   const parsed = want.parsed ? getParsed(db, row.blobId) : undefined;
+  const binary = binaryContents(db, row.blobId, parsed, items);
   const parts: string[] = [];
   if (want.wantUid) parts.push(`UID ${row.uid}`);
   if (want.flags) {
     await s.announceKeywords(row.keywords);
-    parts.push(`FLAGS ${messageFlags(ctx.session.selected, row.uid, row.flags, row.keywords)}`);
+    parts.push(`FLAGS ${messageFlags(ctx.session, row.uid, row.flags, row.keywords)}`);
   }
   if (want.modseq) parts.push(`MODSEQ (${row.modseq})`);
   // Text gathered so far for this response; a section literal flushes it as its prefix.
@@ -146,6 +150,25 @@ async function fetchOne(ctx: CommandContext, seq: number, row: MessageRow, items
         first = false;
         pending = '';
         await s.writeLiteral(prefix, sb.size, sb.body, '');
+        break;
+      }
+      case 'BINARY': {
+        const bb = binaryBody(binary.get(it.part)!, it.partial);
+        const prefix = pending + (first ? '' : ' ') + it.label + (bb.literal8 ? ' ~' : ' ');
+        first = false;
+        pending = '';
+        await s.writeLiteral(prefix, bb.body.length, bb.body, '');
+        break;
+      }
+      case 'BINARY.SIZE':
+        add(`${it.label} ${binary.get(it.part)!.length}`);
+        break;
+      case 'EMAILID':
+        add(`EMAILID (${emailObjectId(row.blobId)})`);
+        break;
+      case 'THREADID': {
+        const tf = threadFields(db, [row.blobId])[0];
+        add(`THREADID ${tf ? `(${threadIdOf(tf)})` : 'NIL'}`);
         break;
       }
     }

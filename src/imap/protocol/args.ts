@@ -13,6 +13,8 @@ export class Args {
   constructor(
     readonly tokens: Token[],
     readonly command: string,
+    /** Mailbox names in this command are UTF-8, not modified UTF-7 (RFC 6855 §3, RFC 9051 §5.1). */
+    readonly utf8Names = false,
   ) {}
 
   get remaining(): number {

@@ -95,7 +95,7 @@ export function parseAppendArgs(tokens: Token[]): AppendArgs {
   const lit = tokens[i];
   if (!lit || lit.type !== 'literal') throw new ProtocolError('APPEND: the message must be a literal');
   if (i + 1 !== tokens.length) {
-    throw new ProtocolError('APPEND: only one message per command is supported (MULTIAPPEND is not)');
+    throw new ProtocolError('APPEND: one message expected (several are read by append-args.ts)');
   }
   const out: AppendArgs = { flags, message: lit };
   if (date !== undefined) out.date = date;

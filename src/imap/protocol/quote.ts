@@ -33,6 +33,15 @@ export function quoteString(s: string): string {
   return literal(s);
 }
 
+/**
+ * RFC 9051 `astring` (and RFC 6855 §3): quoted strings may hold UTF-8, so a UTF-8
+ * name is quoted rather than sent as a literal when it has no CR/LF/NUL.
+ */
+export function astringUtf8(s: string): string {
+  if (s.length <= MAX_QUOTED && /^[^\0\r\n]*$/.test(s) && !QUOTABLE_RE.test(s)) return quoted(s);
+  return astring(s);
+}
+
 /** RFC 3501 `astring`: an atom when possible, else quoted, else literal. */
 export function astring(s: string): string {
   if (s.length > 0 && s.length <= MAX_QUOTED && ATOM_RE.test(s) && s.toUpperCase() !== 'NIL') return s;

@@ -1,7 +1,7 @@
 /**
  * SEARCH criteria (RFC 3501 §6.4.4, §9 `search-key`) into a tree; `CHARSET` (only
  * UTF-8 and US-ASCII are accepted, §6.4.4: otherwise NO [BADCHARSET]); the
- * `MODSEQ` key of RFC 7162 §3.1.5. Pure: the evaluator is ../search/evaluate.ts.
+ * `MODSEQ` key of RFC 7162 §3.1.5; EMAILID / THREADID of RFC 8474 §6. Pure: the evaluator is ../search/evaluate.ts.
  */
 import type { Token, SequenceSet } from './tokens.js';
 import { tokenText } from './tokens.js';
@@ -27,7 +27,9 @@ export type SearchKey =
   | { op: 'header'; name: string; value: string }
   | { op: 'date'; field: 'internal' | 'sent'; cmp: 'before' | 'on' | 'since'; day: number }
   | { op: 'size'; cmp: 'larger' | 'smaller'; n: number }
-  | { op: 'modseq'; n: number };
+  | { op: 'modseq'; n: number }
+  /** RFC 8474 §6: EMAILID / THREADID objectid */
+  | { op: 'objectid'; kind: 'emailid' | 'threadid'; id: string };
 
 export interface SearchRequest {
   charset: string | undefined;
@@ -149,6 +151,12 @@ class Parser {
       case 'OR': {
         const a = this.key(depth + 1);
         return { op: 'or', a, b: this.key(depth + 1) };
+      }
+      case 'EMAILID':
+      case 'THREADID': {
+        const id = this.text('objectid');
+        if (!/^[A-Za-z0-9_-]{1,255}$/.test(id)) throw new ProtocolError(`SEARCH: invalid ${name} objectid`);
+        return { op: 'objectid', kind: name === 'EMAILID' ? 'emailid' : 'threadid', id };
       }
       case 'MODSEQ': {
         // MODSEQ [entry-name entry-type-req] mod-sequence-valzer (RFC 7162 §3.1.5)

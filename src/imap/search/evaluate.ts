@@ -12,6 +12,7 @@ import type { SearchKey } from '../protocol/search-keys.js';
 import { listViewColumns, type ViewColumns } from '../../store/messages.js';
 import { searchText, searchHeader, searchRange, type TextField } from '../../store/search.js';
 import { hasKeyword, systemFlagBit, FLAG_SEEN } from '../../store/flags.js';
+import { objectIdMatches } from './object-id.js';
 
 const DAY = 86_400_000;
 
@@ -150,6 +151,8 @@ class Evaluator {
         return this.fromList(k.cmp === 'larger' ? searchRange(db, folder, 'size', k.n + 1) : searchRange(db, folder, 'size', undefined, k.n));
       case 'modseq':
         return this.fromList(searchRange(db, folder, 'modseq', k.n));
+      case 'objectid':
+        return this.fromList(objectIdMatches(db, folder, k.kind, k.id));
     }
   }
 }

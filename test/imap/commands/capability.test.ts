@@ -7,7 +7,7 @@
 import { describe, it, expect } from 'vitest';
 import { expectReplies, useImapSession } from '../../helpers/imap-session.js';
 
-const PRE = 'IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN ID ENABLE';
+const PRE = 'IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR AUTH=PLAIN ID ENABLE';
 const s = useImapSession({ once: true, login: false });
 
 describe('CAPABILITY (RFC 3501 §6.1.1)', () => {

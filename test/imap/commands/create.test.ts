@@ -14,7 +14,7 @@ describe('CREATE (RFC 3501 §6.3.3)', () => {
     const { h } = s;
     const { c, user } = await s.session();
     const mailboxId = user.mailboxId;
-    expect(await c.cmd('b1 CREATE &BB0EMAQ7BD4EMwQ4-/2026/')).toEqual(['b1 OK CREATE completed']);
+    expect(await c.cmd('b1 CREATE &BB0EMAQ7BD4EMwQ4-/2026/')).toEqual([expect.stringMatching(/^b1 OK \[MAILBOXID \(F\d+-\d+\)\] CREATE completed$/)]);
     expect(getFolder(h.db, mailboxId, 'Налоги/2026')).toBeDefined();
     expect(await c.cmd('b2 CREATE &BB0EMAQ7BD4EMwQ4-')).toEqual(['b2 NO [ALREADYEXISTS] folder "Налоги" already exists']);
     expect(await c.cmd('b3 CREATE inbox')).toEqual(['b3 NO [ALREADYEXISTS] folder "INBOX" already exists']);
@@ -29,7 +29,7 @@ describe('CREATE (RFC 3501 §6.3.3)', () => {
       '* LIST (\\HasNoChildren) "/" &BB0EMAQ7BD4EMwQ4-/2026',
       'b7 OK LIST completed',
     ]);
-    expect(await c.cmd('b8 CREATE "with space"')).toEqual(['b8 OK CREATE completed']);
+    expect(await c.cmd('b8 CREATE "with space"')).toEqual([expect.stringMatching(/^b8 OK \[MAILBOXID \(F\d+-\d+\)\] CREATE completed$/)]);
     expect(await c.cmd('b9 LIST "" "with*"')).toEqual(['* LIST (\\HasNoChildren) "/" "with space"', 'b9 OK LIST completed']);
     await c.close();
   });

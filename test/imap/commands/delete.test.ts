@@ -11,7 +11,7 @@ const s = useImapServer();
 describe('DELETE (RFC 3501 §6.3.4)', () => {
   it('DELETE: not INBOX; with children the name stays \\Noselect', async () => {
     const { c } = await s.session();
-    expect(await c.cmd('c1 CREATE a/b')).toEqual(['c1 OK CREATE completed']);
+    expect(await c.cmd('c1 CREATE a/b')).toEqual([expect.stringMatching(/^c1 OK \[MAILBOXID \(F\d+-\d+\)\] CREATE completed$/)]);
     expect(await c.cmd('c2 DELETE INBOX')).toEqual(['c2 NO [CANNOT] INBOX cannot be deleted']);
     expect(await c.cmd('c3 DELETE nope')).toEqual(['c3 NO [NONEXISTENT] folder nope not found']);
     expect(await c.cmd('c4 DELETE a')).toEqual(['c4 OK DELETE completed']);

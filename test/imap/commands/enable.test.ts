@@ -1,6 +1,6 @@
 /**
  * ENABLE — RFC 5161 §3.1: `* ENABLED` lists the extensions newly enabled — here
- * CONDSTORE and QRESYNC (RFC 7162 §3.1, §3.2.3; QRESYNC implies CONDSTORE) — and
+ * CONDSTORE and QRESYNC (RFC 7162 §3.1, §3.2.3; QRESYNC implies CONDSTORE), IMAP4rev2, UTF8=ACCEPT — and
  * ignores the others; enabling one twice lists it once. Valid only in the
  * authenticated state (§3.1: BAD before login and, here, when a folder is selected);
  * no argument is BAD.
@@ -14,7 +14,7 @@ describe('ENABLE (RFC 5161 §3.1)', () => {
   it('lists what it enabled, once', async () => {
     expect(await s.c.cmd('a1 ENABLE CONDSTORE')).toEqual(['* ENABLED CONDSTORE', 'a1 OK ENABLE completed']);
     expect(await s.c.cmd('a2 ENABLE CONDSTORE QRESYNC')).toEqual(['* ENABLED QRESYNC', 'a2 OK ENABLE completed']);
-    expect(await s.c.cmd('a3 ENABLE X-UNKNOWN utf8=accept')).toEqual(['* ENABLED', 'a3 OK ENABLE completed']);
+    expect(await s.c.cmd('a3 ENABLE X-UNKNOWN utf8=accept')).toEqual(['* ENABLED UTF8=ACCEPT', 'a3 OK ENABLE completed']);
   });
 
   it('QRESYNC enabled: expunges are reported as VANISHED (RFC 7162 §3.2.10)', async () => {

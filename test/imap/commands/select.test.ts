@@ -21,6 +21,8 @@ describe('SELECT, EXAMINE (RFC 3501 §6.3.1–2)', () => {
     h.addMessage(mailboxId, 'INBOX', sampleMessage('b'));
     h.addMessage(mailboxId, 'INBOX', sampleMessage('c'), FLAG_DELETED);
     const v = s.uidvalidity(mailboxId, 'INBOX');
+    // RFC 8474 §4.1: the folder's MAILBOXID
+    const mailboxObjectId = `F${h.db.prepare("SELECT id FROM folders WHERE mailbox_id = ? AND name = 'INBOX'").pluck().get(mailboxId) as number}-${v}`;
     const flags = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
     expect(await c.cmd('g1 SELECT INBOX')).toEqual([
       `* FLAGS (${flags})`,
@@ -31,6 +33,7 @@ describe('SELECT, EXAMINE (RFC 3501 §6.3.1–2)', () => {
       `* OK [UIDVALIDITY ${v}] UIDs valid`,
       '* OK [UIDNEXT 4] Predicted next UID',
       '* OK [HIGHESTMODSEQ 4] Highest',
+      `* OK [MAILBOXID (${mailboxObjectId})] Ok`,
       'g1 OK [READ-WRITE] SELECT completed',
     ]);
     // a second session sees no \Recent
@@ -45,6 +48,7 @@ describe('SELECT, EXAMINE (RFC 3501 §6.3.1–2)', () => {
       `* OK [UIDVALIDITY ${v}] UIDs valid`,
       '* OK [UIDNEXT 4] Predicted next UID',
       '* OK [HIGHESTMODSEQ 4] Highest',
+      `* OK [MAILBOXID (${mailboxObjectId})] Ok`,
       'h1 OK [READ-ONLY] EXAMINE completed',
     ]);
     // a new message reaches both sessions at the next command

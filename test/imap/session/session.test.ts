@@ -8,7 +8,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestImap, type TestImap } from '../../helpers/imap.js';
 
-const PRE = 'IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN ID ENABLE';
+const PRE = 'IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR AUTH=PLAIN ID ENABLE';
 
 let h: TestImap;
 let user: { address: string; password: string; mailboxId: number };
@@ -51,7 +51,7 @@ describe('ENABLE, NAMESPACE, ID (RFC 5161, RFC 2342, RFC 2971)', () => {
     expect(await c.cmd('n1 ID ("name")')).toEqual(['n1 BAD ID: the list must hold field/value pairs']);
     await c.login(user.address, user.password);
     expect(await c.cmd('n2 NAMESPACE')).toEqual(['* NAMESPACE (("" "/")) NIL NIL', 'n2 OK NAMESPACE completed']);
-    expect(await c.cmd('n3 ENABLE QRESYNC UTF8=ACCEPT X-FOO')).toEqual(['* ENABLED QRESYNC', 'n3 OK ENABLE completed']);
+    expect(await c.cmd('n3 ENABLE QRESYNC UTF8=ACCEPT X-FOO')).toEqual(['* ENABLED QRESYNC UTF8=ACCEPT', 'n3 OK ENABLE completed']);
     expect(await c.cmd('n4 ENABLE CONDSTORE')).toEqual(['* ENABLED', 'n4 OK ENABLE completed']);
     await c.close();
   });
