@@ -2,14 +2,15 @@
  * FETCH data items (RFC 3501 §6.4.5): the macros ALL / FAST / FULL, FLAGS,
  * INTERNALDATE, RFC822, RFC822.HEADER, RFC822.SIZE, RFC822.TEXT, UID, ENVELOPE,
  * BODY, BODYSTRUCTURE, BODY[section]<partial>, BODY.PEEK[section]<partial>; MODSEQ
- * and the modifiers `(CHANGEDSINCE n [VANISHED])` of RFC 7162 §3.1.4.1 / §3.2.6.
+ * and the modifiers `(CHANGEDSINCE n [VANISHED])` of RFC 7162 §3.1.4.1 / §3.2.6;
+ * SAVEDATE of RFC 8514 §4.1.
  * Pure.
  */
 import type { Token, Partial } from './tokens.js';
 import { ProtocolError } from './errors.js';
 import { parseSection, sectionLabel, type SectionSpec } from './section.js';
 
-export type SimpleItem = 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'UID' | 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE' | 'MODSEQ';
+export type SimpleItem = 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'UID' | 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE' | 'MODSEQ' | 'SAVEDATE';
 
 export type FetchItem =
   | { kind: SimpleItem }
@@ -31,7 +32,7 @@ export interface FetchRequest {
   vanished: boolean;
 }
 
-const SIMPLE = new Set<string>(['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'UID', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'MODSEQ']);
+const SIMPLE = new Set<string>(['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'UID', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'MODSEQ', 'SAVEDATE']);
 
 const MACROS: Record<string, SimpleItem[]> = {
   ALL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'],
