@@ -18,6 +18,16 @@ export function capabilities(authenticated: boolean, appendLimit: number): strin
     'LIST-STATUS',
     'CONDSTORE',
     'QRESYNC',
+    // RFC 4731, 5182, 5032, 8514; RFC 5256, 5957, 5267 (ESORT)
+    'ESEARCH',
+    'SEARCHRES',
+    'WITHIN',
+    'SAVEDATE',
+    'SORT',
+    'SORT=DISPLAY',
+    'ESORT',
+    'THREAD=REFERENCES',
+    'THREAD=ORDEREDSUBJECT',
     `APPENDLIMIT=${appendLimit}`,
   ];
 }

@@ -1,5 +1,6 @@
 /**
- * The message commands (APPEND, FETCH, STORE, EXPUNGE, IDLE, COPY, MOVE, SEARCH)
+ * The message commands (APPEND, FETCH, STORE, EXPUNGE, IDLE, COPY, MOVE, SEARCH,
+ * SORT, THREAD)
  * and the hooks they provide to the session commands (CLOSE's silent expunge,
  * SELECT's QRESYNC parameter). src/imap/registry.ts imports this list.
  */
@@ -12,6 +13,8 @@ import { idleCommand } from './idle.js';
 import { copyCommand } from './copy.js';
 import { moveCommand } from './move.js';
 import { searchCommand } from './search.js';
+import { sortCommand } from './sort.js';
+import { threadCommand } from './thread.js';
 import { selectParams } from '../fetch/qresync.js';
 
 export const messageCommands: CommandModule[] = [
@@ -23,6 +26,8 @@ export const messageCommands: CommandModule[] = [
   copyCommand,
   moveCommand,
   searchCommand,
+  sortCommand,
+  threadCommand,
 ];
 
 export const messageHooks: CommandHooks = { silentExpunge, selectParams };

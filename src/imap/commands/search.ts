@@ -2,12 +2,32 @@
  * SEARCH / UID SEARCH — RFC 3501 §6.4.4, §6.4.8, §7.2.5: `* SEARCH n...` with
  * sequence numbers or (UID SEARCH) uids; `CHARSET` UTF-8 / US-ASCII, any other →
  * `NO [BADCHARSET (UTF-8 US-ASCII)]`; with the MODSEQ key the response ends with
- * `(MODSEQ n)` (RFC 7162 §3.1.5). Parsing in ../protocol/search-keys.ts,
- * evaluation in ../search/evaluate.ts.
+ * `(MODSEQ n)` (RFC 7162 §3.1.5). `RETURN (MIN MAX COUNT ALL)` answers with
+ * `* ESEARCH` instead (RFC 4731 §3.1); `RETURN (SAVE)` keeps the result for `$`
+ * (RFC 5182 §2.1; a failed SEARCH with SAVE empties it, §2.4). Parsing in
+ * ../protocol/search-keys.ts, evaluation in ../search/evaluate.ts.
  */
-import type { CommandModule } from './types.js';
+import type { CommandContext, CommandModule, CommandResult } from './types.js';
 import { parseSearch, BadCharsetError, SUPPORTED_CHARSETS, type SearchRequest } from '../protocol/search-keys.js';
+import { encodeEsearch, onlySave, savedPart } from '../protocol/esearch.js';
 import { evaluateSearch } from '../search/evaluate.js';
+
+export function badCharset(err: BadCharsetError): CommandResult {
+  return { status: 'NO', code: `BADCHARSET (${SUPPORTED_CHARSETS.join(' ')})`, text: `Charset ${err.message.slice(0, 40)} is not supported` };
+}
+
+/** `* SEARCH n n ...`, written in pieces so a 100k-message answer is not one huge string. */
+export async function sendNumbers(ctx: CommandContext, word: string, nums: readonly number[], suffix = ''): Promise<void> {
+  let line = `* ${word}`;
+  for (let i = 0; i < nums.length; i += 5000) {
+    line += ' ' + nums.slice(i, i + 5000).join(' ');
+    if (i + 5000 < nums.length) {
+      await ctx.session.write(line);
+      line = '';
+    }
+  }
+  await ctx.session.send(line + suffix);
+}
 
 export const searchCommand: CommandModule = {
   name: 'SEARCH',
@@ -16,30 +36,28 @@ export const searchCommand: CommandModule = {
   expungeAfter: false,
   async run(ctx) {
     const name = ctx.uid ? 'UID SEARCH' : 'SEARCH';
+    const view = ctx.session.selected!;
     let req: SearchRequest;
     try {
       req = parseSearch(ctx.args);
     } catch (err) {
-      if (err instanceof BadCharsetError) {
-        return { status: 'NO', code: `BADCHARSET (${SUPPORTED_CHARSETS.join(' ')})`, text: `Charset ${err.message.slice(0, 40)} is not supported` };
-      }
+      if (ctx.args.some((t) => t.type === 'list' && t.items.some((i) => i.type === 'atom' && i.value.toUpperCase() === 'SAVE'))) view.saveResult([]);
+      if (err instanceof BadCharsetError) return badCharset(err);
       throw err;
     }
-    const view = ctx.session.selected!;
     if (req.usesModseq) ctx.session.enableCondstore();
     const r = evaluateSearch(ctx.services.db, view, req.key, req.usesModseq);
     const nums = ctx.uid ? r.uids : r.uids.map((u) => view.uidToSeq(u)!);
-    let line = '* SEARCH';
-    // Long results are written in pieces so a 100k-message answer is not one huge string.
-    for (let i = 0; i < nums.length; i += 5000) {
-      line += ' ' + nums.slice(i, i + 5000).join(' ');
-      if (i + 5000 < nums.length) {
-        await ctx.session.write(line);
-        line = '';
-      }
+    const ret = req.returnOptions;
+    if (!ret) {
+      await sendNumbers(ctx, 'SEARCH', nums, req.usesModseq && nums.length ? ` (MODSEQ ${r.highestModseq})` : '');
+      return { status: 'OK', text: `${name} completed` };
     }
-    if (req.usesModseq && nums.length) line += ` (MODSEQ ${r.highestModseq})`;
-    await ctx.session.send(line);
+    if (ret.save) view.saveResult(savedPart(ret, r.uids));
+    if (!onlySave(ret)) {
+      const modseq = req.usesModseq ? r.highestModseq : undefined;
+      await ctx.session.send(encodeEsearch({ tag: ctx.tag, uid: ctx.uid, options: ret, matches: nums, ...(modseq !== undefined ? { modseq } : {}) }));
+    }
     return { status: 'OK', text: `${name} completed` };
   },
 };

@@ -137,7 +137,7 @@ class Evaluator {
       }
       case 'date': {
         // RFC 3501 §6.4.4: SENT* compare the Date: header's own calendar day, "disregarding time and timezone"
-        const field = k.field === 'internal' ? 'internalDate' : 'sentDay';
+        const field = k.field === 'internal' ? 'internalDate' : k.field === 'saved' ? 'savedAt' : 'sentDay';
         const r =
           k.cmp === 'before'
             ? searchRange(db, folder, field, undefined, k.day)
@@ -150,6 +150,11 @@ class Evaluator {
         return this.fromList(k.cmp === 'larger' ? searchRange(db, folder, 'size', k.n + 1) : searchRange(db, folder, 'size', undefined, k.n));
       case 'modseq':
         return this.fromList(searchRange(db, folder, 'modseq', k.n));
+      case 'within': {
+        // RFC 5032 §3: OLDER n = internal date more than n seconds ago, YOUNGER n = within the last n seconds
+        const edge = Date.now() - k.seconds * 1000;
+        return this.fromList(k.cmp === 'older' ? searchRange(db, folder, 'internalDate', undefined, edge + 1) : searchRange(db, folder, 'internalDate', edge + 1));
+      }
     }
   }
 }
