@@ -55,7 +55,9 @@ export const searchCommand: CommandModule = {
     }
     if (ret.save) view.saveResult(savedPart(ret, r.uids));
     if (!onlySave(ret)) {
-      const modseq = req.usesModseq ? r.highestModseq : undefined;
+      // RFC 7162 §3.1.5 (with RFC 4731): MIN/MAX alone carry the highest modseq of the messages they return
+      const minMax = () => Math.max(0, ...savedPart(ret, r.uids).map((u) => r.modseqOf(u)));
+      const modseq = req.usesModseq ? (ret.all || ret.count ? r.highestModseq : minMax()) : undefined;
       await ctx.session.send(encodeEsearch({ tag: ctx.tag, uid: ctx.uid, options: ret, matches: nums, ...(modseq !== undefined ? { modseq } : {}) }));
     }
     return { status: 'OK', text: `${name} completed` };

@@ -58,8 +58,8 @@ async function run(ctx: CommandContext, readOnly: boolean) {
 
   const view = new View(folder.id, folder.name, snap.counts.uidvalidity, readOnly, snap.uids);
   for (const u of snap.uids) if (u > snap.recentAbove) view.recent.add(u);
-  s.selectView(view);
   if (condstoreParam) s.enableCondstore();
+  s.selectView(view);
 
   for (const k of snap.keywords) view.keywords.set(k.toLowerCase(), k);
   for (const l of s.flagsLines()) await s.send(l);

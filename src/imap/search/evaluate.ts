@@ -20,6 +20,8 @@ export interface SearchResult {
   uids: number[];
   /** Highest modseq among them (for RFC 7162 §3.1.5), 0 if none. */
   highestModseq: number;
+  /** The modseq of one message (ESEARCH MIN/MAX report the modseq of what they return). */
+  modseqOf(uid: number): number;
 }
 
 class Evaluator {
@@ -164,5 +166,5 @@ export function evaluateSearch(db: Db, view: SelectedView, key: SearchKey, wantM
   const uids = [...ev.eval(key)].sort((a, b) => a - b);
   let highestModseq = 0;
   if (wantModseq) for (const u of uids) highestModseq = Math.max(highestModseq, ev.modseqOf(u));
-  return { uids, highestModseq };
+  return { uids, highestModseq, modseqOf: (uid) => ev.modseqOf(uid) };
 }
