@@ -39,6 +39,8 @@ function node(msg: number): Container {
 
 /** Linking `child` under `parent` would make a loop: `parent` is `child` or below it. */
 function wouldLoop(child: Container, parent: Container): boolean {
+  // a container without children has nothing below it: no walk up a long chain
+  if (child.children.length === 0) return child === parent;
   for (let p: Container | null = parent; p; p = p.parent) if (p === child) return true;
   return false;
 }
@@ -91,23 +93,36 @@ function linkReferences(t: ThreadInput): Container[] {
 }
 
 /** Step 4: dummies without children go; a dummy's children move up (at the root only when it has one child). */
-function prune(list: Container[], atRoot: boolean): Container[] {
+function prune(roots: Container[]): Container[] {
+  // children before parents (reverse of a depth-first order), without recursion
+  const order: Container[] = [];
+  const stack = [...roots];
+  while (stack.length) {
+    const n = stack.pop()!;
+    order.push(n);
+    for (const ch of n.children) stack.push(ch);
+  }
+  for (let i = order.length - 1; i >= 0; i--) {
+    const n = order[i]!;
+    if (n.children.every((ch) => ch.msg !== -1)) continue;
+    const kept: Container[] = [];
+    for (const ch of n.children) {
+      if (ch.msg !== -1) kept.push(ch);
+      else
+        for (const g of ch.children) {
+          g.parent = n;
+          kept.push(g);
+        }
+    }
+    n.children = kept;
+  }
   const out: Container[] = [];
-  const work = [...list].reverse();
-  while (work.length) {
-    const n = work.pop()!;
-    if (n.msg !== -1) {
-      n.children = prune(n.children, false);
-      out.push(n);
-    } else if (n.children.length === 0) continue;
-    else if (!atRoot || n.children.length === 1) {
-      for (let k = n.children.length - 1; k >= 0; k--) {
-        n.children[k]!.parent = n.parent;
-        work.push(n.children[k]!);
-      }
-    } else {
-      n.children = prune(n.children, false);
-      if (n.children.length > 0) out.push(n);
+  for (const r of roots) {
+    if (r.msg !== -1 || r.children.length > 1) out.push(r);
+    else if (r.children.length === 1) {
+      const only = r.children[0]!;
+      only.parent = null;
+      out.push(only);
     }
   }
   return out;
@@ -216,7 +231,7 @@ function sortByDate(roots: Container[], t: ThreadInput): void {
 export function threadReferences(t: ThreadInput): ThreadNode[] {
   const all = linkReferences(t);
   let roots = all.filter((c) => c.parent === null);
-  roots = prune(roots, true);
+  roots = prune(roots);
   roots = gatherSubjects(roots, t);
   sortByDate(roots, t);
   return roots;
