@@ -23,7 +23,7 @@ const SORT_SQL: Record<SortColumn, string> = {
   displayto: "coalesce(k.display_to_key, '')",
 };
 
-const FROM_FOLDER = 'FROM messages m LEFT JOIN blob_sort k ON k.blob_id = m.blob_id WHERE m.folder_id = ?';
+const FROM_FOLDER = 'FROM messages m LEFT JOIN blob_sort k ON k.blob_id = m.blob_id WHERE m.folder_id = ? AND m.uid > ?';
 
 export function putSortFields(db: Db, blobId: number, sentDate: number | null, f: SortFields): void {
   cached(
@@ -44,14 +44,14 @@ export interface SortColumns {
   values: Array<Array<number | string>>;
 }
 
-/** The folder's uids with the values of `columns` (each column once), in uid order. */
-export function sortColumns(db: Db, folderId: number, columns: readonly SortColumn[]): SortColumns {
+/** The folder's uids above `afterUid` with the values of `columns` (each column once), in uid order. */
+export function sortColumns(db: Db, folderId: number, columns: readonly SortColumn[], afterUid = 0): SortColumns {
   const exprs = columns.map((c) => SORT_SQL[c]);
   const inner = ['m.uid AS c0', ...exprs.map((e, i) => `${e} AS c${i + 1}`)].join(', ');
   const outer = ['json_group_array(c0)', ...exprs.map((_, i) => `json_group_array(c${i + 1})`)].join(', ');
   const row = cached(db, `SELECT ${outer} FROM (SELECT ${inner} ${FROM_FOLDER} ORDER BY m.uid)`)
     .raw(true)
-    .get(folderId) as string[];
+    .get(folderId, afterUid) as string[];
   const cols = row.map((json) => JSON.parse(json) as Array<number | string>);
   return { uids: cols[0] as number[], values: cols.slice(1) };
 }
@@ -66,8 +66,8 @@ export interface ThreadColumns {
   parents: string[];
 }
 
-/** What THREAD needs of every message of a folder, in uid order. */
-export function threadColumns(db: Db, folderId: number): ThreadColumns {
+/** What THREAD needs of the messages of a folder above `afterUid`, in uid order. */
+export function threadColumns(db: Db, folderId: number, afterUid = 0): ThreadColumns {
   const row = cached(
     db,
     `SELECT json_group_array(uid), json_group_array(d), json_group_array(s), json_group_array(r), json_group_array(i), json_group_array(p)
@@ -76,7 +76,7 @@ export function threadColumns(db: Db, folderId: number): ThreadColumns {
                ${FROM_FOLDER} ORDER BY m.uid)`,
   )
     .raw(true)
-    .get(folderId) as string[];
+    .get(folderId, afterUid) as string[];
   const [uids, dates, subjects, replies, messageIds, parents] = row.map((j) => JSON.parse(j) as unknown[]);
   return {
     uids: uids as number[],

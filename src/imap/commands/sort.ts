@@ -3,7 +3,7 @@
  * RFC 5957 §2 (DISPLAYFROM DISPLAYTO): `* SORT n...` in sort order, sequence
  * numbers or uids. The messages are those the search program matches
  * (../search/evaluate.ts); their keys come from indexed columns
- * (store/sort.ts), the order from ../sort/order.ts. With `RETURN (...)` the answer
+ * (store/sort.ts, kept by ../sort/key-cache.ts), the order from ../sort/order.ts. With `RETURN (...)` the answer
  * is `* ESEARCH` (RFC 5267 §3.1 ESORT: MIN/MAX are the first/last in sort order,
  * ALL keeps that order) and SAVE keeps the result for `$` (RFC 5182 §2.1).
  */
@@ -12,7 +12,7 @@ import { parseSort, type SortRequest } from '../protocol/sort-args.js';
 import { BadCharsetError } from '../protocol/search-keys.js';
 import { encodeEsearch, onlySave, savedPart } from '../protocol/esearch.js';
 import { evaluateSearch } from '../search/evaluate.js';
-import { sortColumns } from '../../store/sort.js';
+import { folderSortColumns } from '../sort/key-cache.js';
 import { sortUids } from '../sort/order.js';
 import { badCharset, sendNumbers } from './search.js';
 
@@ -34,7 +34,7 @@ export const sortCommand: CommandModule = {
     if (req.usesModseq) ctx.session.enableCondstore();
     const db = ctx.services.db;
     const found = evaluateSearch(db, view, req.key, req.usesModseq);
-    const cols = sortColumns(db, view.folderId, req.criteria.map((c) => c.key));
+    const cols = folderSortColumns(db, view, req.criteria.map((c) => c.key));
     const sorted = sortUids({ uids: cols.uids, values: cols.values, criteria: req.criteria, only: new Set(found.uids) });
     const nums = ctx.uid ? sorted : sorted.map((u) => view.uidToSeq(u)!);
     const ret = req.returnOptions;

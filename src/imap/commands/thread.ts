@@ -2,13 +2,13 @@
  * THREAD / UID THREAD — RFC 5256 §3 (THREAD=ORDEREDSUBJECT, THREAD=REFERENCES),
  * §4 (`* THREAD (1)(2 3 (4)(5))`): the messages the search program matches,
  * threaded from indexed Message-ID / References / base-subject columns
- * (store/sort.ts) by the pure algorithms of ../sort/thread.ts.
+ * (store/sort.ts, kept by ../sort/key-cache.ts) by the pure algorithms of ../sort/thread.ts.
  */
 import type { CommandModule } from './types.js';
 import { parseThread, type ThreadRequest } from '../protocol/sort-args.js';
 import { BadCharsetError } from '../protocol/search-keys.js';
 import { evaluateSearch } from '../search/evaluate.js';
-import { threadColumns } from '../../store/sort.js';
+import { folderThreadColumns } from '../sort/key-cache.js';
 import { threadReferences, threadOrderedSubject, encodeThreads } from '../sort/thread.js';
 import { badCharset } from './search.js';
 
@@ -30,7 +30,7 @@ export const threadCommand: CommandModule = {
     if (req.usesModseq) ctx.session.enableCondstore();
     const db = ctx.services.db;
     const found = new Set(evaluateSearch(db, view, req.key, false).uids);
-    const cols = threadColumns(db, view.folderId);
+    const cols = folderThreadColumns(db, view);
     const members: number[] = [];
     for (let i = 0; i < cols.uids.length; i++) if (found.has(cols.uids[i]!)) members.push(i);
     const input = { ...cols, members };

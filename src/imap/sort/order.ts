@@ -28,6 +28,12 @@ export function sortUids(input: SortInput): number[] {
   const idx: number[] = [];
   for (let i = 0; i < uids.length; i++) if (!only || only.has(uids[i]!)) idx.push(i);
   const cols = criteria.map((c, n) => ({ v: values[n]!, sign: c.reverse ? -1 : 1 }));
+  if (cols.length === 1) {
+    // one key (the usual case): no loop over criteria per comparison
+    const { v, sign } = cols[0]!;
+    idx.sort((a, b) => (v[a]! < v[b]! ? -sign : v[a]! > v[b]! ? sign : a - b));
+    return idx.map((i) => uids[i]!);
+  }
   idx.sort((a, b) => {
     for (const c of cols) {
       const x = c.v[a]!;

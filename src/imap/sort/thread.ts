@@ -31,10 +31,13 @@ export interface ThreadNode {
 interface Container extends ThreadNode {
   parent: Container | null;
   children: Container[];
+  /** Sort key of steps 6–7: the sent date and mailbox position (of the first child for a dummy). */
+  date: number;
+  pos: number;
 }
 
 function node(msg: number): Container {
-  return { msg, parent: null, children: [] };
+  return { msg, parent: null, children: [], date: 0, pos: 0 };
 }
 
 /** Linking `child` under `parent` would make a loop: `parent` is `child` or below it. */
@@ -209,20 +212,21 @@ function sortByDate(roots: Container[], t: ThreadInput): void {
   while (stack.length) {
     const n = stack.pop()!;
     order.push(n);
-    stack.push(...n.children);
+    for (const ch of n.children) stack.push(ch);
   }
-  const key = new Map<Container, [number, number]>();
-  const keyOf = (n: Container): [number, number] => key.get(n) ?? (n.msg === -1 ? [Infinity, Infinity] : [t.dates[n.msg]!, n.msg]);
-  const cmp = (a: Container, b: Container): number => {
-    const x = keyOf(a);
-    const y = keyOf(b);
-    return x[0] - y[0] || x[1] - y[1];
-  };
+  const cmp = (a: Container, b: Container): number => a.date - b.date || a.pos - b.pos;
   // children before parents, so a dummy's first child is known when the dummy is keyed
   for (let i = order.length - 1; i >= 0; i--) {
     const n = order[i]!;
-    n.children.sort(cmp);
-    if (n.msg === -1 && n.children.length) key.set(n, keyOf(n.children[0]!));
+    if (n.children.length > 1) n.children.sort(cmp);
+    if (n.msg !== -1) {
+      n.date = t.dates[n.msg]!;
+      n.pos = n.msg;
+    } else {
+      const head = n.children[0];
+      n.date = head ? head.date : Infinity;
+      n.pos = head ? head.pos : Infinity;
+    }
   }
   roots.sort(cmp);
 }
@@ -256,22 +260,36 @@ export function threadOrderedSubject(t: ThreadInput): ThreadNode[] {
  * `number` maps a message index to its sequence number or uid.
  */
 export function encodeThreads(roots: readonly ThreadNode[], number: (msg: number) => number): string {
-  let out = '';
-  const members = (start: ThreadNode): string => {
-    let s = '';
-    let n = start;
-    // a chain of only children is written flat without recursion
-    while (n.msg !== -1 && n.children.length === 1) {
-      s += (s ? ' ' : '') + number(n.msg);
-      n = n.children[0]!;
+  const out: string[] = [];
+  // an explicit stack of what is still to write: a node, or a closing parenthesis
+  const todo: Array<ThreadNode | ')'> = [];
+  for (let r = roots.length - 1; r >= 0; r--) todo.push(')', roots[r]!);
+  let open = true;
+  while (todo.length) {
+    const n = todo.pop()!;
+    if (n === ')') {
+      out.push(')');
+      open = true;
+      continue;
     }
-    if (n.msg !== -1) s += (s ? ' ' : '') + number(n.msg);
-    if (n.children.length) {
-      const sub = n.children.map((c) => '(' + members(c) + ')').join('');
-      s += (s ? ' ' : '') + sub;
+    if (open) out.push('(');
+    // a chain of only children is written flat
+    let m = n;
+    let sep = '';
+    while (m.msg !== -1 && m.children.length === 1) {
+      out.push(sep + number(m.msg));
+      sep = ' ';
+      m = m.children[0]!;
     }
-    return s;
-  };
-  for (const r of roots) out += '(' + members(r) + ')';
-  return out;
+    if (m.msg !== -1) {
+      out.push(sep + number(m.msg));
+      sep = ' ';
+    }
+    if (m.children.length) {
+      out.push(sep);
+      for (let c = m.children.length - 1; c >= 0; c--) todo.push(')', m.children[c]!);
+    }
+    open = true;
+  }
+  return out.join('');
 }

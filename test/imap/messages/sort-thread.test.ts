@@ -144,6 +144,18 @@ describe('SORT (RFC 5256 §3)', () => {
     expect(await first('SORT (SUBJECT) UTF-8 ALL')).toBe('* SORT 3 2 4 1');
   });
 
+  it('a message that arrives after a SORT is sorted in by the next one; an expunged one is gone', async () => {
+    await select('Dates');
+    expect(await first('UID SORT (DATE) UTF-8 ALL')).toBe('* SORT 1 3 5 2 4');
+    await append('Dates', '22-Feb-2008 00:00:00 +0000', mail({ Date: 'Thu, 21 Feb 2008 00:00:00 +0000' }));
+    await c.cmd('n NOOP');
+    expect(await first('UID SORT (DATE) UTF-8 ALL')).toBe('* SORT 6 1 3 5 2 4');
+    await c.cmd('st STORE 3 +FLAGS.SILENT (\\Deleted)');
+    await c.cmd('ex EXPUNGE');
+    expect(await first('UID SORT (DATE) UTF-8 ALL')).toBe('* SORT 6 1 5 2 4');
+    expect(await first('SORT (DATE) UTF-8 ALL')).toBe('* SORT 5 1 4 2 3');
+  });
+
   it('refuses bad criteria with BAD and an unknown charset with NO [BADCHARSET]', async () => {
     await select('Dates');
     for (const bad of ['SORT () UTF-8 ALL', 'SORT (SIZE REVERSE) UTF-8 ALL', 'SORT (COLOR) UTF-8 ALL', 'SORT (SIZE)', 'SORT (SIZE) UTF-8', 'SORT RETURN (WHAT) (SIZE) UTF-8 ALL']) {
