@@ -61,8 +61,23 @@ function unlink(c: Container): void {
   c.parent = null;
 }
 
+/**
+ * The parents column split into ids, kept per column array: the same strings come
+ * back on every THREAD of a folder whose keys are cached, so their hashes are
+ * computed once. A column that grew (new messages) is split further.
+ */
+const splitCache = new WeakMap<readonly string[], string[][]>();
+
+function parentLists(parents: readonly string[]): string[][] {
+  let lists = splitCache.get(parents);
+  if (!lists) splitCache.set(parents, (lists = []));
+  for (let i = lists.length; i < parents.length; i++) lists.push(parents[i] ? parents[i]!.split(' ') : []);
+  return lists;
+}
+
 /** REFERENCES step 1: containers for every message and every id it references. */
 function linkReferences(t: ThreadInput): Container[] {
+  const lists = parentLists(t.parents);
   const byId = new Map<string, Container>();
   const all: Container[] = [];
   const make = (msg: number): Container => {
@@ -80,7 +95,7 @@ function linkReferences(t: ThreadInput): Container[] {
       if (id && !byId.has(id)) byId.set(id, c);
     }
     let prev: Container | undefined;
-    for (const ref of t.parents[i]!.split(' ')) {
+    for (const ref of lists[i]!) {
       if (!ref) continue;
       let rc = byId.get(ref);
       if (!rc) byId.set(ref, (rc = make(-1)));
