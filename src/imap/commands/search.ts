@@ -29,6 +29,12 @@ export async function sendNumbers(ctx: CommandContext, word: string, nums: reado
   await ctx.session.send(line + suffix);
 }
 
+/** `RETURN (... SAVE ...)` was given: a failed search empties `$` (RFC 5182 §2.4). */
+function asksToSave(ctx: CommandContext): boolean {
+  const [ret, list] = ctx.args;
+  return ret?.type === 'atom' && ret.value.toUpperCase() === 'RETURN' && list?.type === 'list' && list.items.some((i) => i.type === 'atom' && i.value.toUpperCase() === 'SAVE');
+}
+
 export const searchCommand: CommandModule = {
   name: 'SEARCH',
   states: ['selected'],
@@ -41,7 +47,7 @@ export const searchCommand: CommandModule = {
     try {
       req = parseSearch(ctx.args);
     } catch (err) {
-      if (ctx.args.some((t) => t.type === 'list' && t.items.some((i) => i.type === 'atom' && i.value.toUpperCase() === 'SAVE'))) view.saveResult([]);
+      if (asksToSave(ctx)) view.saveResult([]);
       if (err instanceof BadCharsetError) return badCharset(err);
       throw err;
     }

@@ -279,15 +279,13 @@ export function encodeThreads(roots: readonly ThreadNode[], number: (msg: number
   // an explicit stack of what is still to write: a node, or a closing parenthesis
   const todo: Array<ThreadNode | ')'> = [];
   for (let r = roots.length - 1; r >= 0; r--) todo.push(')', roots[r]!);
-  let open = true;
   while (todo.length) {
     const n = todo.pop()!;
     if (n === ')') {
       out.push(')');
-      open = true;
       continue;
     }
-    if (open) out.push('(');
+    out.push('(');
     // a chain of only children is written flat
     let m = n;
     let sep = '';
@@ -304,7 +302,6 @@ export function encodeThreads(roots: readonly ThreadNode[], number: (msg: number
       out.push(sep);
       for (let c = m.children.length - 1; c >= 0; c--) todo.push(')', m.children[c]!);
     }
-    open = true;
   }
   return out.join('');
 }
