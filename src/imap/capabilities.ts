@@ -22,6 +22,16 @@ export function capabilities(authenticated: boolean, appendLimit: number): strin
     'CONDSTORE',
     'QRESYNC',
     ...EXTENSIONS,
+    // RFC 4731, 5182, 5032, 8514; RFC 5256, 5957, 5267 (ESORT)
+    'ESEARCH',
+    'SEARCHRES',
+    'WITHIN',
+    'SAVEDATE',
+    'SORT',
+    'SORT=DISPLAY',
+    'ESORT',
+    'THREAD=REFERENCES',
+    'THREAD=ORDEREDSUBJECT',
     `APPENDLIMIT=${appendLimit}`,
   ];
 }

@@ -60,7 +60,16 @@ export class View implements SelectedView {
     return this.uidToSeq(uid) !== undefined;
   }
 
+  /** RFC 5182 §2.1: the uids SEARCH RETURN (SAVE) kept for `$`, ascending. */
+  private saved: number[] = [];
+
+  saveResult(uids: readonly number[]): void {
+    this.saved = [...uids].sort((a, b) => a - b);
+  }
+
   resolveSet(set: SequenceSet, isUid: boolean): number[] {
+    // RFC 5182 §2.1: `$` names the saved uids still in the view (expunged ones are gone)
+    if (set.saved) return this.saved.filter((uid) => this.has(uid));
     const u = this._uids;
     const picked = new Set<number>();
     const out: number[] = [];

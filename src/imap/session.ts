@@ -142,6 +142,11 @@ export class Session implements ImapSession {
   }
 
   enableCondstore(): void {
+    // RFC 7162 §3.1: the first CONDSTORE-enabling command on a selected folder reports its HIGHESTMODSEQ
+    if (!this.condstore && this.selected) {
+      const f = getFolderById(this.host.services.db, this.selected.folderId);
+      if (f) this.queueUntagged(`* OK [HIGHESTMODSEQ ${f.highestmodseq}] Highest`);
+    }
     this._condstore = true;
   }
 

@@ -18,6 +18,8 @@ import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { tx } from './tx.js';
+import { putSortFields, deleteSortFields } from './sort.js';
+import { sortFields } from '../mime/sort-fields.js';
 import type { ParsedMessage } from '../mime/types.js';
 import { GpError, notFound } from '../shared/errors.js';
 
@@ -127,6 +129,7 @@ function putBlobTx(db: Db, raw: Buffer, parsed: ParsedMessage, refs: number, sha
     search.headers.toLowerCase(),
     search.body.toLowerCase(),
   );
+  putSortFields(db, id, search.sentDate ?? null, sortFields(parsed.envelope, search.headers.toLowerCase()));
   return id;
 }
 
@@ -286,6 +289,7 @@ function collectGarbageTx(db: Db, limit = 500): GcResult {
   for (const r of rows) {
     s.delChunks.run(r.id);
     s.delSearch.run(r.id);
+    deleteSortFields(db, r.id);
     s.delBlob.run(r.id);
     c.delete(r.id);
     bytes += r.size;

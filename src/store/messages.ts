@@ -61,6 +61,8 @@ export interface MessageRow {
   flags: number;
   keywords: string;
   modseq: number;
+  /** RFC 8514 save date (ms): when it was saved into this folder; null for rows older than the column. */
+  savedAt: number | null;
 }
 
 export interface AppendResult {
@@ -134,10 +136,10 @@ interface FlagRow {
 }
 
 const COLS =
-  'uid, blob_id AS blobId, size, internal_date AS internalDate, internal_zone AS internalZone, stored_at AS storedAt, flags, keywords, modseq';
-const RAW_COLS = 'uid, blob_id, size, internal_date, stored_at, flags, keywords, modseq, internal_zone';
+  'uid, blob_id AS blobId, size, internal_date AS internalDate, internal_zone AS internalZone, stored_at AS storedAt, flags, keywords, modseq, saved_at AS savedAt';
+const RAW_COLS = 'uid, blob_id, size, internal_date, stored_at, flags, keywords, modseq, internal_zone, saved_at';
 /** A row of RAW_COLS as SQLite's json_array() gives it. */
-type RawRow = [number, number, number, number, number, number, string, number, number];
+type RawRow = [number, number, number, number, number, number, string, number, number, number | null];
 
 /**
  * Rows aggregated to one JSON string in SQL: ~2-3x cheaper than a driver object per
@@ -158,6 +160,7 @@ function fromJsonRows(json: string): MessageRow[] {
       keywords: r[6],
       modseq: r[7],
       internalZone: r[8],
+      savedAt: r[9],
     };
   }
   return ensureSorted(out, (m) => m.uid);
@@ -168,7 +171,7 @@ interface Stmts {
   setUidnext: Statement<[number, number, number]>;
   setModseq: Statement<[number, number]>;
   setRecent: Statement<[number, number]>;
-  insert: Statement<[number, number, number, number, number, string, number, number, number, number]>;
+  insert: Statement<[number, number, number, number, number, string, number, number, number, number, number]>;
   viewJson: Statement<[number, number, number], string>;
   viewColumns: Statement<[number], { u: string; m: string; f: string; k: string }>;
   uids: Statement<[number], number>;
@@ -234,8 +237,8 @@ function stmts(db: Db): Stmts {
     setModseq: db.prepare('UPDATE folders SET highestmodseq = ? WHERE id = ?'),
     setRecent: db.prepare('UPDATE folders SET recent_uid = ? WHERE id = ?'),
     insert: db.prepare(
-      `INSERT INTO messages (folder_id, uid, blob_id, size, flags, keywords, internal_date, stored_at, modseq, internal_zone)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (folder_id, uid, blob_id, size, flags, keywords, internal_date, stored_at, modseq, internal_zone, saved_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     // Aggregated to JSON inside SQLite: building 100k row objects through the driver
     // costs several times more than one string and JSON.parse (see bench/store.ts).
@@ -342,6 +345,7 @@ function appendMessagesTx(db: Db, folderId: number, items: readonly NewMessage[]
       storedAt,
       modseq,
       m.internalZone ?? 0,
+      now,
     );
     uids.push(uid++);
   }
@@ -597,8 +601,10 @@ function copyInto(db: Db, fromFolderId: number, uids: readonly number[], toFolde
   const dstUids: number[] = [];
   const refs = new Map<number, number>();
   let uid = dst.uidnext;
+  // RFC 8514 §3: the copy's save date is now; stored_at (retention) is kept
+  const savedAt = Date.now();
   for (const r of rows) {
-    s.insert.run(toFolderId, uid, r.blobId, r.size, r.flags, r.keywords, r.internalDate, r.storedAt, modseq, r.internalZone);
+    s.insert.run(toFolderId, uid, r.blobId, r.size, r.flags, r.keywords, r.internalDate, r.storedAt, modseq, r.internalZone, savedAt);
     refs.set(r.blobId, (refs.get(r.blobId) ?? 0) + 1);
     srcUids.push(r.uid);
     dstUids.push(uid++);

@@ -8,7 +8,8 @@
  */
 import type { Database } from 'better-sqlite3';
 import { addressText, parseDateDay } from '../mime/search.js';
-import type { ImapAddress } from '../mime/types.js';
+import type { ImapAddress, ImapEnvelope } from '../mime/types.js';
+import { sortFields } from '../mime/sort-fields.js';
 
 export interface Migration {
   version: number;
@@ -334,6 +335,56 @@ CREATE TABLE dkim_keys (
   created_at  INTEGER NOT NULL
 );
 `,
+  },
+  {
+    version: 11,
+    name: 'sort and thread keys, save dates',
+    sql: `
+-- RFC 5256 SORT / THREAD and RFC 5957 SORT=DISPLAY keys, once per blob (mime/sort-fields.ts).
+CREATE TABLE blob_sort (
+  blob_id          INTEGER PRIMARY KEY REFERENCES blobs(id),
+  sent_date        INTEGER,                    -- Date: header, ms (NULL: SORT DATE uses the internal date)
+  subject_key      TEXT NOT NULL DEFAULT '',   -- RFC 5256 §2.1 base subject, case-folded
+  reply            INTEGER NOT NULL DEFAULT 0, -- the subject carried Re:/Fwd: (REFERENCES step 5)
+  from_key         TEXT NOT NULL DEFAULT '',   -- addr-mailbox of the first address, case-folded
+  to_key           TEXT NOT NULL DEFAULT '',
+  cc_key           TEXT NOT NULL DEFAULT '',
+  display_from_key TEXT NOT NULL DEFAULT '',   -- display name, else addr-spec, case-folded
+  display_to_key   TEXT NOT NULL DEFAULT '',
+  message_id       TEXT NOT NULL DEFAULT '',   -- <id>, lower-cased
+  parents          TEXT NOT NULL DEFAULT ''    -- References ids (or the In-Reply-To id), space-separated
+);
+-- RFC 8514 SAVEDATE: when the message was saved into this folder (APPEND, delivery, COPY, MOVE);
+-- stored_at (the retention clock) is kept on copy.
+ALTER TABLE messages ADD COLUMN saved_at INTEGER;
+UPDATE messages SET saved_at = stored_at;
+`,
+    backfill(db) {
+      const page = db.prepare<[number], { id: number; env: string | null; headers: string | null; sent: number | null }>(
+        `SELECT b.id, json_extract(b.parsed, '$.envelope') AS env, s.headers, s.sent_date AS sent
+           FROM blobs b LEFT JOIN blob_search s ON s.blob_id = b.id WHERE b.id > ? ORDER BY b.id LIMIT 1000`,
+      );
+      const put = db.prepare(
+        `INSERT OR REPLACE INTO blob_sort (blob_id, sent_date, subject_key, reply, from_key, to_key, cc_key,
+           display_from_key, display_to_key, message_id, parents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (let last = 0; ; ) {
+        const rows = page.all(last);
+        if (rows.length === 0) break;
+        for (const r of rows) {
+          last = r.id;
+          let env: ImapEnvelope | undefined;
+          try {
+            env = r.env ? (JSON.parse(r.env) as ImapEnvelope) : undefined;
+          } catch {
+            env = undefined;
+          }
+          if (!env) continue;
+          const f = sortFields(env, r.headers ?? '');
+          put.run(r.id, r.sent, f.subjectKey, f.reply ? 1 : 0, f.fromKey, f.toKey, f.ccKey, f.displayFromKey, f.displayToKey, f.messageId, f.parents);
+        }
+      }
+    },
   },
 ];
 

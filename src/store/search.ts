@@ -27,12 +27,14 @@ const TEXT_SQL: Record<TextField, string> = {
 };
 
 /** Numeric message attributes a range key can compare. */
-export type RangeField = 'size' | 'internalDate' | 'sentDate' | 'sentDay' | 'storedAt' | 'modseq';
+export type RangeField = 'size' | 'internalDate' | 'sentDate' | 'sentDay' | 'storedAt' | 'savedAt' | 'modseq';
 
 const RANGE_SQL: Record<RangeField, { col: string; join: boolean }> = {
   size: { col: 'm.size', join: false },
   internalDate: { col: 'm.internal_date', join: false },
   storedAt: { col: 'm.stored_at', join: false },
+  /** RFC 8514 save date; rows from before the column was added fall back to stored_at. */
+  savedAt: { col: 'coalesce(m.saved_at, m.stored_at)', join: false },
   modseq: { col: 'm.modseq', join: false },
   sentDate: { col: 's.sent_date', join: true },
   /** The Date: header's calendar day in the sender's zone (00:00 UTC of it): SENTBEFORE/ON/SINCE. */

@@ -1,6 +1,6 @@
 /**
- * The message commands (APPEND, FETCH, STORE, EXPUNGE, IDLE, COPY, MOVE, SEARCH).
- * src/imap/registry.ts imports this list.
+ * The message commands (APPEND, FETCH, STORE, EXPUNGE, IDLE, COPY, MOVE, SEARCH,
+ * SORT, THREAD). src/imap/registry.ts imports this list.
  */
 import type { CommandModule } from './types.js';
 import { appendCommand } from './append.js';
@@ -11,6 +11,8 @@ import { idleCommand } from './idle.js';
 import { copyCommand } from './copy.js';
 import { moveCommand } from './move.js';
 import { searchCommand } from './search.js';
+import { sortCommand } from './sort.js';
+import { threadCommand } from './thread.js';
 
 export const messageCommands: CommandModule[] = [
   appendCommand,
@@ -21,4 +23,6 @@ export const messageCommands: CommandModule[] = [
   copyCommand,
   moveCommand,
   searchCommand,
+  sortCommand,
+  threadCommand,
 ];

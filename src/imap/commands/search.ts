@@ -2,15 +2,41 @@
  * SEARCH / UID SEARCH — RFC 3501 §6.4.4, §6.4.8, §7.2.5: `* SEARCH n...` with
  * sequence numbers or (UID SEARCH) uids; `CHARSET` UTF-8 / US-ASCII, any other →
  * `NO [BADCHARSET (UTF-8 US-ASCII)]`; with the MODSEQ key the response ends with
- * `(MODSEQ n)` (RFC 7162 §3.1.5). Parsing in ../protocol/search-keys.ts,
- * evaluation in ../search/evaluate.ts. After ENABLE IMAP4rev2 the answer is
- * `* ESEARCH` (RFC 9051 §6.4.4, §7.3.4), with `RETURN (MIN MAX COUNT ALL)`.
+ * `(MODSEQ n)` (RFC 7162 §3.1.5). `RETURN (MIN MAX COUNT ALL)` answers with
+ * `* ESEARCH` instead (RFC 4731 §3.1); `RETURN (SAVE)` keeps the result for `$`
+ * (RFC 5182 §2.1; a failed SEARCH with SAVE empties it, §2.4). Parsing in
+ * ../protocol/search-keys.ts, evaluation in ../search/evaluate.ts.
+ * After ENABLE IMAP4rev2 every answer is `* ESEARCH`, `RETURN (ALL)` when no RETURN
+ * was given (RFC 9051 §6.4.4, §7.3.4).
  */
-import type { CommandModule } from './types.js';
+import type { CommandContext, CommandModule, CommandResult } from './types.js';
 import { parseSearch, BadCharsetError, SUPPORTED_CHARSETS, type SearchRequest } from '../protocol/search-keys.js';
+import { encodeEsearch, onlySave, savedPart } from '../protocol/esearch.js';
 import { evaluateSearch } from '../search/evaluate.js';
-import { encodeEsearch, readReturn } from '../protocol/esearch.js';
 import { isRev2 } from '../extensions.js';
+
+export function badCharset(err: BadCharsetError): CommandResult {
+  return { status: 'NO', code: `BADCHARSET (${SUPPORTED_CHARSETS.join(' ')})`, text: `Charset ${err.message.slice(0, 40)} is not supported` };
+}
+
+/** `* SEARCH n n ...`, written in pieces so a 100k-message answer is not one huge string. */
+export async function sendNumbers(ctx: CommandContext, word: string, nums: readonly number[], suffix = ''): Promise<void> {
+  let line = `* ${word}`;
+  for (let i = 0; i < nums.length; i += 5000) {
+    line += ' ' + nums.slice(i, i + 5000).join(' ');
+    if (i + 5000 < nums.length) {
+      await ctx.session.write(line);
+      line = '';
+    }
+  }
+  await ctx.session.send(line + suffix);
+}
+
+/** `RETURN (... SAVE ...)` was given: a failed search empties `$` (RFC 5182 §2.4). */
+function asksToSave(ctx: CommandContext): boolean {
+  const [ret, list] = ctx.args;
+  return ret?.type === 'atom' && ret.value.toUpperCase() === 'RETURN' && list?.type === 'list' && list.items.some((i) => i.type === 'atom' && i.value.toUpperCase() === 'SAVE');
+}
 
 export const searchCommand: CommandModule = {
   name: 'SEARCH',
@@ -19,37 +45,30 @@ export const searchCommand: CommandModule = {
   expungeAfter: false,
   async run(ctx) {
     const name = ctx.uid ? 'UID SEARCH' : 'SEARCH';
+    const view = ctx.session.selected!;
     let req: SearchRequest;
-    const rev2 = isRev2(ctx.session);
-    const ret = rev2 ? readReturn(ctx.args) : { options: undefined, rest: ctx.args };
     try {
-      req = parseSearch(ret.rest);
+      req = parseSearch(ctx.args);
     } catch (err) {
-      if (err instanceof BadCharsetError) {
-        return { status: 'NO', code: `BADCHARSET (${SUPPORTED_CHARSETS.join(' ')})`, text: `Charset ${err.message.slice(0, 40)} is not supported` };
-      }
+      if (asksToSave(ctx)) view.saveResult([]);
+      if (err instanceof BadCharsetError) return badCharset(err);
       throw err;
     }
-    const view = ctx.session.selected!;
     if (req.usesModseq) ctx.session.enableCondstore();
     const r = evaluateSearch(ctx.services.db, view, req.key, req.usesModseq);
     const nums = ctx.uid ? r.uids : r.uids.map((u) => view.uidToSeq(u)!);
-    if (rev2) {
-      const modseq = req.usesModseq ? r.highestModseq : undefined;
-      await ctx.session.send(encodeEsearch({ tag: ctx.tag, uid: ctx.uid, nums, options: ret.options ?? ['ALL'], ...(modseq !== undefined ? { modseq } : {}) }));
+    const ret = req.returnOptions ?? (isRev2(ctx.session) ? { min: false, max: false, all: true, count: false, save: false } : undefined);
+    if (!ret) {
+      await sendNumbers(ctx, 'SEARCH', nums, req.usesModseq && nums.length ? ` (MODSEQ ${r.highestModseq})` : '');
       return { status: 'OK', text: `${name} completed` };
     }
-    let line = '* SEARCH';
-    // Long results are written in pieces so a 100k-message answer is not one huge string.
-    for (let i = 0; i < nums.length; i += 5000) {
-      line += ' ' + nums.slice(i, i + 5000).join(' ');
-      if (i + 5000 < nums.length) {
-        await ctx.session.write(line);
-        line = '';
-      }
+    if (ret.save) view.saveResult(savedPart(ret, r.uids));
+    if (!onlySave(ret)) {
+      // RFC 7162 §3.1.5 (with RFC 4731): MIN/MAX alone carry the highest modseq of the messages they return
+      const minMax = () => Math.max(0, ...savedPart(ret, r.uids).map((u) => r.modseqOf(u)));
+      const modseq = req.usesModseq ? (ret.all || ret.count ? r.highestModseq : minMax()) : undefined;
+      await ctx.session.send(encodeEsearch({ tag: ctx.tag, uid: ctx.uid, options: ret, matches: nums, ...(modseq !== undefined ? { modseq } : {}) }));
     }
-    if (req.usesModseq && nums.length) line += ` (MODSEQ ${r.highestModseq})`;
-    await ctx.session.send(line);
     return { status: 'OK', text: `${name} completed` };
   },
 };

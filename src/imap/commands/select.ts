@@ -62,8 +62,8 @@ async function run(ctx: CommandContext, readOnly: boolean) {
 
   const view = new View(folder.id, folder.name, snap.counts.uidvalidity, readOnly, snap.uids);
   for (const u of snap.uids) if (u > snap.recentAbove) view.recent.add(u);
-  s.select(view);
   if (condstoreParam) s.enableCondstore();
+  s.select(view);
 
   for (const k of snap.keywords) view.keywords.set(k.toLowerCase(), k);
   for (const l of folderFlagsLines(view)) await s.send(l);

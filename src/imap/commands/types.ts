@@ -64,6 +64,8 @@ export interface SelectedView {
    * are UIDs, `*` is the largest UID in the view (or, in an empty folder, matches nothing).
    */
   resolveSet(set: SequenceSet, isUid: boolean): number[];
+  /** RFC 5182 §2.1: keep a search result (uids) for `$` until the folder is closed or another SAVE. */
+  saveResult(uids: readonly number[]): void;
 }
 
 /** What message commands call on the session. Implemented by session.ts. */

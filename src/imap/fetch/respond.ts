@@ -30,7 +30,7 @@ function lightRows(db: Db, folderId: number, uids: number[]): MessageRow[] {
   const want = new Set(uids);
   const out: MessageRow[] = [];
   for (const e of listViewRange(db, folderId, uids[0]!, uids[uids.length - 1]!)) {
-    if (want.has(e.uid)) out.push({ uid: e.uid, flags: e.flags, keywords: e.keywords, modseq: e.modseq, blobId: 0, size: 0, internalDate: 0, internalZone: 0, storedAt: 0 });
+    if (want.has(e.uid)) out.push({ uid: e.uid, flags: e.flags, keywords: e.keywords, modseq: e.modseq, blobId: 0, size: 0, internalDate: 0, internalZone: 0, storedAt: 0, savedAt: null });
   }
   return out;
 }
@@ -134,6 +134,10 @@ async function fetchOne(ctx: CommandContext, seq: number, row: MessageRow, items
         break;
       case 'RFC822.SIZE':
         add(`RFC822.SIZE ${row.size}`);
+        break;
+      case 'SAVEDATE':
+        // RFC 8514 §4.1: NIL when the save date is not known
+        add(`SAVEDATE ${row.savedAt === null ? 'NIL' : formatInternalDate(row.savedAt, 0)}`);
         break;
       case 'ENVELOPE':
         add(`ENVELOPE ${encodeEnvelope(parsed!.envelope)}`);

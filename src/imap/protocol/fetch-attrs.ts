@@ -4,13 +4,14 @@
  * BODY, BODYSTRUCTURE, BODY[section]<partial>, BODY.PEEK[section]<partial>; MODSEQ
  * and the modifiers `(CHANGEDSINCE n [VANISHED])` of RFC 7162 §3.1.4.1 / §3.2.6;
  * BINARY[part]<partial>, BINARY.PEEK[part]<partial>, BINARY.SIZE[part] (RFC 3516
- * §4.2: the section is a part number only); EMAILID, THREADID (RFC 8474 §5). Pure.
+ * §4.2: the section is a part number only); EMAILID, THREADID (RFC 8474 §5).
+ * SAVEDATE of RFC 8514 §4.1. Pure.
  */
 import type { Token, Partial, AtomToken } from './tokens.js';
 import { ProtocolError } from './errors.js';
 import { parseSection, sectionLabel, type SectionSpec } from './section.js';
 
-export type SimpleItem = 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'UID' | 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE' | 'MODSEQ' | 'EMAILID' | 'THREADID';
+export type SimpleItem = 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'UID' | 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE' | 'MODSEQ' | 'EMAILID' | 'THREADID' | 'SAVEDATE';
 
 export type FetchItem =
   | { kind: SimpleItem }
@@ -43,7 +44,7 @@ export interface FetchRequest {
   vanished: boolean;
 }
 
-const SIMPLE = new Set<string>(['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'UID', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'MODSEQ', 'EMAILID', 'THREADID']);
+const SIMPLE = new Set<string>(['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'UID', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'MODSEQ', 'EMAILID', 'THREADID', 'SAVEDATE']);
 
 const MACROS: Record<string, SimpleItem[]> = {
   ALL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'],

@@ -1,7 +1,10 @@
 /**
  * SEARCH criteria (RFC 3501 §6.4.4, §9 `search-key`) into a tree; `CHARSET` (only
  * UTF-8 and US-ASCII are accepted, §6.4.4: otherwise NO [BADCHARSET]); the
- * `MODSEQ` key of RFC 7162 §3.1.5; EMAILID / THREADID of RFC 8474 §6. Pure: the evaluator is ../search/evaluate.ts.
+ * `MODSEQ` key of RFC 7162 §3.1.5; `RETURN (...)` of RFC 4731 §3.1 (./esearch.ts);
+ * `$` of RFC 5182 §2.1 (the saved result, resolved by the selected view); `OLDER` /
+ * `YOUNGER` of RFC 5032 §3; `SAVEDBEFORE` / `SAVEDON` / `SAVEDSINCE` /
+ * `SAVEDATESUPPORTED` of RFC 8514 §4.3. EMAILID / THREADID of RFC 8474 §6. Pure: the evaluator is ../search/evaluate.ts.
  */
 import type { Token, SequenceSet } from './tokens.js';
 import { tokenText } from './tokens.js';
@@ -9,6 +12,7 @@ import { ProtocolError } from './errors.js';
 import { parseSequenceSet, isSequenceSet } from './sequence.js';
 import { parseDate } from './encode-basic.js';
 import { isValidKeyword } from './encode-basic.js';
+import { parseReturnOptions, type ReturnOptions } from './esearch.js';
 
 export type TextKey = 'subject' | 'from' | 'to' | 'cc' | 'bcc' | 'body' | 'text';
 export type SystemFlag = '\\Seen' | '\\Answered' | '\\Flagged' | '\\Deleted' | '\\Draft';
@@ -25,7 +29,9 @@ export type SearchKey =
   | { op: 'recent' | 'new' | 'old' }
   | { op: 'text'; field: TextKey; value: string }
   | { op: 'header'; name: string; value: string }
-  | { op: 'date'; field: 'internal' | 'sent'; cmp: 'before' | 'on' | 'since'; day: number }
+  | { op: 'date'; field: 'internal' | 'sent' | 'saved'; cmp: 'before' | 'on' | 'since'; day: number }
+  /** RFC 5032 §3: internal date more (older) or less (younger) than `seconds` ago. */
+  | { op: 'within'; cmp: 'older' | 'younger'; seconds: number }
   | { op: 'size'; cmp: 'larger' | 'smaller'; n: number }
   | { op: 'modseq'; n: number }
   /** RFC 8474 §6: EMAILID / THREADID objectid */
@@ -36,6 +42,8 @@ export interface SearchRequest {
   key: SearchKey;
   /** The MODSEQ key was used: the response carries (MODSEQ n) (RFC 7162 §3.1.5). */
   usesModseq: boolean;
+  /** `RETURN (...)` was given: the answer is `* ESEARCH` (RFC 4731 §3.1). */
+  returnOptions?: ReturnOptions;
 }
 
 export const SUPPORTED_CHARSETS = ['UTF-8', 'US-ASCII'];
@@ -63,7 +71,10 @@ const TEXT_KEYS: Record<string, TextKey> = {
   TEXT: 'text',
 };
 
-const DATE_KEYS: Record<string, ['internal' | 'sent', 'before' | 'on' | 'since']> = {
+const DATE_KEYS: Record<string, ['internal' | 'sent' | 'saved', 'before' | 'on' | 'since']> = {
+  SAVEDBEFORE: ['saved', 'before'],
+  SAVEDON: ['saved', 'on'],
+  SAVEDSINCE: ['saved', 'since'],
   BEFORE: ['internal', 'before'],
   ON: ['internal', 'on'],
   SINCE: ['internal', 'since'],
@@ -116,6 +127,8 @@ class Parser {
     if (tok.type !== 'atom' || tok.section) throw new ProtocolError('SEARCH: invalid search key');
     const name = tok.value.toUpperCase();
     if (isSequenceSet(tok.value)) return { op: 'seq', set: parseSequenceSet(tok.value) };
+    // RFC 5182 §2.1: `$` is the saved result, uids whatever the command
+    if (tok.value === '$') return { op: 'uid', set: parseSequenceSet('$') };
     const flag = FLAG_KEYS[name];
     if (flag) return { op: 'flag', flag: flag[0], has: flag[1] };
     const tf = TEXT_KEYS[name];
@@ -124,7 +137,14 @@ class Parser {
     if (dk) return { op: 'date', field: dk[0], cmp: dk[1], day: parseDate(this.text(`${name} date`)) };
     switch (name) {
       case 'ALL':
+      case 'SAVEDATESUPPORTED': // RFC 8514 §4.3: every folder keeps save dates
         return { op: 'all' };
+      case 'OLDER':
+      case 'YOUNGER': {
+        const seconds = this.number('interval');
+        if (seconds < 1) throw new ProtocolError(`SEARCH: ${name} needs a positive number of seconds`);
+        return { op: 'within', cmp: name === 'OLDER' ? 'older' : 'younger', seconds };
+      }
       case 'RECENT':
         return { op: 'recent' };
       case 'NEW':
@@ -173,21 +193,41 @@ class Parser {
   }
 }
 
-/** Parse SEARCH arguments: `[CHARSET name] key...`. Throws ProtocolError or BadCharsetError. */
+/** Parse SEARCH arguments: `[RETURN (opts)] [CHARSET name] key...`. Throws ProtocolError or BadCharsetError. */
 export function parseSearch(tokens: Token[]): SearchRequest {
   let charset: string | undefined;
   let rest = tokens;
-  const first = tokens[0];
-  if (first?.type === 'atom' && !first.section && first.value.toUpperCase() === 'CHARSET') {
-    const cs = tokenText(tokens[1]);
-    if (cs === undefined) throw new ProtocolError('SEARCH: CHARSET needs a name');
-    charset = cs.toUpperCase();
-    if (!SUPPORTED_CHARSETS.includes(charset)) throw new BadCharsetError(cs);
-    rest = tokens.slice(2);
+  let returnOptions: ReturnOptions | undefined;
+  if (isWord(rest[0], 'RETURN')) {
+    returnOptions = parseReturnOptions(rest[1], 'SEARCH');
+    rest = rest.slice(2);
   }
-  if (rest.length === 0) throw new ProtocolError('SEARCH: missing search criteria');
-  const p = new Parser(rest);
+  if (isWord(rest[0], 'CHARSET')) {
+    charset = checkCharset(rest[1]);
+    rest = rest.slice(2);
+  }
+  const { key, usesModseq } = parseCriteria(rest);
+  return returnOptions ? { charset, key, usesModseq, returnOptions } : { charset, key, usesModseq };
+}
+
+function isWord(t: Token | undefined, upper: string): boolean {
+  return t?.type === 'atom' && !t.section && t.value.toUpperCase() === upper;
+}
+
+/** A charset name SEARCH, SORT and THREAD accept (upper-cased), else BadCharsetError. */
+export function checkCharset(t: Token | undefined): string {
+  const cs = tokenText(t);
+  if (cs === undefined) throw new ProtocolError('SEARCH: CHARSET needs a name');
+  const upper = cs.toUpperCase();
+  if (!SUPPORTED_CHARSETS.includes(upper)) throw new BadCharsetError(cs);
+  return upper;
+}
+
+/** Search keys (one or more, ANDed): the search program of SEARCH, SORT and THREAD. */
+export function parseCriteria(tokens: Token[]): { key: SearchKey; usesModseq: boolean } {
+  if (tokens.length === 0) throw new ProtocolError('SEARCH: missing search criteria');
+  const p = new Parser(tokens);
   const keys: SearchKey[] = [];
   while (p.more()) keys.push(p.key(0));
-  return { charset, key: keys.length === 1 ? keys[0]! : { op: 'and', keys }, usesModseq: p.usesModseq };
+  return { key: keys.length === 1 ? keys[0]! : { op: 'and', keys }, usesModseq: p.usesModseq };
 }

@@ -21,9 +21,14 @@ export function isSequenceSet(s: string): boolean {
   return /^(\d+|\*)(:(\d+|\*))?(,(\d+|\*)(:(\d+|\*))?)*$/.test(s);
 }
 
-/** Parse `1:*,3,5:7` into ranges in the order given. Throws ProtocolError. */
+/**
+ * Parse `1:*,3,5:7` into ranges in the order given. `$` (RFC 5182 §2.1: the result
+ * saved by SEARCH RETURN (SAVE)) is a set with no ranges and `saved` set; the
+ * selected view resolves it. Throws ProtocolError.
+ */
 export function parseSequenceSet(s: string): SequenceSet {
   if (!s) throw new ProtocolError('Empty sequence set');
+  if (s === '$') return Object.assign([], { saved: true as const });
   const out: SequenceSet = [];
   for (const part of s.split(',')) {
     const c = part.indexOf(':');

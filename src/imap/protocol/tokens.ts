@@ -90,7 +90,10 @@ export type SeqNumber = number | '*';
  * `from` and `to` possibly reversed (`*:4`) — resolvers normalise. Produced by
  * protocol/sequence.ts, resolved against a selected view by `SelectedView.resolveSet`.
  */
-export type SequenceSet = Array<{ from: SeqNumber; to: SeqNumber }>;
+export type SequenceSet = Array<{ from: SeqNumber; to: SeqNumber }> & {
+  /** `$`: the session's saved search result (RFC 5182 §2.1); no ranges then. */
+  readonly saved?: true;
+};
 
 /** The bytes of a literal as one Buffer (fine for small literals: names, passwords). */
 export function literalBuffer(t: LiteralToken): Buffer {

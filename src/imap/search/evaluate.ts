@@ -21,6 +21,8 @@ export interface SearchResult {
   uids: number[];
   /** Highest modseq among them (for RFC 7162 §3.1.5), 0 if none. */
   highestModseq: number;
+  /** The modseq of one message (ESEARCH MIN/MAX report the modseq of what they return). */
+  modseqOf(uid: number): number;
 }
 
 class Evaluator {
@@ -138,7 +140,7 @@ class Evaluator {
       }
       case 'date': {
         // RFC 3501 §6.4.4: SENT* compare the Date: header's own calendar day, "disregarding time and timezone"
-        const field = k.field === 'internal' ? 'internalDate' : 'sentDay';
+        const field = k.field === 'internal' ? 'internalDate' : k.field === 'saved' ? 'savedAt' : 'sentDay';
         const r =
           k.cmp === 'before'
             ? searchRange(db, folder, field, undefined, k.day)
@@ -153,6 +155,11 @@ class Evaluator {
         return this.fromList(searchRange(db, folder, 'modseq', k.n));
       case 'objectid':
         return this.fromList(objectIdMatches(db, folder, k.kind, k.id));
+      case 'within': {
+        // RFC 5032 §3: OLDER n = internal date more than n seconds ago, YOUNGER n = within the last n seconds
+        const edge = Date.now() - k.seconds * 1000;
+        return this.fromList(k.cmp === 'older' ? searchRange(db, folder, 'internalDate', undefined, edge + 1) : searchRange(db, folder, 'internalDate', edge + 1));
+      }
     }
   }
 }
@@ -162,5 +169,5 @@ export function evaluateSearch(db: Db, view: SelectedView, key: SearchKey, wantM
   const uids = [...ev.eval(key)].sort((a, b) => a - b);
   let highestModseq = 0;
   if (wantModseq) for (const u of uids) highestModseq = Math.max(highestModseq, ev.modseqOf(u));
-  return { uids, highestModseq };
+  return { uids, highestModseq, modseqOf: (uid) => ev.modseqOf(uid) };
 }

@@ -113,9 +113,12 @@ describe('FETCH', () => {
 
   it('CHANGEDSINCE and MODSEQ (RFC 7162)', async () => {
     const all = await c.cmd('c1 FETCH 1:* (MODSEQ)');
-    const ms = all.slice(0, -1).map((l) => Number(/MODSEQ \((\d+)\)/.exec(l)![1]));
+    const fetched = all.filter((l) => /^\* \d+ FETCH /.test(l));
+    const ms = fetched.map((l) => Number(/MODSEQ \((\d+)\)/.exec(l)![1]));
     expect(ms).toHaveLength(2);
     const top = Math.max(...ms);
+    // RFC 7162 §3.1: the first CONDSTORE-enabling command on a selected folder reports HIGHESTMODSEQ
+    expect(all).toContain(`* OK [HIGHESTMODSEQ ${top}] Highest`);
     const r = await c.cmd(`c2 UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${top - 1})`);
     expect(r).toEqual([`* 1 FETCH (UID 1 FLAGS (\\Seen \\Recent) MODSEQ (${top}))`, 'c2 OK UID FETCH completed']);
   });

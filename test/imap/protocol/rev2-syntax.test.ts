@@ -1,14 +1,13 @@
 /**
  * Pure syntax of the IMAP4rev2-era extensions: BINARY fetch items (RFC 3516 §4.2),
  * APPEND with several messages (RFC 3502 §6.3.11) and `UTF8 (literal)` (RFC 6855 §4),
- * the ESEARCH answer (RFC 4731 §3.1), and the base64 re-encoding of binary parts
+ * and the base64 re-encoding of binary parts
  * of an APPENDed literal8 (RFC 3516 §4.4).
  */
 import { describe, it, expect } from 'vitest';
 import { tokenizeArgs } from '../../../src/imap/protocol/tokenizer.js';
 import { parseFetchRequest } from '../../../src/imap/protocol/fetch-attrs.js';
 import { parseAppendMessages } from '../../../src/imap/protocol/append-args.js';
-import { encodeEsearch, readReturn } from '../../../src/imap/protocol/esearch.js';
 import type { LiteralToken, Token } from '../../../src/imap/protocol/tokens.js';
 import { encodeBinaryParts } from '../../../src/mime/binary-parts.js';
 import { parseMessage } from '../../../src/mime/parse.js';
@@ -57,20 +56,6 @@ describe('RFC 3502 §6.3.11 / RFC 6855 §4 APPEND messages', () => {
     expect(parseAppendMessages(utf8, { utf8: true })).toEqual([{ flags: [], message: a }]);
     expect(() => parseAppendMessages(withLits('(\\Seen)', []), { utf8: false })).toThrow(/literal/);
     expect(() => parseAppendMessages([a, ...tokenizeArgs(['x'])], { utf8: false })).toThrow(/literal/);
-  });
-});
-
-describe('RFC 4731 §3.1 ESEARCH', () => {
-  it('encodes the tag, UID, the result options in order, and leaves MIN/MAX/ALL out of an empty result', () => {
-    expect(encodeEsearch({ tag: 'a1', uid: true, nums: [2, 3, 4, 9], options: ['ALL', 'COUNT', 'MAX', 'MIN'] })).toBe('* ESEARCH (TAG "a1") UID MIN 2 MAX 9 COUNT 4 ALL 2:4,9');
-    expect(encodeEsearch({ tag: 'a"2', uid: false, nums: [], options: ['MIN', 'MAX', 'COUNT', 'ALL'] })).toBe('* ESEARCH (TAG "a\\"2") COUNT 0');
-    expect(encodeEsearch({ tag: 't', uid: false, nums: [5], options: ['ALL'], modseq: 17 })).toBe('* ESEARCH (TAG "t") ALL 5 MODSEQ 17');
-  });
-  it('reads RETURN (...) before the criteria; RETURN () means ALL', () => {
-    expect(readReturn(tokenizeArgs(['RETURN (MIN COUNT) UNSEEN'])).options).toEqual(['MIN', 'COUNT']);
-    expect(readReturn(tokenizeArgs(['RETURN () ALL'])).options).toEqual(['ALL']);
-    expect(readReturn(tokenizeArgs(['UNSEEN'])).options).toBeUndefined();
-    expect(() => readReturn(tokenizeArgs(['RETURN (PARTIAL) ALL']))).toThrow();
   });
 });
 

@@ -1,0 +1,52 @@
+/**
+ * SORT / UID SORT — RFC 5256 §3 (ARRIVAL CC DATE FROM REVERSE SIZE SUBJECT TO),
+ * RFC 5957 §2 (DISPLAYFROM DISPLAYTO): `* SORT n...` in sort order, sequence
+ * numbers or uids. The messages are those the search program matches
+ * (../search/evaluate.ts); their keys come from indexed columns
+ * (store/sort.ts, kept by ../sort/key-cache.ts), the order from ../sort/order.ts. With `RETURN (...)` the answer
+ * is `* ESEARCH` (RFC 5267 §3.1 ESORT: MIN/MAX are the first/last in sort order,
+ * ALL keeps that order) and SAVE keeps the result for `$` (RFC 5182 §2.1).
+ */
+import type { CommandModule } from './types.js';
+import { parseSort, type SortRequest } from '../protocol/sort-args.js';
+import { BadCharsetError } from '../protocol/search-keys.js';
+import { encodeEsearch, onlySave, savedPart } from '../protocol/esearch.js';
+import { evaluateSearch } from '../search/evaluate.js';
+import { folderSortColumns } from '../sort/key-cache.js';
+import { sortUids } from '../sort/order.js';
+import { badCharset, sendNumbers } from './search.js';
+
+export const sortCommand: CommandModule = {
+  name: 'SORT',
+  states: ['selected'],
+  uid: true,
+  expungeAfter: false,
+  async run(ctx) {
+    const name = ctx.uid ? 'UID SORT' : 'SORT';
+    let req: SortRequest;
+    try {
+      req = parseSort(ctx.args);
+    } catch (err) {
+      if (err instanceof BadCharsetError) return badCharset(err);
+      throw err;
+    }
+    const view = ctx.session.selected!;
+    if (req.usesModseq) ctx.session.enableCondstore();
+    const db = ctx.services.db;
+    const found = evaluateSearch(db, view, req.key, req.usesModseq);
+    const cols = folderSortColumns(db, view, req.criteria.map((c) => c.key));
+    const sorted = sortUids({ uids: cols.uids, values: cols.values, criteria: req.criteria, only: new Set(found.uids) });
+    const nums = ctx.uid ? sorted : sorted.map((u) => view.uidToSeq(u)!);
+    const ret = req.returnOptions;
+    if (!ret) {
+      await sendNumbers(ctx, 'SORT', nums, req.usesModseq && nums.length ? ` (MODSEQ ${found.highestModseq})` : '');
+      return { status: 'OK', text: `${name} completed` };
+    }
+    if (ret.save) view.saveResult(savedPart(ret, sorted, true));
+    if (!onlySave(ret)) {
+      const extra = req.usesModseq ? { modseq: found.highestModseq } : {};
+      await ctx.session.send(encodeEsearch({ tag: ctx.tag, uid: ctx.uid, options: ret, matches: nums, sorted: true, ...extra }));
+    }
+    return { status: 'OK', text: `${name} completed` };
+  },
+};

@@ -1,0 +1,43 @@
+/**
+ * THREAD / UID THREAD — RFC 5256 §3 (THREAD=ORDEREDSUBJECT, THREAD=REFERENCES),
+ * §4 (`* THREAD (1)(2 3 (4)(5))`): the messages the search program matches,
+ * threaded from indexed Message-ID / References / base-subject columns
+ * (store/sort.ts, kept by ../sort/key-cache.ts) by the pure algorithms of ../sort/thread.ts.
+ */
+import type { CommandModule } from './types.js';
+import { parseThread, type ThreadRequest } from '../protocol/sort-args.js';
+import { BadCharsetError } from '../protocol/search-keys.js';
+import { evaluateSearch } from '../search/evaluate.js';
+import { folderThreadColumns } from '../sort/key-cache.js';
+import { threadReferences, threadOrderedSubject, encodeThreads } from '../sort/thread.js';
+import { badCharset } from './search.js';
+
+export const threadCommand: CommandModule = {
+  name: 'THREAD',
+  states: ['selected'],
+  uid: true,
+  expungeAfter: false,
+  async run(ctx) {
+    const name = ctx.uid ? 'UID THREAD' : 'THREAD';
+    let req: ThreadRequest;
+    try {
+      req = parseThread(ctx.args);
+    } catch (err) {
+      if (err instanceof BadCharsetError) return badCharset(err);
+      throw err;
+    }
+    const view = ctx.session.selected!;
+    if (req.usesModseq) ctx.session.enableCondstore();
+    const db = ctx.services.db;
+    const found = new Set(evaluateSearch(db, view, req.key, false).uids);
+    const cols = folderThreadColumns(db, view);
+    const members: number[] = [];
+    for (let i = 0; i < cols.uids.length; i++) if (found.has(cols.uids[i]!)) members.push(i);
+    const input = { ...cols, members };
+    const roots = req.algorithm === 'REFERENCES' ? threadReferences(input) : threadOrderedSubject(input);
+    const number = ctx.uid ? (i: number) => cols.uids[i]! : (i: number) => view.uidToSeq(cols.uids[i]!)!;
+    const text = encodeThreads(roots, number);
+    await ctx.session.send(text ? `* THREAD ${text}` : '* THREAD');
+    return { status: 'OK', text: `${name} completed` };
+  },
+};

@@ -1,0 +1,210 @@
+/**
+ * SORT and THREAD transcripts: RFC 5256 §3 (sort keys, REVERSE, ties in mailbox
+ * order, base subjects of §2.1), RFC 5957 (DISPLAYFROM / DISPLAYTO), RFC 5267 §3.1
+ * (ESORT answers), RFC 5256 §3 THREAD=REFERENCES and THREAD=ORDEREDSUBJECT with §4
+ * encoding. Several cases are the mailboxes of Dovecot's imaptest scripts
+ * (sort-subject, sort-addresses, sort-display-from, sort-date, thread, thread-orderedsubject).
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startTestImap, type TestImap, type TranscriptClient } from '../../helpers/imap.js';
+
+let h: TestImap;
+let c: TranscriptClient;
+
+const mail = (headers: Record<string, string>, body = 'x') =>
+  Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('') + `\r\n${body}\r\n`;
+
+/** APPEND with an internal date (a LITERAL+ literal, one write). */
+async function append(folder: string, date: string, raw: string): Promise<void> {
+  const r = await c.cmd(`ap APPEND ${folder} "${date}" {${Buffer.byteLength(raw)}+}\r\n${raw}`);
+  expect(r[r.length - 1]).toMatch(/^ap OK/);
+}
+
+async function select(folder: string): Promise<void> {
+  const r = await c.cmd(`s SELECT ${folder}`);
+  expect(r[r.length - 1]).toMatch(/^s OK/);
+}
+
+const first = async (line: string) => {
+  const r = await c.cmd(`t ${line}`);
+  expect(r[r.length - 1]).toMatch(/^t OK/);
+  return r[0];
+};
+
+/** The subjects and bodies of imaptest's sort-subject / thread-orderedsubject mailboxes. */
+const X = 'x'.repeat(64);
+const SUBJECT_MAILBOX: Array<[string | null, string]> = [
+  ['a', '1'],
+  ['C', '2'],
+  ['b', '3'],
+  ['_', '4'],
+  ['[foo] Fwd: [bar] Re: fw: b (fWd)  (fwd)', '55'],
+  ['b (a)', '66'],
+  ['Re: [FWD: c]', '77'],
+  ['[xyz]', '88'],
+  [null, '9'],
+  ['=?iso-8859-1?q?_?=', '10'],
+  ['Re: =?utf-8?q?b?=', `11\r\n${X}`],
+  ['=?iso-8859-1?q?RE:_C?=', `12\r\n${X}\r\n${X}`],
+  ['=?us-ascii?b?UmU6IGM=?=', `13\r\n\r\nThe subject is 'Re: c'.\r\n${X}\r\n${X}\r\n${X}`],
+  ['Ad: Re: Ad: Re: Ad: x', '14'],
+  ['re: [fwd: [fwd: re: [fwd: babylon]]]', '15'],
+];
+
+beforeAll(async () => {
+  h = await startTestImap();
+  const u = await h.provision();
+  c = await h.connect();
+  await c.login(u.address, u.password);
+  for (const f of ['Subjects', 'Addresses', 'Display', 'Dates', 'Refs', 'Ordered', 'Cyr']) expect((await c.cmd(`c CREATE ${f}`)).pop()).toMatch(/^c OK/);
+});
+afterAll(async () => {
+  await c.close();
+  await h.close();
+});
+
+describe('CAPABILITY', () => {
+  it('lists SORT, SORT=DISPLAY, ESORT and both THREAD algorithms after login', async () => {
+    const caps = (await c.cmd('k CAPABILITY'))[0]!;
+    for (const cap of ['SORT', 'SORT=DISPLAY', 'ESORT', 'THREAD=REFERENCES', 'THREAD=ORDEREDSUBJECT']) expect(caps.split(' ')).toContain(cap);
+  });
+});
+
+describe('SORT (RFC 5256 §3)', () => {
+  it('SUBJECT sorts by the base subject of §2.1, case-folded; REVERSE; a second key breaks ties', async () => {
+    // the mailbox of imaptest's sort-subject
+    for (const [s, body] of SUBJECT_MAILBOX) await append('Subjects', '22-Feb-2008 23:00:00 +0200', mail(s === null ? {} : { Subject: s }, body));
+    await select('Subjects');
+    expect(await first('SORT (SUBJECT) US-ASCII ALL')).toBe('* SORT 9 10 1 14 3 5 11 6 15 2 7 12 13 8 4');
+    expect(await first('SORT (REVERSE SUBJECT) US-ASCII ALL')).toBe('* SORT 4 8 2 7 12 13 15 6 3 5 11 14 1 9 10');
+    expect(await first('SORT (SUBJECT REVERSE SIZE) US-ASCII ALL')).toBe('* SORT 10 9 1 14 11 5 3 6 15 13 12 7 2 8 4');
+    // only the messages the search program matches, as uids with UID SORT
+    expect(await first('SORT (SUBJECT) UTF-8 1:4')).toBe('* SORT 1 3 2 4');
+    expect(await first('UID SORT (SUBJECT) UTF-8 1:4')).toBe('* SORT 1 3 2 4');
+    // §2.1: "Ad:" is no reply marker; nested [fwd: ...] wrappers and Re: inside them go
+    expect(await first('SORT (SUBJECT) UTF-8 14:15')).toBe('* SORT 14 15');
+    expect(await first('SORT (SUBJECT) UTF-8 SUBJECT nothing-like-this')).toBe('* SORT');
+  });
+
+  it('FROM / TO / CC sort by the mailbox of the first address (a group by its name), ties in mailbox order', async () => {
+    await append('Addresses', '22-Feb-2008 00:06:23 +0000', mail({ From: 'user2@domain2.org', To: 'foo bar <user2@domain2.org>', Cc: 'user2@domain2.org (foo bar)' }));
+    await append('Addresses', '22-Feb-2008 01:06:23 +0000', mail({ From: 'user2@domain1.org', To: 'user2@domain1.org', Cc: 'user2: blah@domain1.org;' }));
+    await append('Addresses', '22-Feb-2008 02:06:23 +0000', mail({ From: 'user1@domain1.org', To: 'user1@domain1.org', Cc: 'user1@domain1.org' }));
+    await select('Addresses');
+    for (const k of ['FROM', 'TO', 'CC']) {
+      expect(await first(`SORT (${k}) US-ASCII ALL`)).toBe('* SORT 3 1 2');
+      expect(await first(`SORT (REVERSE ${k}) US-ASCII ALL`)).toBe('* SORT 1 2 3');
+      expect(await first(`SORT (${k} REVERSE ARRIVAL) US-ASCII ALL`)).toBe('* SORT 3 2 1');
+    }
+  });
+
+  it('DISPLAYFROM / DISPLAYTO (RFC 5957): decoded display name, else the addr-spec; a group by its name', async () => {
+    const froms = ['foo bar <a@b.c>', 'b@c.d', 'd', '=?iso-8859-1?q?foo_aar?= <e@f.g>', '=?iso-8859-1?q?foo_car?= <f@g.h>', 'a: xx@xx.org, yy@yy.org;'];
+    for (const f of froms) await append('Display', '22-Feb-2008 23:00:00 +0200', mail({ From: f, To: f }));
+    await select('Display');
+    expect(await first('SORT (DISPLAYFROM) US-ASCII ALL')).toBe('* SORT 6 2 3 4 1 5');
+    expect(await first('SORT (REVERSE DISPLAYTO) US-ASCII ALL')).toBe('* SORT 5 1 4 3 2 6');
+  });
+
+  it('DATE is the Date: header in UTC, else the internal date; ARRIVAL the internal date; SIZE', async () => {
+    const rows: Array<[string, string | null]> = [
+      ['22-Feb-2008 23:00:00 +0200', 'Fri, 22 Feb 2008 00:00:00 +0200'],
+      ['22-Feb-2008 22:00:00 +0200', 'Fri, 22 Feb 2008 02:00:00 +0200'],
+      ['22-Feb-2008 21:00:00 +0200', 'Fri, 22 Feb 2008 01:00:00 +0200'],
+      ['22-Feb-2008 20:00:00 +0200', 'Thu, 21 Feb 2008 21:00:00 -0300'],
+      ['22-Feb-2008 01:30:23 +0200', null],
+    ];
+    for (const [i, [internal, date]] of rows.entries()) await append('Dates', internal, mail(date ? { Date: date } : {}, 'z'.repeat(10 - i)));
+    await select('Dates');
+    // 4 is 00:00 UTC, the same instant as 2: mailbox order breaks the tie
+    expect(await first('SORT (DATE) UTF-8 ALL')).toBe('* SORT 1 3 5 2 4');
+    // REVERSE turns the order of the key, not of the ties (RFC 5256 §3; as Dovecot does)
+    expect(await first('SORT (REVERSE DATE) UTF-8 ALL')).toBe('* SORT 2 4 5 3 1');
+    expect(await first('SORT (ARRIVAL) UTF-8 ALL')).toBe('* SORT 5 4 3 2 1');
+    expect(await first('SORT (SIZE) UTF-8 ALL')).toBe('* SORT 5 4 3 2 1');
+    expect(await first('SORT (REVERSE SIZE) UTF-8 ALL')).toBe('* SORT 1 2 3 4 5');
+  });
+
+  it('ESORT (RFC 5267 §3.1): RETURN (MIN MAX COUNT ALL) in sort order, UID too', async () => {
+    await select('Dates');
+    expect(await first('SORT RETURN (MIN MAX COUNT) (ARRIVAL) UTF-8 ALL')).toBe('* ESEARCH (TAG "t") MIN 5 MAX 1 COUNT 5');
+    expect(await first('SORT RETURN (ALL) (DATE) UTF-8 ALL')).toBe('* ESEARCH (TAG "t") ALL 1,3,5,2,4');
+    expect(await first('SORT RETURN () (REVERSE DATE) UTF-8 ALL')).toBe('* ESEARCH (TAG "t") ALL 2,4:5,3,1');
+    expect(await first('UID SORT RETURN (COUNT) (DATE) UTF-8 ALL')).toBe('* ESEARCH (TAG "t") UID COUNT 5');
+    expect(await first('SORT RETURN (MIN) (DATE) UTF-8 SUBJECT none')).toBe('* ESEARCH (TAG "t")');
+  });
+
+  it('Cyrillic base subjects sort without regard to case', async () => {
+    for (const s of ['Re: яблоко', 'Банан', 'Fwd: АПЕЛЬСИН', 're: [список] ВИШНЯ']) await append('Cyr', '01-Mar-2026 10:00:00 +0300', mail({ Subject: `=?UTF-8?B?${Buffer.from(s).toString('base64')}?=` }));
+    await select('Cyr');
+    expect(await first('SORT (SUBJECT) UTF-8 ALL')).toBe('* SORT 3 2 4 1');
+  });
+
+  it('a message that arrives after a SORT is sorted in by the next one; an expunged one is gone', async () => {
+    await select('Dates');
+    expect(await first('UID SORT (DATE) UTF-8 ALL')).toBe('* SORT 1 3 5 2 4');
+    await append('Dates', '22-Feb-2008 00:00:00 +0000', mail({ Date: 'Thu, 21 Feb 2008 00:00:00 +0000' }));
+    await c.cmd('n NOOP');
+    expect(await first('UID SORT (DATE) UTF-8 ALL')).toBe('* SORT 6 1 3 5 2 4');
+    await c.cmd('st STORE 3 +FLAGS.SILENT (\\Deleted)');
+    await c.cmd('ex EXPUNGE');
+    expect(await first('UID SORT (DATE) UTF-8 ALL')).toBe('* SORT 6 1 5 2 4');
+    expect(await first('SORT (DATE) UTF-8 ALL')).toBe('* SORT 5 1 4 2 3');
+  });
+
+  it('refuses bad criteria with BAD and an unknown charset with NO [BADCHARSET]', async () => {
+    await select('Dates');
+    for (const bad of ['SORT () UTF-8 ALL', 'SORT (SIZE REVERSE) UTF-8 ALL', 'SORT (COLOR) UTF-8 ALL', 'SORT (SIZE)', 'SORT (SIZE) UTF-8', 'SORT RETURN (WHAT) (SIZE) UTF-8 ALL']) {
+      expect((await c.cmd(`b ${bad}`)).pop()).toMatch(/^b BAD /);
+    }
+    expect((await c.cmd('b SORT (SIZE) KOI8-R ALL')).pop()).toMatch(/^b NO \[BADCHARSET \(UTF-8 US-ASCII\)\]/);
+    expect((await c.cmd('b THREAD REFERENCES KOI8-R ALL')).pop()).toMatch(/^b NO \[BADCHARSET/);
+    expect((await c.cmd('b THREAD BYCOLOR UTF-8 ALL')).pop()).toMatch(/^b BAD /);
+  });
+});
+
+describe('THREAD (RFC 5256 §3, §4)', () => {
+  it('REFERENCES: links by References, a loop is not made, an expunged parent becomes a dummy', async () => {
+    // imaptest's thread mailbox: <b> references <a> <c>, <c> references <b>
+    await append('Refs', '22-Feb-2008 17:06:23 +0000', mail({ 'Message-ID': '<a@b>' }));
+    await append('Refs', '22-Feb-2008 15:06:23 +0000', mail({ 'Message-Id': '<b@b>', References: '<a@b> <c@b>' }));
+    await append('Refs', '22-Feb-2008 16:06:25 +0000', mail({ 'Message-Id': '<c@b>', References: '<b@b>' }));
+    await select('Refs');
+    expect(await first('THREAD REFERENCES US-ASCII ALL')).toBe('* THREAD (3 2)(1)');
+    expect(await first('UID THREAD REFERENCES US-ASCII ALL')).toBe('* THREAD (3 2)(1)');
+    await c.cmd('st STORE 1 +FLAGS (\\Deleted)');
+    await c.cmd('ex EXPUNGE');
+    expect(await first('THREAD REFERENCES US-ASCII ALL')).toBe('* THREAD (2 1)');
+    expect(await first('UID THREAD REFERENCES US-ASCII ALL')).toBe('* THREAD (3 2)');
+  });
+
+  it('REFERENCES: siblings by date under their parent, In-Reply-To when there are no References, roots gathered by base subject', async () => {
+    await c.cmd('c CREATE Tree');
+    const m = (id: string, date: string, extra: Record<string, string>) => mail({ 'Message-ID': id, Date: date, ...extra });
+    await append('Tree', '01-Mar-2026 10:00:00 +0000', m('<root@x>', 'Sun, 1 Mar 2026 10:00:00 +0000', { Subject: 'plan' }));
+    await append('Tree', '01-Mar-2026 10:00:00 +0000', m('<r2@x>', 'Sun, 1 Mar 2026 12:00:00 +0000', { Subject: 'Re: plan', References: '<root@x>' }));
+    await append('Tree', '01-Mar-2026 10:00:00 +0000', m('<r1@x>', 'Sun, 1 Mar 2026 11:00:00 +0000', { Subject: 'Re: plan', 'In-Reply-To': '<root@x>' }));
+    await append('Tree', '01-Mar-2026 10:00:00 +0000', m('<r11@x>', 'Sun, 1 Mar 2026 13:00:00 +0000', { Subject: 'Re: plan', References: '<root@x> <r1@x>' }));
+    // no references, but the same base subject as a root: becomes a child of the non-reply root
+    await append('Tree', '01-Mar-2026 10:00:00 +0000', m('<lost@x>', 'Sun, 1 Mar 2026 14:00:00 +0000', { Subject: 'RE: Plan' }));
+    await append('Tree', '01-Mar-2026 10:00:00 +0000', m('<other@x>', 'Sat, 28 Feb 2026 09:00:00 +0000', { Subject: 'other' }));
+    // references a message the folder does not have: two replies under a dummy
+    await append('Tree', '01-Mar-2026 10:00:00 +0000', m('<d1@x>', 'Sun, 1 Mar 2026 15:00:00 +0000', { Subject: 'Re: gone', References: '<missing@x>' }));
+    await append('Tree', '01-Mar-2026 10:00:00 +0000', m('<d2@x>', 'Sun, 1 Mar 2026 16:00:00 +0000', { Subject: 'Re: gone', References: '<missing@x>' }));
+    await select('Tree');
+    expect(await first('THREAD REFERENCES UTF-8 ALL')).toBe('* THREAD (6)(1 (3 4)(2)(5))((7)(8))');
+    // only the matching messages are threaded
+    expect(await first('THREAD REFERENCES UTF-8 NOT 1')).toBe('* THREAD (6)((3 4)(2)(5))((7)(8))');
+    expect(await first('THREAD REFERENCES UTF-8 SUBJECT nothing')).toBe('* THREAD');
+  });
+
+  it('ORDEREDSUBJECT: one thread per base subject, its messages as siblings under the first', async () => {
+    // imaptest's thread-orderedsubject mailbox
+    for (const [s, body] of SUBJECT_MAILBOX) await append('Ordered', '22-Feb-2008 23:00:00 +0200', mail(s === null ? {} : { Subject: s }, body));
+    await select('Ordered');
+    expect(await first('THREAD ORDEREDSUBJECT US-ASCII ALL')).toBe('* THREAD (1)(2 (7)(12)(13))(3 (5)(11))(4)(6)(8)(9 10)(14)(15)');
+    expect(await first('UID THREAD ORDEREDSUBJECT US-ASCII 2:3,5,7')).toBe('* THREAD (2 7)(3 5)');
+  });
+});
