@@ -18,6 +18,8 @@ export interface MailboxRow {
   created_at: number;
   password_changed_at: number;
   deleted_at: number | null;
+  /** When two-factor protection was turned on; null = off (migration 8). */
+  two_factor_at: number | null;
 }
 
 export function insertMailbox(
@@ -54,6 +56,10 @@ export function listMailboxes(db: Db, f: { accountId?: number; status?: MailboxS
 
 export function setMailboxPassword(db: Db, id: number, hash: string, at: number): void {
   cached(db, 'UPDATE mailboxes SET password_hash = ?, password_changed_at = ? WHERE id = ?').run(hash, at, id);
+}
+
+export function setTwoFactor(db: Db, id: number, at: number | null): void {
+  cached(db, 'UPDATE mailboxes SET two_factor_at = ? WHERE id = ?').run(at, id);
 }
 
 export function markMailboxDeleted(db: Db, id: number, at: number): void {
