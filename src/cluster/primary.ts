@@ -39,7 +39,7 @@ interface Slot {
   index: number;
   worker: Worker | null;
   ready: boolean;
-  ports: { smtpPort: number; imapPort: number };
+  ports: { smtpPort: number; imapPort: number; pop3Port: number | null };
   failures: number;
   metrics: MetricFamily[];
 }
@@ -71,7 +71,7 @@ export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
   const pidPath = join(cfg.dataDir, PID_FILE);
   writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
 
-  const slots: Slot[] = Array.from({ length: cfg.workers }, (_, index) => ({ index, worker: null, ready: false, ports: { smtpPort: 0, imapPort: 0 }, failures: 0, metrics: [] }));
+  const slots: Slot[] = Array.from({ length: cfg.workers }, (_, index) => ({ index, worker: null, ready: false, ports: { smtpPort: 0, imapPort: 0, pop3Port: null }, failures: 0, metrics: [] }));
   /** Counters of workers that died: kept so the sums never go down. */
   const retired: MetricFamily[][] = [];
   let shuttingDown = false;
@@ -140,7 +140,7 @@ export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
       else if (m.gp === 'queued') outbound?.kick();
       else if (m.gp === 'ready') {
         slot.ready = true;
-        slot.ports = { smtpPort: m.smtpPort, imapPort: m.imapPort };
+        slot.ports = { smtpPort: m.smtpPort, imapPort: m.imapPort, pop3Port: m.pop3Port };
         slot.failures = 0;
         log.info({ worker: slot.index, workerPid: w.process.pid }, 'worker ready');
         if (!started && slots.every((s) => s.ready)) {

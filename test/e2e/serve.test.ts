@@ -78,6 +78,7 @@ beforeAll(async () => {
     GOSPOCHTA_SMTP_PORT: String(smtpPort),
     GOSPOCHTA_IMAP_PORT: String(imapPort),
     GOSPOCHTA_SUBMISSION_PORT: '0',
+    GOSPOCHTA_POP3_PORT: '0',
     GOSPOCHTA_MX_PORT: '0',
     GOSPOCHTA_OPERATOR: 'e2e',
   };

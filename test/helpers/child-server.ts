@@ -79,6 +79,7 @@ export async function serverDir(extraEnv: NodeJS.ProcessEnv = {}, configYaml = '
     GOSPOCHTA_SMTP_PORT: String(smtpPort),
     GOSPOCHTA_IMAP_PORT: String(imapPort),
     GOSPOCHTA_SUBMISSION_PORT: '0',
+    GOSPOCHTA_POP3_PORT: '0',
     GOSPOCHTA_MX_PORT: '0',
     GOSPOCHTA_OPERATOR: 'test',
     GOSPOCHTA_CONFIG: join(dir, 'gospochta.yaml'),

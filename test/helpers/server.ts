@@ -49,6 +49,7 @@ export async function startTestServer(overrides: Record<string, unknown> = {}, o
       bind: '127.0.0.1',
       smtp: { port: 0 },
       submission: { port: 0 },
+      pop3: { port: 0 },
       mx: { port: 0 },
       // Mail to other domains refused unless a test turns the queue on (with routes to loopback servers).
       outbound: { enabled: false },

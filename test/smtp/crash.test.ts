@@ -112,6 +112,7 @@ beforeAll(async () => {
     GOSPOCHTA_SMTP_PORT: String(smtpPort),
     GOSPOCHTA_IMAP_PORT: String(imapPort),
     GOSPOCHTA_SUBMISSION_PORT: '0',
+    GOSPOCHTA_POP3_PORT: '0',
     GOSPOCHTA_MX_PORT: '0',
     LOG_LEVEL: 'info',
     LOG_PRETTY: '0',

@@ -1,0 +1,37 @@
+/**
+ * RETR — RFC 1939 §5: "+OK n octets", the message byte-stuffed (dot-stuff.ts),
+ * then ".". Read from the store in chunks and written with backpressure, so a
+ * large message is never held whole. A message another client expunged since the
+ * session began is answered -ERR.
+ */
+import { readBlobChunks } from '../../store/blobs.js';
+import { DotStuffer } from '../dot-stuff.js';
+import { TopCutter } from '../top-cut.js';
+import type { DropMessage } from '../maildrop.js';
+import type { Pop3Command, Pop3Context } from '../types.js';
+import { messageArg, words } from './msg-arg.js';
+
+/** Send the message (or its first part, with `cut`) as a multi-line response after `first`. */
+export async function sendMessage(ctx: Pop3Context, o: { n: number; m: DropMessage; first: string; cut?: TopCutter }): Promise<void> {
+  const { db } = ctx.host;
+  if (!ctx.maildrop!.present(db, o.m)) return ctx.err(`[SYS/PERM] Message ${o.n} has been removed by another client`);
+  await ctx.write(`+OK ${o.first}\r\n`);
+  const stuff = new DotStuffer();
+  for (const chunk of readBlobChunks(db, o.m.blobId, 0, o.m.size)) {
+    const part = o.cut ? o.cut.push(chunk) : { take: chunk, done: false };
+    await ctx.write(stuff.push(part.take));
+    if (part.done) break;
+  }
+  await ctx.write(stuff.end());
+}
+
+export const retrCommand: Pop3Command = {
+  name: 'RETR',
+  states: ['transaction'],
+  async run(ctx, args) {
+    const w = words(args);
+    if (w.length > 1) return ctx.err('RETR takes one message number');
+    const r = await messageArg(ctx, w[0]);
+    if (r) await sendMessage(ctx, { ...r, first: `${r.m.size} octets` });
+  },
+};
