@@ -44,6 +44,8 @@ export class Pop3Session implements Pop3Context {
   ) {
     this.remoteAddress = socket.remoteAddress ?? '';
     this.log = log.child({ sid: this.id });
+    // Replies are small and awaited one by one: no Nagle delay behind the client's delayed ACK.
+    socket.setNoDelay(true);
     socket.setTimeout(host.config.pop3.idleTimeoutMs);
     socket.on('timeout', () => {
       this.log.info('pop3: autologout timer expired');
