@@ -294,13 +294,10 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
       invalidate(row.id);
       return fail(at);
     }
-    const loginId = db.transaction(() => {
-      if (app) markAppPasswordUsed(db, { id: app.id, at: t, network: net, protocol: req.protocol });
-      const id = journalLogin(db, { at: t, mailboxId: row.id, address, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'ok' });
-      const details = { protocol: req.protocol, client: req.client ?? null, ...(app ? { appPassword: app.name } : {}) };
-      audit(db, { actor: `mailbox:${address}`, subject: `mailbox:${address}`, action: 'login', outcome: 'ok', remote: req.remote, mailboxId: row.id, details, at: t });
-      return id;
-    })();
+    if (app) markAppPasswordUsed(db, { id: app.id, at: t, network: net, protocol: req.protocol });
+    const loginId = journalLogin(db, { at: t, mailboxId: row.id, address, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'ok' });
+    const details = { protocol: req.protocol, client: req.client ?? null, ...(app ? { appPassword: app.name } : {}) };
+    audit(db, { actor: `mailbox:${address}`, subject: `mailbox:${address}`, action: 'login', outcome: 'ok', remote: req.remote, mailboxId: row.id, details, at: t });
     if (opts.onLoginSuccess) {
       const info: LoginInfo = { loginId, mailboxId: row.id, address: row.address, protocol: req.protocol, remote: req.remote, client: req.client ?? null, at: t };
       Promise.resolve()

@@ -62,8 +62,11 @@ export function setTwoFactor(db: Db, id: number, at: number | null): void {
   cached(db, 'UPDATE mailboxes SET two_factor_at = ? WHERE id = ?').run(at, id);
 }
 
+/** Deleted: the password hash erased, and with it the app passwords and pending two-factor codes. */
 export function markMailboxDeleted(db: Db, id: number, at: number): void {
-  cached(db, "UPDATE mailboxes SET status = 'deleted', deleted_at = ?, password_hash = '' WHERE id = ?").run(at, id);
+  cached(db, "UPDATE mailboxes SET status = 'deleted', deleted_at = ?, password_hash = '', two_factor_at = NULL WHERE id = ?").run(at, id);
+  cached(db, 'DELETE FROM app_passwords WHERE mailbox_id = ?').run(id);
+  cached(db, 'DELETE FROM two_factor_codes WHERE mailbox_id = ?').run(id);
 }
 
 export interface FolderUsage {
