@@ -1,12 +1,12 @@
 /**
  * The composition root: config → store → listeners → scheduler → signals.
  *
- * One process serves SMTP submission (465) and IMAP (993), both implicit TLS
+ * One process serves SMTP submission (465), IMAP (993) and POP3 (995), implicit TLS
  * (RFC 8314), over one SQLite file. All writes that must be durable go through one
  * group-committing Writer shared by SMTP delivery and IMAP APPEND.
  *
  * Shutdown (SIGTERM/SIGINT): stop accepting; SMTP transactions in DATA finish within
- * smtp.shutdownGraceMs, the rest get 421; IMAP sessions get `* BYE`; the writer
+ * smtp.shutdownGraceMs, the rest get 421; IMAP sessions get `* BYE`, POP3 sessions `-ERR` (nothing deleted); the writer
  * drains; the database is checkpointed and closed; exit code 0.
  * SIGHUP re-reads the TLS certificate and key without dropping connections.
  */
@@ -27,6 +27,7 @@ import { startSmtp } from './smtp/server.js';
 import { startMx } from './smtp/mx.js';
 import { startOutbound } from './mta/outbound.js';
 import { startImap } from './imap/server.js';
+import { startPop3 } from './pop3/server.js';
 import { startMetricsServer } from './ops/metrics-server.js';
 import { startScheduler, type Scheduler } from './policy/scheduler.js';
 import { createNewDeviceNotifier } from './policy/new-device.js';
@@ -44,6 +45,8 @@ export interface RunningServer {
   submissionPort: number | null;
   /** Inbound MX (25), null when off. */
   mxPort: number | null;
+  /** POP3 with implicit TLS (995), null when off. */
+  pop3Port: number | null;
   /** Re-read the certificate and key (SIGHUP). */
   reloadTls(): void;
   /** Graceful stop; resolves when everything is closed. */
@@ -86,7 +89,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const kick = opts.onQueued ?? (() => outbound?.kick());
   const smtpCtx = { cfg, db, log: log.child({ svc: 'smtp' }), bus, writer, auth, tls, controlPollMs: cfg.auth.accessCheckMs, outbound: { kick } };
   const smtp = await startSmtp(smtpCtx);
-  // Port 0 turns the second-wave listeners off (the contract of GOSPOCHTA_SUBMISSION_PORT / GOSPOCHTA_MX_PORT).
+  // Port 0 turns the second-wave listeners off (the contract of GOSPOCHTA_SUBMISSION_PORT / GOSPOCHTA_MX_PORT / GOSPOCHTA_POP3_PORT).
   const submission = cfg.submission.port ? await startSmtp({ ...smtpCtx, starttls: true, port: cfg.submission.port }) : null;
   const mx = cfg.mx.port ? await startMx({ ...smtpCtx, log: log.child({ svc: 'mx' }), port: cfg.mx.port }) : null;
   const imap = await startImap({
@@ -101,13 +104,25 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     mailboxAccess: (id, credential) => sessionAccess(db, id, credential),
     controlPollMs: cfg.auth.accessCheckMs,
   });
+  const pop3 = cfg.pop3.port
+    ? await startPop3({
+        config: cfg,
+        db,
+        bus,
+        writer,
+        log: log.child({ svc: 'pop3' }),
+        tls: { key: tls.key, cert: tls.cert },
+        authenticate: (req) => auth.authenticate(req),
+        controlPollMs: cfg.auth.accessCheckMs,
+      })
+    : null;
   const scheduler: Scheduler | null = opts.scheduler === false ? null : startScheduler({ db, cfg, bus, log: log.child({ svc: 'scheduler' }) });
   const metrics = standalone && cfg.metrics.port ? await startMetricsServer(cfg) : null;
 
   const pidPath = join(cfg.dataDir, PID_FILE);
   if (opts.pidFile !== false) writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
 
-  const ports = { smtpPort: smtp.port, imapPort: imap.port, submissionPort: submission?.port ?? null, mxPort: mx?.port ?? null };
+  const ports = { smtpPort: smtp.port, imapPort: imap.port, submissionPort: submission?.port ?? null, mxPort: mx?.port ?? null, pop3Port: pop3?.port ?? null };
   if (standalone) audit(db, { actor: 'system', subject: 'server', action: 'server.start', details: { ...ports, selfSignedCertificate: tls.selfSigned } });
   log.info({ ...ports, domains: cfg.domains, dataDir: cfg.dataDir }, standalone ? 'gospochta ready' : 'worker listening');
 
@@ -125,6 +140,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
         tls.reload();
         for (const l of [smtp, submission, mx]) l?.setSecureContext({ key: tls.key, cert: tls.cert });
         imap.setSecureContext({ key: tls.key, cert: tls.cert });
+        pop3?.setSecureContext({ key: tls.key, cert: tls.cert });
         log.info({ selfSigned: tls.selfSigned }, 'TLS certificate reloaded');
       } catch (e) {
         log.error({ err: e }, 'TLS reload failed; keeping the previous certificate');
@@ -140,6 +156,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
           submission?.close(cfg.smtp.shutdownGraceMs).then(() => log.info('submission listener closed')),
           mx?.close(cfg.smtp.shutdownGraceMs).then(() => log.info('MX listener closed')),
           imap.close().then(() => log.info('IMAP listener closed')),
+          pop3?.close().then(() => log.info('POP3 listener closed')),
         ]);
         await outbound?.stop();
         await writer.close();

@@ -18,7 +18,7 @@ function listenError(e: unknown): unknown {
   if (err.code === 'EACCES' || err.code === 'EADDRINUSE') {
     const why =
       err.code === 'EACCES'
-        ? 'permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE; set GOSPOCHTA_SMTP_PORT / GOSPOCHTA_IMAP_PORT to use others)'
+        ? 'permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE; set GOSPOCHTA_SMTP_PORT / GOSPOCHTA_IMAP_PORT / GOSPOCHTA_POP3_PORT to use others)'
         : 'the address is already in use (is another server running?)';
     return Object.assign(new Error(`cannot listen on port ${err.port ?? ''}: ${why}`), { code: err.code });
   }

@@ -1,5 +1,5 @@
 /**
- * `gospochta mailbox …`: create, passwd, show, list, delete. Passwords are read
+ * `gospochta mailbox …`: create, passwd, show, list, delete (2fa and app-password: mailbox-2fa.ts). Passwords are read
  * from stdin only (--password-stdin), never from argv.
  */
 import { Command } from 'commander';
@@ -11,6 +11,7 @@ import {
 } from '../identity/mailboxes.js';
 import type { MailboxStatus } from '../store/mailboxes.js';
 import { act, kv, readStdinLine, requireStdinFlag, withCommon } from './output.js';
+import { registerTwoFactorCommands } from './mailbox-2fa.js';
 
 function mailboxLines(m: MailboxView): string[] {
   return kv([
@@ -26,6 +27,7 @@ function mailboxLines(m: MailboxView): string[] {
 
 export function registerMailboxCommands(program: Command): void {
   const mailbox = program.command('mailbox').description('mailboxes of confirmed accounts');
+  registerTwoFactorCommands(mailbox);
 
   withCommon(mailbox.command('create').argument('<id>', 'account id'))
     .description('create a mailbox for a confirmed, active account')

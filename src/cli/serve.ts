@@ -9,7 +9,7 @@ import { printError } from './output.js';
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the mail server (SMTP submission on 465, IMAP on 993, both implicit TLS)')
+    .description('run the mail server (SMTP submission on 465 and 587, IMAP on 993, POP3 on 995, mail from other servers on 25)')
     .action(async () => {
       try {
         const cfg = loadConfig();

@@ -14,7 +14,7 @@ export type ToPrimary =
   | { gp: 'change'; ev: ChangeEvent; seq: number }
   /** A relayed change was published on this worker's bus. */
   | { gp: 'applied'; id: number }
-  | { gp: 'ready'; smtpPort: number; imapPort: number }
+  | { gp: 'ready'; smtpPort: number; imapPort: number; pop3Port: number | null }
   | { gp: 'metrics'; families: MetricFamily[] }
   /** A submission queued mail for other domains: the primary's outbound runner looks now. */
   | { gp: 'queued' }

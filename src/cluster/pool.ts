@@ -16,7 +16,7 @@ interface Slot {
   index: number;
   worker: Worker | null;
   ready: boolean;
-  ports: { smtpPort: number; imapPort: number };
+  ports: { smtpPort: number; imapPort: number; pop3Port: number | null };
   failures: number;
   metrics: MetricFamily[];
 }
@@ -48,7 +48,7 @@ export class WorkerPool {
     private readonly log: Logger,
     private readonly events: PoolEvents,
   ) {
-    this.slots = Array.from({ length: count }, (_, index) => ({ index, worker: null, ready: false, ports: { smtpPort: 0, imapPort: 0 }, failures: 0, metrics: [] }));
+    this.slots = Array.from({ length: count }, (_, index) => ({ index, worker: null, ready: false, ports: { smtpPort: 0, imapPort: 0, pop3Port: null }, failures: 0, metrics: [] }));
   }
 
   /** Fork every worker; resolves when all are listening, rejects when one cannot start. */
@@ -63,7 +63,7 @@ export class WorkerPool {
   }
 
   /** The ports the first worker listens on (every worker shares them). */
-  get ports(): { smtpPort: number; imapPort: number } {
+  get ports(): { smtpPort: number; imapPort: number; pop3Port: number | null } {
     return this.slots[0]!.ports;
   }
 
@@ -108,7 +108,7 @@ export class WorkerPool {
         break;
       case 'ready':
         slot.ready = true;
-        slot.ports = { smtpPort: m.smtpPort, imapPort: m.imapPort };
+        slot.ports = { smtpPort: m.smtpPort, imapPort: m.imapPort, pop3Port: m.pop3Port };
         slot.failures = 0;
         this.log.info({ worker: slot.index, workerPid: w.process.pid }, 'worker ready');
         if (!this.started && this.slots.every((s) => s.ready)) {

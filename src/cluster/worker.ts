@@ -88,5 +88,5 @@ export async function runWorker(cfg: Config, log: Logger): Promise<void> {
     const t = setInterval(() => send({ gp: 'metrics', families: metrics.snapshot() }), METRICS_EVERY_MS);
     t.unref();
   }
-  send({ gp: 'ready', smtpPort: running.smtpPort, imapPort: running.imapPort });
+  send({ gp: 'ready', smtpPort: running.smtpPort, imapPort: running.imapPort, pop3Port: running.pop3Port });
 }

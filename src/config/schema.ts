@@ -119,6 +119,17 @@ export const configSchema = z
         maxBadCommands: positiveInt.default(20),
       })
       .default({}),
+    /** POP3 (RFC 1939) with implicit TLS (RFC 8314 §3.3), INBOX only. 0 = off. */
+    pop3: z
+      .object({
+        port: port.default(995),
+        maxConnections: positiveInt.default(1000),
+        /** RFC 1939 §3: an inactivity autologout timer of at least 10 minutes. */
+        idleTimeoutMs: z.number().int().min(10 * 60_000, 'must be at least 10 minutes (RFC 1939 §3)').default(10 * 60_000),
+        /** Failed logins on one connection before it is closed. */
+        maxAuthFailures: positiveInt.default(3),
+      })
+      .default({}),
     limits: z
       .object({
         /** Decoded size of all attachments of one message (25 MiB). */

@@ -8,6 +8,7 @@ import { bumpControl, type Db } from '../store/db.js';
 import { getMailbox, listMailboxes } from '../store/mailboxes.js';
 import { getAccount, type AccountRow } from '../store/accounts.js';
 import { activeConsent } from '../store/consents.js';
+import { getAppPassword } from '../store/app-passwords.js';
 import type { EventBus } from '../events/bus.js';
 
 export type AccessResult = { ok: true } | { ok: false; reason: string };
@@ -39,15 +40,33 @@ export function credentialStamp(passwordHash: string): string {
   return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 22);
 }
 
+const APP_STAMP = /^app:(\d+):(.+)$/;
+
+/** The stamp of a login with an app password: its row and its hash, so revoking it ends the session. */
+export function appCredentialStamp(appPasswordId: number, hash: string): string {
+  return `app:${appPasswordId}:${credentialStamp(hash)}`;
+}
+
 /**
  * May a session that logged in with `credential` go on? mailboxAccess, and the
- * password it logged in with is still the mailbox's password.
+ * credential still holds: the app password it logged in with is not revoked, or
+ * the mailbox password is unchanged and two-factor protection has not been turned
+ * on since (from then on only app passwords log in).
  */
 export function sessionAccess(db: Db, mailboxId: number, credential: string): AccessResult {
   const r = mailboxAccess(db, mailboxId);
   if (!r.ok) return r;
+  const app = APP_STAMP.exec(credential);
+  if (app) {
+    const row = getAppPassword(db, Number(app[1]));
+    if (!row || row.mailbox_id !== mailboxId || row.revoked_at !== null || credentialStamp(row.hash) !== app[2]) {
+      return { ok: false, reason: 'app password revoked' };
+    }
+    return r;
+  }
   const mb = getMailbox(db, mailboxId);
   if (!mb || credentialStamp(mb.password_hash) !== credential) return { ok: false, reason: 'password changed' };
+  if (mb.two_factor_at !== null) return { ok: false, reason: 'two-factor protection turned on' };
   return r;
 }
 

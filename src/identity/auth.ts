@@ -24,6 +24,11 @@
  *   address is written there capped and with control characters escaped.
  * - A success carries the credential stamp (identity/access.ts) that sessions
  *   compare on every re-check, so a password change ends them.
+ * - App passwords (identity/app-passwords.ts) log in like the mailbox password,
+ *   their stamp naming the app password, so revoking it ends its sessions; each
+ *   use records its time, client network and protocol. With two-factor protection
+ *   on, the right mailbox password is refused (`app-password-required`, counted as
+ *   a failure) with a text saying an app password is needed.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../store/db.js';
@@ -43,14 +48,16 @@ import {
 } from '../store/auth-journal.js';
 import { networkOf } from '../shared/network.js';
 import { safeText } from '../shared/text.js';
-import { credentialStamp, mailboxAccess } from './access.js';
+import { appCredentialStamp, credentialStamp, mailboxAccess } from './access.js';
+import { appPasswordsBySelector, getAppPassword, markAppPasswordUsed, type AppPasswordRow } from '../store/app-passwords.js';
+import { normalizeAppPassword, selectorOf } from './app-passwords.js';
 import { verifyPassword } from './passwords.js';
 import { metrics, METRIC } from '../shared/metrics.js';
 
 export interface AuthRequest {
   address: string;
   password: string;
-  protocol: 'imap' | 'smtp';
+  protocol: 'imap' | 'smtp' | 'pop3';
   remote: string;
   /** Client name: IMAP ID name or SMTP EHLO name. */
   client?: string;
@@ -58,13 +65,14 @@ export interface AuthRequest {
 
 export type AuthResult =
   | { ok: true; mailboxId: number; address: string; credential: string }
-  | { ok: false; reason: 'invalid' | 'locked' | 'unavailable'; message: string };
+  /** 'app-password-required': the mailbox password was right, but two-factor protection is on. */
+  | { ok: false; reason: 'invalid' | 'locked' | 'unavailable' | 'app-password-required'; message: string };
 
 export interface LoginInfo {
   loginId: number;
   mailboxId: number;
   address: string;
-  protocol: 'imap' | 'smtp';
+  protocol: 'imap' | 'smtp' | 'pop3';
   remote: string;
   client: string | null;
   at: number;
@@ -115,7 +123,22 @@ interface CacheEntry {
   expires: number;
 }
 
+/** What one attempt is about: who typed what from where, and when. */
+interface Attempt {
+  req: AuthRequest;
+  shown: string;
+  address: string;
+  net: string;
+  mailboxId: number | null;
+  t: number;
+}
+
+/** A mailbox row as authentication reads it. */
+type MailboxForAuth = NonNullable<ReturnType<typeof getMailboxByAddress>>;
+
 const LOCKED_MESSAGE = 'Too many failed logins; logins are refused for a while, try again later';
+export const APP_PASSWORD_NEEDED =
+  'an app password is needed: two-factor protection is on for this mailbox, so mail clients log in with an app password, not the mailbox password';
 /** Failures of one address read at most per attempt (the newest ones count). */
 const FAILURE_SCAN = 1000;
 
@@ -155,7 +178,8 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   }
 
   /** Record a failure; lock the address for the client network / the client address at their thresholds. */
-  function recordFailure(req: AuthRequest, shown: string, address: string, net: string, mailboxId: number | null, t: number): void {
+  function recordFailure(at: Attempt, reason?: string): void {
+    const { req, shown, address, net, mailboxId, t } = at;
     db.transaction(() => {
       recordAuthFailure(db, { at: t, address, ip: req.remote });
       journalLogin(db, { at: t, mailboxId, address: shown, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'failed' });
@@ -163,10 +187,10 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
         actor: `mailbox:${shown}`,
         subject: `mailbox:${shown}`,
         action: 'login',
-        outcome: 'failed',
+        outcome: reason ? 'refused' : 'failed',
         remote: req.remote,
         mailboxId,
-        details: { protocol: req.protocol, client: req.client ?? null, network: net },
+        details: { protocol: req.protocol, client: req.client ?? null, network: net, ...(reason ? { reason } : {}) },
         at: t,
       });
       if (failuresOf(address, net, t).net >= a.mailboxFailures) {
@@ -189,10 +213,46 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
     opts.log?.warn({ remote: req.remote }, 'client address locked after repeated login failures');
   }
 
-  async function fail(req: AuthRequest, shown: string, address: string, net: string, mailboxId: number | null, t: number): Promise<AuthResult> {
-    recordFailure(req, shown, address, net, mailboxId, t);
+  async function fail(at: Attempt): Promise<AuthResult> {
+    recordFailure(at);
     await sleep(a.failureDelayMs);
     return { ok: false, reason: 'invalid', message: 'Authentication failed' };
+  }
+
+  /**
+   * The mailbox password was right but two-factor protection is on: refused, and
+   * counted like a failure (the lockout holds), with the text that says what to use.
+   */
+  async function refuseMailboxPassword(at: Attempt): Promise<AuthResult> {
+    recordFailure(at, 'app password required');
+    await sleep(a.failureDelayMs);
+    return { ok: false, reason: 'app-password-required', message: APP_PASSWORD_NEEDED };
+  }
+
+  /** A cached or fresh argon2id verification of `password` against `hash`. */
+  async function verifyCached(mailboxId: number, ck: string, hash: string, password: string, t: number, stillHash: () => string | undefined): Promise<boolean> {
+    const hit = cache.get(ck);
+    if (hit && hit.expires > t && hit.mailboxId === mailboxId && hit.hash === hash) return true;
+    if (hit) cache.delete(ck);
+    const ok = await verify(hash, password);
+    // The hash may have changed while we waited: only cache what still holds.
+    if (ok && a.cacheSeconds > 0 && stillHash() === hash) cache.set(ck, { mailboxId, hash, expires: t + a.cacheSeconds * 1000 });
+    return ok;
+  }
+
+  /** The app password of the mailbox that `password` is, or null (identity/app-passwords.ts). */
+  async function matchAppPassword(row: MailboxForAuth, password: string, t: number): Promise<AppPasswordRow | null> {
+    const typed = normalizeAppPassword(password);
+    if (!typed) return null;
+    for (const app of appPasswordsBySelector(db, row.id, selectorOf(typed))) {
+      const ck = cacheKey(`app:${app.id}`, typed);
+      const still = () => {
+        const r = getAppPassword(db, app.id);
+        return r && r.revoked_at === null ? r.hash : undefined;
+      };
+      if (await verifyCached(row.id, ck, app.hash, typed, t, still)) return app;
+    }
+    return null;
   }
 
   /** A locked attempt: the cost and the answer of a failure, whatever the address. */
@@ -218,37 +278,34 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
     if (isLocked(db, 'ip', req.remote, t) || isLocked(db, 'mailbox', `${address} ${net}`, t)) return refuseLocked(req, shown, address, t);
     if (failuresOf(address, net, t).all >= a.slowDownFailures) await sleep(a.slowDownMs);
     const row = getMailboxByAddress(db, address);
+    const at: Attempt = { req, shown, address, net, mailboxId: row?.id ?? null, t };
     if (!row || row.status !== 'active' || !row.password_hash) {
       await verify(DUMMY_HASH, req.password);
-      return fail(req, shown, address, net, row?.id ?? null, t);
+      return fail(at);
     }
-    const ck = cacheKey(address, req.password);
-    const hit = cache.get(ck);
-    let ok: boolean;
-    if (hit && hit.expires > t && hit.mailboxId === row.id && hit.hash === row.password_hash) ok = true;
-    else {
-      if (hit) cache.delete(ck);
-      ok = await verify(row.password_hash, req.password);
-      // The hash may have changed while we waited: only cache what still holds.
-      if (ok && a.cacheSeconds > 0 && passwordHashOf(db, row.id) === row.password_hash) {
-        cache.set(ck, { mailboxId: row.id, hash: row.password_hash, expires: t + a.cacheSeconds * 1000 });
-      }
+    const app = await matchAppPassword(row, req.password, t);
+    if (!app) {
+      const ok = await verifyCached(row.id, cacheKey(address, req.password), row.password_hash, req.password, t, () => passwordHashOf(db, row.id));
+      if (!ok) return fail(at);
+      if (row.two_factor_at !== null) return refuseMailboxPassword(at);
     }
-    if (!ok) return fail(req, shown, address, net, row.id, t);
     const access = mailboxAccess(db, row.id);
     if (!access.ok) {
       invalidate(row.id);
-      return fail(req, shown, address, net, row.id, t);
+      return fail(at);
     }
+    if (app) markAppPasswordUsed(db, { id: app.id, at: t, network: net, protocol: req.protocol });
     const loginId = journalLogin(db, { at: t, mailboxId: row.id, address, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'ok' });
-    audit(db, { actor: `mailbox:${address}`, subject: `mailbox:${address}`, action: 'login', outcome: 'ok', remote: req.remote, mailboxId: row.id, details: { protocol: req.protocol, client: req.client ?? null }, at: t });
+    const details = { protocol: req.protocol, client: req.client ?? null, ...(app ? { appPassword: app.name } : {}) };
+    audit(db, { actor: `mailbox:${address}`, subject: `mailbox:${address}`, action: 'login', outcome: 'ok', remote: req.remote, mailboxId: row.id, details, at: t });
     if (opts.onLoginSuccess) {
       const info: LoginInfo = { loginId, mailboxId: row.id, address: row.address, protocol: req.protocol, remote: req.remote, client: req.client ?? null, at: t };
       Promise.resolve()
         .then(() => opts.onLoginSuccess!(info))
         .catch((e: unknown) => opts.log?.error({ err: e, address }, 'login hook failed'));
     }
-    return { ok: true, mailboxId: row.id, address: row.address, credential: credentialStamp(row.password_hash) };
+    const credential = app ? appCredentialStamp(app.id, app.hash) : credentialStamp(row.password_hash);
+    return { ok: true, mailboxId: row.id, address: row.address, credential };
   }
 
   return {

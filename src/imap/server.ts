@@ -146,7 +146,8 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
   const unsubscribe = ctx.bus.subscribe((ev) => {
     if (ev.type !== 'access') return;
     const set = perMailbox.get(ev.mailboxId);
-    if (set) for (const s of [...set]) s.bye('Access to this mailbox has been withdrawn').catch(() => undefined);
+    // Re-checked rather than ended: revoking one app password ends only the sessions logged in with it.
+    if (set) for (const s of [...set]) s.recheckAccess().catch((err: unknown) => s.log.error({ err }, 'access re-check failed'));
   });
   const unwatch = watchControl(db, log, ctx.controlPollMs ?? 2000, () => {
     for (const s of [...sessions]) {

@@ -7,7 +7,7 @@
  * Counters only go up; a gauge (`set`) holds the latest value.
  *
  * Counter names the server uses (declared below so they render at 0 from the start):
- *   gospochta_connections_total{protocol="smtp"|"imap"}            accepted TCP/TLS connections
+ *   gospochta_connections_total{protocol="smtp"|"imap"|"pop3"}     accepted TCP/TLS connections
  *   gospochta_logins_total{protocol, outcome="ok"|"failed"|"locked"} authentication attempts
  *   gospochta_messages_accepted_total{via="smtp"|"imap_append"}      messages committed to the store
  *   gospochta_messages_refused_total{via, reason}                    refusals by rule; reason is one of

@@ -91,8 +91,10 @@ export function submissionHooks(ctx: SmtpContext, conns: Connections, isClosing:
           ...(session.hostNameAppearsAs ? { client: session.hostNameAppearsAs } : {}),
         })
         .then((r) => {
-          metrics.inc(METRIC.logins, { protocol: 'smtp', outcome: r.ok ? 'ok' : r.reason === 'invalid' ? 'failed' : 'locked' });
-          if (!r.ok) return cb(r.reason === 'invalid' ? R.authFailed() : R.authLocked(r.message));
+          const failed = !r.ok && (r.reason === 'invalid' || r.reason === 'app-password-required');
+          metrics.inc(METRIC.logins, { protocol: 'smtp', outcome: r.ok ? 'ok' : failed ? 'failed' : 'locked' });
+          // RFC 4954 §6: 535 5.7.8; with two-factor protection on, the text says an app password is needed.
+          if (!r.ok) return cb(r.reason === 'app-password-required' ? R.appPasswordRequired(r.message) : r.reason === 'invalid' ? R.authFailed() : R.authLocked(r.message));
           const user: SmtpUser = { mailboxId: r.mailboxId, address: r.address, credential: r.credential };
           // smtp-server types `user` as a string but carries any value to the session.
           cb(null, { user: user as unknown as string });

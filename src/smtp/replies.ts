@@ -15,13 +15,15 @@ export function reply(code: number, enhanced: string, text: string): SmtpReplyEr
 
 export const R = {
   authFailed: () => reply(535, '5.7.8', 'Authentication credentials invalid'),
+  /** Two-factor protection is on: the mailbox password was right, but only app passwords log in. */
+  appPasswordRequired: (text: string) => reply(535, '5.7.8', `Authentication credentials invalid: ${text}`),
   authLocked: (text: string) => reply(454, '4.7.0', `Temporary authentication failure: ${text}`),
   authMethod: () => reply(504, '5.5.4', 'Unrecognized authentication type; use PLAIN or LOGIN'),
   senderMismatch: (given: string, user: string) =>
     reply(553, '5.7.1', `Sender address <${given}> is not the authenticated mailbox <${user}>; send from your own address`),
   senderIdentity: (text: string) => reply(553, '5.7.1', text),
   accessWithdrawn: () =>
-    reply(421, '4.7.0', 'Access to this mailbox has been withdrawn (blocked, deleted or password changed); log in again'),
+    reply(421, '4.7.0', 'Access to this mailbox has been withdrawn (blocked, deleted, password changed or app password revoked); log in again'),
   authzidMismatch: () =>
     reply(535, '5.7.8', 'Authentication credentials invalid: acting as another user (authorization identity) is not allowed'),
   tooManyRecipients: (max: number) => reply(452, '4.5.3', `Too many recipients: at most ${max} per message`),

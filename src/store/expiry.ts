@@ -1,6 +1,6 @@
 /**
  * Rows past their time, deleted by the expiry job (policy/expiry.ts decides the
- * cut-offs): confirmation codes, send events, login failures, lockouts, the login
+ * cut-offs): confirmation and two-factor codes, send events, login failures, lockouts, the login
  * journal, the audit journal; and the mailboxes deleted but still holding folders.
  */
 import { cached, type Db } from './db.js';
@@ -29,7 +29,10 @@ export interface ExpiredRows {
 export function deleteExpiredRows(db: Db, c: ExpiryCutoffs): ExpiredRows {
   const run = (sql: string, before: number) => cached(db, sql).run(before).changes;
   return {
-    codes: run('DELETE FROM confirmation_codes WHERE expires_at < ?', c.codesExpiredBefore),
+    // Confirmation codes and the codes that turn two-factor protection on.
+    codes:
+      run('DELETE FROM confirmation_codes WHERE expires_at < ?', c.codesExpiredBefore) +
+      run('DELETE FROM two_factor_codes WHERE expires_at < ?', c.codesExpiredBefore),
     sendEvents: run('DELETE FROM send_events WHERE at < ?', c.sendEventsBefore),
     authFailures: run('DELETE FROM auth_failures WHERE at < ?', c.authFailuresBefore),
     lockouts: run('DELETE FROM lockouts WHERE until < ?', c.lockoutsEndedBefore),

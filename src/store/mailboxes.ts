@@ -18,6 +18,8 @@ export interface MailboxRow {
   created_at: number;
   password_changed_at: number;
   deleted_at: number | null;
+  /** When two-factor protection was turned on; null = off (migration 8). */
+  two_factor_at: number | null;
 }
 
 export function insertMailbox(
@@ -56,8 +58,15 @@ export function setMailboxPassword(db: Db, id: number, hash: string, at: number)
   cached(db, 'UPDATE mailboxes SET password_hash = ?, password_changed_at = ? WHERE id = ?').run(hash, at, id);
 }
 
+export function setTwoFactor(db: Db, id: number, at: number | null): void {
+  cached(db, 'UPDATE mailboxes SET two_factor_at = ? WHERE id = ?').run(at, id);
+}
+
+/** Deleted: the password hash erased, and with it the app passwords and pending two-factor codes. */
 export function markMailboxDeleted(db: Db, id: number, at: number): void {
-  cached(db, "UPDATE mailboxes SET status = 'deleted', deleted_at = ?, password_hash = '' WHERE id = ?").run(at, id);
+  cached(db, "UPDATE mailboxes SET status = 'deleted', deleted_at = ?, password_hash = '', two_factor_at = NULL WHERE id = ?").run(at, id);
+  cached(db, 'DELETE FROM app_passwords WHERE mailbox_id = ?').run(id);
+  cached(db, 'DELETE FROM two_factor_codes WHERE mailbox_id = ?').run(id);
 }
 
 export interface FolderUsage {

@@ -337,6 +337,44 @@ CREATE TABLE dkim_keys (
 `,
   },
   {
+    version: 8,
+    name: 'two-factor protection and app passwords',
+    sql: `
+-- When two-factor protection was turned on; NULL = off. While on, IMAP, POP3 and
+-- SMTP accept app passwords only.
+ALTER TABLE mailboxes ADD COLUMN two_factor_at INTEGER;
+
+-- App passwords: random, shown once, stored as argon2id. The selector (the first
+-- characters of the password) narrows the verification to one row or two.
+CREATE TABLE app_passwords (
+  id                 INTEGER PRIMARY KEY,
+  mailbox_id         INTEGER NOT NULL REFERENCES mailboxes(id),
+  name               TEXT NOT NULL,
+  selector           TEXT NOT NULL,
+  hash               TEXT NOT NULL,
+  created_at         INTEGER NOT NULL,
+  last_used_at       INTEGER,
+  last_used_network  TEXT,
+  last_used_protocol TEXT,
+  revoked_at         INTEGER
+);
+CREATE UNIQUE INDEX app_passwords_name ON app_passwords(mailbox_id, name) WHERE revoked_at IS NULL;
+CREATE INDEX app_passwords_selector ON app_passwords(mailbox_id, selector) WHERE revoked_at IS NULL;
+
+-- One-time codes that turn two-factor protection on (the rules of confirmation codes).
+CREATE TABLE two_factor_codes (
+  id         INTEGER PRIMARY KEY,
+  mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id),
+  code_hash  TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  attempts   INTEGER NOT NULL DEFAULT 0,
+  used_at    INTEGER
+);
+CREATE INDEX two_factor_codes_mailbox ON two_factor_codes(mailbox_id, id);
+`,
+  },
+  {
     version: 11,
     name: 'sort and thread keys, save dates',
     sql: `

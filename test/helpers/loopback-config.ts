@@ -18,6 +18,7 @@ export function loopbackConfig(dir: string, overrides: Record<string, unknown> =
       bind: '127.0.0.1',
       smtp: { port: 0 },
       submission: { port: 0 },
+      pop3: { port: 0 },
       mx: { port: 0 },
       imap: { port: 0 },
       notices: { newDevice: false },

@@ -90,10 +90,10 @@ describe('docker/docker-compose.yml', () => {
     expect(app.restart).toBe('unless-stopped');
   });
 
-  it('publishes 465, 587, 993 and 25 and lets the unprivileged user bind them', () => {
+  it('publishes 465, 587, 993, 995 and 25 and lets the unprivileged user bind them', () => {
     const defaults = configSchema.parse({});
     const targets = app.ports!.map((p) => Number(p.split(':').at(-1)!.replace('/tcp', '')));
-    expect(targets.sort()).toEqual([defaults.smtp.port, defaults.imap.port, defaults.submission.port, defaults.mx.port].sort());
+    expect(targets.sort()).toEqual([defaults.smtp.port, defaults.imap.port, defaults.submission.port, defaults.mx.port, defaults.pop3.port].sort());
     expect(Number(app.sysctls!['net.ipv4.ip_unprivileged_port_start'])).toBe(0);
   });
 
@@ -158,12 +158,12 @@ describe('docker/Dockerfile', () => {
     expect(run!.instr.filter(([op, cmd]) => op === 'RUN' && /\bnpm\b/.test(cmd))).toEqual([]);
   });
 
-  it('runs as user node with /data, ports 465, 587, 993 and 25 and a health check', () => {
+  it('runs as user node with /data, ports 465, 587, 993, 995 and 25 and a health check', () => {
     const get = (op: string) => run!.instr.filter(([o]) => o === op).map(([, v]) => v);
     expect(get('USER')).toEqual(['node']);
     expect(get('ENV').join(' ')).toMatch(/GOSPOCHTA_DATA_DIR=\/data/);
     expect(get('VOLUME').join(' ')).toMatch(/\/data/);
-    expect(get('EXPOSE').join(' ').split(/\s+/).sort()).toEqual(['25', '465', '587', '993']);
+    expect(get('EXPOSE').join(' ').split(/\s+/).sort()).toEqual(['25', '465', '587', '993', '995']);
     expect(get('HEALTHCHECK')[0]).toMatch(/CMD \["node", "\/app\/bin\/gospochta\.js", "health"\]/);
     expect(get('CMD')).toEqual(['["serve"]']);
     // The instructions come after USER node in the file only where they must run as it.

@@ -106,7 +106,7 @@ describe('README.md', () => {
     const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     const problems: string[] = [];
     for (const line of codeLines()) {
-      for (const m of line.matchAll(/\bnpm (run )?([a-z:]+)/g)) {
+      for (const m of line.matchAll(/\bnpm (run )?([a-z0-9:]+)/g)) {
         const name = m[2]!;
         if (!m[1] && ['ci', 'install', 'prune', 'view', 'exec'].includes(name)) continue;
         if (!(name in pkg.scripts)) problems.push(`npm ${m[1] ?? ''}${name}: no such script`);

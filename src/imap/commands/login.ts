@@ -1,6 +1,8 @@
 /**
  * LOGIN — RFC 3501 §6.2.3, through the shared authentication and lockout module
- * (identity/). Failures: `NO [AUTHENTICATIONFAILED]` (RFC 5530), lockout or a
+ * (identity/). Failures: `NO [AUTHENTICATIONFAILED]` (RFC 5530) — with two-factor
+ * protection on, the right mailbox password too, its text saying an app password
+ * is needed — lockout or a
  * temporary problem: `NO [UNAVAILABLE]`; the per-user connection limit: `NO [LIMIT]`.
  * Every attempt lands in the login journal (done by the authentication module).
  */
@@ -13,15 +15,18 @@ import { safeText } from '../../shared/text.js';
 export async function completeLogin(ctx: CommandContext, user: string, password: string): Promise<CommandResult> {
   const s = ctx.session;
   const r = await s.authenticate(user, password);
-  metrics.inc(METRIC.logins, { protocol: 'imap', outcome: r.ok ? 'ok' : r.reason === 'invalid' ? 'failed' : 'locked' });
+  const failed = !r.ok && (r.reason === 'invalid' || r.reason === 'app-password-required');
+  metrics.inc(METRIC.logins, { protocol: 'imap', outcome: r.ok ? 'ok' : failed ? 'failed' : 'locked' });
   if (!r.ok) {
     s.log.info({ user: safeText(user, 100), reason: r.reason }, 'login failed');
+    // Two-factor protection on: the text says an app password is needed (shown by Thunderbird and K-9 Mail).
+    const text = r.reason === 'app-password-required' ? `Authentication failed: ${r.message}` : 'Authentication failed';
     if (s.countAuthFailure() >= ctx.services.config.imap.maxAuthFailures) {
-      await s.send(`${ctx.tag} NO [AUTHENTICATIONFAILED] Authentication failed`);
+      await s.send(`${ctx.tag} NO [AUTHENTICATIONFAILED] ${text}`);
       await s.bye('Too many authentication failures');
-      return no('AUTHENTICATIONFAILED', 'Authentication failed');
+      return no('AUTHENTICATIONFAILED', text);
     }
-    if (r.reason === 'invalid') return no('AUTHENTICATIONFAILED', 'Authentication failed');
+    if (failed) return no('AUTHENTICATIONFAILED', text);
     return no('UNAVAILABLE', r.message || 'Temporarily unavailable, try again later');
   }
   if (s.isClosed) return no('UNAVAILABLE', 'Connection closed');

@@ -118,6 +118,7 @@ beforeAll(async () => {
     // One process: the RSS and the bytes read are those of the process that serves IMAP.
     GOSPOCHTA_WORKERS: '1',
     GOSPOCHTA_SUBMISSION_PORT: '0',
+    GOSPOCHTA_POP3_PORT: '0',
     GOSPOCHTA_MX_PORT: '0',
     GOSPOCHTA_OPERATOR: 'test',
   };

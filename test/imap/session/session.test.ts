@@ -108,8 +108,11 @@ describe('access withdrawn', () => {
     const u = await h.provision('boris@example.org', 'Correct-Horse-42');
     const c = await h.connect();
     await c.login(u.address, u.password);
+    // A bus event makes the server re-check the sessions of that mailbox against the store.
+    h.db.prepare(`UPDATE mailboxes SET status = 'blocked' WHERE id = ?`).run(u.mailboxId);
     h.bus.publish({ type: 'access', mailboxId: u.mailboxId, reason: 'blocked' });
     expect(await c.rest()).toEqual(['* BYE Access to this mailbox has been withdrawn']);
+    h.db.prepare(`UPDATE mailboxes SET status = 'active' WHERE id = ?`).run(u.mailboxId);
     const d = await h.connect();
     await d.login(u.address, u.password);
     h.db.prepare(`UPDATE mailboxes SET status = 'blocked' WHERE id = ?`).run(u.mailboxId);
