@@ -182,7 +182,7 @@ async function main(): Promise<void> {
   const cfg = loadConfig({
     env: {},
     cwd: dir,
-    overrides: { dataDir: join(dir, 'data'), domains: ['example.org'], bind: '127.0.0.1', smtp: { port: 0 }, submission: { port: 0 }, mx: { port: 0 }, imap: { port: 0, maxConnectionsPerUser: 1000 }, notices: { newDevice: false } },
+    overrides: { dataDir: join(dir, 'data'), domains: ['example.org'], bind: '127.0.0.1', smtp: { port: 0 }, submission: { port: 0 }, mx: { port: 0 }, sieve: { port: 0 }, imap: { port: 0, maxConnectionsPerUser: 1000 }, notices: { newDevice: false } },
   });
   const server = await startServer(cfg, { log: silentLogger, pidFile: false, scheduler: false });
   const db = server.db;

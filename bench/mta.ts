@@ -68,6 +68,7 @@ async function main(): Promise<void> {
       smtp: { port: 0 },
       imap: { port: 0 },
       submission: { port: 0 },
+      sieve: { port: 0 },
       mx: { port: mxPort, maxConnectionsPerIp: 1000, messagesPerIpPerMinute: 10_000_000, maxRecipients: 100 },
       dns: { servers: [dns.address] },
       limits: { dailyRecipients: 10_000_000 },

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       bind: '127.0.0.1',
       smtp: { port: 0 },
       submission: { port: 0 },
+      sieve: { port: 0 },
       mx: { port: 0 },
       imap: { port: 0 },
       limits: { dailyRecipients: 10_000_000 },

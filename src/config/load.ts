@@ -22,6 +22,7 @@ const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'int' | 'list' 
   GOSPOCHTA_IMAP_PORT: { path: ['imap', 'port'], type: 'int' },
   GOSPOCHTA_MX_PORT: { path: ['mx', 'port'], type: 'int' },
   GOSPOCHTA_SUBMISSION_PORT: { path: ['submission', 'port'], type: 'int' },
+  GOSPOCHTA_SIEVE_PORT: { path: ['sieve', 'port'], type: 'int' },
   GOSPOCHTA_BIND: { path: ['bind'], type: 'string' },
   GOSPOCHTA_WORKERS: { path: ['workers'], type: 'int' },
   GOSPOCHTA_TLS_CERT: { path: ['tls', 'cert'], type: 'string' },

@@ -79,6 +79,7 @@ beforeAll(async () => {
     GOSPOCHTA_IMAP_PORT: String(imapPort),
     GOSPOCHTA_SUBMISSION_PORT: '0',
     GOSPOCHTA_MX_PORT: '0',
+    GOSPOCHTA_SIEVE_PORT: '0',
     GOSPOCHTA_OPERATOR: 'e2e',
   };
 });

@@ -80,6 +80,7 @@ export async function serverDir(extraEnv: NodeJS.ProcessEnv = {}, configYaml = '
     GOSPOCHTA_IMAP_PORT: String(imapPort),
     GOSPOCHTA_SUBMISSION_PORT: '0',
     GOSPOCHTA_MX_PORT: '0',
+    GOSPOCHTA_SIEVE_PORT: '0',
     GOSPOCHTA_OPERATOR: 'test',
     GOSPOCHTA_CONFIG: join(dir, 'gospochta.yaml'),
     LOG_PRETTY: '0',

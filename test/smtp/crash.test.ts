@@ -113,6 +113,7 @@ beforeAll(async () => {
     GOSPOCHTA_IMAP_PORT: String(imapPort),
     GOSPOCHTA_SUBMISSION_PORT: '0',
     GOSPOCHTA_MX_PORT: '0',
+    GOSPOCHTA_SIEVE_PORT: '0',
     LOG_LEVEL: 'info',
     LOG_PRETTY: '0',
   };
