@@ -2,7 +2,8 @@
  * The composition root: config → store → listeners → scheduler → signals.
  *
  * One process serves SMTP submission (465) and IMAP (993), both implicit TLS
- * (RFC 8314), over one SQLite file. All writes that must be durable go through one
+ * (RFC 8314), submission with STARTTLS (587), MX (25) and ManageSieve (4190),
+ * over one SQLite file. All writes that must be durable go through one
  * group-committing Writer shared by SMTP delivery and IMAP APPEND.
  *
  * Shutdown (SIGTERM/SIGINT): stop accepting; SMTP transactions in DATA finish within
@@ -27,6 +28,7 @@ import { startSmtp } from './smtp/server.js';
 import { startMx } from './smtp/mx.js';
 import { startOutbound } from './mta/outbound.js';
 import { startImap } from './imap/server.js';
+import { startManageSieve } from './managesieve/server.js';
 import { startMetricsServer } from './ops/metrics-server.js';
 import { startScheduler, type Scheduler } from './policy/scheduler.js';
 import { createNewDeviceNotifier } from './policy/new-device.js';
@@ -44,6 +46,8 @@ export interface RunningServer {
   submissionPort: number | null;
   /** Inbound MX (25), null when off. */
   mxPort: number | null;
+  /** ManageSieve (4190), null when off. */
+  sievePort: number | null;
   /** Re-read the certificate and key (SIGHUP). */
   reloadTls(): void;
   /** Graceful stop; resolves when everything is closed. */
@@ -101,13 +105,16 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     mailboxAccess: (id, credential) => sessionAccess(db, id, credential),
     controlPollMs: cfg.auth.accessCheckMs,
   });
+  const sieve = cfg.sieve.port
+    ? await startManageSieve({ cfg, db, log: log.child({ svc: 'managesieve' }), host: cfg.bind, port: cfg.sieve.port, tls: { key: tls.key, cert: tls.cert }, authenticate: (req) => auth.authenticate(req) })
+    : null;
   const scheduler: Scheduler | null = opts.scheduler === false ? null : startScheduler({ db, cfg, bus, log: log.child({ svc: 'scheduler' }) });
   const metrics = standalone && cfg.metrics.port ? await startMetricsServer(cfg) : null;
 
   const pidPath = join(cfg.dataDir, PID_FILE);
   if (opts.pidFile !== false) writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
 
-  const ports = { smtpPort: smtp.port, imapPort: imap.port, submissionPort: submission?.port ?? null, mxPort: mx?.port ?? null };
+  const ports = { smtpPort: smtp.port, imapPort: imap.port, submissionPort: submission?.port ?? null, mxPort: mx?.port ?? null, sievePort: sieve?.port ?? null };
   if (standalone) audit(db, { actor: 'system', subject: 'server', action: 'server.start', details: { ...ports, selfSignedCertificate: tls.selfSigned } });
   log.info({ ...ports, domains: cfg.domains, dataDir: cfg.dataDir }, standalone ? 'gospochta ready' : 'worker listening');
 
@@ -125,6 +132,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
         tls.reload();
         for (const l of [smtp, submission, mx]) l?.setSecureContext({ key: tls.key, cert: tls.cert });
         imap.setSecureContext({ key: tls.key, cert: tls.cert });
+        sieve?.setSecureContext({ key: tls.key, cert: tls.cert });
         log.info({ selfSigned: tls.selfSigned }, 'TLS certificate reloaded');
       } catch (e) {
         log.error({ err: e }, 'TLS reload failed; keeping the previous certificate');
@@ -140,6 +148,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
           submission?.close(cfg.smtp.shutdownGraceMs).then(() => log.info('submission listener closed')),
           mx?.close(cfg.smtp.shutdownGraceMs).then(() => log.info('MX listener closed')),
           imap.close().then(() => log.info('IMAP listener closed')),
+          sieve?.close().then(() => log.info('ManageSieve listener closed')),
         ]);
         await outbound?.stop();
         await writer.close();
