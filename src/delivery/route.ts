@@ -110,14 +110,19 @@ async function forward(ctx: DeliveryContext, w: Work, m: Copy, addresses: string
   const served = new Set(cfg.domains);
   const targets: DeliveryTarget[] = [];
   const remote: string[] = [];
+  // A local target that forwards on (without a copy) has taken the message all the same.
+  let taken = 0;
   for (const a of addresses) {
     const found = lookupRecipient(db, served, a);
-    if (found.kind === 'local') targets.push(...(await route(ctx, w, { raw, parsed, mailFrom: m.mailFrom, recipient: found.recipient, folderId: found.recipient.inboxId, depth: m.depth + 1 })));
-    else if (found.kind === 'other-domain' && cfg.outbound.enabled) remote.push(a.toLowerCase());
+    if (found.kind === 'local') {
+      taken++;
+      targets.push(...(await route(ctx, w, { raw, parsed, mailFrom: m.mailFrom, recipient: found.recipient, folderId: found.recipient.inboxId, depth: m.depth + 1 })));
+    } else if (found.kind === 'other-domain' && cfg.outbound.enabled) remote.push(a.toLowerCase());
     else log.warn({ mailbox: me, to: a }, found.kind === 'unknown' ? 'forward target has no mailbox here; skipped' : 'forward target is in another domain and mail to other domains is off; skipped');
   }
-  if (!targets.length && !remote.length) return false;
+  if (!taken && !remote.length) return false;
   const sender = srsForward({ secret: serverSecret(db, 'srs') ?? Buffer.alloc(32), sender: m.mailFrom, domain: me.slice(me.lastIndexOf('@') + 1), served, now: Date.now() });
+  if (!targets.length && !remote.length) return true;
   w.also.push({
     raw,
     parsed,
