@@ -92,6 +92,8 @@ export const configSchema = z
         maxTargets: positiveInt.default(5),
         /** A message with more Received: fields than this is not forwarded again (a loop). */
         maxHops: positiveInt.default(30),
+        /** A bounce to an SRS address older than this many days is refused (the address is stale). */
+        srsMaxDays: positiveInt.default(21),
       })
       .default({}),
     /** Sieve filters (RFC 5228) and ManageSieve (RFC 5804, STARTTLS). port 0 = off. */

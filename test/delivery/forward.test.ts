@@ -117,6 +117,22 @@ describe('forwarding', () => {
     expect(subjectsOf(alice)).toContain('from outside');
   });
 
+  it('sends a bounce to the SRS address on to the original sender, and refuses anything else sent there', async () => {
+    setForwarding(ctx, { address: alice, to: ['clerk@gov.test'], keep: true });
+    const mx = nodemailer.createTransport({ host: '127.0.0.1', port: mxPort, secure: false, requireTLS: true, tls: { rejectUnauthorized: false }, name: 'mx.remote.test' });
+    await mx.sendMail({ envelope: { from: 'official@gov.test', to: [alice] }, from: 'official@gov.test', to: alice, subject: 'will bounce', text: 'x' });
+    const out = await until('the forwarded copy', () => received.find((r) => r.raw.includes('Subject: will bounce')));
+    expect(out.from).toMatch(/^SRS0=.*=gov\.test=official@example\.org$/);
+    const bounce = 'From: MAILER-DAEMON@gov.test\r\nTo: ' + out.from + '\r\nSubject: Undelivered Mail Returned to Sender\r\nAuto-Submitted: auto-replied\r\n\r\nclerk@gov.test: mailbox full\r\n';
+    await mx.sendMail({ envelope: { from: '', to: [out.from] }, raw: bounce });
+    const back = await until('the returned bounce', () => received.find((r) => r.raw.includes('Subject: Undelivered Mail Returned to Sender')));
+    expect(back.to).toEqual(['official@gov.test']);
+    expect(back.from).toBe('');
+    const err = await mx.sendMail({ envelope: { from: 'spammer@remote.test', to: [out.from] }, raw: 'Subject: relay me\r\n\r\nx\r\n' }).catch((e: { response?: string }) => e);
+    expect((err as { response?: string }).response).toMatch(/^550 5\.1\.1/);
+    mx.close();
+  });
+
   it('stops a loop between two mailboxes; the message stays where the loop closed', async () => {
     setForwarding(ctx, { address: alice, to: [bob], keep: false });
     setForwarding(ctx, { address: bob, to: [alice], keep: false });
@@ -137,7 +153,7 @@ describe('forwarding', () => {
     stopForwarding(ctx, alice);
     expect(() => stopForwarding(ctx, alice)).toThrow(/no forwarding/);
     const actions = (t.server.db.prepare(`SELECT action FROM audit_events WHERE action LIKE 'mailbox.forward.%' AND subject = ?`).all(`mailbox:${alice}`) as Array<{ action: string }>).map((r) => r.action);
-    expect(actions.filter((a) => a === 'mailbox.forward.set').length).toBe(4);
+    expect(actions.filter((a) => a === 'mailbox.forward.set').length).toBe(5);
     expect(actions.filter((a) => a === 'mailbox.forward.off').length).toBe(1);
   });
 });
