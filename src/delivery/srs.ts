@@ -47,7 +47,8 @@ export function srsReverse(o: { secret: Buffer; address: string; now: number; ma
   const m = /^SRS0[=+-]([^=]{4})=([A-Z2-7]{2})=([^=]+)=(.+)$/i.exec(at < 0 ? '' : o.address.slice(0, at));
   if (!m) return null;
   const [, h, tt, domain, local] = m as unknown as [string, string, string, string, string];
-  if (hash(o.secret, [tt, domain, local]) !== h) return null;
+  // Compared without case, as libsrs2 does: servers on the way may lower-case the address.
+  if (hash(o.secret, [tt, domain, local]).toLowerCase() !== h.toLowerCase()) return null;
   const then = (B32.indexOf(tt[0]!.toUpperCase()) << 5) | B32.indexOf(tt[1]!.toUpperCase());
   const today = Math.floor(o.now / 86_400_000) % 1024;
   if ((today - then + 1024) % 1024 > o.maxDays) return null;
