@@ -39,130 +39,151 @@ const CODES: Record<string, string> = {
 };
 
 export function startSession(deps: SessionDeps, plain: Socket, onEnd: () => void): void {
-  const { cfg, log } = deps;
-  let sock: Socket = plain;
-  const reader = new CommandReader({ maxLineBytes: 8192, maxLiteralBytes: cfg.sieve.maxScriptBytes + 1024 });
-  let waiting: ((args: Arg[]) => void) | null = null;
-  let busy = false;
-  let closed = false;
-  const remote = plain.remoteAddress ?? '';
+  new Connection(deps, plain, onEnd).greet();
+}
 
-  const s: SieveSession = {
-    cfg,
-    remote,
-    secure: false,
-    state: 'unauth' as SieveState,
-    user: null,
-    authFailures: 0,
-    send: (text) => {
-      if (!closed) sock.write(text);
-    },
-    capabilities: () => {
-      const lines = [
-        ['IMPLEMENTATION', 'gospochta'],
-        ['SASL', s.secure ? 'PLAIN' : ''],
-        ['SIEVE', EXTENSIONS.filter((e) => !e.startsWith('comparator-')).join(' ')],
-        ...(s.secure ? [] : [['STARTTLS']]),
-        ['MAXREDIRECTS', String(cfg.sieve.maxRedirects)],
-        ['VERSION', '1.0'],
-      ];
-      return lines.map((l) => l.map(encodeString).join(' ') + '\r\n').join('') + response('OK', { text: 'gospochta ManageSieve ready' });
-    },
-    startTls: () =>
-      new Promise<void>((resolve, reject) => {
-        plain.removeListener('data', onData);
-        const secure = new tls.TLSSocket(plain, { isServer: true, secureContext: deps.secureContext() });
-        secure.once('secure', () => {
-          (s as { secure: boolean }).secure = true;
-          resolve();
-        });
-        secure.once('error', reject);
-        sock = secure;
-        listen(secure);
-      }),
-    readString: () =>
-      new Promise<string>((resolve) => {
-        waiting = (args) => resolve(args[0]?.kind === 'string' ? args[0].value : args[0]?.value ?? '');
-        pump();
-      }),
-    authenticate: (req) => deps.authenticate({ ...req, protocol: 'managesieve', remote }),
-    ctx: (): IdentityContext => ({ db: deps.db, cfg, actor: `mailbox:${s.user?.address ?? ''}`, remote }),
-    close: () => {
-      if (closed) return;
-      closed = true;
-      sock.end();
-      setTimeout(() => sock.destroy(), 2000).unref();
-    },
+class Connection implements SieveSession {
+  readonly cfg: Config;
+  readonly remote: string;
+  secure = false;
+  state: SieveState = 'unauth';
+  user: SieveSession['user'] = null;
+  authFailures = 0;
+  private sock: Socket;
+  private readonly reader: CommandReader;
+  private waiting: ((args: Arg[]) => void) | null = null;
+  private busy = false;
+  private closed = false;
+  private readonly onData = (chunk: Buffer): void => {
+    this.reader.push(chunk);
+    this.pump();
   };
 
-  const fail = (text: string, code?: string) => s.send(response('NO', { ...(code ? { code } : {}), text }));
+  constructor(
+    private readonly deps: SessionDeps,
+    private readonly plain: Socket,
+    onEnd: () => void,
+  ) {
+    this.cfg = deps.cfg;
+    this.remote = plain.remoteAddress ?? '';
+    this.sock = plain;
+    this.reader = new CommandReader({ maxLineBytes: 8192, maxLiteralBytes: deps.cfg.sieve.maxScriptBytes + 1024 });
+    plain.on('close', () => {
+      this.closed = true;
+      onEnd();
+    });
+    this.listen(plain);
+  }
 
-  async function run(name: string, args: Arg[]): Promise<void> {
+  greet(): void {
+    this.send(this.capabilities());
+  }
+
+  send(text: string): void {
+    if (!this.closed) this.sock.write(text);
+  }
+
+  capabilities(): string {
+    const lines = [
+      ['IMPLEMENTATION', 'gospochta'],
+      ['SASL', this.secure ? 'PLAIN' : ''],
+      ['SIEVE', EXTENSIONS.filter((e) => !e.startsWith('comparator-')).join(' ')],
+      ...(this.secure ? [] : [['STARTTLS']]),
+      ['MAXREDIRECTS', String(this.cfg.sieve.maxRedirects)],
+      ['VERSION', '1.0'],
+    ];
+    return lines.map((l) => l.map(encodeString).join(' ') + '\r\n').join('') + response('OK', { text: 'gospochta ManageSieve ready' });
+  }
+
+  startTls(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.plain.removeListener('data', this.onData);
+      const secure = new tls.TLSSocket(this.plain, { isServer: true, secureContext: this.deps.secureContext() });
+      secure.once('secure', () => {
+        this.secure = true;
+        resolve();
+      });
+      secure.once('error', reject);
+      this.sock = secure;
+      this.listen(secure);
+    });
+  }
+
+  readString(): Promise<string> {
+    return new Promise<string>((resolve) => {
+      this.waiting = (args) => resolve(args[0]?.value ?? '');
+      this.pump();
+    });
+  }
+
+  authenticate(req: Omit<AuthRequest, 'protocol' | 'remote'>): Promise<AuthResult> {
+    return this.deps.authenticate({ ...req, protocol: 'managesieve', remote: this.remote });
+  }
+
+  ctx(): IdentityContext {
+    return { db: this.deps.db, cfg: this.cfg, actor: `mailbox:${this.user?.address ?? ''}`, remote: this.remote };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sock.end();
+    setTimeout(() => this.sock.destroy(), 2000).unref();
+  }
+
+  private fail(text: string, code?: string): void {
+    this.send(response('NO', { ...(code ? { code } : {}), text }));
+  }
+
+  private async run(name: string, args: Arg[]): Promise<void> {
     const c = commands.get(name);
-    if (!c) return fail(`Unknown command ${name}`);
-    if (!c.states.includes(s.state)) return fail(s.state === 'unauth' ? 'Authenticate first' : `${name} is not allowed after authentication`);
-    if (s.user && !sessionAccess(deps.db, s.user.mailboxId, s.user.credential).ok) {
-      s.send(response('BYE', { text: 'Access to this mailbox has been withdrawn (blocked, deleted or password changed)' }));
-      return s.close();
+    if (!c) return this.fail(`Unknown command ${name}`);
+    if (!c.states.includes(this.state)) return this.fail(this.state === 'unauth' ? 'Authenticate first' : `${name} is not allowed after authentication`);
+    if (this.user && !sessionAccess(this.deps.db, this.user.mailboxId, this.user.credential).ok) {
+      this.send(response('BYE', { text: 'Access to this mailbox has been withdrawn (blocked, deleted or password changed)' }));
+      return this.close();
     }
     try {
-      await c.run(s, args);
+      await c.run(this, args);
     } catch (e) {
-      if (e instanceof CommandSyntax) return fail(e.message);
-      if (isGpError(e) && e.kind !== 'internal') return fail(e.message, CODES[e.code]);
-      log.error({ err: e, command: name }, 'managesieve: command failed');
-      fail('Internal error; try again later');
+      if (e instanceof CommandSyntax) return this.fail(e.message);
+      if (isGpError(e) && e.kind !== 'internal') return this.fail(e.message, CODES[e.code]);
+      this.deps.log.error({ err: e, command: name }, 'managesieve: command failed');
+      this.fail('Internal error; try again later');
     }
   }
 
-  function pump(): void {
-    if (busy && !waiting) return;
+  /** The next complete line: to a waiting SASL exchange, else as the next command (one at a time). */
+  private pump(): void {
+    if (this.closed || (this.busy && !this.waiting)) return;
     try {
-      for (;;) {
-        if (closed) return;
-        if (waiting) {
-          const line = reader.nextLine();
-          if (!line) return;
-          const w = waiting;
-          waiting = null;
-          w(line);
-          return;
-        }
-        if (busy) return;
-        const cmd = reader.next();
-        if (!cmd) return;
-        busy = true;
-        void run(cmd.name, cmd.args).finally(() => {
-          busy = false;
-          pump();
-        });
-        return;
+      if (this.waiting) {
+        const line = this.reader.nextLine();
+        if (!line) return;
+        const w = this.waiting;
+        this.waiting = null;
+        return w(line);
       }
+      const cmd = this.reader.next();
+      if (!cmd) return;
+      this.busy = true;
+      void this.run(cmd.name, cmd.args).finally(() => {
+        this.busy = false;
+        this.pump();
+      });
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
-      s.send(response('BYE', { text: e.message }));
-      s.close();
+      this.send(response('BYE', { text: e.message }));
+      this.close();
     }
   }
 
-  function onData(chunk: Buffer): void {
-    reader.push(chunk);
-    pump();
-  }
-
-  function listen(x: Socket): void {
-    x.on('data', onData);
-    x.setTimeout(cfg.sieve.idleTimeoutMs, () => {
-      s.send(response('BYE', { text: 'Idle for too long' }));
-      s.close();
+  private listen(x: Socket): void {
+    x.on('data', this.onData);
+    x.setTimeout(this.cfg.sieve.idleTimeoutMs, () => {
+      this.send(response('BYE', { text: 'Idle for too long' }));
+      this.close();
     });
-    x.on('error', (e) => log.info({ err: e.message, remote }, 'managesieve: client connection error'));
+    x.on('error', (e) => this.deps.log.info({ err: e.message, remote: this.remote }, 'managesieve: client connection error'));
   }
-
-  plain.on('close', () => {
-    closed = true;
-    onEnd();
-  });
-  listen(plain);
-  s.send(s.capabilities());
 }

@@ -74,30 +74,38 @@ function flagList(list: string[]): string[] {
   return out;
 }
 
-export function runScript(script: Compiled[], msg: SieveMessage, limits: SieveLimits): SieveOutcome {
-  const actions: SieveAction[] = [];
-  let implicitKeep = true;
-  let flags: string[] = [];
-  let redirects = 0;
+/** One run: the actions so far, the implicit keep, the imap4flags variable, the redirect count. */
+class Run {
+  readonly actions: SieveAction[] = [];
+  implicitKeep = true;
+  flags: string[] = [];
+  redirects = 0;
 
-  const add = (a: SieveAction): void => {
-    if (actions.length >= limits.maxActions) throw new RunError(`more than ${limits.maxActions} actions`);
-    actions.push(a);
-  };
+  constructor(
+    private readonly msg: SieveMessage,
+    private readonly limits: SieveLimits,
+  ) {}
 
-  const test = (t: Compiled): boolean => {
+  add(a: SieveAction): void {
+    if (this.actions.length >= this.limits.maxActions) throw new RunError(`more than ${this.limits.maxActions} actions`);
+    this.actions.push(a);
+  }
+
+  test(t: Compiled): boolean {
+    const { msg } = this;
     const [a0, a1] = t.args as string[][];
+    const cmp = (values: string[], keys: string[]) => anyMatch(values, keys, matchOf(t.tags), comparatorOf(t.tags));
     switch (t.name) {
       case 'true':
         return true;
       case 'false':
         return false;
       case 'not':
-        return !test(t.tests[0]!);
+        return !this.test(t.tests[0]!);
       case 'allof':
-        return t.tests.every(test);
+        return t.tests.every((x) => this.test(x));
       case 'anyof':
-        return t.tests.some(test);
+        return t.tests.some((x) => this.test(x));
       case 'exists':
         return a0!.every((h) => msg.header(h).length > 0);
       case 'size': {
@@ -105,46 +113,46 @@ export function runScript(script: Compiled[], msg: SieveMessage, limits: SieveLi
         return typeof over === 'number' ? msg.size > over : msg.size < (t.tags.under as number);
       }
       case 'header':
-        return anyMatch(a0!.flatMap((h) => msg.header(h)), a1!, matchOf(t.tags), comparatorOf(t.tags));
+        return cmp(a0!.flatMap((h) => msg.header(h)), a1!);
       case 'address':
-        return anyMatch(a0!.flatMap((h) => msg.addresses(h)).map((x) => addressPart(x, partOf(t.tags))), a1!, matchOf(t.tags), comparatorOf(t.tags));
+        return cmp(a0!.flatMap((h) => msg.addresses(h)).map((x) => addressPart(x, partOf(t.tags))), a1!);
       case 'envelope':
-        return anyMatch(a0!.flatMap((p) => msg.envelope(p.toLowerCase())).map((x) => addressPart(x, partOf(t.tags))), a1!, matchOf(t.tags), comparatorOf(t.tags));
+        return cmp(a0!.flatMap((p) => msg.envelope(p.toLowerCase())).map((x) => addressPart(x, partOf(t.tags))), a1!);
       case 'body': {
         const tr: BodyTransform = t.tags.raw ? { kind: 'raw' } : strs(t.tags.content) ? { kind: 'content', types: strs(t.tags.content)! } : { kind: 'text' };
         // RFC 5173 §5: the default match type is :is here too; :contains is what scripts use.
-        return anyMatch(msg.body(tr), a0!, matchOf(t.tags), comparatorOf(t.tags));
+        return cmp(msg.body(tr), a0!);
       }
       case 'mailboxexists':
         return a0!.every((m) => msg.mailboxExists(m));
       case 'hasflag':
-        return anyMatch(flags, a0!, matchOf(t.tags), comparatorOf(t.tags));
+        return cmp(this.flags, a0!);
       default:
         throw new RunError(`unknown test ${t.name}`);
     }
-  };
+  }
 
-  const block = (cmds: Compiled[]): void => {
+  block(cmds: Compiled[]): void {
     let taken = false;
     for (const c of cmds) {
       if (c.name === 'if') taken = false;
       if (c.name === 'if' || c.name === 'elsif') {
-        if (!taken && test(c.tests[0]!)) {
+        if (!taken && this.test(c.tests[0]!)) {
           taken = true;
-          block(c.block!);
+          this.block(c.block!);
         }
         continue;
       }
       if (c.name === 'else') {
-        if (!taken) block(c.block!);
+        if (!taken) this.block(c.block!);
         taken = true;
         continue;
       }
-      command(c);
+      this.command(c);
     }
-  };
+  }
 
-  const command = (c: Compiled): void => {
+  command(c: Compiled): void {
     const first = (c.args[0] as string[] | undefined) ?? [];
     switch (c.name) {
       case 'require':
@@ -152,66 +160,70 @@ export function runScript(script: Compiled[], msg: SieveMessage, limits: SieveLi
       case 'stop':
         throw new Stop();
       case 'keep':
-        add({ type: 'keep', flags: flagList(strs(c.tags.flags) ?? flags) });
-        implicitKeep = false;
+        this.add({ type: 'keep', flags: flagList(strs(c.tags.flags) ?? this.flags) });
+        this.implicitKeep = false;
         return;
       case 'discard':
-        implicitKeep = false;
+        this.implicitKeep = false;
         return;
       case 'fileinto':
-        add({ type: 'fileinto', folder: first[0]!, flags: flagList(strs(c.tags.flags) ?? flags), create: c.tags.create === true });
-        if (!c.tags.copy) implicitKeep = false;
+        this.add({ type: 'fileinto', folder: first[0]!, flags: flagList(strs(c.tags.flags) ?? this.flags), create: c.tags.create === true });
+        if (!c.tags.copy) this.implicitKeep = false;
         return;
       case 'redirect':
-        if (++redirects > limits.maxRedirects) throw new RunError(`more than ${limits.maxRedirects} redirects`);
-        add({ type: 'redirect', address: first[0]! });
-        if (!c.tags.copy) implicitKeep = false;
+        if (++this.redirects > this.limits.maxRedirects) throw new RunError(`more than ${this.limits.maxRedirects} redirects`);
+        this.add({ type: 'redirect', address: first[0]! });
+        if (!c.tags.copy) this.implicitKeep = false;
         return;
       case 'reject':
       case 'ereject':
-        add({ type: 'reject', reason: first[0]!, ereject: c.name === 'ereject' });
-        implicitKeep = false;
+        this.add({ type: 'reject', reason: first[0]!, ereject: c.name === 'ereject' });
+        this.implicitKeep = false;
         return;
       case 'vacation':
-        return vacation(c, first[0]!);
+        return this.vacation(c, first[0]!);
       case 'setflag':
-        flags = flagList(first);
+        this.flags = flagList(first);
         return;
       case 'addflag':
-        flags = flagList([...flags, ...first]);
+        this.flags = flagList([...this.flags, ...first]);
         return;
       case 'removeflag': {
         const gone = new Set(flagList(first).map((f) => f.toLowerCase()));
-        flags = flags.filter((f) => !gone.has(f.toLowerCase()));
+        this.flags = this.flags.filter((f) => !gone.has(f.toLowerCase()));
         return;
       }
       default:
         throw new RunError(`unknown command ${c.name}`);
     }
-  };
+  }
 
-  const vacation = (c: Compiled, reason: string): void => {
-    if (actions.some((a) => a.type === 'vacation')) throw new RunError('vacation used more than once (RFC 5230 §4)');
-    const days = typeof c.tags.days === 'number' ? Math.max(c.tags.days, limits.vacationMinDays) : limits.vacationDays;
+  vacation(c: Compiled, reason: string): void {
+    if (this.actions.some((a) => a.type === 'vacation')) throw new RunError('vacation used more than once (RFC 5230 §4)');
+    const days = typeof c.tags.days === 'number' ? Math.max(c.tags.days, this.limits.vacationMinDays) : this.limits.vacationDays;
     const subject = strs(c.tags.subject)?.[0] ?? null;
     const from = strs(c.tags.from)?.[0] ?? null;
     const mime = c.tags.mime === true;
     // RFC 5230 §4.2: without :handle, replies with the same text count as one.
     const handle = strs(c.tags.handle)?.[0] ?? `auto\n${subject ?? ''}\n${from ?? ''}\n${mime}\n${reason}`;
-    add({ type: 'vacation', reason, subject, from, addresses: strs(c.tags.addresses) ?? [], mime, days, handle });
-  };
+    this.add({ type: 'vacation', reason, subject, from, addresses: strs(c.tags.addresses) ?? [], mime, days, handle });
+  }
+}
 
+export function runScript(script: Compiled[], msg: SieveMessage, limits: SieveLimits): SieveOutcome {
+  const run = new Run(msg, limits);
   try {
     try {
-      block(script);
+      run.block(script);
     } catch (e) {
       if (!(e instanceof Stop)) throw e;
     }
+    const { actions } = run;
     const reject = actions.find((a) => a.type === 'reject');
     if (reject && actions.some((a) => a !== reject && a.type !== 'discard')) {
       throw new RunError('reject cannot be combined with keep, fileinto, redirect or vacation (RFC 5429 §2.1)');
     }
-    if (implicitKeep) actions.push({ type: 'keep', flags: flagList(flags) });
+    if (run.implicitKeep) actions.push({ type: 'keep', flags: flagList(run.flags) });
     return { actions };
   } catch (e) {
     if (e instanceof RunError) return { actions: [{ type: 'keep', flags: [] }], error: e.message };

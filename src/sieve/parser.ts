@@ -42,101 +42,113 @@ export interface CommandNode {
 const MAX_DEPTH = 64;
 
 export function parseScript(src: string): CommandNode[] {
-  const toks = tokenize(src);
-  let k = 0;
-  const peek = (): Token => toks[k]!;
-  const next = (): Token => toks[k++]!;
-  const fail = (t: Token, msg: string): never => {
-    throw new SieveSyntaxError(t.pos, msg);
-  };
-  const describe = (t: Token): string => (t.kind === 'eof' ? 'the end of the script' : t.kind === 'string' ? 'a string' : `"${t.kind === 'tag' ? ':' : ''}${t.text}"`);
-  const isPunct = (t: Token, c: string): boolean => t.kind === 'punct' && t.text === c;
+  return new Parser(tokenize(src)).script();
+}
 
-  function commands(depth: number, closing: boolean): CommandNode[] {
+const isPunct = (t: Token, c: string): boolean => t.kind === 'punct' && t.text === c;
+const describe = (t: Token): string => (t.kind === 'eof' ? 'the end of the script' : t.kind === 'string' ? 'a string' : `"${t.kind === 'tag' ? ':' : ''}${t.text}"`);
+
+class Parser {
+  private k = 0;
+  constructor(private readonly toks: Token[]) {}
+
+  private peek(): Token {
+    return this.toks[this.k]!;
+  }
+  private next(): Token {
+    return this.toks[this.k++]!;
+  }
+  private fail(t: Token, msg: string): never {
+    throw new SieveSyntaxError(t.pos, msg);
+  }
+
+  script(): CommandNode[] {
+    return this.commands(0, false);
+  }
+
+  private commands(depth: number, closing: boolean): CommandNode[] {
     const out: CommandNode[] = [];
     for (;;) {
-      const t = peek();
+      const t = this.peek();
       if (t.kind === 'eof') {
-        if (closing) fail(t, 'missing "}": a block is not closed');
+        if (closing) this.fail(t, 'missing "}": a block is not closed');
         return out;
       }
       if (isPunct(t, '}')) {
-        if (!closing) fail(t, 'unexpected "}" with no block open');
+        if (!closing) this.fail(t, 'unexpected "}" with no block open');
         return out;
       }
-      out.push(command(depth));
+      out.push(this.command(depth));
     }
   }
 
-  function command(depth: number): CommandNode {
-    const t = next();
-    if (t.kind !== 'identifier') fail(t, `expected a command name, found ${describe(t)}`);
-    const { args, tests } = argumentsOf(depth);
-    const end = next();
+  private command(depth: number): CommandNode {
+    const t = this.next();
+    if (t.kind !== 'identifier') this.fail(t, `expected a command name, found ${describe(t)}`);
+    const { args, tests } = this.argumentsOf(depth);
+    const end = this.next();
     if (isPunct(end, ';')) return { name: t.text, args, tests, block: null, pos: t.pos };
     if (isPunct(end, '{')) {
-      if (depth >= MAX_DEPTH) fail(end, `blocks nested deeper than ${MAX_DEPTH}`);
-      const block = commands(depth + 1, true);
-      next(); // "}"
+      if (depth >= MAX_DEPTH) this.fail(end, `blocks nested deeper than ${MAX_DEPTH}`);
+      const block = this.commands(depth + 1, true);
+      this.next(); // "}"
       return { name: t.text, args, tests, block, pos: t.pos };
     }
-    return fail(end, `expected ";" after the ${t.text} command, found ${describe(end)}`);
+    return this.fail(end, `expected ";" after the ${t.text} command, found ${describe(end)}`);
   }
 
-  function argumentsOf(depth: number): { args: Argument[]; tests: TestNode[] } {
+  private argumentsOf(depth: number): { args: Argument[]; tests: TestNode[] } {
     const args: Argument[] = [];
     for (;;) {
-      const t = peek();
+      const t = this.peek();
       if (t.kind === 'tag') {
-        next();
+        this.next();
         args.push({ kind: 'tag', name: t.text, pos: t.pos });
       } else if (t.kind === 'number') {
-        next();
+        this.next();
         args.push({ kind: 'number', value: t.value!, pos: t.pos });
       } else if (t.kind === 'string') {
-        next();
+        this.next();
         args.push({ kind: 'strings', values: [t.text], single: true, pos: t.pos });
       } else if (isPunct(t, '[')) {
-        args.push(stringList());
+        args.push(this.stringList());
       } else break;
     }
-    const t = peek();
-    if (t.kind === 'identifier') return { args, tests: [test(depth + 1)] };
-    if (isPunct(t, '(')) return { args, tests: testList(depth + 1) };
+    const t = this.peek();
+    if (t.kind === 'identifier') return { args, tests: [this.test(depth + 1)] };
+    if (isPunct(t, '(')) return { args, tests: this.testList(depth + 1) };
     return { args, tests: [] };
   }
 
-  function stringList(): Argument {
-    const open = next();
+  private stringList(): Argument {
+    const open = this.next();
     const values: string[] = [];
     for (;;) {
-      const s = next();
-      if (s.kind !== 'string') fail(s, `expected a string in the list, found ${describe(s)}`);
+      const s = this.next();
+      if (s.kind !== 'string') this.fail(s, `expected a string in the list, found ${describe(s)}`);
       values.push(s.text);
-      const sep = next();
+      const sep = this.next();
       if (isPunct(sep, ']')) return { kind: 'strings', values, single: false, pos: open.pos };
-      if (!isPunct(sep, ',')) fail(sep, `expected "," or "]" in a string list, found ${describe(sep)}`);
+      if (!isPunct(sep, ',')) this.fail(sep, `expected "," or "]" in a string list, found ${describe(sep)}`);
     }
   }
 
-  function test(depth: number): TestNode {
-    const t = next();
-    if (t.kind !== 'identifier') fail(t, `expected a test, found ${describe(t)}`);
-    if (depth >= MAX_DEPTH) fail(t, `tests nested deeper than ${MAX_DEPTH}`);
-    const { args, tests } = argumentsOf(depth);
+  private test(depth: number): TestNode {
+    const t = this.next();
+    if (t.kind !== 'identifier') this.fail(t, `expected a test, found ${describe(t)}`);
+    if (depth >= MAX_DEPTH) this.fail(t, `tests nested deeper than ${MAX_DEPTH}`);
+    const { args, tests } = this.argumentsOf(depth);
     return { name: t.text, args, tests, pos: t.pos };
   }
 
-  function testList(depth: number): TestNode[] {
-    next(); // "("
+  private testList(depth: number): TestNode[] {
+    this.next(); // "("
     const out: TestNode[] = [];
     for (;;) {
-      out.push(test(depth));
-      const sep = next();
+      out.push(this.test(depth));
+      const sep = this.next();
       if (isPunct(sep, ')')) return out;
-      if (!isPunct(sep, ',')) fail(sep, `expected "," or ")" in a test list, found ${describe(sep)}`);
+      if (!isPunct(sep, ',')) this.fail(sep, `expected "," or ")" in a test list, found ${describe(sep)}`);
     }
   }
-
-  return commands(0, false);
 }
