@@ -20,13 +20,21 @@ export function sieveView(o: { raw: Buffer; parsed: ParsedMessage; mailFrom: str
   const { raw, parsed } = o;
   const fields = parseHeaderFields(raw, parsed.root.headerStart, parsed.root.headerEnd);
   const values = (name: string): string[] => fields.filter((f) => f.name === name.toLowerCase()).map((f) => f.value);
+  // Each body transform is decoded once per message, however many tests read it.
+  const bodies = new Map<string, string[]>();
+  const body = (t: BodyTransform): string[] => {
+    const key = JSON.stringify(t);
+    let b = bodies.get(key);
+    if (!b) bodies.set(key, (b = bodyTexts(raw, parsed.root, t)));
+    return b;
+  };
   return {
     header: (name) => values(name).map(decodeWords),
     addresses: (name) =>
       values(name).flatMap((v) => (parseAddressList(v) ?? []).filter((a) => a.mailbox && a.host).map((a) => `${a.mailbox}@${a.host}`)),
     envelope: (part) => (part === 'from' ? [o.mailFrom] : part === 'to' ? [o.recipient] : []),
     size: raw.length,
-    body: (t) => bodyTexts(raw, parsed.root, t),
+    body,
     mailboxExists: o.folderExists,
   };
 }

@@ -30,16 +30,20 @@ const escape = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Whether `value` matches `key` under the match type and comparator. */
 export function matches(value: string, key: string, type: MatchType, comparator: Comparator): boolean {
-  const v = fold(value, comparator);
-  const k = fold(key, comparator);
-  if (type === 'is') return v === k;
-  if (type === 'contains') return v.includes(k);
-  return wildcard(k).test(v);
+  return anyMatch([value], [key], type, comparator);
 }
 
-/** Any value against any key (§2.7.1: a test with lists is true when one pair matches). */
+/** Any value against any key (§2.7.1: a test with lists is true when one pair matches); each folded once. */
 export function anyMatch(values: string[], keys: string[], type: MatchType, comparator: Comparator): boolean {
-  return values.some((v) => keys.some((k) => matches(v, k, type, comparator)));
+  const ks = keys.map((k) => fold(k, comparator));
+  const test = type === 'matches' ? ks.map(wildcard) : null;
+  for (const value of values) {
+    const v = fold(value, comparator);
+    for (let i = 0; i < ks.length; i++) {
+      if (type === 'is' ? v === ks[i] : type === 'contains' ? v.includes(ks[i]!) : test![i]!.test(v)) return true;
+    }
+  }
+  return false;
 }
 
 /** The part of an address a test compares (§2.7.4); the address itself without a domain has none. */
