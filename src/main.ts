@@ -2,7 +2,8 @@
  * The composition root: config → store → listeners → scheduler → signals.
  *
  * One process serves SMTP submission (465), IMAP (993) and POP3 (995), implicit TLS
- * (RFC 8314), over one SQLite file. All writes that must be durable go through one
+ * (RFC 8314), submission with STARTTLS (587), MX (25) and ManageSieve (4190),
+ * over one SQLite file. All writes that must be durable go through one
  * group-committing Writer shared by SMTP delivery and IMAP APPEND.
  *
  * Shutdown (SIGTERM/SIGINT): stop accepting; SMTP transactions in DATA finish within
@@ -28,6 +29,7 @@ import { startMx } from './smtp/mx.js';
 import { startOutbound } from './mta/outbound.js';
 import { startImap } from './imap/server.js';
 import { startPop3 } from './pop3/server.js';
+import { startManageSieve } from './managesieve/server.js';
 import { startMetricsServer } from './ops/metrics-server.js';
 import { startScheduler, type Scheduler } from './policy/scheduler.js';
 import { createNewDeviceNotifier } from './policy/new-device.js';
@@ -47,6 +49,8 @@ export interface RunningServer {
   mxPort: number | null;
   /** POP3 with implicit TLS (995), null when off. */
   pop3Port: number | null;
+  /** ManageSieve (4190), null when off. */
+  sievePort: number | null;
   /** Re-read the certificate and key (SIGHUP). */
   reloadTls(): void;
   /** Graceful stop; resolves when everything is closed. */
@@ -116,13 +120,16 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
         controlPollMs: cfg.auth.accessCheckMs,
       })
     : null;
+  const sieve = cfg.sieve.port
+    ? await startManageSieve({ cfg, db, log: log.child({ svc: 'managesieve' }), host: cfg.bind, port: cfg.sieve.port, tls: { key: tls.key, cert: tls.cert }, authenticate: (req) => auth.authenticate(req) })
+    : null;
   const scheduler: Scheduler | null = opts.scheduler === false ? null : startScheduler({ db, cfg, bus, log: log.child({ svc: 'scheduler' }) });
   const metrics = standalone && cfg.metrics.port ? await startMetricsServer(cfg) : null;
 
   const pidPath = join(cfg.dataDir, PID_FILE);
   if (opts.pidFile !== false) writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
 
-  const ports = { smtpPort: smtp.port, imapPort: imap.port, submissionPort: submission?.port ?? null, mxPort: mx?.port ?? null, pop3Port: pop3?.port ?? null };
+  const ports = { smtpPort: smtp.port, imapPort: imap.port, submissionPort: submission?.port ?? null, mxPort: mx?.port ?? null, pop3Port: pop3?.port ?? null, sievePort: sieve?.port ?? null };
   if (standalone) audit(db, { actor: 'system', subject: 'server', action: 'server.start', details: { ...ports, selfSignedCertificate: tls.selfSigned } });
   log.info({ ...ports, domains: cfg.domains, dataDir: cfg.dataDir }, standalone ? 'gospochta ready' : 'worker listening');
 
@@ -141,6 +148,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
         for (const l of [smtp, submission, mx]) l?.setSecureContext({ key: tls.key, cert: tls.cert });
         imap.setSecureContext({ key: tls.key, cert: tls.cert });
         pop3?.setSecureContext({ key: tls.key, cert: tls.cert });
+        sieve?.setSecureContext({ key: tls.key, cert: tls.cert });
         log.info({ selfSigned: tls.selfSigned }, 'TLS certificate reloaded');
       } catch (e) {
         log.error({ err: e }, 'TLS reload failed; keeping the previous certificate');
@@ -157,6 +165,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
           mx?.close(cfg.smtp.shutdownGraceMs).then(() => log.info('MX listener closed')),
           imap.close().then(() => log.info('IMAP listener closed')),
           pop3?.close().then(() => log.info('POP3 listener closed')),
+          sieve?.close().then(() => log.info('ManageSieve listener closed')),
         ]);
         await outbound?.stop();
         await writer.close();

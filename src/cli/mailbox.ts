@@ -10,6 +10,7 @@ import {
   changePassword, createMailbox, deleteMailbox, listMailboxViews, showMailbox, type MailboxView,
 } from '../identity/mailboxes.js';
 import type { MailboxStatus } from '../store/mailboxes.js';
+import { registerFilterCommands } from './filters.js';
 import { act, kv, readStdinLine, requireStdinFlag, withCommon } from './output.js';
 import { registerTwoFactorCommands } from './mailbox-2fa.js';
 
@@ -28,6 +29,7 @@ function mailboxLines(m: MailboxView): string[] {
 export function registerMailboxCommands(program: Command): void {
   const mailbox = program.command('mailbox').description('mailboxes of confirmed accounts');
   registerTwoFactorCommands(mailbox);
+  registerFilterCommands(mailbox);
 
   withCommon(mailbox.command('create').argument('<id>', 'account id'))
     .description('create a mailbox for a confirmed, active account')

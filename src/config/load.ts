@@ -23,6 +23,7 @@ const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'int' | 'list' 
   GOSPOCHTA_MX_PORT: { path: ['mx', 'port'], type: 'int' },
   GOSPOCHTA_SUBMISSION_PORT: { path: ['submission', 'port'], type: 'int' },
   GOSPOCHTA_POP3_PORT: { path: ['pop3', 'port'], type: 'int' },
+  GOSPOCHTA_SIEVE_PORT: { path: ['sieve', 'port'], type: 'int' },
   GOSPOCHTA_BIND: { path: ['bind'], type: 'string' },
   GOSPOCHTA_WORKERS: { path: ['workers'], type: 'int' },
   GOSPOCHTA_TLS_CERT: { path: ['tls', 'cert'], type: 'string' },

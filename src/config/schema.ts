@@ -85,6 +85,35 @@ export const configSchema = z
         timeoutMs: positiveInt.default(60_000),
       })
       .default({}),
+    /** Forwarding and Sieve redirects (RFC 5321 §6.3 loop detection). */
+    forwarding: z
+      .object({
+        /** Targets of one mailbox's forwarding. */
+        maxTargets: positiveInt.default(5),
+        /** A message with more Received: fields than this is not forwarded again (a loop). */
+        maxHops: positiveInt.default(30),
+        /** A bounce to an SRS address older than this many days is refused (the address is stale). */
+        srsMaxDays: positiveInt.default(21),
+      })
+      .default({}),
+    /** Sieve filters (RFC 5228) and ManageSieve (RFC 5804, STARTTLS). port 0 = off. */
+    sieve: z
+      .object({
+        port: port.default(4190),
+        maxScriptBytes: positiveInt.default(64 * 1024),
+        maxScripts: positiveInt.default(20),
+        /** Actions one run may take; past it the run ends with the implicit keep. */
+        maxActions: positiveInt.default(32),
+        maxRedirects: positiveInt.default(4),
+        /** vacation's period when the script names none (RFC 5230 §4.1 suggests 7), and its least value. */
+        vacationDays: positiveInt.default(7),
+        vacationMinDays: positiveInt.default(1),
+        /** Failed AUTHENTICATE attempts on one connection before it is closed. */
+        maxAuthFailures: positiveInt.default(3),
+        /** An unauthenticated or idle connection is closed after this long. */
+        idleTimeoutMs: positiveInt.default(10 * 60_000),
+      })
+      .default({}),
     /** DNS servers for SPF, DKIM, DMARC and ARC look-ups ("ip" or "ip:port"); empty = the system's. */
     dns: z
       .object({

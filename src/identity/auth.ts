@@ -1,5 +1,6 @@
 /**
- * Authentication and lockout, shared by SMTP (AUTH PLAIN/LOGIN, RFC 4954) and IMAP
+ * Authentication and lockout, shared by SMTP (AUTH PLAIN/LOGIN, RFC 4954), ManageSieve
+ * (AUTHENTICATE PLAIN, RFC 5804 §2.1) and IMAP
  * (LOGIN / AUTHENTICATE PLAIN, RFC 3501 §6.2): protocol-neutral.
  *
  * - argon2id verification, at most `auth.maxConcurrentHashes` at once (a semaphore);
@@ -57,7 +58,7 @@ import { metrics, METRIC } from '../shared/metrics.js';
 export interface AuthRequest {
   address: string;
   password: string;
-  protocol: 'imap' | 'smtp' | 'pop3';
+  protocol: 'imap' | 'smtp' | 'pop3' | 'managesieve';
   remote: string;
   /** Client name: IMAP ID name or SMTP EHLO name. */
   client?: string;
@@ -72,7 +73,7 @@ export interface LoginInfo {
   loginId: number;
   mailboxId: number;
   address: string;
-  protocol: 'imap' | 'smtp' | 'pop3';
+  protocol: 'imap' | 'smtp' | 'pop3' | 'managesieve';
   remote: string;
   client: string | null;
   at: number;

@@ -191,6 +191,8 @@ export type RefusalReason =
   | 'relay_denied'
   | 'recipient_unknown'
   | 'access_withdrawn'
+  /** A recipient's Sieve filter refused the message (reject/ereject, RFC 5429). */
+  | 'filter_reject'
   /** MX only: too many connections or messages from one client, a DMARC p=reject failure. */
   | 'connections'
   | 'rate'

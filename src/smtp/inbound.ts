@@ -17,7 +17,8 @@ import { parseMessage } from '../mime/parse.js';
 import { findHeaderEnd, parseHeaderFields } from '../mime/header.js';
 import { junkFolderOf, type LocalRecipient } from '../identity/recipients.js';
 import { newQueueId, receivedField } from './received.js';
-import { reply, type SmtpReplyError } from './replies.js';
+import { reply, R, type SmtpReplyError } from './replies.js';
+import { deliverLocal } from '../delivery/local.js';
 import { counted } from './refusals.js';
 import { metrics, METRIC } from '../shared/metrics.js';
 import type { DnsResolve } from './dns.js';
@@ -95,11 +96,14 @@ export async function deliverInbound(
   const trace = Buffer.from(received + results, 'utf8');
   const raw = Buffer.concat([trace, message], trace.length + message.length);
   const parsed = parseMessage(raw);
-  await ctx.writer.deliver({
+  // Forwarding and filters of the recipients run here (delivery/local.ts).
+  const done = await deliverLocal(ctx, {
     raw,
     parsed,
-    targets: m.recipients.map((r) => ({ folderId: junk ? junkFolderOf(db, r) : r.inboxId })),
+    mailFrom: m.mailFrom,
+    recipients: m.recipients.map((r) => ({ recipient: r, folderId: junk ? junkFolderOf(db, r) : r.inboxId })),
   });
+  if (!done.ok) return { ok: false, error: counted('filter_reject', R.filterReject(done.rejected), 'mx') };
   metrics.inc(METRIC.messagesAccepted, { path: 'mx' });
   ctx.log.info({ sid: s.id, queueId, from: m.mailFrom, recipients: m.recipients.length, size: raw.length, dmarc: dmarc.status?.result ?? 'none', junk }, 'mx: message accepted');
   return { ok: true, queueId, junk };

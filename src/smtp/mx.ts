@@ -6,6 +6,8 @@
  *   onMailFrom  → at most mx.messagesPerIpPerMinute per client         451 4.7.1
  *   onRcptTo    → other domains                                      550 5.7.1
  *                 unknown, deleted or blocked local mailbox           550 5.1.1
+ *                 (a bounce to a valid SRS address goes back to the original
+ *                 sender: delivery/srs-return.ts)
  *                 more than mx.maxRecipients                          452 4.5.3
  *   onData      → SIZE and the 25 MiB attachment rule while streaming  552 5.3.4,
  *                 then inbound.ts (SPF/DKIM/DMARC/ARC, one commit)    → 250
@@ -21,6 +23,8 @@ import { deliverInbound } from './inbound.js';
 import { dnsResolver } from './dns.js';
 import { trackConnections } from './connections.js';
 import { counted } from './refusals.js';
+import { newQueueId, receivedField } from './received.js';
+import { returnBounce, srsReturnTarget } from '../delivery/srs-return.js';
 import { listenSmtp, listenerHandle } from './listen.js';
 import type { SmtpContext, SmtpListener } from './types.js';
 
@@ -36,6 +40,8 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
   /** Accepted-message times per client address in the last minute. */
   const recent = new Map<string, number[]>();
   const recipients = new Map<string, LocalRecipient[]>();
+  /** Original senders of bounces addressed to SRS addresses, per session. */
+  const returns = new Map<string, string[]>();
   const refused = (reason: RefusalReason, err: SmtpReplyError) => counted(reason, err, 'mx');
   /** Messages accepted from `ip` in the last minute (the map keeps no stale entry). */
   const rateOf = (ip: string, now: number): number[] => {
@@ -73,6 +79,7 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
 
     onMailFrom(_address, session, cb) {
       recipients.set(session.id, []);
+      returns.delete(session.id);
       if (rateOf(session.remoteAddress, Date.now()).length >= cfg.mx.messagesPerIpPerMinute) {
         return cb(refused('rate', reply(451, '4.7.1', `Too many messages from your address: at most ${cfg.mx.messagesPerIpPerMinute} a minute; try again later`)));
       }
@@ -86,7 +93,12 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
       if (list.length >= cfg.mx.maxRecipients) return cb(R.tooManyRecipients(cfg.mx.maxRecipients));
       const found = lookupRecipient(db, served, rcpt);
       if (found.kind === 'other-domain') return cb(refused('relay_denied', reply(550, '5.7.1', `Relay access denied: <${rcpt}> is not in a domain served here`)));
-      if (found.kind === 'unknown') return cb(refused('recipient_unknown', R.unknownRecipient(rcpt)));
+      if (found.kind === 'unknown') {
+        const back = srsReturnTarget({ db, cfg, rcpt, mailFrom: (session.envelope.mailFrom && session.envelope.mailFrom.address) || '' });
+        if (!back) return cb(refused('recipient_unknown', R.unknownRecipient(rcpt)));
+        returns.set(session.id, [...(returns.get(session.id) ?? []), back]);
+        return cb();
+      }
       list.push(found.recipient);
       recipients.set(session.id, list);
       cb();
@@ -105,8 +117,17 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
         .then(async (got) => {
           if (got.kind === 'size') return done(refused('size', R.sizeExceeded(cfg.smtp.maxMessageBytes)));
           if (got.kind === 'attachments') return done(refused('attachment_limit', R.attachments(got.text)));
-          if (!list.length) return done(R.noRecipients());
+          const back = returns.get(session.id) ?? [];
+          returns.delete(session.id);
+          if (!list.length && !back.length) return done(R.noRecipients());
           const mailFrom = (session.envelope.mailFrom && session.envelope.mailFrom.address) || '';
+          if (back.length) {
+            const queueId = newQueueId();
+            const trace = Buffer.from(receivedField({ heloName: session.hostNameAppearsAs || '', remoteAddress: session.remoteAddress, hostname: cfg.hostname, protocol: (session as SMTPServerSession & { secure?: boolean }).secure === true ? 'ESMTPS' : 'ESMTP', queueId }), 'utf8');
+            await returnBounce(ctx, { raw: Buffer.concat([trace, ...got.chunks]), to: back });
+            log.info({ sid: session.id, queueId, to: back }, 'mx: bounce to an SRS address sent on to the original sender');
+            if (!list.length) return done(null, `2.0.0 Message accepted for delivery: queued as ${queueId}`);
+          }
           const r = await deliverInbound(ctx, { chunks: got.chunks, size: got.size, session, mailFrom, recipients: list, resolver });
           if (!r.ok) return done(r.error);
           recordAccepted(session.remoteAddress, Date.now());
@@ -120,6 +141,7 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
 
     onClose(session) {
       recipients.delete(session.id);
+      returns.delete(session.id);
       conns.inData.delete(session.id);
       if (!(session as SMTPServerSession & { counted?: boolean }).counted) return;
       const n = (perIp.get(session.remoteAddress) ?? 1) - 1;

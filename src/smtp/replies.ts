@@ -34,6 +34,8 @@ export const R = {
     reply(550, '5.4.5', `Daily sending limit reached: at most ${limit} recipients in 24 hours; the next message can be sent after ${retry}`),
   sizeExceeded: (max: number) => reply(552, '5.3.4', `Message too big: the limit is ${max} bytes`),
   attachments: (text: string) => reply(552, '5.3.4', `Message refused: ${text}`),
+  /** RFC 5429 §2.1: the Sieve reject reason in the refusal; control characters dropped. */
+  filterReject: (reason: string) => reply(550, '5.7.1', `Message refused by the recipient's filter: ${reason.replace(/[\x00-\x1f\x7f]+/g, ' ').trim().slice(0, 400)}`),
   noRecipients: () => reply(554, '5.5.1', 'No valid recipients'),
   shuttingDown: () => reply(421, '4.3.2', 'Server shutting down, try again later'),
   temporary: (text: string) => reply(451, '4.3.0', text),

@@ -22,6 +22,7 @@ import { headerFacts, newQueueId, traceHeaders } from './received.js';
 import { senderIdentityRefusal } from './sender.js';
 import { refuseAudited } from './refusals.js';
 import { enqueueOutbound } from '../store/outbound.js';
+import { deliverLocal } from '../delivery/local.js';
 import type { LocalRecipient, SmtpContext, SmtpUser } from './types.js';
 
 export type SubmitResult = { ok: true; queueId: string } | { ok: false; reason: RefusalReason; error: SmtpReplyError };
@@ -60,10 +61,12 @@ export async function deliverSubmission(
   const parsed = parseMessage(raw);
   const n = m.recipients.length + remote.length;
   try {
-    await ctx.writer.deliver({
+    // Forwarding and filters of the local recipients run here (delivery/local.ts).
+    const done = await deliverLocal(ctx, {
       raw,
       parsed,
-      targets: m.recipients.map((r) => ({ folderId: r.inboxId })),
+      mailFrom: m.user.address,
+      recipients: m.recipients.map((r) => ({ recipient: r, folderId: r.inboxId })),
       extraRefs: remote.length,
       extra: (db, blobId) => {
         // Re-checked inside the transaction: a block or password change that committed
@@ -84,6 +87,7 @@ export async function deliverSubmission(
         });
       },
     });
+    if (!done.ok) return { ok: false, reason: 'filter_reject', error: R.filterReject(done.rejected) };
   } catch (e) {
     if (e instanceof GpError && e.code === 'DAILY_LIMIT') {
       return { ok: false, reason: 'daily_limit', error: R.dailyLimit(cfg.limits.dailyRecipients, e.message) };

@@ -40,8 +40,17 @@ export interface DeliveryRequest {
    * with them a request may have no folder target at all.
    */
   extraRefs?: number;
-  /** More rows to write in the same transaction (send_events, audit, queue rows). Throwing fails this request. */
+  /**
+   * More rows to write in the same transaction (send_events, audit, queue rows).
+   * Throwing fails this request. blobId is 0 when the message was stored nowhere
+   * (no folder target and no extra reference: every copy went elsewhere).
+   */
   extra?: (db: Db, blobId: number) => void;
+  /**
+   * Other messages stored in the same transaction (forwarded copies, vacation
+   * replies): all of them commit together with this one, or none does.
+   */
+  also?: DeliveryRequest[];
 }
 
 export interface DeliveredTarget {
@@ -90,30 +99,6 @@ export interface WriterOptions {
 }
 
 /** Store one message once and file it in every target folder (inside the caller's transaction). */
-function deliverOne(db: Db, req: DeliveryRequest): WriteOutcome<DeliveryResult> {
-  const storedAt = req.storedAt ?? Date.now();
-  const blobId = putBlob(db, req.raw, req.parsed, req.targets.length + (req.extraRefs ?? 0));
-  const targets: DeliveredTarget[] = [];
-  const events: ChangeEvent[] = [];
-  for (const t of req.targets) {
-    const r = appendMessages(db, t.folderId, [
-      {
-        blobId,
-        size: req.raw.length,
-        flags: t.flags ?? 0,
-        keywords: t.keywords ?? '',
-        internalDate: t.internalDate ?? storedAt,
-        internalZone: t.internalZone ?? 0,
-        storedAt,
-      },
-    ]);
-    targets.push({ folderId: t.folderId, uid: r.uids[0]!, uidvalidity: r.uidvalidity, modseq: r.modseq });
-    events.push(...r.events);
-  }
-  req.extra?.(db, blobId);
-  return { value: { blobId, targets }, events };
-}
-
 export class Writer {
   readonly stats: WriterStats = { batches: 0, requests: 0, maxBatch: 0 };
   private queue: Pending[] = [];
@@ -150,8 +135,14 @@ export class Writer {
    * transaction holding it has committed; `exists` events are published then.
    */
   deliver(req: DeliveryRequest): Promise<DeliveryResult> {
-    if (req.targets.length === 0 && !req.extraRefs) return Promise.reject(new Error('deliver: no targets'));
-    return this.enqueue(req.raw.length, (db) => deliverOne(db, req));
+    const stores = (r: DeliveryRequest): boolean => r.targets.length > 0 || !!r.extraRefs || (r.also ?? []).some(stores);
+    if (!stores(req) && !req.extra) return Promise.reject(new Error('deliver: no targets'));
+    const bytes = (r: DeliveryRequest): number => r.raw.length + (r.also ?? []).reduce((n, a) => n + bytes(a), 0);
+    return this.enqueue(bytes(req), (db) => {
+      const events: ChangeEvent[] = [];
+      const value = storeOne(db, req, events);
+      return { value, events };
+    });
   }
 
   /**
@@ -162,13 +153,8 @@ export class Writer {
     if (reqs.some((r) => r.targets.length === 0 && !r.extraRefs)) return Promise.reject(new Error('deliver: no targets'));
     const bytes = reqs.reduce((n, r) => n + r.raw.length, 0);
     return this.enqueue(bytes, (db) => {
-      const value: DeliveryResult[] = [];
       const events: ChangeEvent[] = [];
-      for (const r of reqs) {
-        const one = deliverOne(db, r);
-        value.push(one.value);
-        events.push(...(one.events ?? []));
-      }
+      const value = reqs.map((r) => storeOne(db, r, events));
       return { value, events };
     });
   }
@@ -277,6 +263,32 @@ export class Writer {
     if (events.length) this.bus.settled().then(answer, answer);
     else answer();
   }
+}
+
+/** One request and those it carries (`also`), inside the caller's transaction. */
+function storeOne(db: Db, req: DeliveryRequest, events: ChangeEvent[]): DeliveryResult {
+  const storedAt = req.storedAt ?? Date.now();
+  const refs = req.targets.length + (req.extraRefs ?? 0);
+  const blobId = refs > 0 ? putBlob(db, req.raw, req.parsed, refs) : 0;
+  const targets: DeliveredTarget[] = [];
+  for (const t of req.targets) {
+    const r = appendMessages(db, t.folderId, [
+      {
+        blobId,
+        size: req.raw.length,
+        flags: t.flags ?? 0,
+        keywords: t.keywords ?? '',
+        internalDate: t.internalDate ?? storedAt,
+        internalZone: t.internalZone ?? 0,
+        storedAt,
+      },
+    ]);
+    targets.push({ folderId: t.folderId, uid: r.uids[0]!, uidvalidity: r.uidvalidity, modseq: r.modseq });
+    events.push(...r.events);
+  }
+  req.extra?.(db, blobId);
+  for (const a of req.also ?? []) storeOne(db, a, events);
+  return { blobId, targets };
 }
 
 /** SQLITE_BUSY / SQLITE_LOCKED (another process held the write lock past busy_timeout). */

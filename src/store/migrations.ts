@@ -375,6 +375,49 @@ CREATE INDEX two_factor_codes_mailbox ON two_factor_codes(mailbox_id, id);
 `,
   },
   {
+    version: 9,
+    name: 'forwarding, Sieve scripts and vacation replies',
+    sql: `
+-- Where a mailbox's mail is forwarded: targets a JSON array of addresses; keep = 1
+-- leaves a copy in the mailbox too.
+CREATE TABLE forwards (
+  mailbox_id  INTEGER PRIMARY KEY REFERENCES mailboxes(id),
+  targets     TEXT NOT NULL,
+  keep        INTEGER NOT NULL DEFAULT 1,
+  updated_at  INTEGER NOT NULL
+);
+
+-- Sieve scripts (RFC 5228) of a mailbox, managed over ManageSieve (RFC 5804) and the
+-- CLI; at most one active.
+CREATE TABLE sieve_scripts (
+  id          INTEGER PRIMARY KEY,
+  mailbox_id  INTEGER NOT NULL REFERENCES mailboxes(id),
+  name        TEXT NOT NULL,
+  content     TEXT NOT NULL,
+  active      INTEGER NOT NULL DEFAULT 0,
+  updated_at  INTEGER NOT NULL,
+  UNIQUE (mailbox_id, name)
+);
+CREATE UNIQUE INDEX sieve_one_active ON sieve_scripts(mailbox_id) WHERE active = 1;
+
+-- Vacation replies sent (RFC 5230 §4.2): one per sender and handle per period.
+CREATE TABLE vacation_replies (
+  mailbox_id  INTEGER NOT NULL REFERENCES mailboxes(id),
+  sender      TEXT NOT NULL,
+  handle      TEXT NOT NULL,
+  sent_at     INTEGER NOT NULL,
+  PRIMARY KEY (mailbox_id, sender, handle)
+);
+
+-- Server secrets made at migration: 'srs' keys the Sender Rewriting Scheme hashes.
+CREATE TABLE server_secrets (
+  name   TEXT PRIMARY KEY,
+  value  BLOB NOT NULL
+);
+INSERT INTO server_secrets (name, value) VALUES ('srs', randomblob(32));
+`,
+  },
+  {
     version: 11,
     name: 'sort and thread keys, save dates',
     sql: `

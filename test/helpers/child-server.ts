@@ -89,6 +89,7 @@ export function serverEnv(o: { dataDir: string; smtpPort: number; imapPort: numb
     GOSPOCHTA_IMAP_PORT: String(o.imapPort),
     GOSPOCHTA_SUBMISSION_PORT: '0',
     GOSPOCHTA_POP3_PORT: '0',
+    GOSPOCHTA_SIEVE_PORT: '0',
     GOSPOCHTA_MX_PORT: '0',
   };
 }

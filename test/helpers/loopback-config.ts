@@ -19,6 +19,7 @@ export function loopbackConfig(dir: string, overrides: Record<string, unknown> =
       smtp: { port: 0 },
       submission: { port: 0 },
       pop3: { port: 0 },
+      sieve: { port: 0 },
       mx: { port: 0 },
       imap: { port: 0 },
       notices: { newDevice: false },

@@ -34,7 +34,7 @@ beforeAll(async () => {
   cfg = loadConfig({
     env: {},
     cwd: dir,
-    overrides: { dataDir: join(dir, 'data'), domains: ['example.org'], hostname: 'mail.test', bind: '127.0.0.1', smtp: { port: 0 }, imap: { port: 0 }, submission: { port: 0 }, mx: { port: 0 }, pop3: { port: 0 } },
+    overrides: { dataDir: join(dir, 'data'), domains: ['example.org'], hostname: 'mail.test', bind: '127.0.0.1', smtp: { port: 0 }, imap: { port: 0 }, submission: { port: 0 }, mx: { port: 0 }, pop3: { port: 0 }, sieve: { port: 0 } },
   });
   const main = (await import('../../src/main.js')) as unknown as {
     startServer(cfg: Config, opts: { log: typeof silentLogger }): Promise<Running>;

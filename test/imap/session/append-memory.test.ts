@@ -120,6 +120,7 @@ beforeAll(async () => {
     GOSPOCHTA_SUBMISSION_PORT: '0',
     GOSPOCHTA_POP3_PORT: '0',
     GOSPOCHTA_MX_PORT: '0',
+    GOSPOCHTA_SIEVE_PORT: '0',
     GOSPOCHTA_OPERATOR: 'test',
   };
   const acc = await cli(['account', 'register', '--name', 'Иванов Иван Иванович', '--phone', '+7 912 345-67-89', '--consent']);
