@@ -20,6 +20,8 @@ import type { Db } from './db.js';
 import { tx } from './tx.js';
 import type { ParsedMessage } from '../mime/types.js';
 import { GpError, notFound } from '../shared/errors.js';
+import { indexBlob, unindexBlob } from './fts.js';
+import { ftsDocument } from '../mime/words.js';
 
 /** Bytes per chunk row (the schema keeps chunk_size per blob, so this may change). */
 export const CHUNK_SIZE = 128 * 1024;
@@ -127,6 +129,7 @@ function putBlobTx(db: Db, raw: Buffer, parsed: ParsedMessage, refs: number, sha
     search.headers.toLowerCase(),
     search.body.toLowerCase(),
   );
+  indexBlob(db, id, search.fts ?? ftsDocument(search.headers.toLowerCase(), search.body.toLowerCase()));
   return id;
 }
 
@@ -286,6 +289,7 @@ function collectGarbageTx(db: Db, limit = 500): GcResult {
   for (const r of rows) {
     s.delChunks.run(r.id);
     s.delSearch.run(r.id);
+    unindexBlob(db, r.id);
     s.delBlob.run(r.id);
     c.delete(r.id);
     bytes += r.size;
