@@ -30,6 +30,7 @@ import { startImap } from './imap/server.js';
 import { startMetricsServer } from './ops/metrics-server.js';
 import { startScheduler, type Scheduler } from './policy/scheduler.js';
 import { createNewDeviceNotifier } from './policy/new-device.js';
+import { writerQuota } from './policy/quota.js';
 
 export interface RunningServer {
   cfg: Config;
@@ -75,7 +76,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const log = opts.log ?? createLogger({ level: cfg.log.level });
   const db = openDb(cfg.dataDir);
   const bus = new EventBus();
-  const writer = new Writer(db, bus);
+  const writer: Writer = new Writer(db, bus, { quota: writerQuota({ cfg, log, writer: () => writer }) });
   const tls = loadTls(cfg, log);
   const auth = createAuthenticator({ db, cfg, log, bus, onLoginSuccess: createNewDeviceNotifier({ db, cfg, writer, log }) });
 

@@ -19,5 +19,8 @@ export function capabilities(authenticated: boolean, appendLimit: number): strin
     'CONDSTORE',
     'QRESYNC',
     `APPENDLIMIT=${appendLimit}`,
+    'QUOTA',
+    'QUOTA=RES-STORAGE',
+    'QUOTA=RES-MESSAGE',
   ];
 }

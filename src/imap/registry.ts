@@ -22,6 +22,7 @@ import { selectCommand, examineCommand } from './commands/select.js';
 import { closeCommand } from './commands/close.js';
 import { unselectCommand } from './commands/unselect.js';
 import { messageCommands, messageHooks } from './commands/message-index.js';
+import { getQuotaCommand, getQuotaRootCommand, setQuotaCommand } from './commands/quota.js';
 
 const sessionCommands: CommandModule[] = [
   capabilityCommand,
@@ -45,6 +46,9 @@ const sessionCommands: CommandModule[] = [
   examineCommand,
   closeCommand,
   unselectCommand,
+  getQuotaCommand,
+  getQuotaRootCommand,
+  setQuotaCommand,
 ];
 
 const commands = new Map<string, CommandModule>(

@@ -195,6 +195,7 @@ export type RefusalReason =
   | 'connections'
   | 'rate'
   | 'dmarc_reject'
+  | 'over_quota'
   | 'internal';
 
 function declareDefaults(r: MetricsRegistry): void {

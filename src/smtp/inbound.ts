@@ -17,8 +17,9 @@ import { parseMessage } from '../mime/parse.js';
 import { findHeaderEnd, parseHeaderFields } from '../mime/header.js';
 import { junkFolderOf, type LocalRecipient } from '../identity/recipients.js';
 import { newQueueId, receivedField } from './received.js';
-import { reply, type SmtpReplyError } from './replies.js';
+import { R, reply, type SmtpReplyError } from './replies.js';
 import { counted } from './refusals.js';
+import { GpError } from '../shared/errors.js';
 import { metrics, METRIC } from '../shared/metrics.js';
 import type { DnsResolve } from './dns.js';
 import type { SmtpContext } from './types.js';
@@ -95,11 +96,17 @@ export async function deliverInbound(
   const trace = Buffer.from(received + results, 'utf8');
   const raw = Buffer.concat([trace, message], trace.length + message.length);
   const parsed = parseMessage(raw);
-  await ctx.writer.deliver({
-    raw,
-    parsed,
-    targets: m.recipients.map((r) => ({ folderId: junk ? junkFolderOf(db, r) : r.inboxId })),
-  });
+  try {
+    await ctx.writer.deliver({
+      raw,
+      parsed,
+      targets: m.recipients.map((r) => ({ folderId: junk ? junkFolderOf(db, r) : r.inboxId })),
+    });
+  } catch (e) {
+    // RFC 9208 §5 / RFC 3463 X.2.2: a recipient's mailbox is full; nothing was stored.
+    if (e instanceof GpError && e.code === 'OVERQUOTA') return { ok: false, error: counted('over_quota', R.overQuota(e.message), 'mx') };
+    throw e;
+  }
   metrics.inc(METRIC.messagesAccepted, { path: 'mx' });
   ctx.log.info({ sid: s.id, queueId, from: m.mailFrom, recipients: m.recipients.length, size: raw.length, dmarc: dmarc.status?.result ?? 'none', junk }, 'mx: message accepted');
   return { ok: true, queueId, junk };

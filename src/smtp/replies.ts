@@ -32,6 +32,8 @@ export const R = {
     reply(550, '5.4.5', `Daily sending limit reached: at most ${limit} recipients in 24 hours; the next message can be sent after ${retry}`),
   sizeExceeded: (max: number) => reply(552, '5.3.4', `Message too big: the limit is ${max} bytes`),
   attachments: (text: string) => reply(552, '5.3.4', `Message refused: ${text}`),
+  /** RFC 3463 §3.3 X.2.2 "mailbox full"; RFC 5321 §4.2.2 552 "exceeded storage allocation". */
+  overQuota: (text: string) => reply(552, '5.2.2', `Mailbox full: ${text}`),
   noRecipients: () => reply(554, '5.5.1', 'No valid recipients'),
   shuttingDown: () => reply(421, '4.3.2', 'Server shutting down, try again later'),
   temporary: (text: string) => reply(451, '4.3.0', text),
@@ -42,6 +44,7 @@ export const R = {
 export function replyForError(e: unknown): SmtpReplyError {
   if (isGpError(e)) {
     if (e.temporary || e.code === 'SHUTTING_DOWN' || e.code === 'STORE_BUSY') return R.temporary(`${e.message}; try again later`);
+    if (e.code === 'OVERQUOTA') return R.overQuota(e.message);
     if (e.kind === 'refusal') return reply(550, '5.7.1', e.message);
   }
   return R.internal();

@@ -16,6 +16,7 @@ import { putBlob } from './blobs.js';
 import { appendMessages } from './messages.js';
 import { mergeEvents } from './changes.js';
 import { GpError } from '../shared/errors.js';
+import { crossedWarning, enforceQuota, mailboxOfFolder, mailboxQuota, type MailboxQuota, type QuotaDefaults } from './quota.js';
 
 export interface DeliveryTarget {
   folderId: number;
@@ -40,6 +41,8 @@ export interface DeliveryRequest {
    * with them a request may have no folder target at all.
    */
   extraRefs?: number;
+  /** A message of the service itself (notices, reports, the quota warning): not held to the quota. */
+  quotaExempt?: boolean;
   /** More rows to write in the same transaction (send_events, audit, queue rows). Throwing fails this request. */
   extra?: (db: Db, blobId: number) => void;
 }
@@ -82,7 +85,17 @@ export interface WriterStats {
   maxBatch: number;
 }
 
+/** RFC 9208 quotas as the writer enforces them on every delivery. */
+export interface QuotaPolicy {
+  defaults: QuotaDefaults;
+  /** Percent of a limit at which `onWarn` is called once, when a delivery crosses it. */
+  warnPercent: number;
+  /** Called after COMMIT, once per mailbox a delivery took across warnPercent. */
+  onWarn?: (q: MailboxQuota) => void;
+}
+
 export interface WriterOptions {
+  quota?: QuotaPolicy;
   /** Most requests in one transaction (the rest wait for the next one). */
   maxBatch?: number;
   /** Most message bytes in one transaction (at least one request is always taken). */
@@ -97,6 +110,7 @@ export class Writer {
   private drained: Array<() => void> = [];
   private readonly maxBatch: number;
   private readonly maxBatchBytes: number;
+  readonly quota: QuotaPolicy | undefined;
   private readonly batchTx: (batch: Pending[], outcomes: Outcome[]) => void;
 
   constructor(
@@ -106,6 +120,7 @@ export class Writer {
   ) {
     this.maxBatch = Math.max(1, opts.maxBatch ?? 256);
     this.maxBatchBytes = Math.max(1, opts.maxBatchBytes ?? 64 * 1024 * 1024);
+    this.quota = opts.quota;
     // Built once: better-sqlite3 creates new wrapper functions on every db.transaction().
     const requestTx = db.transaction((p: Pending) => p.op(db));
     this.batchTx = db.transaction((batch: Pending[], outcomes: Outcome[]) => {
@@ -126,8 +141,10 @@ export class Writer {
    */
   deliver(req: DeliveryRequest): Promise<DeliveryResult> {
     if (req.targets.length === 0 && !req.extraRefs) return Promise.reject(new Error('deliver: no targets'));
-    return this.enqueue(req.raw.length, (db) => {
+    const warnings: MailboxQuota[] = [];
+    const done = this.enqueue(req.raw.length, (db) => {
       const storedAt = req.storedAt ?? Date.now();
+      const before = req.quotaExempt ? [] : this.checkQuota(db, req);
       const blobId = putBlob(db, req.raw, req.parsed, req.targets.length + (req.extraRefs ?? 0));
       const targets: DeliveredTarget[] = [];
       const events: ChangeEvent[] = [];
@@ -147,8 +164,39 @@ export class Writer {
         events.push(...r.events);
       }
       req.extra?.(db, blobId);
+      if (this.quota) {
+        for (const b of before) {
+          const after = mailboxQuota(db, b.mailboxId, this.quota.defaults);
+          if (after && crossedWarning(b, after, this.quota.warnPercent)) warnings.push(after);
+        }
+      }
       return { value: { blobId, targets }, events };
     });
+    const onWarn = this.quota?.onWarn;
+    if (!onWarn) return done;
+    return done.then((r) => {
+      for (const w of warnings) onWarn(w);
+      return r;
+    });
+  }
+
+  /**
+   * RFC 9208 §5: the limits of every mailbox the request files into, checked in
+   * the delivering transaction; throws OVERQUOTA. Returns their quotas before it.
+   */
+  private checkQuota(db: Db, req: DeliveryRequest): MailboxQuota[] {
+    if (!this.quota) return [];
+    const perMailbox = new Map<number, number>();
+    for (const t of req.targets) {
+      const m = mailboxOfFolder(db, t.folderId);
+      if (m !== undefined) perMailbox.set(m, (perMailbox.get(m) ?? 0) + 1);
+    }
+    const out: MailboxQuota[] = [];
+    for (const [mailboxId, n] of perMailbox) {
+      const q = enforceQuota(db, { mailboxId, bytes: n * req.raw.length, messages: n, defaults: this.quota.defaults });
+      if (q) out.push(q);
+    }
+    return out;
   }
 
   /**

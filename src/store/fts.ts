@@ -86,3 +86,17 @@ export function reindexBatch(db: Db, afterId: number, limit: number): ReindexBat
 export function indexableBlobs(db: Db): number {
   return (cached(db, 'SELECT count(*) FROM blob_search').pluck().get() as number) ?? 0;
 }
+
+/**
+ * Drop from `fts_terms` the tokens no indexed blob holds any more (their mail was
+ * purged), so matching a word inside longer words scans only live terms. Run after
+ * a full rebuild.
+ */
+export function pruneTerms(db: Db): number {
+  db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, 'blob_fts', 'row')");
+  try {
+    return db.prepare('DELETE FROM fts_terms WHERE term NOT IN (SELECT term FROM temp.fts_vocab)').run().changes;
+  } finally {
+    db.exec('DROP TABLE temp.fts_vocab');
+  }
+}
