@@ -18,9 +18,10 @@ export function capabilities(authenticated: boolean, appendLimit: number): strin
     'LIST-STATUS',
     'CONDSTORE',
     'QRESYNC',
-    `APPENDLIMIT=${appendLimit}`,
+    'COMPRESS=DEFLATE',
     'QUOTA',
     'QUOTA=RES-STORAGE',
     'QUOTA=RES-MESSAGE',
+    `APPENDLIMIT=${appendLimit}`,
   ];
 }

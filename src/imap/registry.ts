@@ -22,6 +22,7 @@ import { selectCommand, examineCommand } from './commands/select.js';
 import { closeCommand } from './commands/close.js';
 import { unselectCommand } from './commands/unselect.js';
 import { messageCommands, messageHooks } from './commands/message-index.js';
+import { compressCommand } from './commands/compress.js';
 import { getQuotaCommand, getQuotaRootCommand, setQuotaCommand } from './commands/quota.js';
 
 const sessionCommands: CommandModule[] = [
@@ -46,6 +47,7 @@ const sessionCommands: CommandModule[] = [
   examineCommand,
   closeCommand,
   unselectCommand,
+  compressCommand,
   getQuotaCommand,
   getQuotaRootCommand,
   setQuotaCommand,

@@ -13,6 +13,7 @@ import type { ImapSession, ImapServices, SessionStateName } from './commands/typ
 import { Framer, type FrameEvent } from './protocol/framing.js';
 import { formatSequenceSet } from './protocol/sequence.js';
 import { View } from './selected-view.js';
+import { DeflateLink } from './compress.js';
 import { dispatch } from './dispatch.js';
 import { listUidsAbove, getMessages, claimRecent } from '../store/messages.js';
 import { getFolderById, isNoselect } from '../store/folders.js';
@@ -107,7 +108,7 @@ export class Session implements ImapSession {
       this.log.info({ state: this._state.name }, 'autologout');
       this.bye('Autologout; idle for too long').catch(() => undefined);
     });
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', (chunk: Buffer) => (this.link ? this.link.input(chunk) : this.onData(chunk)));
     socket.on('close', () => this.onSocketClose());
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
   }
@@ -268,13 +269,14 @@ export class Session implements ImapSession {
   // ---- output ----
 
   private waitDrain(): Promise<void> {
+    const out = this.link ? this.link.output : this.socket;
     return new Promise((resolve) => {
       const done = () => {
-        this.socket.off('drain', done);
+        out.off('drain', done);
         this.socket.off('close', done);
         resolve();
       };
-      this.socket.on('drain', done);
+      out.on('drain', done);
       this.socket.on('close', done);
     });
   }
@@ -314,16 +316,50 @@ export class Session implements ImapSession {
     this.outBytes = 0;
     let ok = true;
     let text = '';
+    const link = this.link;
+    const put = (d: string | Buffer): boolean => (link ? link.write(d) : this.socket.write(d));
     for (const p of parts) {
       if (typeof p === 'string') text += p;
       else {
-        if (text) ok = this.socket.write(text) && ok;
+        if (text) ok = put(text) && ok;
         text = '';
-        ok = this.socket.write(p) && ok;
+        ok = put(p) && ok;
       }
     }
-    if (text) ok = this.socket.write(text) && ok;
+    if (text) ok = put(text) && ok;
+    link?.flush();
     return ok;
+  }
+
+  private link: DeflateLink | undefined;
+  private afterTagged: (() => void) | undefined;
+
+  get compressed(): boolean {
+    return this.link !== undefined;
+  }
+
+  /**
+   * RFC 4978 §3: compression starts right after the tagged OK of COMPRESS — that
+   * line still goes out plain — and covers both directions from then on.
+   */
+  compressAfterReply(): void {
+    this.afterTagged = () => {
+      this.flushOut();
+      this.link = new DeflateLink(this.socket, {
+        onInput: (chunk) => this.onData(chunk),
+        onError: (err) => {
+          this.log.info({ err: err.message }, 'compressed stream broken');
+          this.socket.destroy();
+        },
+      });
+    };
+  }
+
+  /** Called by the dispatcher once a command's tagged response is written. */
+  taggedSent(): void {
+    const f = this.afterTagged;
+    this.afterTagged = undefined;
+    f?.();
   }
 
   send(line: string): Promise<void> {
@@ -390,7 +426,8 @@ export class Session implements ImapSession {
     this.closed = true;
     if (this._state.name !== 'logout') this._state = { name: 'logout' };
     this.flushOut();
-    this.socket.end();
+    if (this.link) this.link.end();
+    else this.socket.end();
     // a client that does not close its side is cut off after a moment
     setTimeout(() => this.socket.destroy(), 2000).unref();
     this.cleanup();
