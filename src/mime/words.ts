@@ -40,14 +40,28 @@ export function stemWord(word: string): string {
   return word;
 }
 
+/**
+ * Stems already computed, process-wide: mail repeats its words, and the Snowball
+ * stemmers cost microseconds a word. Emptied when full.
+ */
+const memo = new Map<string, string>();
+const MEMO_WORDS = 200_000;
+
+function cachedStem(w: string): string {
+  let s = memo.get(w);
+  if (s === undefined) {
+    if (memo.size >= MEMO_WORDS) memo.clear();
+    memo.set(w, (s = stemWord(w)));
+  }
+  return s;
+}
+
 /** Index tokens of a text: each word's stem, and the word itself when it differs. */
 export function indexTokens(text: string): string {
   const out: string[] = [];
-  const memo = new Map<string, string>();
   for (const m of text.matchAll(WORD)) {
     const w = normalize(m[0]).slice(0, MAX_TOKEN);
-    let s = memo.get(w);
-    if (s === undefined) memo.set(w, (s = stemWord(w)));
+    const s = cachedStem(w);
     out.push(s);
     if (s !== w) out.push(w);
   }
