@@ -111,3 +111,18 @@ export function setMailboxQuota(o: { db: Db; cfg: Config; actor: string; address
   })();
   return mailboxQuota(o.db, m.id, quotaDefaults(o.cfg))!;
 }
+
+/**
+ * At RCPT (RFC 5321 §4.5.3.1.10, RFC 3463 X.2.2): why a local recipient cannot take
+ * a message of `size` bytes (the SIZE parameter of MAIL FROM, RFC 1870; 0 when not
+ * given), or null. Refusing here lets the other recipients of the message still
+ * get it; the delivering transaction checks again with the real size.
+ */
+export function recipientQuotaRefusal(db: Db, cfg: Config, mailboxId: number, size: number): string | null {
+  const q = mailboxQuota(db, mailboxId, quotaDefaults(cfg));
+  if (!q) return null;
+  if (q.usedMessages + 1 > q.limitMessages || q.usedBytes + Math.max(1, size) > q.limitBytes) {
+    return `mailbox ${q.address} is full and cannot take ${size > 0 ? `a message of ${size} bytes` : 'more mail'}`;
+  }
+  return null;
+}

@@ -7,6 +7,7 @@
  *   onRcptTo    → other domains                                      550 5.7.1
  *                 unknown, deleted or blocked local mailbox           550 5.1.1
  *                 more than mx.maxRecipients                          452 4.5.3
+ *                 a full mailbox (RFC 9208, SIZE counted)             552 5.2.2
  *   onData      → SIZE and the 25 MiB attachment rule while streaming  552 5.3.4,
  *                 then inbound.ts (SPF/DKIM/DMARC/ARC, one commit)    → 250
  * The answers for an unknown mailbox come at RCPT, so nothing is accepted that
@@ -16,7 +17,8 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { lookupRecipient, type LocalRecipient } from '../identity/recipients.js';
 import { metrics, METRIC, type RefusalReason } from '../shared/metrics.js';
 import { R, reply, replyForError, type SmtpReplyError } from './replies.js';
-import { receiveData } from './data.js';
+import { receiveData, declaredSize } from './data.js';
+import { recipientQuotaRefusal } from '../policy/quota.js';
 import { deliverInbound } from './inbound.js';
 import { dnsResolver } from './dns.js';
 import { trackConnections } from './connections.js';
@@ -87,6 +89,8 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
       const found = lookupRecipient(db, served, rcpt);
       if (found.kind === 'other-domain') return cb(refused('relay_denied', reply(550, '5.7.1', `Relay access denied: <${rcpt}> is not in a domain served here`)));
       if (found.kind === 'unknown') return cb(refused('recipient_unknown', R.unknownRecipient(rcpt)));
+      const full = recipientQuotaRefusal(db, cfg, found.recipient.mailboxId, declaredSize(session));
+      if (full) return cb(refused('over_quota', R.overQuota(full)));
       list.push(found.recipient);
       recipients.set(session.id, list);
       cb();

@@ -108,6 +108,20 @@ describe('enforced on delivery', () => {
     expect(reply).toMatch(/^552 5\.2\.2 Mailbox full: mailbox alice@example\.org is full/);
     expect(subjects()).toHaveLength(3);
   });
+  it('at RCPT, a full mailbox or a declared SIZE past the limit: 552 5.2.2 for that recipient only', async () => {
+    const s = await RawSmtp.open(t.server.smtpPort);
+    await s.login(bob, PASSWORD);
+    expect((await s.cmd(`MAIL FROM:<${bob}> SIZE=5000`)).code).toBe(250);
+    const r = await s.cmd(`RCPT TO:<${alice.address}>`);
+    expect(r.text).toBe('552 5.2.2 Mailbox full: mailbox alice@example.org is full and cannot take a message of 5000 bytes');
+    expect((await s.cmd(`RCPT TO:<${bob}>`)).code).toBe(250);
+    s.close();
+    const mx = await RawSmtp.openPlain(mxPort);
+    await mx.cmd('EHLO mx.remote.test');
+    await mx.cmd('MAIL FROM:<tax@remote.test> SIZE=5000');
+    expect((await mx.cmd(`RCPT TO:<${alice.address}>`)).text).toMatch(/^552 5\.2\.2 Mailbox full/);
+    mx.close();
+  });
   it('MX past the limit: 552 5.2.2, nothing stored', async () => {
     const s = await RawSmtp.openPlain(mxPort);
     await s.cmd('EHLO mx.remote.test');
