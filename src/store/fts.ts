@@ -9,7 +9,7 @@
  *
  * Rows are written at ingest (store/blobs.ts putBlob), removed when the blob is
  * freed (collectGarbage: after expunge and retention purge), and rebuilt by
- * `reindexBatch` (`gospochta reindex`, migration 10).
+ * `reindexBatch` (`gospochta reindex`); migration 10 indexes the mail stored before it.
  */
 import type { Db } from './db.js';
 import { cached } from './db.js';

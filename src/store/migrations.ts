@@ -9,7 +9,7 @@
 import type { Database } from 'better-sqlite3';
 import { addressText, parseDateDay } from '../mime/search.js';
 import type { ImapAddress } from '../mime/types.js';
-import { reindexBatch } from './fts.js';
+import { ftsDocument, documentTerms } from '../mime/words.js';
 
 export interface Migration {
   version: number;
@@ -368,10 +368,18 @@ CREATE TRIGGER messages_usage_delete AFTER DELETE ON messages BEGIN
 END;
 `,
     backfill: (db) => {
-      for (let after = 0; ; ) {
-        const r = reindexBatch(db, after, 1000);
-        if (r.lastId === null) break;
-        after = r.lastId;
+      // The messages stored so far, indexed as ingest does (store/fts.ts indexBlob).
+      const batch = db.prepare<[number], { blob_id: number; headers: string; body: string }>(
+        'SELECT blob_id, headers, body FROM blob_search WHERE blob_id > ? ORDER BY blob_id LIMIT 1000',
+      );
+      const put = db.prepare('INSERT INTO blob_fts (rowid, head, body) VALUES (?, ?, ?)');
+      const terms = db.prepare('INSERT OR IGNORE INTO fts_terms (term) SELECT value FROM json_each(?)');
+      for (let rows = batch.all(0); rows.length; rows = batch.all(rows[rows.length - 1]!.blob_id)) {
+        for (const r of rows) {
+          const doc = ftsDocument(r.headers, r.body);
+          put.run(r.blob_id, doc.head, doc.body);
+          terms.run(JSON.stringify([...documentTerms(doc)]));
+        }
       }
     },
   },
