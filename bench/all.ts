@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const names = ['mime', 'store', 'smtp', 'imap', 'pop3', 'purge', 'mta', 'idle', 'sort', 'binary', 'compare'].filter((n) => only.length === 0 || only.includes(n));
+const names = ['mime', 'store', 'smtp', 'imap', 'pop3', 'search', 'purge', 'mta', 'idle', 'sort', 'binary', 'compare'].filter((n) => only.length === 0 || only.includes(n));
 let failed = 0;
 for (const name of names) {
   const file = join(here, `${name}.js`);

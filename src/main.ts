@@ -33,6 +33,7 @@ import { startManageSieve } from './managesieve/server.js';
 import { startMetricsServer } from './ops/metrics-server.js';
 import { startScheduler, type Scheduler } from './policy/scheduler.js';
 import { createNewDeviceNotifier } from './policy/new-device.js';
+import { writerQuota } from './policy/quota.js';
 
 export interface RunningServer {
   cfg: Config;
@@ -82,7 +83,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const log = opts.log ?? createLogger({ level: cfg.log.level });
   const db = openDb(cfg.dataDir);
   const bus = new EventBus();
-  const writer = new Writer(db, bus);
+  const writer: Writer = new Writer(db, bus, { quota: writerQuota({ cfg, log, writer: () => writer }) });
   const tls = loadTls(cfg, log);
   const auth = createAuthenticator({ db, cfg, log, bus, onLoginSuccess: createNewDeviceNotifier({ db, cfg, writer, log }) });
 

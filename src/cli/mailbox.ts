@@ -13,6 +13,7 @@ import type { MailboxStatus } from '../store/mailboxes.js';
 import { registerFilterCommands } from './filters.js';
 import { act, kv, readStdinLine, requireStdinFlag, withCommon } from './output.js';
 import { registerTwoFactorCommands } from './mailbox-2fa.js';
+import { registerMailboxQuota } from './mailbox-quota.js';
 
 function mailboxLines(m: MailboxView): string[] {
   return kv([
@@ -91,6 +92,8 @@ export function registerMailboxCommands(program: Command): void {
         text: mailboxes.map((m) => `${m.address.padEnd(32)} ${m.status.padEnd(8)} account ${m.accountId}  ${m.access.ok ? 'access ok' : `no access: ${m.access.reason}`}`),
       };
     }));
+
+  registerMailboxQuota(mailbox);
 
   withCommon(mailbox.command('delete').argument('<address>', 'mailbox address'))
     .description('delete a mailbox: access ends at once, messages are removed, the address is retired')

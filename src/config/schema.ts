@@ -165,6 +165,12 @@ export const configSchema = z
         attachmentBytes: positiveInt.default(26_214_400),
         /** Recipients per mailbox in any rolling 24 hours. */
         dailyRecipients: positiveInt.default(200),
+        /** Bytes of mail a mailbox may hold, all folders together (RFC 9208 STORAGE; 10 GiB); `gospochta mailbox quota` sets one mailbox's own. */
+        mailboxBytes: positiveInt.default(10 * 1024 ** 3),
+        /** Messages a mailbox may hold (RFC 9208 MESSAGE). */
+        mailboxMessages: positiveInt.default(1_000_000),
+        /** Percent of either limit at which one warning message goes into the INBOX. */
+        quotaWarnPercent: positiveInt.max(100).default(90),
       })
       .default({}),
     retention: z

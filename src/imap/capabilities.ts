@@ -32,6 +32,10 @@ export function capabilities(authenticated: boolean, appendLimit: number): strin
     'ESORT',
     'THREAD=REFERENCES',
     'THREAD=ORDEREDSUBJECT',
+    'COMPRESS=DEFLATE',
+    'QUOTA',
+    'QUOTA=RES-STORAGE',
+    'QUOTA=RES-MESSAGE',
     `APPENDLIMIT=${appendLimit}`,
   ];
 }

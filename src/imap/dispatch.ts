@@ -147,6 +147,7 @@ async function dispatchCommand(session: Session, cmd: FramedCommand): Promise<vo
   else {
     session.badInARow = 0;
     await session.send(tagged(tag, result));
+    session.taggedSent();
   }
   session.log.debug({ command: uid ? `UID ${name}` : name, status: result.status, ms: Date.now() - started }, 'command');
 }

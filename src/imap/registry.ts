@@ -22,6 +22,8 @@ import { selectCommand, examineCommand } from './commands/select.js';
 import { closeCommand } from './commands/close.js';
 import { unselectCommand } from './commands/unselect.js';
 import { messageCommands } from './commands/message-index.js';
+import { compressCommand } from './commands/compress.js';
+import { getQuotaCommand, getQuotaRootCommand, setQuotaCommand } from './commands/quota.js';
 
 const sessionCommands: CommandModule[] = [
   capabilityCommand,
@@ -45,6 +47,10 @@ const sessionCommands: CommandModule[] = [
   examineCommand,
   closeCommand,
   unselectCommand,
+  compressCommand,
+  getQuotaCommand,
+  getQuotaRootCommand,
+  setQuotaCommand,
 ];
 
 const commands = new Map<string, CommandModule>(

@@ -16,6 +16,7 @@ import { getFolderById } from '../store/folders.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../shared/logger.js';
 import { Writer } from '../store/deliver.js';
+import { writerQuota } from '../policy/quota.js';
 import { metrics, METRIC } from '../shared/metrics.js';
 import { join } from 'node:path';
 import { Session, type SessionHost } from './session.js';
@@ -75,7 +76,7 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
   });
   const appendMemory = new MemoryGate(cfg.appendMemoryBytes);
   const host: SessionHost = {
-    services: { db, bus: ctx.bus, config, log, writer: ctx.writer ?? new Writer(db, ctx.bus), maxLiteralBytes, appendMemory },
+    services: { db, bus: ctx.bus, config, log, writer: ctx.writer ?? fallbackWriter(db, ctx.bus, config, log), maxLiteralBytes, appendMemory },
     spool,
     hostname: config.hostname,
     authenticate,
@@ -200,4 +201,10 @@ function resyncSelected(db: Db, bus: EventBus, sessions: ReadonlySet<Session>, l
   } catch (err) {
     log.error({ err }, 'imap: re-sync of selected folders failed');
   }
+}
+
+/** A listener started without the process's writer (tests, tools) gets its own, with the same quota rule. */
+function fallbackWriter(db: Db, bus: EventBus, cfg: Config, log: Logger): Writer {
+  const writer: Writer = new Writer(db, bus, { quota: writerQuota({ cfg, log, writer: () => writer }) });
+  return writer;
 }

@@ -7,6 +7,7 @@
 import type { TLSSocket } from 'node:tls';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../shared/logger.js';
+import type { DeflateLink } from './compress.js';
 
 /** Buffered output is handed to the socket at once above this many bytes (chars). */
 const OUT_FLUSH_BYTES = 64 * 1024;
@@ -19,6 +20,8 @@ export class SessionOutput {
   /** A literal of ours is being written: nothing else may go between its bytes. */
   private literalOpen = false;
   private pendingGoAheads = 0;
+  /** COMPRESS=DEFLATE (RFC 4978): output goes through the compressor, flushed per burst. */
+  private link: DeflateLink | undefined;
 
   constructor(
     private readonly socket: TLSSocket,
@@ -51,6 +54,23 @@ export class SessionOutput {
     }
   }
 
+  /** From now on every byte goes through `link` (what was buffered goes out plain first). */
+  compressWith(link: DeflateLink): void {
+    this.flush();
+    this.link = link;
+  }
+
+  get compressed(): boolean {
+    return this.link !== undefined;
+  }
+
+  /** The end of the connection: the compressed stream is finished before the socket. */
+  end(): void {
+    this.flush();
+    if (this.link) this.link.end();
+    else this.socket.end();
+  }
+
   /** Hand buffered output to the socket; false when the socket asks to wait for 'drain'. */
   flush(): boolean {
     if (!this.out.length || this.socket.destroyed) return true;
@@ -59,26 +79,31 @@ export class SessionOutput {
     this.outBytes = 0;
     let ok = true;
     let text = '';
+    const link = this.link;
+    const put = (d: string | Buffer): boolean => (link ? link.write(d) : this.socket.write(d));
     for (const p of parts) {
       if (typeof p === 'string') text += p;
       else {
-        if (text) ok = this.socket.write(text) && ok;
+        if (text) ok = put(text) && ok;
         text = '';
-        ok = this.socket.write(p) && ok;
+        ok = put(p) && ok;
       }
     }
-    if (text) ok = this.socket.write(text) && ok;
+    if (text) ok = put(text) && ok;
+    // RFC 4978 §4: every burst of responses is flushed out of the compressor
+    link?.flush();
     return ok;
   }
 
   private waitDrain(): Promise<void> {
+    const out = this.link ? this.link.output : this.socket;
     return new Promise((resolve) => {
       const done = () => {
-        this.socket.off('drain', done);
+        out.off('drain', done);
         this.socket.off('close', done);
         resolve();
       };
-      this.socket.on('drain', done);
+      out.on('drain', done);
       this.socket.on('close', done);
     });
   }

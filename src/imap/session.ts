@@ -13,6 +13,7 @@ import type { ImapSession, ImapServices, SessionStateName } from './commands/typ
 import { Framer, type FrameEvent } from './protocol/framing.js';
 import { formatSequenceSet } from './protocol/sequence.js';
 import type { View } from './selected-view.js';
+import { DeflateLink } from './compress.js';
 import { dispatch } from './dispatch.js';
 import { claimRecent } from '../store/messages.js';
 import { getFolderById, isNoselect } from '../store/folders.js';
@@ -104,7 +105,7 @@ export class Session implements ImapSession {
       this.log.info({ state: this._state.name }, 'autologout');
       this.bye('Autologout; idle for too long').catch(() => undefined);
     });
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', (chunk: Buffer) => (this.link ? this.link.input(chunk) : this.onData(chunk)));
     socket.on('close', () => this.onSocketClose());
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'socket error'));
   }
@@ -276,6 +277,40 @@ export class Session implements ImapSession {
     return this.output.write(data);
   }
 
+  private afterTagged: (() => void) | undefined;
+  /** The compressor's inflating side, once COMPRESS is on. */
+  private link: DeflateLink | undefined;
+
+  get compressed(): boolean {
+    return this.output.compressed;
+  }
+
+  /**
+   * RFC 4978 §3: compression starts right after the tagged OK of COMPRESS — that
+   * line still goes out plain — and covers both directions from then on.
+   */
+  compressAfterReply(): void {
+    this.afterTagged = () => {
+      this.link = new DeflateLink(this.socket, {
+        onInput: (chunk) => this.onData(chunk),
+        onError: (err) => {
+          this.log.info({ err: err.message }, 'compressed stream broken');
+          this.socket.destroy();
+        },
+      });
+      this.output.compressWith(this.link);
+    };
+  }
+
+  /** Called by the dispatcher once a command's tagged response is written. */
+  taggedSent(): void {
+    const f = this.afterTagged;
+    this.afterTagged = undefined;
+    f?.();
+  }
+
+
+
   send(line: string): Promise<void> {
     return this.output.write(line + '\r\n');
   }
@@ -302,8 +337,7 @@ export class Session implements ImapSession {
     if (this.closed) return;
     this.closed = true;
     if (this._state.name !== 'logout') this._state = { name: 'logout' };
-    this.output.flush();
-    this.socket.end();
+    this.output.end();
     // a client that does not close its side is cut off after a moment
     setTimeout(() => this.socket.destroy(), 2000).unref();
     this.cleanup();

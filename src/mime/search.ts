@@ -10,6 +10,7 @@ import { parseAddressList } from './address.js';
 import { decodeQp, decodeText } from './decode.js';
 import { decodeCharset, getField, getFieldAll, type HeaderField } from './header.js';
 import type { ImapAddress, ImapEnvelope, SearchFields } from './types.js';
+import { ftsDocument } from './words.js';
 
 export const BODY_TEXT_CAP = 256 * 1024;
 const HEADERS_TEXT_CAP = 256 * 1024;
@@ -215,6 +216,8 @@ export class SearchCollector {
       if (headers.length >= HEADERS_TEXT_CAP) break;
       headers += `${h.name}: ${decodeWords(h.value)}\n`;
     }
+    const headersText = headers.slice(0, HEADERS_TEXT_CAP).toLowerCase();
+    const bodyText = this.body.join('\n').slice(0, BODY_TEXT_CAP);
     return {
       sentDate: parseDate(getField(f, 'date')),
       sentDay: parseDateDay(getField(f, 'date')),
@@ -224,8 +227,9 @@ export class SearchCollector {
       cc: addressText(e ? e.cc : parseAddressList(getFieldAll(f, 'cc'))).toLowerCase(),
       bcc: addressText(e ? e.bcc : parseAddressList(getFieldAll(f, 'bcc'))).toLowerCase(),
       messageId: (getField(f, 'message-id') ?? '').toLowerCase(),
-      headers: headers.slice(0, HEADERS_TEXT_CAP).toLowerCase(),
-      body: this.body.join('\n').slice(0, BODY_TEXT_CAP),
+      headers: headersText,
+      body: bodyText,
+      fts: ftsDocument(headersText, bodyText),
     };
   }
 }

@@ -6,6 +6,7 @@
  *
  * All offsets are byte offsets into the raw message, end-exclusive.
  */
+import type { FtsDocument } from './words.js';
 
 /** IMAP nstring: a string or NIL. */
 export type NString = string | null;
@@ -129,6 +130,8 @@ export interface SearchFields {
   headers: string;
   /** Decoded text of the text/plain and text/html body parts (HTML tags stripped), capped at 256 KiB. */
   body: string;
+  /** Tokens for the full-text index (./words.ts), made at ingest from `headers` and `body`. */
+  fts?: FtsDocument;
 }
 
 export interface ParsedMessage {

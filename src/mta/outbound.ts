@@ -111,7 +111,7 @@ export function startOutbound(o: { db: Db; cfg: Config; log: Logger; writer: Wri
       arrival: row.created_at,
       failed: [{ recipient: row.recipient, status: statusOf(a.text, true), diagnostic: a.text, remote: a.remote }],
     });
-    await o.writer.deliver({ raw, parsed: parseMessage(raw), targets: [{ folderId: inbox.id }] });
+    await o.writer.deliver({ raw, parsed: parseMessage(raw), targets: [{ folderId: inbox.id }], quotaExempt: true });
   };
 
   const one = async (row: QueueRow) => {

@@ -78,7 +78,7 @@ export function createNewDeviceNotifier(o: { db: Db; cfg: Config; writer: Writer
     const inbox = getFolder(o.db, login.mailboxId, 'INBOX');
     if (!inbox) return;
     const raw = noticeMessage(o.cfg, login);
-    await o.writer.deliver({ raw, parsed: parseMessage(raw), targets: [{ folderId: inbox.id }] });
+    await o.writer.deliver({ raw, parsed: parseMessage(raw), targets: [{ folderId: inbox.id }], quotaExempt: true });
     o.log?.info({ address: login.address, remote: login.remote, client: login.client }, 'new-device notice delivered');
   };
 }

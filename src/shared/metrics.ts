@@ -197,6 +197,7 @@ export type RefusalReason =
   | 'connections'
   | 'rate'
   | 'dmarc_reject'
+  | 'over_quota'
   | 'internal';
 
 function declareDefaults(r: MetricsRegistry): void {

@@ -6,7 +6,7 @@
  * (the client is still sending) without keeping it, and the message is refused
  * as a whole.
  */
-import type { SMTPServerDataStream } from 'smtp-server';
+import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { Config } from '../config/schema.js';
 import { AttachmentMeter } from '../mime/attachment-meter.js';
 import { attachmentRefusal } from '../policy/attachments.js';
@@ -49,4 +49,12 @@ export function receiveData(stream: SMTPServerDataStream, cfg: Config): Promise<
       resolve({ kind: 'ok', chunks, size, attachmentBytes });
     });
   });
+}
+
+/** The SIZE parameter of the session's MAIL FROM (RFC 1870 §6), 0 when not given. */
+export function declaredSize(session: SMTPServerSession): number {
+  const from = session.envelope.mailFrom;
+  const args = from ? (from.args as Record<string, string> | false | undefined) : undefined;
+  const n = Number(args ? (args.SIZE ?? args.size ?? 0) : 0);
+  return Number.isSafeInteger(n) && n > 0 ? n : 0;
 }

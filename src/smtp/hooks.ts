@@ -19,7 +19,8 @@ import { lookupRecipient } from '../identity/recipients.js';
 import { checkDailyLimit, utcMinute } from '../policy/daily-limit.js';
 import { metrics, METRIC } from '../shared/metrics.js';
 import { R, replyForError, type SmtpReplyError } from './replies.js';
-import { receiveData } from './data.js';
+import { recipientQuotaRefusal } from '../policy/quota.js';
+import { receiveData, declaredSize } from './data.js';
 import { deliverSubmission } from './submit.js';
 import { counted, refuseAudited } from './refusals.js';
 import type { Connections } from './connections.js';
@@ -135,8 +136,11 @@ export function submissionHooks(ctx: SmtpContext, conns: Connections, isClosing:
         const details = { limit: limit.limit, used: limit.used, retryAt: limit.retryAt.toISOString() };
         return cb(refuseAudited(db, { user, remote: session.remoteAddress, reason: 'daily_limit', details, error: R.dailyLimit(limit.limit, utcMinute(limit.retryAt)) }));
       }
-      if (found.kind === 'local') env.local.push(found.recipient);
-      else env.remote.push(rcpt);
+      if (found.kind === 'local') {
+        const full = recipientQuotaRefusal(db, cfg, found.recipient.mailboxId, declaredSize(session));
+        if (full) return cb(counted('over_quota', R.overQuota(full)));
+        env.local.push(found.recipient);
+      } else env.remote.push(rcpt);
       recipients.set(session.id, env);
       cb();
     },

@@ -20,6 +20,7 @@ import { newQueueId, receivedField } from './received.js';
 import { reply, R, type SmtpReplyError } from './replies.js';
 import { deliverLocal } from '../delivery/local.js';
 import { counted } from './refusals.js';
+import { GpError } from '../shared/errors.js';
 import { metrics, METRIC } from '../shared/metrics.js';
 import type { DnsResolve } from './dns.js';
 import type { SmtpContext } from './types.js';
@@ -97,12 +98,19 @@ export async function deliverInbound(
   const raw = Buffer.concat([trace, message], trace.length + message.length);
   const parsed = parseMessage(raw);
   // Forwarding and filters of the recipients run here (delivery/local.ts).
-  const done = await deliverLocal(ctx, {
-    raw,
-    parsed,
-    mailFrom: m.mailFrom,
-    recipients: m.recipients.map((r) => ({ recipient: r, folderId: junk ? junkFolderOf(db, r) : r.inboxId })),
-  });
+  let done: Awaited<ReturnType<typeof deliverLocal>>;
+  try {
+    done = await deliverLocal(ctx, {
+      raw,
+      parsed,
+      mailFrom: m.mailFrom,
+      recipients: m.recipients.map((r) => ({ recipient: r, folderId: junk ? junkFolderOf(db, r) : r.inboxId })),
+    });
+  } catch (e) {
+    // RFC 9208 §5 / RFC 3463 X.2.2: a recipient's mailbox is full; nothing was stored.
+    if (e instanceof GpError && e.code === 'OVERQUOTA') return { ok: false, error: counted('over_quota', R.overQuota(e.message), 'mx') };
+    throw e;
+  }
   if (!done.ok) return { ok: false, error: counted('filter_reject', R.filterReject(done.rejected), 'mx') };
   metrics.inc(METRIC.messagesAccepted, { path: 'mx' });
   ctx.log.info({ sid: s.id, queueId, from: m.mailFrom, recipients: m.recipients.length, size: raw.length, dmarc: dmarc.status?.result ?? 'none', junk }, 'mx: message accepted');

@@ -9,6 +9,7 @@
  *                 (a bounce to a valid SRS address goes back to the original
  *                 sender: delivery/srs-return.ts)
  *                 more than mx.maxRecipients                          452 4.5.3
+ *                 a full mailbox (RFC 9208, SIZE counted)             552 5.2.2
  *   onData      → SIZE and the 25 MiB attachment rule while streaming  552 5.3.4,
  *                 then inbound.ts (SPF/DKIM/DMARC/ARC, one commit)    → 250
  * The answers for an unknown mailbox come at RCPT, so nothing is accepted that
@@ -18,7 +19,8 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { lookupRecipient, type LocalRecipient } from '../identity/recipients.js';
 import { metrics, METRIC, type RefusalReason } from '../shared/metrics.js';
 import { R, reply, replyForError, type SmtpReplyError } from './replies.js';
-import { receiveData } from './data.js';
+import { receiveData, declaredSize } from './data.js';
+import { recipientQuotaRefusal } from '../policy/quota.js';
 import { deliverInbound } from './inbound.js';
 import { dnsResolver } from './dns.js';
 import { trackConnections } from './connections.js';
@@ -99,6 +101,8 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
         returns.set(session.id, [...(returns.get(session.id) ?? []), back]);
         return cb();
       }
+      const full = recipientQuotaRefusal(db, cfg, found.recipient.mailboxId, declaredSize(session));
+      if (full) return cb(refused('over_quota', R.overQuota(full)));
       list.push(found.recipient);
       recipients.set(session.id, list);
       cb();

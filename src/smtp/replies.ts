@@ -36,6 +36,8 @@ export const R = {
   attachments: (text: string) => reply(552, '5.3.4', `Message refused: ${text}`),
   /** RFC 5429 §2.1: the Sieve reject reason in the refusal; control characters dropped. */
   filterReject: (reason: string) => reply(550, '5.7.1', `Message refused by the recipient's filter: ${reason.replace(/[\x00-\x1f\x7f]+/g, ' ').trim().slice(0, 400)}`),
+  /** RFC 3463 §3.3 X.2.2 "mailbox full"; RFC 5321 §4.2.2 552 "exceeded storage allocation". */
+  overQuota: (text: string) => reply(552, '5.2.2', `Mailbox full: ${text}`),
   noRecipients: () => reply(554, '5.5.1', 'No valid recipients'),
   shuttingDown: () => reply(421, '4.3.2', 'Server shutting down, try again later'),
   temporary: (text: string) => reply(451, '4.3.0', text),
@@ -46,6 +48,7 @@ export const R = {
 export function replyForError(e: unknown): SmtpReplyError {
   if (isGpError(e)) {
     if (e.temporary || e.code === 'SHUTTING_DOWN' || e.code === 'STORE_BUSY') return R.temporary(`${e.message}; try again later`);
+    if (e.code === 'OVERQUOTA') return R.overQuota(e.message);
     if (e.kind === 'refusal') return reply(550, '5.7.1', e.message);
   }
   return R.internal();

@@ -20,7 +20,7 @@ import { metrics, METRIC, type RefusalReason } from '../shared/metrics.js';
 import { R, type SmtpReplyError } from './replies.js';
 import { headerFacts, newQueueId, traceHeaders } from './received.js';
 import { senderIdentityRefusal } from './sender.js';
-import { refuseAudited } from './refusals.js';
+import { counted, refuseAudited } from './refusals.js';
 import { enqueueOutbound } from '../store/outbound.js';
 import { deliverLocal } from '../delivery/local.js';
 import type { LocalRecipient, SmtpContext, SmtpUser } from './types.js';
@@ -93,6 +93,7 @@ export async function deliverSubmission(
       return { ok: false, reason: 'daily_limit', error: R.dailyLimit(cfg.limits.dailyRecipients, e.message) };
     }
     if (e instanceof GpError && e.code === 'ACCESS_WITHDRAWN') return { ok: false, reason: 'access_withdrawn', error: R.accessWithdrawn() };
+    if (e instanceof GpError && e.code === 'OVERQUOTA') return { ok: false, reason: 'over_quota', error: counted('over_quota', R.overQuota(e.message)) };
     throw e;
   }
   if (remote.length) ctx.outbound?.kick();

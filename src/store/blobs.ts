@@ -22,6 +22,8 @@ import { putSortFields, deleteSortFields } from './sort.js';
 import { sortFields } from '../mime/sort-fields.js';
 import type { ParsedMessage } from '../mime/types.js';
 import { GpError, notFound } from '../shared/errors.js';
+import { indexBlob, unindexBlob } from './fts.js';
+import { ftsDocument } from '../mime/words.js';
 
 /** Bytes per chunk row (the schema keeps chunk_size per blob, so this may change). */
 export const CHUNK_SIZE = 128 * 1024;
@@ -130,6 +132,7 @@ function putBlobTx(db: Db, raw: Buffer, parsed: ParsedMessage, refs: number, sha
     search.body.toLowerCase(),
   );
   putSortFields(db, id, search.sentDate ?? null, sortFields(parsed.envelope, search.headers.toLowerCase()));
+  indexBlob(db, id, search.fts ?? ftsDocument(search.headers.toLowerCase(), search.body.toLowerCase()));
   return id;
 }
 
@@ -290,6 +293,7 @@ function collectGarbageTx(db: Db, limit = 500): GcResult {
     s.delChunks.run(r.id);
     s.delSearch.run(r.id);
     deleteSortFields(db, r.id);
+    unindexBlob(db, r.id);
     s.delBlob.run(r.id);
     c.delete(r.id);
     bytes += r.size;

@@ -16,6 +16,7 @@ import { putBlob } from './blobs.js';
 import { appendMessages } from './messages.js';
 import { mergeEvents } from './changes.js';
 import { GpError } from '../shared/errors.js';
+import { crossedWarning, enforceQuota, mailboxOfFolder, mailboxQuota, type MailboxQuota, type QuotaDefaults } from './quota.js';
 
 export interface DeliveryTarget {
   folderId: number;
@@ -40,6 +41,8 @@ export interface DeliveryRequest {
    * with them a request may have no folder target at all.
    */
   extraRefs?: number;
+  /** A message of the service itself (notices, reports, the quota warning): not held to the quota. */
+  quotaExempt?: boolean;
   /**
    * More rows to write in the same transaction (send_events, audit, queue rows).
    * Throwing fails this request. blobId is 0 when the message was stored nowhere
@@ -91,7 +94,17 @@ export interface WriterStats {
   maxBatch: number;
 }
 
+/** RFC 9208 quotas as the writer enforces them on every delivery. */
+export interface QuotaPolicy {
+  defaults: QuotaDefaults;
+  /** Percent of a limit at which `onWarn` is called once, when a delivery crosses it. */
+  warnPercent: number;
+  /** Called after COMMIT, once per mailbox a delivery took across warnPercent. */
+  onWarn?: (q: MailboxQuota) => void;
+}
+
 export interface WriterOptions {
+  quota?: QuotaPolicy;
   /** Most requests in one transaction (the rest wait for the next one). */
   maxBatch?: number;
   /** Most message bytes in one transaction (at least one request is always taken). */
@@ -107,6 +120,7 @@ export class Writer {
   private drained: Array<() => void> = [];
   private readonly maxBatch: number;
   private readonly maxBatchBytes: number;
+  readonly quota: QuotaPolicy | undefined;
   private readonly batchTx: (batch: Pending[], outcomes: Outcome[]) => void;
 
   constructor(
@@ -116,6 +130,7 @@ export class Writer {
   ) {
     this.maxBatch = Math.max(1, opts.maxBatch ?? 256);
     this.maxBatchBytes = Math.max(1, opts.maxBatchBytes ?? 64 * 1024 * 1024);
+    this.quota = opts.quota;
     // Built once: better-sqlite3 creates new wrapper functions on every db.transaction().
     const requestTx = db.transaction((p: Pending) => p.op(db));
     this.batchTx = db.transaction((batch: Pending[], outcomes: Outcome[]) => {
@@ -138,11 +153,13 @@ export class Writer {
     const stores = (r: DeliveryRequest): boolean => r.targets.length > 0 || !!r.extraRefs || (r.also ?? []).some(stores);
     if (!stores(req) && !req.extra) return Promise.reject(new Error('deliver: no targets'));
     const bytes = (r: DeliveryRequest): number => r.raw.length + (r.also ?? []).reduce((n, a) => n + bytes(a), 0);
-    return this.enqueue(bytes(req), (db) => {
+    const warnings: MailboxQuota[] = [];
+    const done = this.enqueue(bytes(req), (db) => {
       const events: ChangeEvent[] = [];
-      const value = storeOne(db, req, events);
+      const value = this.storeChecked(db, req, events, warnings);
       return { value, events };
     });
+    return this.withWarnings(done, warnings);
   }
 
   /**
@@ -152,11 +169,60 @@ export class Writer {
   deliverAll(reqs: DeliveryRequest[]): Promise<DeliveryResult[]> {
     if (reqs.some((r) => r.targets.length === 0 && !r.extraRefs)) return Promise.reject(new Error('deliver: no targets'));
     const bytes = reqs.reduce((n, r) => n + r.raw.length, 0);
-    return this.enqueue(bytes, (db) => {
+    const warnings: MailboxQuota[] = [];
+    const done = this.enqueue(bytes, (db) => {
       const events: ChangeEvent[] = [];
-      const value = reqs.map((r) => storeOne(db, r, events));
+      const value = reqs.map((r) => this.storeChecked(db, r, events, warnings));
       return { value, events };
     });
+    return this.withWarnings(done, warnings);
+  }
+
+  /**
+   * One request inside the transaction: its mailboxes' quotas checked first (throws
+   * OVERQUOTA), then stored; a mailbox that crossed the warning level is noted. The
+   * copies it carries (`also`: forwarded copies, filter replies) are the service's
+   * own doing and are not refused for a full mailbox.
+   */
+  private storeChecked(db: Db, req: DeliveryRequest, events: ChangeEvent[], warnings: MailboxQuota[]): DeliveryResult {
+    const before = req.quotaExempt ? [] : this.checkQuota(db, req);
+    const value = storeOne(db, req, events);
+    if (this.quota) {
+      for (const b of before) {
+        const after = mailboxQuota(db, b.mailboxId, this.quota.defaults);
+        if (after && crossedWarning(b, after, this.quota.warnPercent)) warnings.push(after);
+      }
+    }
+    return value;
+  }
+
+  /** After COMMIT: the 90 % warnings of the mailboxes that crossed it. */
+  private withWarnings<T>(done: Promise<T>, warnings: MailboxQuota[]): Promise<T> {
+    const onWarn = this.quota?.onWarn;
+    if (!onWarn) return done;
+    return done.then((r) => {
+      for (const w of warnings) onWarn(w);
+      return r;
+    });
+  }
+
+  /**
+   * RFC 9208 §5: the limits of every mailbox the request files into, checked in
+   * the delivering transaction; throws OVERQUOTA. Returns their quotas before it.
+   */
+  private checkQuota(db: Db, req: DeliveryRequest): MailboxQuota[] {
+    if (!this.quota) return [];
+    const perMailbox = new Map<number, number>();
+    for (const t of req.targets) {
+      const m = mailboxOfFolder(db, t.folderId);
+      if (m !== undefined) perMailbox.set(m, (perMailbox.get(m) ?? 0) + 1);
+    }
+    const out: MailboxQuota[] = [];
+    for (const [mailboxId, n] of perMailbox) {
+      const q = enforceQuota(db, { mailboxId, bytes: n * req.raw.length, messages: n, defaults: this.quota.defaults });
+      if (q) out.push(q);
+    }
+    return out;
   }
 
   /**

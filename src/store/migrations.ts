@@ -10,6 +10,7 @@ import type { Database } from 'better-sqlite3';
 import { addressText, parseDateDay } from '../mime/search.js';
 import type { ImapAddress, ImapEnvelope } from '../mime/types.js';
 import { sortFields } from '../mime/sort-fields.js';
+import { ftsDocument, documentTerms } from '../mime/words.js';
 
 export interface Migration {
   version: number;
@@ -416,6 +417,53 @@ CREATE TABLE server_secrets (
 );
 INSERT INTO server_secrets (name, value) VALUES ('srs', randomblob(32));
 `,
+  },
+  {
+    version: 10,
+    name: 'full-text index and mailbox quotas',
+    sql: `
+-- The full-text index: stems and words of the header block and the body text, one
+-- row per blob (store/fts.ts); no copy of the text.
+CREATE VIRTUAL TABLE blob_fts USING fts5(
+  head, body,
+  content = '', contentless_delete = 1, detail = column,
+  tokenize = 'unicode61 remove_diacritics 0'
+);
+-- Every token ever indexed: a search word is matched inside longer words through it.
+CREATE TABLE fts_terms (term TEXT PRIMARY KEY) WITHOUT ROWID;
+
+-- RFC 9208: STORAGE and MESSAGE usage per mailbox, kept by triggers on messages
+-- (delivery, APPEND, COPY, MOVE, EXPUNGE and the retention purge all insert or delete rows).
+ALTER TABLE mailboxes ADD COLUMN quota_bytes INTEGER;  -- NULL: limits.mailboxBytes
+ALTER TABLE mailboxes ADD COLUMN used_bytes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE mailboxes ADD COLUMN used_messages INTEGER NOT NULL DEFAULT 0;
+UPDATE mailboxes SET
+  used_bytes = (SELECT coalesce(sum(m.size), 0) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.mailbox_id = mailboxes.id),
+  used_messages = (SELECT count(*) FROM messages m JOIN folders f ON f.id = m.folder_id WHERE f.mailbox_id = mailboxes.id);
+CREATE TRIGGER messages_usage_insert AFTER INSERT ON messages BEGIN
+  UPDATE mailboxes SET used_bytes = used_bytes + NEW.size, used_messages = used_messages + 1
+   WHERE id = (SELECT mailbox_id FROM folders WHERE id = NEW.folder_id);
+END;
+CREATE TRIGGER messages_usage_delete AFTER DELETE ON messages BEGIN
+  UPDATE mailboxes SET used_bytes = used_bytes - OLD.size, used_messages = used_messages - 1
+   WHERE id = (SELECT mailbox_id FROM folders WHERE id = OLD.folder_id);
+END;
+`,
+    backfill: (db) => {
+      // The messages stored so far, indexed as ingest does (store/fts.ts indexBlob).
+      const batch = db.prepare<[number], { blob_id: number; headers: string; body: string }>(
+        'SELECT blob_id, headers, body FROM blob_search WHERE blob_id > ? ORDER BY blob_id LIMIT 1000',
+      );
+      const put = db.prepare('INSERT INTO blob_fts (rowid, head, body) VALUES (?, ?, ?)');
+      const terms = db.prepare('INSERT OR IGNORE INTO fts_terms (term) SELECT value FROM json_each(?)');
+      for (let rows = batch.all(0); rows.length; rows = batch.all(rows[rows.length - 1]!.blob_id)) {
+        for (const r of rows) {
+          const doc = ftsDocument(r.headers, r.body);
+          put.run(r.blob_id, doc.head, doc.body);
+          terms.run(JSON.stringify([...documentTerms(doc)]));
+        }
+      }
+    },
   },
   {
     version: 11,

@@ -55,7 +55,7 @@ describe('config/production.example.yaml', () => {
     expect(cfg.notifier.kind).toBe('webhook');
     expect(cfg.metrics.port).toBe(9465);
     // The service rules stay the product's.
-    expect(cfg.limits).toEqual({ attachmentBytes: 26_214_400, dailyRecipients: 200 });
+    expect(cfg.limits).toEqual({ attachmentBytes: 26_214_400, dailyRecipients: 200, mailboxBytes: 10 * 1024 ** 3, mailboxMessages: 1_000_000, quotaWarnPercent: 90 });
     expect(cfg.retention.days).toBe(180);
   });
 

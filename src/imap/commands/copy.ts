@@ -1,6 +1,7 @@
 /**
  * COPY / UID COPY — RFC 3501 §6.4.7, with `[COPYUID uidvalidity src dst]` of
- * RFC 4315 §3. Copies reference the same blob. A missing target → `NO [TRYCREATE]`.
+ * RFC 4315 §3. Copies reference the same blob. A missing target → `NO [TRYCREATE]`;
+ * past the mailbox's quota → `NO [OVERQUOTA]` (RFC 9208 §4.2), nothing copied.
  */
 import type { CommandContext, CommandModule } from './types.js';
 import { args, mailboxArg } from './helpers.js';
@@ -8,6 +9,7 @@ import { parseSequenceSet, formatSequenceSet } from '../protocol/sequence.js';
 import { getFolder, isNoselect, type FolderRow } from '../../store/folders.js';
 import { copyMessages } from '../../store/messages.js';
 import { GpError } from '../../shared/errors.js';
+import { enforceQuota } from '../../store/quota.js';
 
 /** Sequence set, then the target folder (shared with MOVE). */
 export function copyArgs(ctx: CommandContext): { uids: number[]; target: FolderRow } {
@@ -39,6 +41,9 @@ export const copyCommand: CommandModule = {
     if (uids.length === 0) return { status: 'OK', text: `${name} completed (nothing to copy)` };
     const r = await ctx.services.writer.run((db) => {
       const c = copyMessages(db, view.folderId, uids, target.id);
+      // RFC 9208 §4.2: a COPY that would take the mailbox past a limit fails as a whole with NO [OVERQUOTA]
+      const quota = ctx.services.writer.quota;
+      if (quota) enforceQuota(db, { mailboxId: ctx.session.mailboxId!, bytes: 0, messages: 0, defaults: quota.defaults });
       return { value: c, events: c.events };
     });
     if (target.id === view.folderId) await ctx.session.reportExists(r.dstUids);

@@ -165,6 +165,10 @@ export interface ImapSession {
    * (after the current command, or at once while idling), e.g. `* OK [ALERT] ...`.
    */
   queueUntagged(line: string): void;
+  /** COMPRESS=DEFLATE (RFC 4978) is on for this connection. */
+  readonly compressed: boolean;
+  /** Turn DEFLATE on in both directions once this command's tagged response is written (RFC 4978 §3). */
+  compressAfterReply(): void;
 }
 
 /** What every command can use: the store, the bus, the config. */

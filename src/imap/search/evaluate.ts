@@ -3,7 +3,8 @@
  * sequence and uid keys from the view's columns (one query for the folder, made
  * only when such a key is used); text, header, date and size keys from SQL on the
  * indexed blob_search columns (store/search.ts: lower-cased decoded text, so
- * Cyrillic matches case-insensitively); NOT / OR / AND as set operations. Only
+ * Cyrillic matches case-insensitively), BODY and TEXT from the full-text index
+ * (./full-text.ts); NOT / OR / AND as set operations. Only
  * uids in the session's view can match.
  */
 import type { Db } from '../../store/db.js';
@@ -13,6 +14,7 @@ import { listViewColumns, type ViewColumns } from '../../store/messages.js';
 import { searchText, searchHeader, searchRange, type TextField } from '../../store/search.js';
 import { hasKeyword, systemFlagBit, FLAG_SEEN } from '../../store/flags.js';
 import { objectIdMatches } from './object-id.js';
+import { searchFullText } from './full-text.js';
 
 const DAY = 86_400_000;
 
@@ -130,6 +132,7 @@ class Evaluator {
         });
       }
       case 'text':
+        if (k.field === 'body' || k.field === 'text') return this.fromList(searchFullText(db, folder, k.field, k.value));
         return this.fromList(searchText(db, folder, k.field as TextField, k.value));
       case 'header': {
         const name = k.name.toLowerCase();
