@@ -83,9 +83,18 @@ export const configSchema = z
         /** How often the queue is looked at when nothing wakes it, ms. */
         pollMs: positiveInt.default(5000),
         timeoutMs: positiveInt.default(60_000),
+        /**
+         * Mail still undelivered after this long earns its sender one "delayed" report
+         * (RFC 3464 Action: delayed) while the queue keeps trying; 0 = no such report.
+         */
+        delayNoticeSeconds: nonNegInt.default(0),
+        /** Apply the recipient domain's MTA-STS policy (RFC 8461) to deliveries by MX look-up. */
+        mtaSts: z.boolean().default(true),
+        /** The port of remote MX hosts (RFC 5321: 25); another value only on test networks. */
+        mxPort: port.min(1).default(25),
       })
       .default({}),
-    /** DNS servers for SPF, DKIM, DMARC and ARC look-ups ("ip" or "ip:port"); empty = the system's. */
+    /** DNS servers for SPF, DKIM, DMARC and ARC, and for MX and MTA-STS look-ups of outbound mail ("ip" or "ip:port"); empty = the system's. */
     dns: z
       .object({
         servers: z.array(z.string().min(1)).default([]),

@@ -20,6 +20,8 @@
  *   gospochta_purge_runs_total{trigger="schedule"|"cli"}            retention purge runs
  *   gospochta_purged_messages_total                                  messages removed by retention
  *   gospochta_open_connections{protocol} (gauge)                     connections open now
+ *   gospochta_outbound_queue_length (gauge)                          recipients waiting in the outbound queue
+ *   gospochta_outbound_queue_oldest_seconds (gauge)                  age of the oldest of them (0: none)
  */
 
 export type Labels = Record<string, string | number>;
@@ -181,6 +183,8 @@ export const METRIC = {
   lockouts: 'gospochta_lockouts_total',
   purgeRuns: 'gospochta_purge_runs_total',
   purgedMessages: 'gospochta_purged_messages_total',
+  outboundQueueLength: 'gospochta_outbound_queue_length',
+  outboundQueueOldest: 'gospochta_outbound_queue_oldest_seconds',
 } as const;
 
 export type RefusalReason =
@@ -208,6 +212,8 @@ function declareDefaults(r: MetricsRegistry): void {
   d(METRIC.lockouts, 'counter', 'Authentication lockouts started, by kind (mailbox, ip).', true);
   d(METRIC.purgeRuns, 'counter', 'Retention purge runs, by trigger (schedule, cli).', true);
   d(METRIC.purgedMessages, 'counter', 'Messages removed by the retention purge.', false);
+  d(METRIC.outboundQueueLength, 'gauge', 'Recipients in other domains whose mail waits in the outbound queue.', false);
+  d(METRIC.outboundQueueOldest, 'gauge', 'Seconds the oldest message in the outbound queue has waited (0 when empty).', false);
 }
 
 /** A registry with the server's metrics declared (tests make their own). */

@@ -335,6 +335,14 @@ CREATE TABLE dkim_keys (
 );
 `,
   },
+  {
+    version: 13,
+    name: 'outbound delay notices',
+    sql: `
+-- When the sender of a queued message was told it is delayed (RFC 3464 Action: delayed), once per recipient.
+ALTER TABLE outbound_queue ADD COLUMN delay_notice_at INTEGER;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
