@@ -94,9 +94,13 @@ async function attempt(ctx: RunnerContext, row: QueueRow): Promise<Attempt> {
     const info = (await transport.sendMail({ envelope: { from: row.sender, to: [row.recipient] }, raw })) as { response: string };
     return { ok: true, permanent: false, text: info.response, remote: target.remote };
   } catch (e) {
-    const err = e as Error & { responseCode?: number; response?: string; code?: string };
-    const permanent = typeof err.responseCode === 'number' && err.responseCode >= 500;
-    const text = err.response ?? `${err.code ?? 'error'}: ${err.message}`;
+    const err = e as Error & { responseCode?: number; response?: string; code?: string; command?: string };
+    // RFC 8461 §5.1: a delivery that fails an enforce policy is never failed for good on that
+    // ground (the policy may change); a refused STARTTLS is one of those.
+    const policyFailure = target.requireTls && (err.code === 'ETLS' || err.command === 'STARTTLS');
+    const permanent = !policyFailure && typeof err.responseCode === 'number' && err.responseCode >= 500;
+    const said = err.response ?? `${err.code ?? 'error'}: ${err.message}`;
+    const text = policyFailure ? `the MTA-STS policy requires STARTTLS, which ${target.remote} refused: ${said}` : said;
     return { ok: false, permanent, text, remote: target.remote };
   } finally {
     transport.close();
