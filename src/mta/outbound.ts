@@ -79,6 +79,10 @@ function transportFor(cfg: Config, target: RemoteTarget) {
   } as never);
 }
 
+function has8Bit(raw: Buffer): boolean {
+  return /[\x80-\xff]/.test(raw.toString('latin1'));
+}
+
 async function attempt(ctx: RunnerContext, row: QueueRow): Promise<Attempt> {
   const { cfg, db } = ctx;
   let target: RemoteTarget;
@@ -91,7 +95,10 @@ async function attempt(ctx: RunnerContext, row: QueueRow): Promise<Attempt> {
   const raw = await signMessage(readBlob(db, row.blob_id), getDkimKey(db, senderDomain), ctx.log);
   const transport = transportFor(cfg, target);
   try {
-    const info = (await transport.sendMail({ envelope: { from: row.sender, to: [row.recipient] }, raw })) as { response: string };
+    // RFC 6152 §3: 8-bit data goes with BODY=8BITMIME. A UTF-8 address brings SMTPUTF8
+    // (RFC 6531 §3.4), added by the SMTP client when the remote offers it.
+    const envelope = { from: row.sender, to: [row.recipient], use8BitMime: has8Bit(raw) };
+    const info = (await transport.sendMail({ envelope, raw })) as { response: string };
     return { ok: true, permanent: false, text: info.response, remote: target.remote };
   } catch (e) {
     const err = e as Error & { responseCode?: number; response?: string; code?: string; command?: string };
