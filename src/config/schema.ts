@@ -94,6 +94,21 @@ export const configSchema = z
         mxPort: port.min(1).default(25),
       })
       .default({}),
+    /** Spam filtering of mail from other servers by rspamd (its HTTP protocol); off while rspamdUrl is empty. */
+    spam: z
+      .object({
+        /** The rspamd controller, e.g. http://127.0.0.1:11334 (checks and learning both go there). */
+        rspamdUrl: z.union([z.literal(''), z.string().url('must be a URL such as http://127.0.0.1:11334').regex(/^https?:\/\//, 'must be an http:// or https:// URL')]).default(''),
+        /** The controller's password (its `password`/`enable_password`), sent on learning; empty = none. */
+        password: z.string().default(''),
+        /** How long a check or a learn request may take; then the message goes on without a verdict. */
+        timeoutMs: positiveInt.default(5000),
+        /** At this score or above a message is refused on the MX port (550 5.7.1); rspamd's own reject is 15. */
+        rejectScore: z.number().default(15),
+        /** At this score or above it is delivered into Junk; rspamd's "add header" is 6. */
+        junkScore: z.number().default(6),
+      })
+      .default({}),
     /** DNS servers for SPF, DKIM, DMARC and ARC, and for MX and MTA-STS look-ups of outbound mail ("ip" or "ip:port"); empty = the system's. */
     dns: z
       .object({
