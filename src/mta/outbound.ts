@@ -11,9 +11,9 @@
  *     relaxed/relaxed, RSA or Ed25519; `gospochta dkim generate`);
  *   - a 5xx answer bounces at once, anything else is tried again after
  *     `firstRetrySeconds`, doubling to `maxRetrySeconds`, until `giveUpSeconds`;
- *   - a bounce puts a DSN (dsn.ts, Action: failed) into the sender's INBOX; with
- *     `delayNoticeSeconds` set, a message still waiting that long earns one
- *     "delayed" report (RFC 3464 §2.3.3) per recipient, once;
+ *   - a bounce puts a DSN (reports.ts, dsn.ts: Action: failed) into the sender's
+ *     INBOX; with `delayNoticeSeconds` set, a message still waiting that long
+ *     earns one "delayed" report (RFC 3464 §2.3.3) per recipient, once;
  *   - the queue's length and the age of its oldest message are gauges
  *     (gospochta_outbound_queue_length, gospochta_outbound_queue_oldest_seconds),
  *     refreshed every poll.
@@ -25,11 +25,9 @@ import type { Db } from '../store/db.js';
 import type { Logger } from '../shared/logger.js';
 import type { Writer } from '../store/deliver.js';
 import { readBlob } from '../store/blobs.js';
-import { getFolder } from '../store/folders.js';
-import { claimDue, markBounced, markDeferred, markDelayNoticed, markSent, queueSummary, reclaimStale, getDkimKey, type QueueRow } from '../store/outbound.js';
-import { parseMessage } from '../mime/parse.js';
+import { claimDue, markDeferred, markSent, queueSummary, reclaimStale, getDkimKey, type QueueRow } from '../store/outbound.js';
 import { metrics, METRIC } from '../shared/metrics.js';
-import { deliveryReport, statusOf, type ReportAction } from './dsn.js';
+import { createReporter, type Attempt } from './reports.js';
 import { connectRemote, StsCache, type RemoteTarget } from './remote.js';
 import { signMessage } from './sign.js';
 
@@ -37,13 +35,6 @@ export interface OutboundRunner {
   /** Look at the queue now (a submission was just queued). */
   kick(): void;
   stop(): Promise<void>;
-}
-
-interface Attempt {
-  ok: boolean;
-  permanent: boolean;
-  text: string;
-  remote: string | null;
 }
 
 interface RunnerContext {
@@ -123,38 +114,7 @@ export function startOutbound(o: { db: Db; cfg: Config; log: Logger; writer: Wri
   let wake: NodeJS.Timeout | null = null;
   const running = new Set<Promise<void>>();
 
-  /** A delivery report into the sender's INBOX (a sender without a mailbox here gets none). */
-  const report = async (row: QueueRow, a: Attempt, action: ReportAction, original: Buffer) => {
-    const inbox = row.mailbox_id === null ? undefined : getFolder(db, row.mailbox_id, 'INBOX');
-    if (!inbox) return;
-    const raw = deliveryReport({
-      hostname: cfg.hostname,
-      postmaster: `postmaster@${cfg.domains[0]}`,
-      to: row.sender,
-      original,
-      arrival: row.created_at,
-      action,
-      ...(action === 'delayed' ? { willRetryUntil: row.created_at + c.giveUpSeconds * 1000 } : {}),
-      recipients: [{ recipient: row.recipient, status: statusOf(a.text, action === 'failed'), diagnostic: a.text, remote: a.remote }],
-    });
-    await o.writer.deliver({ raw, parsed: parseMessage(raw), targets: [{ folderId: inbox.id }] });
-  };
-
-  const bounce = async (row: QueueRow, a: Attempt, now: number) => {
-    const original = readBlob(db, row.blob_id);
-    markBounced(db, { id: row.id, at: now, error: a.text.slice(0, 1000), remote: a.remote });
-    metrics.inc(METRIC.messagesRefused, { path: 'outbound', reason: 'bounced' });
-    log.warn({ queueId: row.queue_id, to: row.recipient, error: a.text }, 'outbound: bounced, returning a delivery report to the sender');
-    await report(row, a, 'failed', original);
-  };
-
-  /** RFC 3464 "delayed": once per recipient, when the message has waited delayNoticeSeconds. */
-  const delayNotice = async (row: QueueRow, a: Attempt, now: number) => {
-    if (!c.delayNoticeSeconds || row.delay_notice_at !== null || now - row.created_at < c.delayNoticeSeconds * 1000) return;
-    if (!markDelayNoticed(db, { id: row.id, at: now })) return;
-    log.info({ queueId: row.queue_id, to: row.recipient }, 'outbound: still undelivered, telling the sender');
-    await report(row, a, 'delayed', readBlob(db, row.blob_id));
-  };
+  const reporter = createReporter(o);
 
   const one = async (row: QueueRow) => {
     const a = await attempt(ctx, row);
@@ -166,11 +126,11 @@ export function startOutbound(o: { db: Db; cfg: Config; log: Logger; writer: Wri
       return;
     }
     const giveUp = now - row.created_at >= c.giveUpSeconds * 1000;
-    if (a.permanent || giveUp) return bounce(row, a, now);
+    if (a.permanent || giveUp) return reporter.bounce(row, a, now);
     const next = now + Math.min(c.firstRetrySeconds * 2 ** row.attempts, c.maxRetrySeconds) * 1000;
     markDeferred(db, { id: row.id, at: now, next, error: a.text.slice(0, 1000), remote: a.remote });
     log.info({ queueId: row.queue_id, to: row.recipient, error: a.text, retryAt: new Date(next).toISOString() }, 'outbound: deferred');
-    await delayNotice(row, a, now);
+    await reporter.delayNotice(row, a, now);
   };
 
   const gauges = (now: number) => {
