@@ -107,7 +107,7 @@ afterAll(async () => {
   delete (globalAgent.options as { ca?: unknown }).ca;
 });
 
-async function until<T>(what: string, f: () => T | undefined, ms = 20_000): Promise<T> {
+async function until<T>(what: string, f: () => T | undefined, ms = 45_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = f();

@@ -74,7 +74,7 @@ afterAll(async () => {
   await dns?.close();
 });
 
-async function until<T>(what: string, f: () => T | undefined, ms = 20_000): Promise<T> {
+async function until<T>(what: string, f: () => T | undefined, ms = 45_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = f();

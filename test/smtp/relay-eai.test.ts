@@ -68,7 +68,7 @@ afterAll(async () => {
   await new Promise<void>((r) => sink?.close(() => r()));
 });
 
-async function until<T>(what: string, f: () => T | undefined, ms = 20_000): Promise<T> {
+async function until<T>(what: string, f: () => T | undefined, ms = 45_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = f();
