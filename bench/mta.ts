@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   try {
     const ctx = { db: server.db, cfg, actor: 'operator:bench' };
     const users = await mailboxes(ctx, await confirmedAccount(ctx), 'user', SESSIONS);
-    generateDkim(server.db, cfg, 'example.org', 'bench');
+    generateDkim(server.db, cfg, 'example.org', { selector: 'bench' });
     const body = ('x'.repeat(76) + '\r\n').repeat(130);
     console.log(`bench:mta — Node ${process.version}, ${SESSIONS} sessions, 10 KB messages, synchronous=FULL`);
 

@@ -1,6 +1,7 @@
 /**
  * Mail to other domains, for the operator:
- *   gospochta dkim generate DOMAIN [--selector S]   the key stored, the TXT record printed
+ *   gospochta dkim generate DOMAIN [--selector S] [--algorithm rsa|ed25519]
+ *                                                  the key stored, the TXT record printed
  *   gospochta dkim show DOMAIN
  *   gospochta dns DOMAIN                            MX, SPF, DKIM and DMARC records to publish
  *   gospochta queue list [--all]|show ID|retry ID|delete ID
@@ -39,10 +40,11 @@ export function registerMtaCommands(program: Command): void {
   withCommon(dkim.command('generate').argument('<domain>', 'a served domain'))
     .description('make (or replace) the DKIM key of a domain and print its DNS record')
     .option('--selector <selector>', 'the DNS selector', 'gospochta')
+    .option('--algorithm <algorithm>', 'rsa (RSA-2048, understood everywhere) or ed25519 (RFC 8463)', 'rsa')
     .action(
       act(async (args, s) => {
-        const v = generateDkim(s.db, s.cfg, args[0]!, String(s.opts.selector ?? 'gospochta'));
-        audit(s.db, { actor: `operator:${s.operatorName}`, subject: `domain:${v.domain}`, action: 'dkim.generate', details: { selector: v.selector } });
+        const v = generateDkim(s.db, s.cfg, args[0]!, { selector: String(s.opts.selector ?? 'gospochta'), algorithm: String(s.opts.algorithm ?? 'rsa') });
+        audit(s.db, { actor: `operator:${s.operatorName}`, subject: `domain:${v.domain}`, action: 'dkim.generate', details: { selector: v.selector, algorithm: v.algorithm } });
         return { json: v, text: [`publish this TXT record, then mail from ${v.domain} is signed:`, `${v.name}. IN TXT "${v.txt}"`] };
       }),
     );

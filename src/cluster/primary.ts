@@ -27,7 +27,7 @@ import { EventBus, type ChangeEvent } from '../events/bus.js';
 import { loadTls } from '../tls/certs.js';
 import { startScheduler } from '../policy/scheduler.js';
 import { startMetricsServer } from '../ops/metrics-server.js';
-import { createServerRegistry, type MetricFamily } from '../shared/metrics.js';
+import { createServerRegistry, metrics as ownMetrics, METRIC, type MetricFamily } from '../shared/metrics.js';
 import { PID_FILE } from '../ops/server-running.js';
 import { linkBus } from './feed.js';
 import { Writer } from '../store/deliver.js';
@@ -89,7 +89,8 @@ export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
   outbound = cfg.outbound.enabled ? startOutbound({ db, cfg, log: log.child({ svc: 'outbound' }), writer }) : null;
   const metricsServer = cfg.metrics.port
     ? await startMetricsServer(cfg, {
-        registry: { render: () => mergeMetrics(pool.metricSnapshots()).render() },
+        // The workers' sums, and the queue gauges of the runner in this process.
+        registry: { render: () => mergeMetrics([...pool.metricSnapshots(), ownMetrics.snapshot().filter((f) => f.name === METRIC.outboundQueueLength || f.name === METRIC.outboundQueueOldest)]).render() },
       })
     : null;
   const ports = pool.ports;

@@ -29,6 +29,7 @@ const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'int' | 'list' 
   GOSPOCHTA_TLS_CERT: { path: ['tls', 'cert'], type: 'string' },
   GOSPOCHTA_TLS_KEY: { path: ['tls', 'key'], type: 'string' },
   GOSPOCHTA_METRICS_PORT: { path: ['metrics', 'port'], type: 'int' },
+  GOSPOCHTA_RSPAMD_URL: { path: ['spam', 'rspamdUrl'], type: 'string' },
   LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };
 

@@ -83,6 +83,15 @@ export const configSchema = z
         /** How often the queue is looked at when nothing wakes it, ms. */
         pollMs: positiveInt.default(5000),
         timeoutMs: positiveInt.default(60_000),
+        /**
+         * Mail still undelivered after this long earns its sender one "delayed" report
+         * (RFC 3464 Action: delayed) while the queue keeps trying; 0 = no such report.
+         */
+        delayNoticeSeconds: nonNegInt.default(0),
+        /** Apply the recipient domain's MTA-STS policy (RFC 8461) to deliveries by MX look-up. */
+        mtaSts: z.boolean().default(true),
+        /** The port of remote MX hosts (RFC 5321: 25); another value only on test networks. */
+        mxPort: port.min(1).default(25),
       })
       .default({}),
     /** Forwarding and Sieve redirects (RFC 5321 §6.3 loop detection). */
@@ -114,7 +123,22 @@ export const configSchema = z
         idleTimeoutMs: positiveInt.default(10 * 60_000),
       })
       .default({}),
-    /** DNS servers for SPF, DKIM, DMARC and ARC look-ups ("ip" or "ip:port"); empty = the system's. */
+    /** Spam filtering of mail from other servers by rspamd (its HTTP protocol); off while rspamdUrl is empty. */
+    spam: z
+      .object({
+        /** The rspamd controller, e.g. http://127.0.0.1:11334 (checks and learning both go there). */
+        rspamdUrl: z.union([z.literal(''), z.string().url('must be a URL such as http://127.0.0.1:11334').regex(/^https?:\/\//, 'must be an http:// or https:// URL')]).default(''),
+        /** The controller's password (its `password`/`enable_password`), sent on learning; empty = none. */
+        password: z.string().default(''),
+        /** How long a check or a learn request may take; then the message goes on without a verdict. */
+        timeoutMs: positiveInt.default(5000),
+        /** At this score or above a message is refused on the MX port (550 5.7.1); rspamd's own reject is 15. */
+        rejectScore: z.number().default(15),
+        /** At this score or above it is delivered into Junk; rspamd's "add header" is 6. */
+        junkScore: z.number().default(6),
+      })
+      .default({}),
+    /** DNS servers for SPF, DKIM, DMARC and ARC, and for MX and MTA-STS look-ups of outbound mail ("ip" or "ip:port"); empty = the system's. */
     dns: z
       .object({
         servers: z.array(z.string().min(1)).default([]),

@@ -1,7 +1,14 @@
 /**
- * DKIM keys of the served domains (RFC 6376): RSA-2048 made here and kept in the
- * store; the DNS TXT record to publish at `<selector>._domainkey.<domain>`, and the
- * other records an operator publishes for a domain (MX, SPF, DMARC).
+ * DKIM keys of the served domains (RFC 6376): RSA-2048, or Ed25519 (RFC 8463),
+ * made here and kept in the store; the DNS TXT record to publish at
+ * `<selector>._domainkey.<domain>`, and the other records an operator publishes
+ * for a domain (MX, SPF, DMARC, MTA-STS).
+ *
+ * RFC 8463 §4.2: an Ed25519 key's `p=` is the base64 of the bare 32-byte public
+ * key, not an SPKI structure (the last 32 bytes of node's SPKI DER). Receivers
+ * that do not know Ed25519 ignore such a signature (RFC 6376 §6.1.2), so a
+ * domain keeps deliverability everywhere only with an RSA key; Ed25519 is the
+ * operator's choice.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import type { Db } from '../store/db.js';
@@ -20,8 +27,25 @@ export interface DkimView {
   txt: string;
 }
 
+export type DkimAlgorithm = 'rsa' | 'ed25519';
+
+/** The TXT value of a key's DNS record (RFC 6376 §3.6.1; k=ed25519 from RFC 8463 §4.2). */
+export function dkimTxt(k: Pick<DkimKeyRow, 'algorithm' | 'public_key'>): string {
+  return `v=DKIM1; k=${k.algorithm.startsWith('ed25519') ? 'ed25519' : 'rsa'}; p=${k.public_key}`;
+}
+
 function view(k: DkimKeyRow): DkimView {
-  return { domain: k.domain, selector: k.selector, algorithm: k.algorithm, createdAt: new Date(k.created_at).toISOString(), name: `${k.selector}._domainkey.${k.domain}`, txt: `v=DKIM1; k=rsa; p=${k.public_key}` };
+  return { domain: k.domain, selector: k.selector, algorithm: k.algorithm, createdAt: new Date(k.created_at).toISOString(), name: `${k.selector}._domainkey.${k.domain}`, txt: dkimTxt(k) };
+}
+
+function makeKeyPair(algorithm: DkimAlgorithm): { algorithm: string; private_key: string; public_key: string } {
+  if (algorithm === 'ed25519') {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const spki = publicKey.export({ type: 'spki', format: 'der' });
+    return { algorithm: 'ed25519-sha256', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), public_key: spki.subarray(spki.length - 32).toString('base64') };
+  }
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { algorithm: 'rsa-sha256', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), public_key: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') };
 }
 
 function servedDomain(cfg: Config, domain: string): string {
@@ -30,18 +54,13 @@ function servedDomain(cfg: Config, domain: string): string {
   return d;
 }
 
-export function generateDkim(db: Db, cfg: Config, domain: string, selector = 'gospochta'): DkimView {
+export function generateDkim(db: Db, cfg: Config, domain: string, o: { selector?: string; algorithm?: string } = {}): DkimView {
   const d = servedDomain(cfg, domain);
+  const selector = o.selector ?? 'gospochta';
   if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(selector)) throw new GpError('INVALID_SELECTOR', `selector: "${selector}" must be one DNS label (letters, digits, -)`);
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const row: DkimKeyRow = {
-    domain: d,
-    selector: selector.toLowerCase(),
-    algorithm: 'rsa-sha256',
-    private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    public_key: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
-    created_at: Date.now(),
-  };
+  const algorithm = (o.algorithm ?? 'rsa').toLowerCase();
+  if (algorithm !== 'rsa' && algorithm !== 'ed25519') throw new GpError('INVALID_ALGORITHM', `algorithm: "${o.algorithm}" must be rsa or ed25519`);
+  const row: DkimKeyRow = { domain: d, selector: selector.toLowerCase(), ...makeKeyPair(algorithm), created_at: Date.now() };
   putDkimKey(db, row);
   return view(row);
 }
@@ -67,7 +86,7 @@ export function dnsRecords(db: Db, cfg: Config, domain: string): DnsRecord[] {
     { name: d, type: 'MX', value: `10 ${cfg.hostname}.`, why: 'mail for the domain comes to this server (port 25)' },
     { name: d, type: 'TXT', value: `v=spf1 mx a:${cfg.hostname} -all`, why: 'SPF: only this server sends for the domain' },
     k
-      ? { name: `${k.selector}._domainkey.${d}`, type: 'TXT', value: `v=DKIM1; k=rsa; p=${k.public_key}`, why: 'DKIM: the public key of the signature this server adds' }
+      ? { name: `${k.selector}._domainkey.${d}`, type: 'TXT', value: dkimTxt(k), why: 'DKIM: the public key of the signature this server adds' }
       : { name: `gospochta._domainkey.${d}`, type: 'TXT', value: `(run: gospochta dkim generate ${d})`, why: 'DKIM: no key yet' },
     { name: `_dmarc.${d}`, type: 'TXT', value: `v=DMARC1; p=quarantine; rua=mailto:postmaster@${d}`, why: 'DMARC: receivers quarantine mail that fails SPF and DKIM alignment' },
   ];

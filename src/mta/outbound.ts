@@ -4,28 +4,32 @@
  *     `outbound.concurrency` at once; rows a dead process left 'sending' go back
  *     to the queue when the runner starts, so nothing accepted is lost (a message
  *     cut off between the remote 250 and our commit is sent again: at least once);
- *   - the route: `outbound.routes[domain]` or `["*"]` (a smarthost; tests), else
- *     the domain's MX hosts through mx-connect (MX, then A/AAAA; MTA-STS and DANE
- *     where published), port 25, STARTTLS whenever offered;
- *   - signed with the sender domain's DKIM key when it has one (RFC 6376,
- *     relaxed/relaxed; `gospochta dkim generate`);
+ *   - the remote end and its TLS rules come from remote.ts (a route, or the MX
+ *     hosts with MTA-STS); STARTTLS whenever offered, required under an MTA-STS
+ *     enforce policy;
+ *   - signed with the sender domain's DKIM key when it has one (sign.ts: RFC 6376
+ *     relaxed/relaxed, RSA or Ed25519; `gospochta dkim generate`);
  *   - a 5xx answer bounces at once, anything else is tried again after
  *     `firstRetrySeconds`, doubling to `maxRetrySeconds`, until `giveUpSeconds`;
- *   - a bounce puts a DSN (dsn.ts) into the sender's INBOX.
+ *   - a bounce puts a DSN (reports.ts, dsn.ts: Action: failed) into the sender's
+ *     INBOX; with `delayNoticeSeconds` set, a message still waiting that long
+ *     earns one "delayed" report (RFC 3464 §2.3.3) per recipient, once;
+ *   - the queue's length and the age of its oldest message are gauges
+ *     (gospochta_outbound_queue_length, gospochta_outbound_queue_oldest_seconds),
+ *     refreshed every poll.
  * One failing domain never holds up another: every row is its own attempt.
  */
 import nodemailer from 'nodemailer';
-import mxConnect from 'mx-connect';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../store/db.js';
 import type { Logger } from '../shared/logger.js';
 import type { Writer } from '../store/deliver.js';
 import { readBlob } from '../store/blobs.js';
-import { getFolder } from '../store/folders.js';
-import { claimDue, markBounced, markDeferred, markSent, reclaimStale, getDkimKey, type QueueRow } from '../store/outbound.js';
-import { parseMessage } from '../mime/parse.js';
+import { claimDue, markDeferred, markSent, queueSummary, reclaimStale, getDkimKey, type QueueRow } from '../store/outbound.js';
 import { metrics, METRIC } from '../shared/metrics.js';
-import { deliveryReport, statusOf } from './dsn.js';
+import { createReporter, type Attempt } from './reports.js';
+import { connectRemote, StsCache, type RemoteTarget } from './remote.js';
+import { signMessage } from './sign.js';
 
 export interface OutboundRunner {
   /** Look at the queue now (a submission was just queued). */
@@ -33,89 +37,87 @@ export interface OutboundRunner {
   stop(): Promise<void>;
 }
 
-interface Attempt {
-  ok: boolean;
-  permanent: boolean;
-  text: string;
-  remote: string | null;
+interface RunnerContext {
+  cfg: Config;
+  db: Db;
+  log: Logger;
+  sts: StsCache;
 }
 
-function routeOf(cfg: Config, domain: string): { host: string; port: number } | null {
-  const r = cfg.outbound.routes[domain] ?? cfg.outbound.routes['*'];
-  if (!r) return null;
-  const i = r.lastIndexOf(':');
-  return { host: r.slice(0, i), port: Number(r.slice(i + 1)) };
-}
-
-async function attempt(cfg: Config, db: Db, row: QueueRow): Promise<Attempt> {
-  const route = routeOf(cfg, row.domain);
-  const senderDomain = row.sender.slice(row.sender.lastIndexOf('@') + 1);
-  const key = getDkimKey(db, senderDomain);
-  let remote: string | null = route ? `${route.host}:${route.port}` : null;
-  const transport = nodemailer.createTransport({
-    host: route?.host ?? row.domain,
-    port: route?.port ?? 25,
+function transportFor(cfg: Config, target: RemoteTarget) {
+  const wait = Math.min(cfg.outbound.timeoutMs, 30_000);
+  return nodemailer.createTransport({
+    host: target.host,
+    port: target.port,
     secure: false,
     name: cfg.hostname,
-    // Opportunistic STARTTLS between servers (RFC 3207 §4): certificates of MX hosts are
-    // rarely verifiable without MTA-STS or DANE, which mx-connect applies where published.
-    tls: { rejectUnauthorized: false, minVersion: 'TLSv1.2' },
-    connectionTimeout: Math.min(cfg.outbound.timeoutMs, 30_000),
-    greetingTimeout: Math.min(cfg.outbound.timeoutMs, 30_000),
+    // RFC 8461 §4.2: under an enforce policy the session is TLS with a certificate valid for the MX name, or nothing.
+    requireTLS: target.requireTls,
+    tls: target.requireTls
+      ? { rejectUnauthorized: true, servername: target.servername, minVersion: 'TLSv1.2' }
+      : // Opportunistic STARTTLS between servers (RFC 3207 §4, RFC 7435): MX certificates are rarely verifiable.
+        { rejectUnauthorized: false, minVersion: 'TLSv1.2' },
+    connectionTimeout: wait,
+    greetingTimeout: wait,
     socketTimeout: cfg.outbound.timeoutMs,
-    ...(key ? { dkim: { domainName: key.domain, keySelector: key.selector, privateKey: key.private_key } } : {}),
-    ...(route
-      ? {}
-      : {
+    ...(target.socket
+      ? {
           getSocket(_options: unknown, cb: (err: Error | null, socket?: { connection: import('node:net').Socket }) => void) {
-            mxConnect({ target: row.domain, port: 25, localHostname: cfg.hostname, maxConnectTime: Math.min(cfg.outbound.timeoutMs, 30_000) })
-              .then((c) => {
-                remote = c.hostname || c.host;
-                cb(null, { connection: c.socket });
-              })
-              .catch((e: Error) => cb(e));
+            cb(null, { connection: target.socket! });
           },
-        }),
+        }
+      : {}),
   } as never);
+}
+
+function has8Bit(raw: Buffer): boolean {
+  return /[\x80-\xff]/.test(raw.toString('latin1'));
+}
+
+async function attempt(ctx: RunnerContext, row: QueueRow): Promise<Attempt> {
+  const { cfg, db } = ctx;
+  let target: RemoteTarget;
   try {
-    const info = (await transport.sendMail({ envelope: { from: row.sender, to: [row.recipient] }, raw: readBlob(db, row.blob_id) })) as { response: string };
-    return { ok: true, permanent: false, text: info.response, remote };
+    target = await connectRemote({ cfg, domain: row.domain, sts: ctx.sts, log: ctx.log });
   } catch (e) {
-    const err = e as Error & { responseCode?: number; response?: string; code?: string };
-    const permanent = typeof err.responseCode === 'number' && err.responseCode >= 500;
-    const text = err.response ?? `${err.code ?? 'error'}: ${err.message}`;
-    return { ok: false, permanent, text, remote };
+    return { ok: false, permanent: false, text: (e as Error).message, remote: null };
+  }
+  const senderDomain = row.sender.slice(row.sender.lastIndexOf('@') + 1);
+  const raw = await signMessage(readBlob(db, row.blob_id), getDkimKey(db, senderDomain), ctx.log);
+  const transport = transportFor(cfg, target);
+  try {
+    // RFC 6152 §3: 8-bit data goes with BODY=8BITMIME. A UTF-8 address brings SMTPUTF8
+    // (RFC 6531 §3.4), added by the SMTP client when the remote offers it.
+    const envelope = { from: row.sender, to: [row.recipient], use8BitMime: has8Bit(raw) };
+    const info = (await transport.sendMail({ envelope, raw })) as { response: string };
+    return { ok: true, permanent: false, text: info.response, remote: target.remote };
+  } catch (e) {
+    const err = e as Error & { responseCode?: number; response?: string; code?: string; command?: string };
+    // RFC 8461 §5.1: a delivery that fails an enforce policy is never failed for good on that
+    // ground (the policy may change); a refused STARTTLS is one of those.
+    const policyFailure = target.requireTls && (err.code === 'ETLS' || err.command === 'STARTTLS');
+    const permanent = !policyFailure && typeof err.responseCode === 'number' && err.responseCode >= 500;
+    const said = err.response ?? `${err.code ?? 'error'}: ${err.message}`;
+    const text = policyFailure ? `the MTA-STS policy requires STARTTLS, which ${target.remote} refused: ${said}` : said;
+    return { ok: false, permanent, text, remote: target.remote };
   } finally {
     transport.close();
+    target.socket?.destroy();
   }
 }
 
 export function startOutbound(o: { db: Db; cfg: Config; log: Logger; writer: Writer }): OutboundRunner {
   const { db, cfg, log } = o;
   const c = cfg.outbound;
+  const ctx: RunnerContext = { cfg, db, log, sts: new StsCache() };
   let stopping = false;
   let wake: NodeJS.Timeout | null = null;
   const running = new Set<Promise<void>>();
 
-  const bounce = async (row: QueueRow, a: Attempt, now: number) => {
-    markBounced(db, { id: row.id, at: now, error: a.text.slice(0, 1000), remote: a.remote });
-    metrics.inc(METRIC.messagesRefused, { path: 'outbound', reason: 'bounced' });
-    log.warn({ queueId: row.queue_id, to: row.recipient, error: a.text }, 'outbound: bounced, returning a delivery report to the sender');
-    const inbox = row.mailbox_id === null ? undefined : getFolder(db, row.mailbox_id, 'INBOX');
-    if (!inbox) return;
-    const raw = deliveryReport({
-      hostname: cfg.hostname,
-      postmaster: `postmaster@${cfg.domains[0]}`,
-      to: row.sender,
-      original: readBlob(db, row.blob_id),
-      arrival: row.created_at,
-      failed: [{ recipient: row.recipient, status: statusOf(a.text, true), diagnostic: a.text, remote: a.remote }],
-    });
-    await o.writer.deliver({ raw, parsed: parseMessage(raw), targets: [{ folderId: inbox.id }], quotaExempt: true });
-  };
+  const reporter = createReporter(o);
 
   const one = async (row: QueueRow) => {
-    const a = await attempt(cfg, db, row);
+    const a = await attempt(ctx, row);
     const now = Date.now();
     if (a.ok) {
       markSent(db, { id: row.id, at: now, remote: a.remote ?? '' });
@@ -124,16 +126,24 @@ export function startOutbound(o: { db: Db; cfg: Config; log: Logger; writer: Wri
       return;
     }
     const giveUp = now - row.created_at >= c.giveUpSeconds * 1000;
-    if (a.permanent || giveUp) return bounce(row, a, now);
+    if (a.permanent || giveUp) return reporter.bounce(row, a, now);
     const next = now + Math.min(c.firstRetrySeconds * 2 ** row.attempts, c.maxRetrySeconds) * 1000;
     markDeferred(db, { id: row.id, at: now, next, error: a.text.slice(0, 1000), remote: a.remote });
     log.info({ queueId: row.queue_id, to: row.recipient, error: a.text, retryAt: new Date(next).toISOString() }, 'outbound: deferred');
+    await reporter.delayNotice(row, a, now);
+  };
+
+  const gauges = (now: number) => {
+    const q = queueSummary(db, now);
+    metrics.set(METRIC.outboundQueueLength, q.length);
+    metrics.set(METRIC.outboundQueueOldest, q.oldestAgeSeconds ?? 0);
   };
 
   const tick = () => {
     wake = null;
     if (stopping) return;
     try {
+      gauges(Date.now());
       const free = c.concurrency - running.size;
       if (free > 0) {
         for (const row of claimDue(db, { now: Date.now(), limit: free })) {

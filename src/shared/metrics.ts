@@ -20,6 +20,10 @@
  *   gospochta_purge_runs_total{trigger="schedule"|"cli"}            retention purge runs
  *   gospochta_purged_messages_total                                  messages removed by retention
  *   gospochta_open_connections{protocol} (gauge)                     connections open now
+ *   gospochta_spam_checks_total{outcome="ham"|"junk"|"reject"|"unavailable"} rspamd checks on the MX port
+ *   gospochta_spam_learn_total{kind="spam"|"ham", outcome="learned"|"known"|"failed"} Junk moves taught
+ *   gospochta_outbound_queue_length (gauge)                          recipients waiting in the outbound queue
+ *   gospochta_outbound_queue_oldest_seconds (gauge)                  age of the oldest of them (0: none)
  */
 
 export type Labels = Record<string, string | number>;
@@ -181,6 +185,10 @@ export const METRIC = {
   lockouts: 'gospochta_lockouts_total',
   purgeRuns: 'gospochta_purge_runs_total',
   purgedMessages: 'gospochta_purged_messages_total',
+  spamChecks: 'gospochta_spam_checks_total',
+  spamLearned: 'gospochta_spam_learn_total',
+  outboundQueueLength: 'gospochta_outbound_queue_length',
+  outboundQueueOldest: 'gospochta_outbound_queue_oldest_seconds',
 } as const;
 
 export type RefusalReason =
@@ -198,6 +206,8 @@ export type RefusalReason =
   | 'rate'
   | 'dmarc_reject'
   | 'over_quota'
+  /** MX only: rspamd scored the message at or over spam.rejectScore. */
+  | 'spam'
   | 'internal';
 
 function declareDefaults(r: MetricsRegistry): void {
@@ -211,6 +221,10 @@ function declareDefaults(r: MetricsRegistry): void {
   d(METRIC.lockouts, 'counter', 'Authentication lockouts started, by kind (mailbox, ip).', true);
   d(METRIC.purgeRuns, 'counter', 'Retention purge runs, by trigger (schedule, cli).', true);
   d(METRIC.purgedMessages, 'counter', 'Messages removed by the retention purge.', false);
+  d(METRIC.spamChecks, 'counter', 'Spam checks of mail from other servers by rspamd, by outcome (ham, junk, reject, unavailable).', true);
+  d(METRIC.spamLearned, 'counter', 'Messages taught to rspamd by moves into and out of Junk, by kind (spam, ham) and outcome (learned, known, failed).', true);
+  d(METRIC.outboundQueueLength, 'gauge', 'Recipients in other domains whose mail waits in the outbound queue.', false);
+  d(METRIC.outboundQueueOldest, 'gauge', 'Seconds the oldest message in the outbound queue has waited (0 when empty).', false);
 }
 
 /** A registry with the server's metrics declared (tests make their own). */

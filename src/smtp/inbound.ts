@@ -5,6 +5,9 @@
  *      address, EHLO name and MAIL FROM;
  *   2. DMARC `p=reject` failed → refused whole, 550 5.7.1 with the reason;
  *      `p=quarantine` failed → delivered into Junk;
+ *   2a. with `spam.rspamdUrl`, rspamd's verdict (spam/verdict.ts): over the
+ *      reject score refused, 550 5.7.1 with rspamd's reason; over the junk score
+ *      into Junk; X-Spam-* fields added; rspamd down → delivered, a warning;
  *   3. any Authentication-Results: field that claims to come from this host is
  *      removed (RFC 8601 §5: a forgery), and one is added, naming this host,
  *      with a Received: trace field (RFC 5321 §4.4, protocol ESMTP/ESMTPS);
@@ -22,6 +25,7 @@ import { deliverLocal } from '../delivery/local.js';
 import { counted } from './refusals.js';
 import { GpError } from '../shared/errors.js';
 import { metrics, METRIC } from '../shared/metrics.js';
+import { scanInbound } from '../spam/verdict.js';
 import type { DnsResolve } from './dns.js';
 import type { SmtpContext } from './types.js';
 
@@ -81,8 +85,14 @@ export async function deliverInbound(
       error: counted('dmarc_reject', reply(550, '5.7.1', `Message refused: it fails the DMARC check of ${dmarc.domain ?? 'the sender domain'}, whose policy is reject (neither SPF nor DKIM aligned with the From: domain)`), 'mx'),
     };
   }
-  const junk = failed && dmarc.policy === 'quarantine';
   const queueId = newQueueId();
+  const spam = await scanInbound(cfg.spam, message, { ip: s.remoteAddress, helo, from: m.mailFrom, recipients: m.recipients.map((r) => r.address), hostname: s.clientHostname || '', queueId }, ctx.log);
+  if (spam.kind === 'reject') {
+    ctx.log.info({ sid: s.id, remote: s.remoteAddress, from: m.mailFrom, score: spam.verdict.score }, 'mx: refused as spam');
+    const why = spam.verdict.message ?? `spam score ${spam.verdict.score.toFixed(2)} of at most ${cfg.spam.rejectScore}`;
+    return { ok: false, error: counted('spam', reply(550, '5.7.1', `Message refused as spam: ${why.replace(/[\r\n]+/g, ' ').slice(0, 300)}`), 'mx') };
+  }
+  const junk = (failed && dmarc.policy === 'quarantine') || spam.kind === 'junk';
   const tls = (s as SMTPServerSession & { secure?: boolean }).secure === true;
   const received = receivedField({
     heloName: helo,
@@ -94,7 +104,7 @@ export async function deliverInbound(
   });
   // mailauth's fields (Received-SPF, Authentication-Results), with CRLF line ends.
   const results = verdict.headers.replace(/\r?\n/g, '\r\n');
-  const trace = Buffer.from(received + results, 'utf8');
+  const trace = Buffer.from(received + results + ('fields' in spam ? spam.fields : ''), 'utf8');
   const raw = Buffer.concat([trace, message], trace.length + message.length);
   const parsed = parseMessage(raw);
   // Forwarding and filters of the recipients run here (delivery/local.ts).
@@ -113,6 +123,6 @@ export async function deliverInbound(
   }
   if (!done.ok) return { ok: false, error: counted('filter_reject', R.filterReject(done.rejected), 'mx') };
   metrics.inc(METRIC.messagesAccepted, { path: 'mx' });
-  ctx.log.info({ sid: s.id, queueId, from: m.mailFrom, recipients: m.recipients.length, size: raw.length, dmarc: dmarc.status?.result ?? 'none', junk }, 'mx: message accepted');
+  ctx.log.info({ sid: s.id, queueId, from: m.mailFrom, recipients: m.recipients.length, size: raw.length, dmarc: dmarc.status?.result ?? 'none', spam: 'verdict' in spam ? spam.verdict.score : spam.kind, junk }, 'mx: message accepted');
   return { ok: true, queueId, junk };
 }

@@ -515,6 +515,14 @@ UPDATE messages SET saved_at = stored_at;
       }
     },
   },
+  {
+    version: 13,
+    name: 'outbound delay notices',
+    sql: `
+-- When the sender of a queued message was told it is delayed (RFC 3464 Action: delayed), once per recipient.
+ALTER TABLE outbound_queue ADD COLUMN delay_notice_at INTEGER;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

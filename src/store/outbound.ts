@@ -25,6 +25,8 @@ export interface QueueRow {
   last_attempt_at: number | null;
   last_error: string | null;
   remote: string | null;
+  /** When the sender was told the message is delayed (RFC 3464), or null. */
+  delay_notice_at: number | null;
 }
 
 export function enqueueOutbound(db: Db, o: { queueId: string; mailboxId: number | null; sender: string; recipients: string[]; blobId: number; at: number }): void {
@@ -56,6 +58,11 @@ export function markSent(db: Db, o: { id: number; at: number; remote: string }):
 
 export function markDeferred(db: Db, o: { id: number; at: number; next: number; error: string; remote: string | null }): void {
   cached(db, `UPDATE outbound_queue SET status = 'queued', attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ?, last_error = ?, remote = ? WHERE id = ?`).run(o.at, o.next, o.error, o.remote, o.id);
+}
+
+/** Record that the delay report of a row went out; false when one already had (so it goes out once). */
+export function markDelayNoticed(db: Db, o: { id: number; at: number }): boolean {
+  return cached(db, `UPDATE outbound_queue SET delay_notice_at = ? WHERE id = ? AND delay_notice_at IS NULL`).run(o.at, o.id).changes === 1;
 }
 
 export function markBounced(db: Db, o: { id: number; at: number; error: string; remote: string | null }): void {

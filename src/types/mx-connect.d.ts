@@ -6,7 +6,26 @@ declare module 'mx-connect' {
     hostname: string;
     host: string;
     port: number;
+    /** Set when an MTA-STS policy was applied (mailauth's validateMx result). */
+    policyMatch?: { valid: boolean; mode: string; testing: boolean };
   }
-  function mxConnect(options: { target: string; port?: number; localHostname?: string; maxConnectTime?: number }): Promise<MxConnection>;
+  interface MxConnectOptions {
+    target: string;
+    port?: number;
+    localHostname?: string;
+    maxConnectTime?: number;
+    dnsOptions?: {
+      resolve?: (name: string, type: string, cb: (err: Error | null, data?: unknown) => void) => void;
+      ignoreIPv6?: boolean;
+      preferIPv6?: boolean;
+      blockLocalAddresses?: boolean;
+    };
+    mtaSts?: {
+      enabled: boolean;
+      cache?: { get(domain: string): Promise<unknown>; set(domain: string, policy: never): Promise<unknown> };
+      logger?: (entry: never) => void;
+    };
+  }
+  function mxConnect(options: MxConnectOptions): Promise<MxConnection>;
   export default mxConnect;
 }

@@ -1,7 +1,8 @@
 /**
- * A test DNS server on loopback (dns2, UDP): answers TXT (and MX, A) records the
- * test gives, NXDOMAIN for the rest — so SPF, DKIM and DMARC are checked for
- * real against keys and policies a test makes.
+ * A test DNS server on loopback (dns2, UDP): answers the TXT, MX and A records
+ * the test gives — an empty answer (NODATA) for a known name asked for another
+ * type, NXDOMAIN for the rest — so SPF, DKIM, DMARC, MX look-ups and MTA-STS
+ * are exercised for real against records a test makes.
  */
 import dns2 from 'dns2';
 
@@ -9,6 +10,10 @@ export interface TestDns {
   /** "127.0.0.1:port", for the server's `dns.servers`. */
   address: string;
   txt: Map<string, string>;
+  /** MX records by domain. */
+  mx: Map<string, Array<{ exchange: string; priority: number }>>;
+  /** A records by name. */
+  a: Map<string, string[]>;
   close(): Promise<void>;
 }
 
@@ -21,6 +26,8 @@ function strings(v: string): string[] {
 
 export async function startTestDns(records: Record<string, string> = {}): Promise<TestDns> {
   const txt = new Map(Object.entries(records).map(([k, v]) => [k.toLowerCase(), v]));
+  const mx = new Map<string, Array<{ exchange: string; priority: number }>>();
+  const a = new Map<string, string[]>();
   const { Packet } = dns2;
   const server = dns2.createServer({
     udp: true,
@@ -29,9 +36,14 @@ export async function startTestDns(records: Record<string, string> = {}): Promis
       const q = request.questions[0];
       const name = (q?.name ?? '').toLowerCase();
       const value = q && q.type === Packet.TYPE.TXT ? txt.get(name) : undefined;
+      const base = { name: q?.name ?? '', class: Packet.CLASS.IN, ttl: 60 };
       if (value !== undefined) {
-        response.answers.push({ name: q!.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 60, data: strings(value) } as never);
-      } else {
+        response.answers.push({ ...base, type: Packet.TYPE.TXT, data: strings(value) } as never);
+      } else if (q && q.type === Packet.TYPE.MX && mx.has(name)) {
+        for (const r of mx.get(name)!) response.answers.push({ ...base, type: Packet.TYPE.MX, exchange: r.exchange, priority: r.priority } as never);
+      } else if (q && q.type === Packet.TYPE.A && a.has(name)) {
+        for (const address of a.get(name)!) response.answers.push({ ...base, type: Packet.TYPE.A, address } as never);
+      } else if (!(txt.has(name) || mx.has(name) || a.has(name))) {
         (response.header as { rcode: number }).rcode = 3; // NXDOMAIN
       }
       send(response);
@@ -39,5 +51,5 @@ export async function startTestDns(records: Record<string, string> = {}): Promis
   });
   await server.listen({ udp: { port: 0, address: '127.0.0.1' } });
   const port = (server.addresses() as { udp: { port: number } }).udp.port;
-  return { address: `127.0.0.1:${port}`, txt, close: () => server.close() as Promise<void> };
+  return { address: `127.0.0.1:${port}`, txt, mx, a, close: () => server.close() as Promise<void> };
 }

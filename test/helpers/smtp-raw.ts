@@ -68,6 +68,27 @@ export class RawSmtp {
     return c;
   }
 
+  /**
+   * Port 587: greeting and EHLO in the clear, STARTTLS (RFC 3207), then the TLS
+   * session; the EHLO after the upgrade is the caller's (§4.2: state is reset).
+   */
+  static async openStartTls(port: number): Promise<RawSmtp> {
+    const plain = await RawSmtp.openPlain(port);
+    const ehlo = await plain.cmd('EHLO client.example');
+    if (!/STARTTLS/.test(ehlo.text)) throw new Error(`no STARTTLS offered: ${ehlo.text}`);
+    const go = await plain.cmd('STARTTLS');
+    if (go.code !== 220) throw new Error(`STARTTLS: ${go.text}`);
+    const raw = plain.sock as unknown as import('node:net').Socket;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('close');
+    const sock = connect({ socket: raw, rejectUnauthorized: false });
+    await new Promise<void>((res, rej) => {
+      sock.once('secureConnect', () => res());
+      sock.once('error', rej);
+    });
+    return new RawSmtp(sock);
+  }
+
   /** The next reply; {code: 0} when the connection closed first. */
   async read(timeoutMs = 15_000): Promise<SmtpReply> {
     const deadline = Date.now() + timeoutMs;

@@ -28,6 +28,14 @@ describe('gospochta dkim, dns, queue', () => {
     const records = d.json.records as Array<{ name: string; type: string; value: string }>;
     expect(records.map((r) => `${r.type} ${r.name}`)).toEqual(['MX example.org', 'TXT example.org', 'TXT s2026._domainkey.example.org', 'TXT _dmarc.example.org']);
     expect(records[1]!.value).toMatch(/^v=spf1 /);
+    const ed = cli.run(['dkim', 'generate', 'example.org', '--selector', 'ed2026', '--algorithm', 'ed25519', '--json']);
+    expect(ed.status).toBe(0);
+    expect(ed.json).toMatchObject({ selector: 'ed2026', algorithm: 'ed25519-sha256' });
+    expect(String(ed.json.txt)).toMatch(/^v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}=$/);
+    const wrong = cli.run(['dkim', 'generate', 'example.org', '--algorithm', 'dsa']);
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toMatch(/must be rsa or ed25519/);
+    expect(cli.run(['dkim', 'show', 'example.org', '--json']).json).toMatchObject({ selector: 'ed2026', txt: ed.json.txt });
     const bad = cli.run(['dkim', 'generate', 'other.test']);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/other\.test is not served here/);

@@ -60,7 +60,7 @@ beforeAll(async () => {
     outbound: { enabled: true, routes: { 'gov.test': `127.0.0.1:${sinkPort}`, 'down.test': `127.0.0.1:${deadPort}` }, firstRetrySeconds: 1, maxRetrySeconds: 1, giveUpSeconds: 3, pollMs: 200, timeoutMs: 5000 },
   });
   alice = (await t.provision('alice')).address;
-  const k = generateDkim(t.server.db, t.cfg, 'example.org', 'sel1');
+  const k = generateDkim(t.server.db, t.cfg, 'example.org', { selector: 'sel1' });
   dns.txt.set(k.name, k.txt);
 });
 afterAll(async () => {

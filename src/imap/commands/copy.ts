@@ -2,11 +2,14 @@
  * COPY / UID COPY — RFC 3501 §6.4.7, with `[COPYUID uidvalidity src dst]` of
  * RFC 4315 §3. Copies reference the same blob. A missing target → `NO [TRYCREATE]`;
  * past the mailbox's quota → `NO [OVERQUOTA]` (RFC 9208 §4.2), nothing copied.
+ * A copy into or out of Junk teaches the spam filter after the commit
+ * (spam/training.ts), when one is configured.
  */
 import type { CommandContext, CommandModule } from './types.js';
 import { args, mailboxArg } from './helpers.js';
 import { parseSequenceSet, formatSequenceSet } from '../protocol/sequence.js';
-import { getFolder, isNoselect, type FolderRow } from '../../store/folders.js';
+import { getFolder, getFolderById, isNoselect, type FolderRow } from '../../store/folders.js';
+import { learnFromMove } from '../../spam/training.js';
 import { copyMessages } from '../../store/messages.js';
 import { GpError } from '../../shared/errors.js';
 import { enforceQuota } from '../../store/quota.js';
@@ -30,6 +33,14 @@ export function copyUidCode(uidvalidity: number, src: number[], dst: number[]): 
   return `COPYUID ${uidvalidity} ${formatSequenceSet(src)} ${formatSequenceSet(dst)}`;
 }
 
+/** Copies and moves into or out of Junk teach the spam filter (spam/training.ts), after the commit. */
+export function teachSpamFilter(ctx: CommandContext, target: FolderRow, dstUids: readonly number[]): void {
+  const { db, config, log } = ctx.services;
+  if (!config.spam.rspamdUrl) return;
+  const from = getFolderById(db, ctx.session.selected!.folderId);
+  if (from) learnFromMove({ cfg: config, db, log, from, to: target, uids: dstUids });
+}
+
 export const copyCommand: CommandModule = {
   name: 'COPY',
   states: ['selected'],
@@ -47,6 +58,7 @@ export const copyCommand: CommandModule = {
       return { value: c, events: c.events };
     });
     if (target.id === view.folderId) await ctx.session.reportExists(r.dstUids);
+    teachSpamFilter(ctx, target, r.dstUids);
     if (r.dstUids.length === 0) return { status: 'OK', text: `${name} completed` };
     return { status: 'OK', code: copyUidCode(r.uidvalidity, r.srcUids, r.dstUids), text: `${name} completed` };
   },

@@ -1,10 +1,11 @@
 /**
  * MOVE / UID MOVE — RFC 6851 §3: copy and expunge in one transaction; the client
  * gets `* OK [COPYUID ...]`, then the expunges (`* n EXPUNGE` or VANISHED), then
- * the tagged OK. A missing target → `NO [TRYCREATE]`.
+ * the tagged OK. A missing target → `NO [TRYCREATE]`. A move into or out of Junk
+ * teaches the spam filter after the commit (spam/training.ts).
  */
 import type { CommandModule } from './types.js';
-import { copyArgs, copyUidCode } from './copy.js';
+import { copyArgs, copyUidCode, teachSpamFilter } from './copy.js';
 import { moveMessages } from '../../store/messages.js';
 
 export const moveCommand: CommandModule = {
@@ -24,6 +25,7 @@ export const moveCommand: CommandModule = {
     if (r.dstUids.length) await ctx.session.send(`* OK [${copyUidCode(r.uidvalidity, r.srcUids, r.dstUids)}] Moved`);
     await ctx.session.reportExpunged(r.srcUids);
     if (target.id === view.folderId) await ctx.session.reportExists(r.dstUids);
+    teachSpamFilter(ctx, target, r.dstUids);
     return { status: 'OK', text: `${name} completed` };
   },
 };
