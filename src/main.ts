@@ -14,6 +14,7 @@ import { writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/schema.js';
 import { openDb, type Db } from './store/db.js';
+import { keyOptions } from './store/key.js';
 import { EventBus } from './events/bus.js';
 import { Writer } from './store/deliver.js';
 import { createLogger, type Logger } from './shared/logger.js';
@@ -73,7 +74,7 @@ export { PID_FILE };
 
 export async function startServer(cfg: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger({ level: cfg.log.level });
-  const db = openDb(cfg.dataDir);
+  const db = openDb(cfg.dataDir, { key: keyOptions(cfg) });
   const bus = new EventBus();
   const writer = new Writer(db, bus);
   const tls = loadTls(cfg, log);

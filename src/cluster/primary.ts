@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../shared/logger.js';
 import { openDb } from '../store/db.js';
+import { keyOptions } from '../store/key.js';
 import { audit } from '../store/audit.js';
 import { checkpoint } from '../store/maintenance.js';
 import { EventBus, type ChangeEvent } from '../events/bus.js';
@@ -64,7 +65,7 @@ function mergeMetrics(snapshots: MetricFamily[][]) {
 
 /** Runs until SIGTERM/SIGINT; rejects when the workers cannot start. */
 export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
-  const db = openDb(cfg.dataDir);
+  const db = openDb(cfg.dataDir, { key: keyOptions(cfg) });
   const tls = loadTls(cfg, log);
   const bus = new EventBus();
   bus.onError = (e, ev) => log.error({ err: e, event: ev.type }, 'change listener failed');

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
 import { ImapFlow, type StatusObject } from 'imapflow';
-import Database from 'better-sqlite3';
+import { openDatabaseFile } from '../../src/store/key.js';
 import { freePort } from '../helpers/child-server.js';
 
 const run = promisify(execFile);
@@ -118,7 +118,7 @@ describe('gospochta serve end to end', () => {
     s1.child.kill('SIGTERM');
     expect(await s1.exited).toBe(0);
 
-    const db = new Database(join(dir, 'data', 'gospochta.sqlite'), { readonly: true });
+    const db = openDatabaseFile(join(dir, 'data', 'gospochta.sqlite'), { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
 
