@@ -13,7 +13,8 @@ import { registerServeCommand } from './serve.js';
 import { registerPurgeCommand } from './purge.js';
 import { registerStatsCommand } from './stats.js';
 import { registerMtaCommands } from './mta.js';
+import { registerKeyCommands } from './key.js';
 
 export type CommandGroup = (program: Command) => void;
 
-export const commandGroups: CommandGroup[] = [registerServeCommand, registerAccountCommands, registerMailboxCommands, registerAuditCommand, registerHealth, registerBackup, registerRestore, registerPurgeCommand, registerStatsCommand, registerMtaCommands];
+export const commandGroups: CommandGroup[] = [registerServeCommand, registerAccountCommands, registerMailboxCommands, registerAuditCommand, registerHealth, registerBackup, registerRestore, registerPurgeCommand, registerStatsCommand, registerMtaCommands, registerKeyCommands];
