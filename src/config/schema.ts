@@ -38,6 +38,8 @@ export const configSchema = z
         cert: z.string().default(''),
         key: z.string().default(''),
         minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+        /** Session ticket keys are replaced this often (each process its own). */
+        ticketRotationMinutes: positiveInt.default(60),
       })
       .default({}),
     smtp: z

@@ -23,6 +23,7 @@ import { trackConnections } from './connections.js';
 import { counted } from './refusals.js';
 import { listenSmtp, listenerHandle } from './listen.js';
 import type { SmtpContext, SmtpListener } from './types.js';
+import { tlsPosture } from '../tls/posture.js';
 
 const MINUTE = 60_000;
 
@@ -50,7 +51,7 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
     secure: false,
     key: ctx.tls.key,
     cert: ctx.tls.cert,
-    minVersion: cfg.tls.minVersion,
+    ...tlsPosture(cfg),
     name: cfg.hostname,
     banner: 'gospochta ESMTP',
     size: cfg.smtp.maxMessageBytes,

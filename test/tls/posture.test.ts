@@ -1,0 +1,71 @@
+/**
+ * TLS posture of every listener, checked the way testssl.sh does, with `openssl
+ * s_client` offering one protocol version or one cipher suite at a time: TLS 1.0
+ * and 1.1 refused (RFC 8996), RC4, 3DES and CBC-SHA1 suites refused, the AEAD
+ * suites of TLS 1.2 and TLS 1.3 accepted (the controls that make the refusals mean
+ * something).
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { freePort } from '../helpers/child-server.js';
+
+const haveOpenssl = spawnSync('openssl', ['version']).status === 0;
+if (!haveOpenssl) console.log('skipping the TLS posture checks: openssl is not installed (apt-get install openssl)');
+
+let t: TestServer;
+let listeners: Array<{ name: string; port: number; starttls?: string }>;
+
+beforeAll(async () => {
+  if (!haveOpenssl) return;
+  t = await startTestServer({ submission: { port: await freePort() }, mx: { port: await freePort() } });
+  listeners = [
+    { name: 'SMTP 465', port: t.server.smtpPort },
+    { name: 'submission 587', port: t.server.submissionPort!, starttls: 'smtp' },
+    { name: 'MX 25', port: t.server.mxPort!, starttls: 'smtp' },
+    { name: 'IMAP 993', port: t.server.imapPort },
+  ];
+}, 60_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+/** The protocol and cipher negotiated, or null when the handshake failed. */
+function handshake(l: { port: number; starttls?: string }, args: string[]): { protocol: string; cipher: string } | null {
+  const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${l.port}`, '-servername', 'mail.example.org', ...(l.starttls ? ['-starttls', l.starttls] : []), ...args], {
+    input: '',
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  const m = /Protocol\s*:\s*(\S+)[\s\S]*?Cipher\s*:\s*(\S+)/.exec(r.stdout) ?? /New, (TLSv[\d.]+), Cipher is (\S+)/.exec(r.stdout);
+  if (!m || m[2] === '0000' || m[2] === '(NONE)') return null;
+  return { protocol: m[1]!, cipher: m[2]! };
+}
+
+// SECLEVEL=0 lets the client offer what the server must refuse (OpenSSL 3 would not even offer it).
+const LOW = 'DEFAULT:@SECLEVEL=0';
+
+describe.skipIf(!haveOpenssl)('TLS posture (openssl s_client)', () => {
+  it('accepts TLS 1.3 and TLS 1.2 with ECDHE and AES-GCM or ChaCha20-Poly1305', () => {
+    for (const l of listeners) {
+      expect(handshake(l, ['-tls1_3']), l.name).toMatchObject({ protocol: 'TLSv1.3' });
+      expect(handshake(l, ['-tls1_2', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256']), l.name).toMatchObject({ cipher: 'ECDHE-RSA-AES128-GCM-SHA256' });
+      expect(handshake(l, ['-tls1_2', '-cipher', 'ECDHE-RSA-CHACHA20-POLY1305']), l.name).toMatchObject({ cipher: 'ECDHE-RSA-CHACHA20-POLY1305' });
+    }
+  });
+
+  it('refuses TLS 1.0 and TLS 1.1', () => {
+    for (const l of listeners) {
+      expect(handshake(l, ['-tls1', '-cipher', LOW]), `${l.name} TLS 1.0`).toBeNull();
+      expect(handshake(l, ['-tls1_1', '-cipher', LOW]), `${l.name} TLS 1.1`).toBeNull();
+    }
+  });
+
+  it('refuses RC4, 3DES, CBC-SHA1 and static-RSA suites in TLS 1.2', () => {
+    const weak = ['RC4-SHA', 'RC4-MD5', 'DES-CBC3-SHA', 'ECDHE-RSA-DES-CBC3-SHA', 'ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES256-SHA', 'AES128-SHA', 'AES256-SHA', 'AES128-GCM-SHA256', 'ECDHE-RSA-AES128-SHA256'];
+    for (const l of listeners) {
+      for (const c of weak) expect(handshake(l, ['-tls1_2', '-cipher', `${c}:@SECLEVEL=0`]), `${l.name} ${c}`).toBeNull();
+    }
+  });
+});
