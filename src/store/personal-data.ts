@@ -66,7 +66,7 @@ export function wipePersonalData(db: Db, id: number, at: number): { auditRows: n
   cached(db, 'DELETE FROM auth_failures WHERE address IN (SELECT address FROM mailboxes WHERE account_id = ?)').run(id);
   const auditRows = cached(
     db,
-    `UPDATE audit_events SET subject = 'account:' || @id, actor = CASE WHEN actor LIKE 'mailbox:%' THEN 'account:' || @id ELSE actor END,
+    `UPDATE audit_events SET subject = printf('account:%d', @id), actor = CASE WHEN actor LIKE 'mailbox:%' THEN printf('account:%d', @id) ELSE actor END,
        remote = NULL, details = NULL, account_id = @id
       WHERE account_id = @id OR mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = @id)`,
   ).run({ id }).changes;
