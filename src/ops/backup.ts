@@ -1,6 +1,6 @@
 /**
  * `gospochta backup FILE`: a consistent copy of the live database made with
- * SQLite's online backup API while the server runs and writes (WAL readers never
+ * VACUUM INTO (store/file.ts) while the server runs and writes (WAL readers never
  * block the writer), then verified. The copy is one self-contained file
  * (journal_mode DELETE, no -wal beside it), mode 0600: it holds personal data.
  *

@@ -2,7 +2,7 @@
  * `gospochta restore FILE`: replace the database with a backup, only while no
  * server uses the data directory. The file is checked first (a gospochta database,
  * integrity_check ok, schema not newer than this code), copied into the data
- * directory with the online backup API (so even a file with a -wal beside it is
+ * directory with VACUUM INTO (so even a file with a -wal beside it is
  * taken whole), and swapped in by rename. The database it replaces is kept beside
  * it as gospochta.sqlite.before-restore-TIME unless told otherwise.
  *
