@@ -5,7 +5,7 @@
  * suites of TLS 1.2 and TLS 1.3 accepted (the controls that make the refusals mean
  * something).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { freePort } from '../helpers/child-server.js';
@@ -31,42 +31,49 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** The protocol and cipher negotiated, or null when the handshake failed. */
-function handshake(l: { port: number; starttls?: string }, args: string[]): { protocol: string; cipher: string } | null {
-  const r = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${l.port}`, '-servername', 'mail.example.org', ...(l.starttls ? ['-starttls', l.starttls] : []), ...args], {
-    input: '',
-    encoding: 'utf8',
+/**
+ * The protocol and cipher negotiated, or null when the handshake failed. Async: the
+ * server runs in this process, so a synchronous child would block its event loop.
+ */
+function handshake(l: { port: number; starttls?: string }, args: string[]): Promise<{ protocol: string; cipher: string } | null> {
+  const argv = ['s_client', '-connect', `127.0.0.1:${l.port}`, '-servername', 'mail.example.org', ...(l.starttls ? ['-starttls', l.starttls] : []), ...args];
+  return new Promise((resolve) => {
+    const child = spawn('openssl', argv, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     // A refused handshake on a STARTTLS listener can leave s_client waiting: the time limit ends it as a failure.
-    timeout: 15_000,
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('close', () => {
+      clearTimeout(timer);
+      const m = /New, (TLSv[\d.]+), Cipher is (\S+)/.exec(out);
+      resolve(m ? { protocol: m[1]!, cipher: m[2]! } : null);
+    });
   });
-  const m = /New, (TLSv[\d.]+), Cipher is (\S+)/.exec(r.stdout);
-  if (!m) return null;
-  return { protocol: m[1]!, cipher: m[2]! };
 }
 
 // SECLEVEL=0 lets the client offer what the server must refuse (OpenSSL 3 would not even offer it).
 const LOW = 'DEFAULT:@SECLEVEL=0';
 
 describe.skipIf(!haveOpenssl)('TLS posture (openssl s_client)', { timeout: 600_000 }, () => {
-  it('accepts TLS 1.3 and TLS 1.2 with ECDHE and AES-GCM or ChaCha20-Poly1305', () => {
+  it('accepts TLS 1.3 and TLS 1.2 with ECDHE and AES-GCM or ChaCha20-Poly1305', async () => {
     for (const l of listeners) {
-      expect(handshake(l, ['-tls1_3']), l.name).toMatchObject({ protocol: 'TLSv1.3' });
-      expect(handshake(l, ['-tls1_2', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256']), l.name).toMatchObject({ cipher: 'ECDHE-RSA-AES128-GCM-SHA256' });
-      expect(handshake(l, ['-tls1_2', '-cipher', 'ECDHE-RSA-CHACHA20-POLY1305']), l.name).toMatchObject({ cipher: 'ECDHE-RSA-CHACHA20-POLY1305' });
+      expect(await handshake(l, ['-tls1_3']), l.name).toMatchObject({ protocol: 'TLSv1.3' });
+      expect(await handshake(l, ['-tls1_2', '-cipher', 'ECDHE-RSA-AES128-GCM-SHA256']), l.name).toMatchObject({ cipher: 'ECDHE-RSA-AES128-GCM-SHA256' });
+      expect(await handshake(l, ['-tls1_2', '-cipher', 'ECDHE-RSA-CHACHA20-POLY1305']), l.name).toMatchObject({ cipher: 'ECDHE-RSA-CHACHA20-POLY1305' });
     }
   });
 
-  it('refuses TLS 1.0 and TLS 1.1', () => {
+  it('refuses TLS 1.0 and TLS 1.1', async () => {
     for (const l of listeners) {
-      expect(handshake(l, ['-tls1', '-cipher', LOW]), `${l.name} TLS 1.0`).toBeNull();
-      expect(handshake(l, ['-tls1_1', '-cipher', LOW]), `${l.name} TLS 1.1`).toBeNull();
+      expect(await handshake(l, ['-tls1', '-cipher', LOW]), `${l.name} TLS 1.0`).toBeNull();
+      expect(await handshake(l, ['-tls1_1', '-cipher', LOW]), `${l.name} TLS 1.1`).toBeNull();
     }
   });
 
-  it('refuses RC4, 3DES, CBC-SHA1 and static-RSA suites in TLS 1.2', () => {
+  it('refuses RC4, 3DES, CBC-SHA1 and static-RSA suites in TLS 1.2', async () => {
     const weak = ['RC4-SHA', 'DES-CBC3-SHA', 'ECDHE-RSA-DES-CBC3-SHA', 'ECDHE-RSA-AES128-SHA', 'AES128-SHA', 'AES128-GCM-SHA256'];
     for (const l of listeners) {
-      for (const c of weak) expect(handshake(l, ['-tls1_2', '-cipher', `${c}:@SECLEVEL=0`]), `${l.name} ${c}`).toBeNull();
+      for (const c of weak) expect(await handshake(l, ['-tls1_2', '-cipher', `${c}:@SECLEVEL=0`]), `${l.name} ${c}`).toBeNull();
     }
   });
 });
