@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabaseFile } from '../src/store/key.js';
 import { loadConfig } from '../src/config/load.js';
 import { openDb, dbPath, applyPragmas } from '../src/store/db.js';
 import { createDefaultFolders } from '../src/store/folders.js';
@@ -26,7 +26,7 @@ const N = Number(process.argv[2] ?? 1_000_000);
 const BATCH = Number(process.argv[3] ?? 500);
 
 function writerLoop(file: string): void {
-  const db = new Database(file);
+  const db = openDatabaseFile(file);
   applyPragmas(db);
   const ins = db.prepare('INSERT INTO audit_events (at, actor, subject, action) VALUES (?, ?, ?, ?)');
   let max = 0;

@@ -14,7 +14,7 @@
 import { writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/schema.js';
-import { openDb, type Db } from './store/db.js';
+import { dbPath, openDb, type Db } from './store/db.js';
 import { EventBus } from './events/bus.js';
 import { Writer } from './store/deliver.js';
 import { createLogger, type Logger } from './shared/logger.js';
@@ -32,6 +32,9 @@ import { startPop3 } from './pop3/server.js';
 import { startManageSieve } from './managesieve/server.js';
 import { startMetricsServer } from './ops/metrics-server.js';
 import { startScheduler, type Scheduler } from './policy/scheduler.js';
+import { startTicketRotation } from './tls/posture.js';
+import { checkPrivateModes } from './shared/file-modes.js';
+import { keyFilePath, keyOptions } from './store/key.js';
 import { createNewDeviceNotifier } from './policy/new-device.js';
 import { writerQuota } from './policy/quota.js';
 
@@ -79,12 +82,21 @@ export interface StartOptions {
 
 export { PID_FILE };
 
+/** The files checked for mode 0600 in 0700 directories at start (shared/file-modes.ts). */
+export function privateFiles(cfg: Config, tlsKeyPath: string): string[] {
+  const db = dbPath(cfg.dataDir);
+  return [db, `${db}-wal`, `${db}-shm`, keyFilePath(cfg.dataDir, keyOptions(cfg)), tlsKeyPath];
+}
+
 export async function startServer(cfg: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger({ level: cfg.log.level });
-  const db = openDb(cfg.dataDir);
+  const db = openDb(cfg.dataDir, { key: keyOptions(cfg) });
   const bus = new EventBus();
   const writer: Writer = new Writer(db, bus, { quota: writerQuota({ cfg, log, writer: () => writer }) });
   const tls = loadTls(cfg, log);
+  if (opts.standalone !== false) {
+    for (const w of checkPrivateModes(privateFiles(cfg, tls.keyPath))) log.warn(w, `${w.path} has mode ${w.mode}; it holds secrets or personal data: chmod ${w.want}`);
+  }
   const auth = createAuthenticator({ db, cfg, log, bus, onLoginSuccess: createNewDeviceNotifier({ db, cfg, writer, log }) });
 
   bus.onError = (e, ev) => log.error({ err: e, event: ev.type }, 'change listener failed');
@@ -124,6 +136,12 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const sieve = cfg.sieve.port
     ? await startManageSieve({ cfg, db, log: log.child({ svc: 'managesieve' }), host: cfg.bind, port: cfg.sieve.port, tls: { key: tls.key, cert: tls.cert }, authenticate: (req) => auth.authenticate(req) })
     : null;
+  const stopTickets = startTicketRotation({
+    everyMs: cfg.tls.ticketRotationMinutes * 60_000,
+    apply: (ticketKeys) => {
+      for (const l of [smtp, submission, mx, imap, pop3, sieve]) l?.setSecureContext({ key: tls.key, cert: tls.cert, ticketKeys });
+    },
+  });
   const scheduler: Scheduler | null = opts.scheduler === false ? null : startScheduler({ db, cfg, bus, log: log.child({ svc: 'scheduler' }) });
   const metrics = standalone && cfg.metrics.port ? await startMetricsServer(cfg) : null;
 
@@ -159,6 +177,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
       if (closing) return closing;
       closing = (async () => {
         log.info({ reason }, 'shutting down');
+        stopTickets();
         await scheduler?.stop();
         await Promise.all([
           smtp.close(cfg.smtp.shutdownGraceMs).then(() => log.info('SMTP listener closed')),

@@ -12,6 +12,7 @@ import {
 import { confirmCertificate, confirmInPerson, requestCode, verifyCode } from '../identity/confirm.js';
 import type { AccountLevel, AccountStatus } from '../store/accounts.js';
 import { act, kv, withCommon, type CliSession, type Result } from './output.js';
+import { registerAccountExport } from './account-export.js';
 
 export function accountLines(a: AccountView): string[] {
   return kv([
@@ -52,6 +53,7 @@ export function registerAccountCommands(program: Command): void {
   registerShowAndList(account);
   registerStatusChanges(account);
   registerConsent(account);
+  registerAccountExport(account);
 }
 
 function registerRegister(account: Command): void {

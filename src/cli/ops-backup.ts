@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { backupDatabase } from '../ops/backup.js';
+import { keyOptions } from '../store/key.js';
 import { opsConfig, printJson, printText, runOps, humanBytes, type JsonOption } from './ops-common.js';
 
 export function registerBackup(program: Command): void {
@@ -16,7 +17,7 @@ export function registerBackup(program: Command): void {
     .action(async (file: string, opts: JsonOption & { force?: boolean }) => {
       await runOps(opts, async () => {
         const cfg = opsConfig();
-        const r = await backupDatabase(cfg.dataDir, file, { force: opts.force });
+        const r = await backupDatabase(cfg.dataDir, file, { force: opts.force, key: keyOptions(cfg) });
         if (opts.json) printJson(r);
         else {
           printText(

@@ -12,11 +12,12 @@ export function registerRestore(program: Command): void {
     .description('replace the database with a backup FILE after checking it; refuses while the server is running')
     .argument('<file>', 'a file written by `gospochta backup`')
     .option('--no-keep-previous', 'do not keep the replaced database as gospochta.sqlite.before-restore-TIME')
+    .option('--key-file <file>', 'the key file the backup was encrypted with, when it is not the current key (a backup made before `gospochta key rotate`)')
     .option('--json', 'print one JSON object')
-    .action(async (file: string, opts: JsonOption & { keepPrevious: boolean }) => {
+    .action(async (file: string, opts: JsonOption & { keepPrevious: boolean; keyFile?: string }) => {
       await runOps(opts, async () => {
         const cfg = opsConfig();
-        const r = await restoreDatabase(cfg, file, { keepPrevious: opts.keepPrevious });
+        const r = await restoreDatabase(cfg, file, { keepPrevious: opts.keepPrevious, ...(opts.keyFile ? { backupKeyFile: opts.keyFile } : {}) });
         if (opts.json) printJson(r);
         else {
           printText(

@@ -9,6 +9,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig, type Config } from '../config/load.js';
 import { openDb, type Db } from '../store/db.js';
+import { keyOptions } from '../store/key.js';
 import { GpError, isGpError } from '../shared/errors.js';
 import { operatorActor, type IdentityContext } from '../identity/context.js';
 
@@ -38,7 +39,7 @@ export class CliSession {
   }
 
   get db(): Db {
-    return (this.dbCache ??= openDb(this.cfg.dataDir));
+    return (this.dbCache ??= openDb(this.cfg.dataDir, { key: keyOptions(this.cfg) }));
   }
 
   /** The operator's name: --operator, else GOSPOCHTA_OPERATOR, else the OS user. */

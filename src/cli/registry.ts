@@ -14,7 +14,8 @@ import { registerPurgeCommand } from './purge.js';
 import { registerStatsCommand } from './stats.js';
 import { registerMtaCommands } from './mta.js';
 import { registerReindexCommand } from './reindex.js';
+import { registerKeyCommands } from './key.js';
 
 export type CommandGroup = (program: Command) => void;
 
-export const commandGroups: CommandGroup[] = [registerServeCommand, registerAccountCommands, registerMailboxCommands, registerAuditCommand, registerHealth, registerBackup, registerRestore, registerPurgeCommand, registerStatsCommand, registerMtaCommands, registerReindexCommand];
+export const commandGroups: CommandGroup[] = [registerServeCommand, registerAccountCommands, registerMailboxCommands, registerAuditCommand, registerHealth, registerBackup, registerRestore, registerPurgeCommand, registerStatsCommand, registerMtaCommands, registerReindexCommand, registerKeyCommands];

@@ -21,6 +21,9 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../shared/logger.js';
 import { openDb } from '../store/db.js';
+import { keyOptions } from '../store/key.js';
+import { checkPrivateModes } from '../shared/file-modes.js';
+import { privateFiles } from '../main.js';
 import { audit } from '../store/audit.js';
 import { checkpoint } from '../store/maintenance.js';
 import { EventBus, type ChangeEvent } from '../events/bus.js';
@@ -49,8 +52,9 @@ function mergeMetrics(snapshots: MetricFamily[][]) {
 
 /** Runs until SIGTERM/SIGINT; rejects when the workers cannot start. */
 export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
-  const db = openDb(cfg.dataDir);
+  const db = openDb(cfg.dataDir, { key: keyOptions(cfg) });
   const tls = loadTls(cfg, log);
+  for (const w of checkPrivateModes(privateFiles(cfg, tls.keyPath))) log.warn(w, `${w.path} has mode ${w.mode}; it holds secrets or personal data: chmod ${w.want}`);
   const bus = new EventBus();
   bus.onError = (e, ev) => log.error({ err: e, event: ev.type }, 'change listener failed');
   const pidPath = join(cfg.dataDir, PID_FILE);

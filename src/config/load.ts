@@ -16,6 +16,7 @@ const CANDIDATES = ['config/gospochta.yaml', 'config/gospochta.yml', 'config/gos
 /** Environment variables of DESIGN.md → config paths. */
 const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'int' | 'list' }> = {
   GOSPOCHTA_DATA_DIR: { path: ['dataDir'], type: 'string' },
+  GOSPOCHTA_KEY_FILE: { path: ['keyFile'], type: 'string' },
   GOSPOCHTA_DOMAINS: { path: ['domains'], type: 'list' },
   GOSPOCHTA_HOSTNAME: { path: ['hostname'], type: 'string' },
   GOSPOCHTA_SMTP_PORT: { path: ['smtp', 'port'], type: 'int' },

@@ -17,6 +17,11 @@ export const configSchema = z
   .object({
     /** Directory for the SQLite file and the generated TLS key/certificate. */
     dataDir: z.string().min(1).default('./data'),
+    /**
+     * The database key file (64 hex digits, mode 0600); empty → `<dataDir>/gospochta.key`,
+     * generated on first start. GOSPOCHTA_KEY in the environment, when set, is used instead.
+     */
+    keyFile: z.string().default(''),
     /** Mail domains served; the first one is the primary domain (postmaster@, notices). */
     domains: z.array(domainName).min(1, 'must name at least one domain').default(['localhost']),
     /** Server hostname: SMTP banner, IMAP greeting, certificate subject. */
@@ -33,6 +38,8 @@ export const configSchema = z
         cert: z.string().default(''),
         key: z.string().default(''),
         minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+        /** Session ticket keys are replaced this often (each process its own). */
+        ticketRotationMinutes: positiveInt.default(60),
       })
       .default({}),
     smtp: z
@@ -251,6 +258,8 @@ export const configSchema = z
         codeTtlSeconds: positiveInt.default(600),
         codeMaxAttempts: positiveInt.default(5),
         codeResendSeconds: nonNegInt.default(60),
+        /** Days after a consent revocation or an account deletion until its personal data is destroyed (152-FZ art. 21 §5). */
+        personalDataDays: positiveInt.default(30),
       })
       .default({}),
     notifier: z

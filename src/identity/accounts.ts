@@ -16,6 +16,7 @@ import { listMailboxes } from '../store/mailboxes.js';
 import { nowOf, type IdentityContext } from './context.js';
 import { accountMailboxIds, announceAccessChange } from './access.js';
 import { freeUnreferencedBlobs, retireMailbox } from './mailbox-removal.js';
+import { refuseIfDestroyed } from './personal-data.js';
 import {
   formatDate, normalizePhone, normalizeSnils, parseDate, parsePassport, validateContactEmail, validateDivisionCode,
   validateFullName, validateInn,
@@ -278,6 +279,7 @@ export function grantConsent(ctx: IdentityContext, id: number): AccountView {
   const view = db.transaction(() => {
     const a = requireAccount(db, id);
     if (a.status === 'deleted') throw new GpError('ACCOUNT_DELETED', `account ${id} is deleted`);
+    refuseIfDestroyed(a.personal_data_destroyed_at, id);
     if (activeConsent(db, id)) throw new GpError('CONSENT_IN_FORCE', `account ${id} already has a consent in force`, { kind: 'conflict' });
     const consentId = insertConsent(db, {
       accountId: id, version: cfg.identity.consentVersion, purposes: CONSENT_PURPOSES, dataList: CONSENT_DATA_LIST, at,

@@ -44,14 +44,21 @@ async function attempt<T>(ctx: IdentityContext, id: number, method: ConfirmMetho
   }
 }
 
-function markConfirmed(ctx: IdentityContext, id: number, method: ConfirmMethod, by: string | null, details: Record<string, unknown>): AccountView {
+/**
+ * The account's confirmation record keeps `details` (personal data: destroyed with
+ * the rest, identity/personal-data.ts); the audit row keeps `auditDetails` only,
+ * never a document number.
+ */
+function markConfirmed(
+  ctx: IdentityContext, id: number, method: ConfirmMethod, by: string | null, details: Record<string, unknown>, auditDetails = details,
+): AccountView {
   const at = nowOf(ctx);
   return ctx.db.transaction(() => {
     requireConfirmable(ctx, id);
     updateAccount(ctx.db, id, {
       level: 'confirmed', confirmed_method: method, confirmed_at: at, confirmed_by: by, confirmed_details: JSON.stringify(details),
     }, at);
-    auditAttempt(ctx, id, method, 'ok', details);
+    auditAttempt(ctx, id, method, 'ok', auditDetails);
     return showAccount(ctx.db, id);
   }).immediate();
 }
@@ -63,7 +70,8 @@ export function confirmInPerson(ctx: IdentityContext, id: number, operator: stri
     if (!operator.trim()) throw invalid('operator', 'the operator who saw the document must be named');
     const a = requireConfirmable(ctx, id);
     const seen = document?.trim() || `passport ${a.passport_series} ${a.passport_number}`;
-    return markConfirmed(ctx, id, 'in-person', operator.trim(), { operator: operator.trim(), document: seen });
+    const kind = /^\S+/.exec(seen)?.[0].replace(/\d/g, '') || 'document';
+    return markConfirmed(ctx, id, 'in-person', operator.trim(), { operator: operator.trim(), document: seen }, { operator: operator.trim(), document: kind });
   });
 }
 

@@ -28,6 +28,7 @@ import {
   type AuthenticateFn,
   type MailboxAccessFn,
 } from './auth-adapter.js';
+import { tlsPosture } from '../tls/posture.js';
 
 export interface ImapServerContext {
   config: Config;
@@ -52,7 +53,7 @@ export interface ImapServerContext {
 export interface ImapServer {
   port: number;
   /** Replace the certificate (SIGHUP); new connections use it. */
-  setSecureContext(opts: { key: string | Buffer; cert: string | Buffer }): void;
+  setSecureContext(opts: { key: string | Buffer; cert: string | Buffer; ticketKeys?: Buffer }): void;
   /** Open sessions (for tests and the health command). */
   readonly sessions: ReadonlySet<Session>;
   /** `* BYE Server shutting down` to every session, stop listening. */
@@ -103,7 +104,7 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
     {
       key: ctx.tls.key,
       cert: ctx.tls.cert,
-      minVersion: config.tls.minVersion,
+      ...tlsPosture(config),
       handshakeTimeout: 30_000,
     },
     (socket) => {
@@ -161,7 +162,7 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
     port,
     sessions,
     setSecureContext(opts) {
-      server.setSecureContext({ key: opts.key, cert: opts.cert, minVersion: config.tls.minVersion });
+      server.setSecureContext({ key: opts.key, cert: opts.cert, ...tlsPosture(config), ...(opts.ticketKeys ? { ticketKeys: opts.ticketKeys } : {}) });
     },
     async close() {
       if (closing) return;

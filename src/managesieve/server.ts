@@ -4,6 +4,7 @@
  * in every server process like the IMAP listener (in a cluster the workers share
  * the port). Closing ends every open session.
  */
+import { tlsPosture } from '../tls/posture.js';
 import net, { type Socket } from 'node:net';
 import tls from 'node:tls';
 import type { Config } from '../config/schema.js';
@@ -28,7 +29,7 @@ export async function startManageSieve(o: {
   tls: { key: string | Buffer; cert: string | Buffer };
   authenticate: (req: AuthRequest) => Promise<AuthResult>;
 }): Promise<SieveListener> {
-  let context = tls.createSecureContext({ key: o.tls.key, cert: o.tls.cert, minVersion: o.cfg.tls.minVersion });
+  let context = tls.createSecureContext({ key: o.tls.key, cert: o.tls.cert, ...tlsPosture(o.cfg) });
   const open = new Set<Socket>();
   const server = net.createServer((sock) => {
     sock.setNoDelay(true);
@@ -44,8 +45,8 @@ export async function startManageSieve(o: {
   let closing: Promise<void> | null = null;
   return {
     port,
-    setSecureContext(k) {
-      context = tls.createSecureContext({ key: k.key, cert: k.cert, minVersion: o.cfg.tls.minVersion });
+    setSecureContext(k: { key: Buffer | string; cert: Buffer | string; ticketKeys?: Buffer }) {
+      context = tls.createSecureContext({ key: k.key, cert: k.cert, ...tlsPosture(o.cfg) });
     },
     close() {
       closing ??= new Promise<void>((resolve) => {

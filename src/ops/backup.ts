@@ -1,15 +1,17 @@
 /**
  * `gospochta backup FILE`: a consistent copy of the live database made with
- * SQLite's online backup API while the server runs and writes (WAL readers never
+ * VACUUM INTO (store/file.ts) while the server runs and writes (WAL readers never
  * block the writer), then verified. The copy is one self-contained file
  * (journal_mode DELETE, no -wal beside it), mode 0600: it holds personal data.
  *
  * The copy is written to FILE.tmp-PID and renamed into place only after it passed
  * `integrity_check`, so a cron job never leaves a half-written FILE behind.
+ * The copy is encrypted with the database's key: restoring it needs that key.
  */
 import { existsSync, renameSync, realpathSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { dbPath } from '../store/db.js';
+import { keyForDatabase, type KeyOptions } from '../store/key.js';
 import { copyDatabaseFile, fileSchemaVersion, inspectDatabaseFile, type DbFileReport } from '../store/file.js';
 import { GpError } from '../shared/errors.js';
 import { fsyncPath, removeIfExists } from '../shared/fs.js';
@@ -17,6 +19,8 @@ import { fsyncPath, removeIfExists } from '../shared/fs.js';
 export interface BackupOptions {
   /** Replace FILE if it exists. */
   force?: boolean;
+  /** Where the database key is (keyOptions(cfg)). */
+  key?: KeyOptions;
 }
 
 export interface BackupReport extends DbFileReport {
@@ -35,14 +39,15 @@ export async function backupDatabase(dataDir: string, file: string, opts: Backup
     if (!opts.force) throw new GpError('BACKUP_EXISTS', `${dest} exists; choose another name or pass --force to replace it`, { kind: 'conflict' });
   }
   const tmp = `${dest}.tmp-${process.pid}`;
-  await copyDatabaseFile({ source, dest: tmp });
+  const key = keyForDatabase(source, dataDir, opts.key);
+  await copyDatabaseFile({ source, dest: tmp, key });
   let report: DbFileReport;
   try {
-    report = inspectDatabaseFile(tmp);
+    report = inspectDatabaseFile(tmp, { key });
     if (report.integrity !== 'ok') {
       throw new GpError('BACKUP_VERIFY_FAILED', `the copy failed integrity_check: ${report.integrity}`, { kind: 'internal' });
     }
-    const liveVersion = fileSchemaVersion(source);
+    const liveVersion = fileSchemaVersion(source, key);
     if (report.schemaVersion !== liveVersion) {
       throw new GpError(
         'BACKUP_VERIFY_FAILED',

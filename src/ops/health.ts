@@ -14,6 +14,7 @@ import type { Config } from '../config/schema.js';
 import { dbPath } from '../store/db.js';
 import { SCHEMA_VERSION } from '../store/migrations.js';
 import { inspectDatabaseFile } from '../store/file.js';
+import { findKey, keyOptions, type KeyOptions } from '../store/key.js';
 import { localHost } from './server-running.js';
 
 export interface CertificateInfo {
@@ -70,12 +71,14 @@ export interface HealthOptions {
   expiryWarningDays?: number;
 }
 
-export function checkDatabase(dataDir: string): DatabaseCheck {
+export function checkDatabase(dataDir: string, key: KeyOptions = {}): DatabaseCheck {
   const file = dbPath(dataDir);
   const base = { file, codeSchemaVersion: SCHEMA_VERSION };
   if (!existsSync(file)) return { ...base, ok: false, detail: `no database at ${file} (has the server ever started with this data directory?)` };
   try {
-    const r = inspectDatabaseFile(file, { check: 'quick' });
+    const found = findKey(dataDir, key);
+    if (!found) return { ...base, ok: false, detail: `${file} is encrypted and there is no key (GOSPOCHTA_KEY or GOSPOCHTA_KEY_FILE)` };
+    const r = inspectDatabaseFile(file, { check: 'quick', key: found });
     const info = { ...base, integrity: r.integrity, schemaVersion: r.schemaVersion, mailboxes: r.mailboxes, messages: r.messages, queue: r.queue };
     if (r.integrity !== 'ok') return { ...info, ok: false, detail: `quick_check failed: ${r.integrity}` };
     if (r.schemaVersion > SCHEMA_VERSION) {
@@ -183,12 +186,12 @@ export function checkListener(
 }
 
 export async function checkHealth(
-  cfg: Pick<Config, 'dataDir' | 'bind' | 'hostname' | 'smtp' | 'imap'>,
+  cfg: Pick<Config, 'dataDir' | 'bind' | 'hostname' | 'smtp' | 'imap'> & Partial<Pick<Config, 'keyFile'>>,
   opts: HealthOptions = {},
 ): Promise<HealthReport> {
   const host = opts.host ?? localHost(cfg.bind);
   const timeoutMs = opts.timeoutMs ?? 5000;
-  const database = checkDatabase(cfg.dataDir);
+  const database = checkDatabase(cfg.dataDir, keyOptions({ keyFile: cfg.keyFile ?? '' }));
   const [smtp, imap] = await Promise.all([
     checkListener('SMTP', host, opts.smtpPort ?? cfg.smtp.port, cfg.hostname, timeoutMs),
     checkListener('IMAP', host, opts.imapPort ?? cfg.imap.port, cfg.hostname, timeoutMs),

@@ -2,13 +2,17 @@
  * `gospochta restore FILE`: replace the database with a backup, only while no
  * server uses the data directory. The file is checked first (a gospochta database,
  * integrity_check ok, schema not newer than this code), copied into the data
- * directory with the online backup API (so even a file with a -wal beside it is
+ * directory with VACUUM INTO (so even a file with a -wal beside it is
  * taken whole), and swapped in by rename. The database it replaces is kept beside
  * it as gospochta.sqlite.before-restore-TIME unless told otherwise.
  *
  * Order, so that a crash at any point leaves a usable database in place:
  *   copy to .restore-PID.tmp → checkpoint the old database → hard-link it aside →
  *   remove its -wal/-shm (they must never meet the new file) → rename tmp over it.
+ *
+ * A backup is encrypted with the key the database had when it was made; the
+ * data directory's key opens it, or `--key-file` names the older key (a backup
+ * made before `gospochta key rotate`) and the copy is re-keyed to the current key.
  */
 import { existsSync, renameSync, chmodSync, linkSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,11 +22,14 @@ import { SCHEMA_VERSION } from '../store/migrations.js';
 import { GpError } from '../shared/errors.js';
 import { checkpointFile, copyDatabaseFile, inspectDatabaseFile, type DbFileReport } from '../store/file.js';
 import { fsyncPath, removeIfExists } from '../shared/fs.js';
+import { findKey, keyFilePath, keyOptions, readKeyFile, type DbKey } from '../store/key.js';
 import { detectRunningServer } from './server-running.js';
 
 export interface RestoreOptions {
   /** Keep the replaced database as gospochta.sqlite.before-restore-TIME (default true). */
   keepPrevious?: boolean;
+  /** The key file the backup was encrypted with, when it is not the data directory's key. */
+  backupKeyFile?: string;
 }
 
 export interface RestoreReport extends DbFileReport {
@@ -43,13 +50,18 @@ async function refuseIfRunning(cfg: Pick<Config, 'dataDir' | 'bind' | 'smtp' | '
 }
 
 export async function restoreDatabase(
-  cfg: Pick<Config, 'dataDir' | 'bind' | 'smtp' | 'imap'>,
+  cfg: Pick<Config, 'dataDir' | 'bind' | 'smtp' | 'imap' | 'keyFile'>,
   file: string,
   opts: RestoreOptions = {},
 ): Promise<RestoreReport> {
   await refuseIfRunning(cfg);
   const src = resolve(file);
-  const checked = inspectDatabaseFile(src);
+  const key = findKey(cfg.dataDir, keyOptions(cfg));
+  if (!key) {
+    throw new GpError('KEY_MISSING', `restore needs the database key: put the key file at ${keyFilePath(cfg.dataDir, keyOptions(cfg))} or set GOSPOCHTA_KEY`, { kind: 'not_found' });
+  }
+  const backupKey: DbKey = opts.backupKeyFile ? readKeyFile(resolve(opts.backupKeyFile)) : key;
+  const checked = inspectDatabaseFile(src, { key: backupKey });
   if (checked.integrity !== 'ok') throw new GpError('DB_FILE_CORRUPT', `${src} failed integrity_check: ${checked.integrity}`);
   if (checked.schemaVersion > SCHEMA_VERSION) {
     throw new GpError(
@@ -60,15 +72,15 @@ export async function restoreDatabase(
   ensureDataDir(cfg.dataDir);
   const live = dbPath(cfg.dataDir);
   const tmp = join(cfg.dataDir, `.restore-${process.pid}.tmp`);
-  await copyDatabaseFile({ source: src, dest: tmp, readonlySource: true });
+  await copyDatabaseFile({ source: src, dest: tmp, readonlySource: true, key: backupKey, ...(backupKey.hex !== key.hex ? { destKey: key } : {}) });
   let previous: string | null = null;
   try {
-    const copied = inspectDatabaseFile(tmp, { check: 'quick' });
+    const copied = inspectDatabaseFile(tmp, { check: 'quick', key });
     if (copied.integrity !== 'ok') throw new GpError('DB_FILE_CORRUPT', `the copy of ${src} failed quick_check: ${copied.integrity}`);
     await refuseIfRunning(cfg); // the copy may have taken a while
     if (existsSync(live)) {
       try {
-        checkpointFile(live);
+        checkpointFile(live, key);
       } catch {
         // A damaged database (the reason for a restore) may not open; its WAL is dropped below.
       }

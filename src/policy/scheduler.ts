@@ -1,9 +1,11 @@
 /**
  * The in-process scheduler: the retention purge and the other expiry every
- * `retention.intervalMinutes` (first run a minute after start), never two runs at
+ * `retention.intervalMinutes` (first run a minute after start) — and the
+ * destruction of personal data that is due (identity/personal-data.ts) — never two runs at
  * once in this process; a CLI purge in another process is safe beside it (see
  * retention.ts).
  */
+import { destroyDuePersonalData } from '../identity/personal-data.js';
 import type { Db } from '../store/db.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
@@ -29,6 +31,8 @@ export function startScheduler(o: { db: Db; cfg: Config; bus: EventBus; log: Log
         const report = await runPurge({ db: o.db, cfg: o.cfg, bus: o.bus, log: o.log, trigger: 'schedule' });
         const expiry = runExpiry(o.db, o.cfg);
         o.log.info({ expiry }, 'expiry done');
+        const destroyed = destroyDuePersonalData({ db: o.db, cfg: o.cfg, actor: 'system', bus: o.bus });
+        if (destroyed.accounts.length) o.log.info({ accounts: destroyed.accounts.length }, 'personal data destroyed');
         return report;
       } catch (e) {
         o.log.error({ err: e }, 'scheduled purge failed');

@@ -7,6 +7,7 @@
  * control counter (changes made by the CLI in another process), each a re-check
  * of the session's credential (identity/access.ts `sessionAccess`).
  */
+import { tlsPosture } from '../tls/posture.js';
 import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema.js';
@@ -70,7 +71,7 @@ export async function startPop3(ctx: Pop3ServerContext): Promise<Pop3Server> {
     },
   };
 
-  const server = tls.createServer({ key: ctx.tls.key, cert: ctx.tls.cert, minVersion: config.tls.minVersion, handshakeTimeout: 30_000 }, (socket) => {
+  const server = tls.createServer({ key: ctx.tls.key, cert: ctx.tls.cert, ...tlsPosture(config), handshakeTimeout: 30_000 }, (socket) => {
     if (closing) return void socket.end('-ERR [SYS/TEMP] Server shutting down\r\n');
     if (sessions.size >= config.pop3.maxConnections) {
       log.warn({ remote: socket.remoteAddress }, 'pop3: too many connections');
@@ -110,8 +111,8 @@ export async function startPop3(ctx: Pop3ServerContext): Promise<Pop3Server> {
   return {
     port,
     sessions,
-    setSecureContext(opts) {
-      server.setSecureContext({ key: opts.key, cert: opts.cert, minVersion: config.tls.minVersion });
+    setSecureContext(opts: { key: Buffer | string; cert: Buffer | string; ticketKeys?: Buffer }) {
+      server.setSecureContext({ key: opts.key, cert: opts.cert, ...tlsPosture(config), ...(opts.ticketKeys ? { ticketKeys: opts.ticketKeys } : {}) });
     },
     async close() {
       if (closing) return;

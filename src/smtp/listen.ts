@@ -39,7 +39,7 @@ export function listenerHandle(server: SMTPServer, o: { port: number; conns: Con
   return {
     port: o.port,
     setSecureContext(opts) {
-      server.updateSecureContext({ key: opts.key, cert: opts.cert });
+      server.updateSecureContext({ key: opts.key, cert: opts.cert, ...(opts.ticketKeys ? { ticketKeys: opts.ticketKeys } : {}) });
     },
     close(graceMs: number) {
       if (closed) return Promise.resolve();

@@ -29,6 +29,7 @@ import { newQueueId, receivedField } from './received.js';
 import { returnBounce, srsReturnTarget } from '../delivery/srs-return.js';
 import { listenSmtp, listenerHandle } from './listen.js';
 import type { SmtpContext, SmtpListener } from './types.js';
+import { tlsPosture } from '../tls/posture.js';
 
 const MINUTE = 60_000;
 
@@ -58,7 +59,7 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
     secure: false,
     key: ctx.tls.key,
     cert: ctx.tls.cert,
-    minVersion: cfg.tls.minVersion,
+    ...tlsPosture(cfg),
     name: cfg.hostname,
     banner: 'gospochta ESMTP',
     size: cfg.smtp.maxMessageBytes,

@@ -12,6 +12,7 @@ import { submissionHooks } from './hooks.js';
 import { trackConnections } from './connections.js';
 import { listenSmtp, listenerHandle } from './listen.js';
 import type { SmtpContext, SmtpListener } from './types.js';
+import { tlsPosture } from '../tls/posture.js';
 
 export type { SmtpContext, SmtpListener, SmtpUser, LocalRecipient } from './types.js';
 
@@ -40,7 +41,7 @@ export async function startSmtp(ctx: SmtpContext & { starttls?: boolean }): Prom
     secure: !starttls,
     key: ctx.tls.key,
     cert: ctx.tls.cert,
-    minVersion: cfg.tls.minVersion,
+    ...tlsPosture(cfg),
     name: cfg.hostname,
     banner: 'gospochta ESMTP submission',
     size: cfg.smtp.maxMessageBytes,

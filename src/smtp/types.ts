@@ -34,7 +34,8 @@ export interface SmtpContext {
 
 export interface SmtpListener {
   port: number;
-  setSecureContext(opts: { key: string | Buffer; cert: string | Buffer }): void;
+  /** Replace the certificate (SIGHUP) or the session ticket keys (src/tls/posture.ts). */
+  setSecureContext(opts: { key: string | Buffer; cert: string | Buffer; ticketKeys?: Buffer }): void;
   /** Stop accepting; DATA in progress may finish within graceMs; the rest get 421. */
   close(graceMs: number): Promise<void>;
 }

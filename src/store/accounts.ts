@@ -27,6 +27,8 @@ export interface AccountRow {
   confirmed_details: string | null;
   created_at: number;
   updated_at: number;
+  /** When the personal data was destroyed (152-FZ), or null. */
+  personal_data_destroyed_at: number | null;
 }
 
 export interface NewAccount {

@@ -1,12 +1,14 @@
 /**
  * Opening the SQLite store: WAL, synchronous=FULL, foreign keys, migrations.
- * The data directory is created mode 0700, the database file 0600.
+ * The data directory is created mode 0700, the database file 0600. The file is
+ * encrypted with the key of store/key.ts; a wrong or missing key refuses here.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { mkdirSync, chmodSync, existsSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrations, SCHEMA_VERSION } from './migrations.js';
 import { GpError } from '../shared/errors.js';
+import { finishRotation, keyForDatabase, openKeyed, type DbKey, type KeyOptions } from './key.js';
 
 export type Db = Database.Database;
 
@@ -25,6 +27,8 @@ export interface OpenOptions {
   /** Apply pending migrations (server, CLI). false → refuse an out-of-date file. */
   migrate?: boolean;
   readonly?: boolean;
+  /** Where the key is (default: GOSPOCHTA_KEY, else `<dataDir>/gospochta.key`). */
+  key?: KeyOptions;
 }
 
 export function applyPragmas(db: Db): void {
@@ -39,9 +43,10 @@ export function applyPragmas(db: Db): void {
 export function openDb(dataDir: string, opts: OpenOptions = {}): Db {
   ensureDataDir(dataDir);
   const file = dbPath(dataDir);
+  const key = keyForDatabase(file, dataDir, opts.key);
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  const db = openWithKey({ file, dataDir, key, opts });
   chmodSync(file, 0o600);
-  const db = new Database(file, { readonly: opts.readonly ?? false });
   try {
     if (!opts.readonly) {
       // auto_vacuum must be chosen before the first table is created (incremental: the purge reclaims space).
@@ -55,6 +60,18 @@ export function openDb(dataDir: string, opts: OpenOptions = {}): Db {
     throw e;
   }
   return db;
+}
+
+/** Open with `key`; a rotation cut short (database re-keyed, key file not yet renamed) is finished here. */
+function openWithKey(o: { file: string; dataDir: string; key: DbKey; opts: OpenOptions }): Db {
+  const readonly = o.opts.readonly ?? false;
+  try {
+    return openKeyed(o.file, { key: o.key, readonly });
+  } catch (e) {
+    const next = (e as GpError).code === 'KEY_WRONG' ? finishRotation({ dataDir: o.dataDir, key: o.opts.key }) : null;
+    if (!next) throw e;
+    return openKeyed(o.file, { key: next, readonly });
+  }
 }
 
 export function schemaVersion(db: Db): number {

@@ -1,14 +1,17 @@
 /**
  * Database files other than the open store: looking at one without changing it
  * (integrity, schema version, what it holds — for backup, restore and health),
- * copying one with SQLite's online backup API, and checkpointing one.
+ * copying one (encrypted with the same key, or another), and checkpointing one.
+ * Every file is opened with a key (store/key.ts): a gospochta database is never
+ * plaintext on disk, nor is a copy of one.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { SCHEMA_VERSION } from './migrations.js';
 import { GpError } from '../shared/errors.js';
 import { removeIfExists } from '../shared/fs.js';
 import { queueSummary } from './outbound.js';
+import { applyRekey, fileState, openKeyed, type DbKey } from './key.js';
 
 export interface DbFileReport {
   file: string;
@@ -36,6 +39,7 @@ function count(db: Database.Database, table: string): number {
 export interface InspectOptions {
   /** `quick` runs PRAGMA quick_check (O(N), skips index cross-checks); default the full integrity_check. */
   check?: 'integrity' | 'quick';
+  key: DbKey;
 }
 
 /**
@@ -43,13 +47,19 @@ export interface InspectOptions {
  * is not an SQLite database, or is not a gospochta database. A failed integrity
  * check is reported (integrity !== 'ok'), not thrown: callers decide.
  */
-export function inspectDatabaseFile(file: string, opts: InspectOptions = {}): DbFileReport {
+export function inspectDatabaseFile(file: string, opts: InspectOptions): DbFileReport {
   if (!existsSync(file)) throw new GpError('DB_FILE_MISSING', `${file}: no such file`, { kind: 'not_found' });
   const bytes = statSync(file).size;
+  if (fileState(file) === 'plaintext') {
+    throw new GpError('DB_NOT_ENCRYPTED', `${file} is not encrypted (made by an older gospochta): run \`gospochta encrypt\` on it first`);
+  }
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = openKeyed(file, { key: opts.key, readonly: true, fileMustExist: true });
   } catch (e) {
+    if (e instanceof GpError) {
+      throw new GpError('DB_FILE_KEY_WRONG', `${file}: cannot be read with the key (a wrong key, or not a gospochta database)`, { cause: e });
+    }
     throw new GpError('DB_FILE_UNREADABLE', `${file}: cannot open: ${(e as Error).message}`, { cause: e });
   }
   try {
@@ -101,43 +111,45 @@ export function inspectDatabaseFile(file: string, opts: InspectOptions = {}): Db
 }
 
 /**
- * Copy the database in `source` to `dest` with the online backup API, into a fresh
- * 0600 file, switched to a self-contained rollback journal (no -wal beside it).
- * The whole copy is one backup step: one read snapshot, so it is consistent even
- * while another process commits (a step-wise copy would restart on every write).
+ * Copy the database in `source` to `dest` with VACUUM INTO, into a fresh 0600 file
+ * encrypted with the same key (then re-keyed to `destKey` when given), in rollback
+ * journal mode (no -wal beside it). VACUUM INTO reads one snapshot in one read
+ * transaction, so the copy is consistent even while another process commits.
+ * (SQLite's backup API refuses to copy between an encrypted and another file.)
  */
-export async function copyDatabaseFile(o: { source: string; dest: string; readonlySource?: boolean }): Promise<void> {
+export async function copyDatabaseFile(o: { source: string; dest: string; key: DbKey; destKey?: DbKey; readonlySource?: boolean }): Promise<void> {
   const { source, dest } = o;
   removeIfExists(dest);
-  closeSync(openSync(dest, 'wx', 0o600)); // created 0600 before any byte lands in it
-  const src = new Database(source, { fileMustExist: true, readonly: o.readonlySource ?? false });
+  closeSync(openSync(dest, 'wx', 0o600)); // created 0600 before any byte lands in it (VACUUM INTO takes an empty file)
+  const src = openKeyed(source, { key: o.key, fileMustExist: true, readonly: o.readonlySource ?? false });
   try {
     src.pragma('busy_timeout = 10000');
-    await src.backup(dest, { progress: () => 0x7fffffff });
+    src.prepare('VACUUM INTO ?').run(dest);
+    chmodSync(dest, 0o600);
+    if (o.destKey) withFile(dest, { readonly: false, key: o.key }, (copy) => applyRekey(copy, o.destKey!));
   } catch (e) {
     removeIfExists(dest);
-    throw new GpError('BACKUP_FAILED', `backup of ${source} failed: ${(e as Error).message}`, { kind: 'internal', cause: e });
+    throw new GpError('BACKUP_FAILED', `copy of ${source} failed: ${(e as Error).message}`, { kind: 'internal', cause: e });
   } finally {
     src.close();
   }
-  withFile(dest, { readonly: false }, (copy) => copy.pragma('journal_mode = DELETE'));
   for (const suffix of ['-wal', '-shm', '-journal']) removeIfExists(dest + suffix);
   chmodSync(dest, 0o600);
 }
 
 /** The schema version (user_version) of the database in `file`, opened read-only. */
-export function fileSchemaVersion(file: string): number {
-  return withFile(file, { readonly: true }, (db) => db.pragma('user_version', { simple: true }) as number);
+export function fileSchemaVersion(file: string, key: DbKey): number {
+  return withFile(file, { readonly: true, key }, (db) => db.pragma('user_version', { simple: true }) as number);
 }
 
 /** Checkpoint and truncate the WAL of the database in `file` (which must exist). */
-export function checkpointFile(file: string): void {
-  withFile(file, { readonly: false }, (db) => db.pragma('wal_checkpoint(TRUNCATE)'));
+export function checkpointFile(file: string, key: DbKey): void {
+  withFile(file, { readonly: false, key }, (db) => db.pragma('wal_checkpoint(TRUNCATE)'));
 }
 
 /** Open the existing database `file`, run `fn` on it, close it. */
-function withFile<T>(file: string, o: { readonly: boolean }, fn: (db: Database.Database) => T): T {
-  const db = new Database(file, { readonly: o.readonly, fileMustExist: true });
+export function withFile<T>(file: string, o: { readonly: boolean; key: DbKey }, fn: (db: Database.Database) => T): T {
+  const db = openKeyed(file, { key: o.key, readonly: o.readonly, fileMustExist: true });
   try {
     return fn(db);
   } finally {

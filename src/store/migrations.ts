@@ -523,6 +523,14 @@ UPDATE messages SET saved_at = stored_at;
 ALTER TABLE outbound_queue ADD COLUMN delay_notice_at INTEGER;
 `,
   },
+  {
+    version: 14,
+    name: 'destruction of personal data (152-FZ)',
+    sql: `
+-- When the personal data of the account was destroyed (after consent revocation or deletion); NULL = not yet.
+ALTER TABLE accounts ADD COLUMN personal_data_destroyed_at INTEGER;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

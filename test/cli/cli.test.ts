@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabaseFile } from '../../src/store/key.js';
 import { ensureBuilt, makeCli, type Cli } from './helpers.js';
 import { makeCa, makeLeaf, pem } from '../identity/certs.js';
 
@@ -182,7 +182,7 @@ describe('gospochta CLI', () => {
   it('refuses a database newer than the code (DB_TOO_NEW)', () => {
     const cli = makeCli();
     register(cli);
-    const db = new Database(join(cli.env.GOSPOCHTA_DATA_DIR!, 'gospochta.sqlite'));
+    const db = openDatabaseFile(join(cli.env.GOSPOCHTA_DATA_DIR!, 'gospochta.sqlite'));
     db.pragma('user_version = 999');
     db.close();
     expectRefusal(cli.run(['account', 'list', '--json']), 'DB_TOO_NEW');

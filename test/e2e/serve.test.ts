@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import { ImapFlow, type StatusObject } from 'imapflow';
-import Database from 'better-sqlite3';
+import { openDatabaseFile } from '../../src/store/key.js';
 import { cliJson, freePort, serverEnv } from '../helpers/child-server.js';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -96,7 +96,7 @@ describe('gospochta serve end to end', () => {
     s1.child.kill('SIGTERM');
     expect(await s1.exited).toBe(0);
 
-    const db = new Database(join(dir, 'data', 'gospochta.sqlite'), { readonly: true });
+    const db = openDatabaseFile(join(dir, 'data', 'gospochta.sqlite'), { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
 

@@ -11,7 +11,8 @@ import nodemailer from 'nodemailer';
 import { ImapFlow } from 'imapflow';
 import type { Config } from '../../src/config/load.js';
 import { loopbackConfig } from './loopback-config.js';
-import { silentLogger, type Logger } from '../../src/shared/logger.js';
+import type { Logger } from '../../src/shared/logger.js';
+import { capturedLog } from './log-capture.js';
 import { startServer, type RunningServer } from '../../src/main.js';
 import { registerAccount, setDocuments } from '../../src/identity/accounts.js';
 import { confirmInPerson } from '../../src/identity/confirm.js';
@@ -47,7 +48,7 @@ export async function startTestServer(overrides: Record<string, unknown> = {}, o
     log: { level: 'silent' },
     ...overrides,
   });
-  const server = await startServer(cfg, { log: opts.log ?? silentLogger, pidFile: false, scheduler: false });
+  const server = await startServer(cfg, { log: opts.log ?? capturedLog().log, pidFile: false, scheduler: false });
   const ctx: IdentityContext = { db: server.db, cfg, actor: 'operator:test', bus: server.bus };
   let snilsUsed = 0;
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { openDatabaseFile } from '../../src/store/key.js';
 import { dbPath, openDb, schemaVersion } from '../../src/store/db.js';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { GpError } from '../../src/shared/errors.js';
@@ -36,7 +37,7 @@ describe('migrations on an existing database file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gp-mig-'));
     try {
       openDb(dir).close();
-      const raw = new Database(dbPath(dir));
+      const raw = openDatabaseFile(dbPath(dir));
       raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
       raw.close();
       let err: unknown;
@@ -55,7 +56,7 @@ describe('migrations on an existing database file', () => {
   it('migrates a database file created at version 0 (empty file)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gp-mig-'));
     try {
-      new Database(dbPath(dir)).close();
+      new Database(dbPath(dir)).close(); // an empty file: a database at version 0
       const db = openDb(dir);
       expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
       expect(db.prepare('SELECT counter FROM control').get()).toEqual({ counter: 0 });

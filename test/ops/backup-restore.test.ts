@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { createServer, type Server } from 'node:net';
 import Database from 'better-sqlite3';
+import { applyKey, findKey, openDatabaseFile } from '../../src/store/key.js';
 import { openDb, dbPath } from '../../src/store/db.js';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { backupDatabase } from '../../src/ops/backup.js';
@@ -25,6 +26,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(process.cwd() + '/package.json');
 const Database = require('better-sqlite3');
 const db = new Database(process.argv[1]);
+db.pragma("cipher = 'sqlcipher'"); db.pragma('legacy = 4'); db.pragma(\`key = "x'\${process.argv[2]}'"\`);
 db.pragma('journal_mode = WAL'); db.pragma('synchronous = FULL'); db.pragma('busy_timeout = 10000');
 const ins = db.prepare("INSERT INTO audit_events (at, actor, subject, action, details) VALUES (?, 'system', 'server', 'test.write', ?)");
 const pad = 'x'.repeat(2048);
@@ -57,7 +59,7 @@ afterEach(() => {
 
 function cfgFor(d: string) {
   // Ports 0: nothing to probe, only the pid file tells whether a server runs.
-  return { dataDir: d, bind: '127.0.0.1', smtp: { port: 0 }, imap: { port: 0 } } as Parameters<typeof restoreDatabase>[0];
+  return { dataDir: d, keyFile: '', bind: '127.0.0.1', smtp: { port: 0 }, imap: { port: 0 } } as Parameters<typeof restoreDatabase>[0];
 }
 
 function seed(d: string, rows: number): void {
@@ -71,7 +73,7 @@ function seed(d: string, rows: number): void {
 }
 
 function auditIds(file: string): Set<number> {
-  const db = new Database(file, { readonly: true });
+  const db = openDatabaseFile(file, { readonly: true, dataDir });
   try {
     return new Set((db.prepare('SELECT id FROM audit_events').all() as { id: number }[]).map((r) => r.id));
   } finally {
@@ -82,7 +84,7 @@ function auditIds(file: string): Set<number> {
 describe('gospochta backup', () => {
   it('copies a database another process is writing to: integrity ok, every row committed before it began', async () => {
     seed(dataDir, 5000); // ~25 MB, so the copy overlaps many commits
-    const writer = spawn(process.execPath, ['--input-type=module', '-e', WRITER, dbPath(dataDir)], {
+    const writer = spawn(process.execPath, ['--input-type=module', '-e', WRITER, dbPath(dataDir), findKey(dataDir)!.hex], {
       cwd: repo,
       stdio: ['pipe', 'pipe', 'inherit'],
     });
@@ -117,7 +119,7 @@ describe('gospochta backup', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const ids = auditIds(out);
     for (let id = 1; id <= committedBefore; id++) if (!ids.has(id)) throw new Error(`row ${id} committed before the backup is missing`);
-    expect(inspectDatabaseFile(out).integrity).toBe('ok');
+    expect(inspectDatabaseFile(out, { key: findKey(dataDir)! }).integrity).toBe('ok');
     // The live database went on past the copy.
     expect(auditIds(dbPath(dataDir)).size).toBeGreaterThan(committedBefore);
   });
@@ -201,11 +203,14 @@ describe('gospochta restore', () => {
     writeFileSync(junk, 'not a database at all, just text'.repeat(100));
     await expect(restoreDatabase(cfgFor(dataDir), junk)).rejects.toMatchObject({ code: expect.stringMatching(/^DB_FILE_/) });
     const other = join(dir, 'other.sqlite');
-    new Database(other).exec('CREATE TABLE t (x)');
+    const o = new Database(other);
+    applyKey(o, findKey(dataDir)!);
+    o.exec('CREATE TABLE t (x)');
+    o.close();
     await expect(restoreDatabase(cfgFor(dataDir), other)).rejects.toMatchObject({ code: 'DB_FILE_NOT_GOSPOCHTA' });
     const newer = join(dir, 'newer.sqlite');
     await backupDatabase(dataDir, newer);
-    const n = new Database(newer);
+    const n = openDatabaseFile(newer, { dataDir });
     n.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     n.close();
     await expect(restoreDatabase(cfgFor(dataDir), newer)).rejects.toMatchObject({ code: 'DB_TOO_NEW' });
@@ -220,7 +225,7 @@ describe('gospochta restore', () => {
     closeSync(fd);
     const seen = (() => {
       try {
-        return inspectDatabaseFile(damaged).integrity;
+        return inspectDatabaseFile(damaged, { key: findKey(dataDir)! }).integrity;
       } catch (e) {
         return (e as GpError).code;
       }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import { ImapFlow } from 'imapflow';
-import Database from 'better-sqlite3';
+import { openDatabaseFile } from '../../src/store/key.js';
 import { loadConfig } from '../../src/config/load.js';
 import { openDb } from '../../src/store/db.js';
 import { registerAccount, setDocuments } from '../../src/identity/accounts.js';
@@ -93,7 +93,7 @@ function load(stopAfterMs: number, onTime: () => void): Promise<Set<string>> {
 }
 
 function storedSubjects(): Set<string> {
-  const db = new Database(join(dir, 'data', 'gospochta.sqlite'));
+  const db = openDatabaseFile(join(dir, 'data', 'gospochta.sqlite'));
   try {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     const rows = db.prepare(`SELECT s.subject FROM messages m JOIN blob_search s ON s.blob_id = m.blob_id`).all() as Array<{ subject: string }>;
@@ -185,7 +185,7 @@ describe('no accepted message is lost', () => {
     for (const c of readers) c.close();
     const stored = storedSubjects();
     expect([...accepted].filter((x) => !stored.has(x))).toEqual([]);
-    const db = new Database(join(dir, 'data', 'gospochta.sqlite'), { readonly: true });
+    const db = openDatabaseFile(join(dir, 'data', 'gospochta.sqlite'), { readonly: true });
     const stop = db.prepare(`SELECT details FROM audit_events WHERE action = 'server.stop' ORDER BY id DESC LIMIT 1`).get() as { details: string };
     db.close();
     expect(stop.details).toContain('SIGTERM');

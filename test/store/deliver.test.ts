@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { applyKey, findKey, openDatabaseFile } from '../../src/store/key.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ beforeEach(() => {
       if (String(sql).trim().toUpperCase() === 'COMMIT') commits++;
     },
   });
+  applyKey(db, findKey(dir)!);
   applyPragmas(db);
   mailboxId = addMailbox(db);
   bus = new EventBus();
@@ -63,7 +65,7 @@ describe('Writer (group commit)', () => {
   it('publishes events only after commit, merged per folder', async () => {
     const w = new Writer(db, bus);
     const inbox = folder('INBOX');
-    const other = new Database(dbPath(dir), { readonly: true });
+    const other = openDatabaseFile(dbPath(dir), { readonly: true });
     const seen: Array<{ ev: ChangeEvent; visible: number }> = [];
     bus.subscribe((ev) => {
       // Another connection sees the rows only if they are committed.
@@ -183,7 +185,7 @@ describe('Writer when another process holds the write lock', () => {
     const w = new Writer(db, bus);
     const inbox = folder('INBOX');
     db.pragma('busy_timeout = 100');
-    const other = new Database(dbPath(dir));
+    const other = openDatabaseFile(dbPath(dir));
     other.exec('BEGIN IMMEDIATE');
     const events: ChangeEvent[] = [];
     bus.subscribe((ev) => events.push(ev));

@@ -1,0 +1,203 @@
+/**
+ * The database key: where it comes from, how a connection is opened with it.
+ *
+ * The whole database file — pages, WAL frames, every index (search included) and
+ * the blobs — is encrypted by SQLite3 Multiple Ciphers (the `better-sqlite3`
+ * dependency is its API-compatible build, `better-sqlite3-multiple-ciphers`) in
+ * the SQLCipher v4 format: AES-256-CBC per page with an HMAC-SHA512 per page.
+ * The key is 32 random bytes given as a raw key (`x'…'`), so opening a connection
+ * costs no key derivation (the CLI, every worker and every test open connections).
+ *
+ * Where the key comes from, first match wins:
+ *  1. `GOSPOCHTA_KEY` in the environment: 64 hex digits (containers, secret stores);
+ *  2. the key file: `keyFile` / `GOSPOCHTA_KEY_FILE`, default `<dataDir>/gospochta.key`,
+ *     64 hex digits and a newline, mode 0600. It is generated when no database exists yet.
+ * A key is never logged, never put in an error message, never put in the config.
+ */
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fsyncPath, removeIfExists } from '../shared/fs.js';
+import { GpError } from '../shared/errors.js';
+import type { Config } from '../config/schema.js';
+
+export const KEY_FILE = 'gospochta.key';
+const DB_FILE_NAME = 'gospochta.sqlite';
+const HEX_KEY = /^[0-9a-fA-F]{64}$/;
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+export interface KeyOptions {
+  /** The key file; default `<dataDir>/gospochta.key`. */
+  keyFile?: string;
+  /** The environment to read GOSPOCHTA_KEY from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A resolved key: the 64 hex digits and where they came from (for messages, never the key). */
+export interface DbKey {
+  hex: string;
+  source: string;
+}
+
+/** The key options of a configuration (`keyFile`, GOSPOCHTA_KEY_FILE). */
+export function keyOptions(cfg: Pick<Config, 'keyFile'>): KeyOptions {
+  return cfg.keyFile ? { keyFile: cfg.keyFile } : {};
+}
+
+export function defaultKeyFile(dataDir: string): string {
+  return join(dataDir, KEY_FILE);
+}
+
+export function keyFilePath(dataDir: string, o: KeyOptions = {}): string {
+  return resolve(o.keyFile || defaultKeyFile(dataDir));
+}
+
+/** What the first bytes of a database file say it is. */
+export function fileState(file: string): 'absent' | 'plaintext' | 'encrypted' {
+  if (!existsSync(file) || statSync(file).size === 0) return 'absent';
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(16);
+    readSync(fd, head, 0, 16, 0);
+    return head.equals(SQLITE_HEADER) ? 'plaintext' : 'encrypted';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseKey(text: string, source: string): DbKey {
+  const hex = text.trim();
+  if (!HEX_KEY.test(hex)) {
+    throw new GpError('KEY_INVALID', `${source}: not a key (64 hex digits expected; make one with: openssl rand -hex 32)`);
+  }
+  return { hex: hex.toLowerCase(), source };
+}
+
+/** Read the key from a key file (no fallback). */
+export function readKeyFile(path: string): DbKey {
+  if (!existsSync(path)) throw new GpError('KEY_MISSING', `key file ${path} does not exist`, { kind: 'not_found' });
+  return parseKey(readFileSync(path, 'utf8'), `key file ${path}`);
+}
+
+/** The key from GOSPOCHTA_KEY or the key file, or null when neither is there. */
+export function findKey(dataDir: string, o: KeyOptions = {}): DbKey | null {
+  const env = o.env ?? process.env;
+  if (env.GOSPOCHTA_KEY) return parseKey(env.GOSPOCHTA_KEY, 'GOSPOCHTA_KEY');
+  const path = keyFilePath(dataDir, o);
+  return existsSync(path) ? readKeyFile(path) : null;
+}
+
+/** Write a key file durably: created 0600 (in a 0700 directory when it makes one), never overwritten. */
+export function writeKeyFile(path: string, hex: string): void {
+  const dir = dirname(path);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const fd = openSync(path, 'wx', 0o600);
+  try {
+    writeSync(fd, `${hex}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  chmodSync(path, 0o600);
+}
+
+export function newKeyHex(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/**
+ * The key for the database `file` in `dataDir`: found, or generated into the key
+ * file when there is no database yet. Refuses (one line, nothing written) when the
+ * database exists and no key is there, or when the database is not encrypted.
+ */
+export function keyForDatabase(file: string, dataDir: string, o: KeyOptions = {}): DbKey {
+  const state = fileState(file);
+  if (state === 'plaintext') {
+    throw new GpError(
+      'DB_NOT_ENCRYPTED',
+      `${file} is not encrypted (made by an older gospochta): stop the server and run \`gospochta encrypt\``,
+    );
+  }
+  const found = findKey(dataDir, o);
+  if (found) return found;
+  const path = keyFilePath(dataDir, o);
+  if (state === 'encrypted') {
+    throw new GpError('KEY_MISSING', `${file} is encrypted and there is no key: set GOSPOCHTA_KEY or GOSPOCHTA_KEY_FILE (looked for ${path})`);
+  }
+  const hex = newKeyHex();
+  writeKeyFile(path, hex);
+  return { hex, source: `key file ${path}` };
+}
+
+/** Set the cipher and the key on a fresh connection, before it reads a page. */
+export function applyKey(db: Database.Database, key: DbKey): void {
+  db.pragma(`cipher = 'sqlcipher'`);
+  db.pragma('legacy = 4');
+  db.pragma(`key = "x'${key.hex}'"`);
+}
+
+/** Set a new key on an open connection to a database in rollback-journal mode (SQLite3MC cannot re-key in WAL mode). */
+export function applyRekey(db: Database.Database, key: DbKey): void {
+  db.pragma(`rekey = "x'${key.hex}'"`);
+}
+
+export interface KeyedOpen {
+  key: DbKey;
+  readonly?: boolean;
+  fileMustExist?: boolean;
+}
+
+/**
+ * Open `file` with `key` and prove the key by reading the schema: a wrong key
+ * refuses with one line before anything is written.
+ */
+export function openKeyed(file: string, o: KeyedOpen): Database.Database {
+  const db = new Database(file, { readonly: o.readonly ?? false, fileMustExist: o.fileMustExist ?? false });
+  try {
+    applyKey(db, o.key);
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (e) {
+    db.close();
+    if ((e as { code?: string }).code === 'SQLITE_NOTADB') {
+      throw new GpError('KEY_WRONG', `${file}: the key (${o.key.source}) does not open this database`, { cause: e });
+    }
+    throw e;
+  }
+  return db;
+}
+
+/** KEYFILE.new becomes KEYFILE; the old key stays as KEYFILE.old until the new name is durable. */
+export function promoteNewKey(keyFile: string): void {
+  if (existsSync(keyFile)) renameSync(keyFile, `${keyFile}.old`);
+  renameSync(`${keyFile}.new`, keyFile);
+  fsyncPath(dirname(keyFile));
+  removeIfExists(`${keyFile}.old`);
+}
+
+/**
+ * A rotation cut short after the swap: the key file's key does not open the
+ * database, KEYFILE.new does. Promote KEYFILE.new and return its key; null otherwise.
+ */
+export function finishRotation(o: { dataDir: string; key?: KeyOptions }): DbKey | null {
+  if ((o.key?.env ?? process.env).GOSPOCHTA_KEY) return null;
+  const keyFile = keyFilePath(o.dataDir, o.key);
+  if (!existsSync(`${keyFile}.new`)) return null;
+  const next = readKeyFile(`${keyFile}.new`);
+  const file = join(o.dataDir, DB_FILE_NAME);
+  try {
+    openKeyed(file, { key: next, readonly: true, fileMustExist: true }).close();
+  } catch {
+    return null;
+  }
+  promoteNewKey(keyFile);
+  return { hex: next.hex, source: `key file ${keyFile}` };
+}
+
+/** Open an existing database file with the key of its data directory (default: the directory it is in) — tools, tests. */
+export function openDatabaseFile(file: string, o: { readonly?: boolean; dataDir?: string; key?: KeyOptions } = {}): Database.Database {
+  const dataDir = o.dataDir ?? dirname(resolve(file));
+  const key = findKey(dataDir, o.key);
+  if (!key) throw new GpError('KEY_MISSING', `${file}: no key (GOSPOCHTA_KEY, or ${keyFilePath(dataDir, o.key)})`, { kind: 'not_found' });
+  return openKeyed(file, { key, readonly: o.readonly ?? false, fileMustExist: true });
+}

@@ -1,0 +1,154 @@
+/**
+ * Changing what the database file is encrypted with, always by copy, verify, swap:
+ *  - `rotateKey`: the database re-keyed to a new key (`gospochta key rotate`);
+ *  - `encryptPlaintext`: a plaintext database of an older gospochta encrypted
+ *    (`gospochta encrypt`).
+ * Both run only while no server uses the data directory (the caller checks): a
+ * running process holds the old key, and SQLite3MC re-keys only a database in
+ * rollback-journal mode, which a WAL database shared by several processes is not.
+ *
+ * Order, so that a crash at any point leaves a database and a key that open it:
+ *   new key written to KEYFILE.new (0600, fsync) → copy to .rekey-PID.tmp with
+ *   VACUUM INTO → re-key the copy → verify the copy with the new key (integrity,
+ *   row counts of every table, SHA-256 of every blob recomputed from its chunks)
+ *   → old -wal/-shm removed, copy renamed over the database → key file kept as
+ *   KEYFILE.old, KEYFILE.new renamed to KEYFILE → KEYFILE.old removed.
+ * A database that no longer opens with KEYFILE while KEYFILE.new opens it is a
+ * rotation cut short after the swap; `finishRotation` (store/key.ts) completes it
+ * on the next open.
+ */
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, openSync, renameSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { GpError } from '../shared/errors.js';
+import { fsyncPath, removeIfExists } from '../shared/fs.js';
+import { applyKey, applyRekey, fileState, keyFilePath, newKeyHex, openKeyed, promoteNewKey, readKeyFile, writeKeyFile, type DbKey, type KeyOptions } from './key.js';
+import { withFile } from './file.js';
+
+/** What must be the same before and after: rows per table, and each blob's SHA-256 over its bytes. */
+export interface Fingerprint {
+  tables: Record<string, number>;
+  blobs: Record<string, string>;
+}
+
+export function fingerprint(db: Database.Database): Fingerprint {
+  const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  const tables: Record<string, number> = {};
+  for (const t of names) tables[t] = (db.prepare(`SELECT count(*) AS n FROM "${t.replace(/"/g, '""')}"`).get() as { n: number }).n;
+  const blobs: Record<string, string> = {};
+  if (names.includes('blob_chunks')) {
+    const ids = db.prepare('SELECT id FROM blobs ORDER BY id').pluck().all() as number[];
+    const chunks = db.prepare('SELECT data FROM blob_chunks WHERE blob_id = ? ORDER BY seq').pluck();
+    for (const id of ids) {
+      const h = createHash('sha256');
+      for (const c of chunks.iterate(id) as IterableIterator<Buffer>) h.update(c);
+      blobs[String(id)] = h.digest('hex');
+    }
+  }
+  return { tables, blobs };
+}
+
+function sameFingerprint(a: Fingerprint, b: Fingerprint): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export interface ConvertReport {
+  database: string;
+  keyFile: string;
+  tables: Record<string, number>;
+  blobs: number;
+}
+
+/** Copy the database open as `source` to `tmp`, re-key the copy to `key`, verify it against `before`. */
+function copyAndRekey(o: { tmp: string; source: Database.Database; sourceKey: DbKey | null; key: DbKey }): Fingerprint {
+  const before = fingerprint(o.source);
+  removeIfExists(o.tmp);
+  closeSync(openSync(o.tmp, 'wx', 0o600));
+  o.source.prepare('VACUUM INTO ?').run(o.tmp);
+  const copy = new Database(o.tmp, { fileMustExist: true });
+  try {
+    if (o.sourceKey) applyKey(copy, o.sourceKey);
+    else {
+      copy.pragma(`cipher = 'sqlcipher'`);
+      copy.pragma('legacy = 4');
+    }
+    applyRekey(copy, o.key);
+  } finally {
+    copy.close();
+  }
+  const after = withFile(o.tmp, { readonly: true, key: o.key }, (db) => {
+    const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+    if (rows.length !== 1 || rows[0]!.integrity_check !== 'ok') {
+      throw new GpError('REKEY_VERIFY_FAILED', `the re-keyed copy failed integrity_check: ${rows.map((r) => r.integrity_check).join('; ')}`, { kind: 'internal' });
+    }
+    return fingerprint(db);
+  });
+  if (fileState(o.tmp) !== 'encrypted' || !sameFingerprint(before, after)) {
+    throw new GpError('REKEY_VERIFY_FAILED', 'the re-keyed copy does not hold the same rows and blobs; the database is unchanged', { kind: 'internal' });
+  }
+  return after;
+}
+
+/** Put `tmp` in place of `file` (its old -wal/-shm removed first: they must never meet the new file). */
+function swapIn(tmp: string, file: string): void {
+  fsyncPath(tmp);
+  for (const suffix of ['-wal', '-shm', '-journal']) removeIfExists(file + suffix);
+  renameSync(tmp, file);
+  chmodSync(file, 0o600);
+  fsyncPath(dirname(file));
+}
+
+function convert(o: { file: string; keyFile: string; sourceKey: DbKey | null }): ConvertReport {
+  const newFile = `${o.keyFile}.new`;
+  removeIfExists(newFile); // a rotation that stopped before the swap: its new key was never used
+  const key: DbKey = { hex: newKeyHex(), source: `key file ${newFile}` };
+  writeKeyFile(newFile, key.hex);
+  const tmp = join(dirname(o.file), `.rekey-${process.pid}.tmp`);
+  const source = o.sourceKey ? openKeyed(o.file, { key: o.sourceKey, fileMustExist: true }) : new Database(o.file, { fileMustExist: true });
+  let fp: Fingerprint;
+  try {
+    source.pragma('wal_checkpoint(TRUNCATE)');
+    fp = copyAndRekey({ tmp, source, sourceKey: o.sourceKey, key });
+  } catch (e) {
+    removeIfExists(tmp);
+    removeIfExists(newFile);
+    throw e;
+  } finally {
+    source.close();
+  }
+  swapIn(tmp, o.file);
+  promoteNewKey(o.keyFile);
+  return { database: o.file, keyFile: o.keyFile, tables: fp.tables, blobs: Object.keys(fp.blobs).length };
+}
+
+export interface RotateOptions {
+  file: string;
+  dataDir: string;
+  key?: KeyOptions;
+}
+
+/** Re-key the encrypted database `file` to a new random key in the key file. */
+export function rotateKey(o: RotateOptions): ConvertReport {
+  if ((o.key?.env ?? process.env).GOSPOCHTA_KEY) {
+    throw new GpError('KEY_FROM_ENV', 'the key comes from GOSPOCHTA_KEY: rotate it in the secret store (the key file is what `gospochta key rotate` replaces)');
+  }
+  if (fileState(o.file) !== 'encrypted') throw new GpError('DB_NOT_ENCRYPTED', `${o.file} is not an encrypted database (run \`gospochta encrypt\`)`);
+  const keyFile = keyFilePath(o.dataDir, o.key);
+  return convert({ file: o.file, keyFile, sourceKey: readKeyFile(keyFile) });
+}
+
+/** Encrypt the plaintext database `file` with a new key written to the key file (which must not exist). */
+export function encryptPlaintext(o: RotateOptions): ConvertReport {
+  if ((o.key?.env ?? process.env).GOSPOCHTA_KEY) {
+    throw new GpError('KEY_FROM_ENV', '`gospochta encrypt` writes a new key file; unset GOSPOCHTA_KEY and point GOSPOCHTA_KEY_FILE where the key should go');
+  }
+  const state = fileState(o.file);
+  if (state === 'absent') throw new GpError('DB_MISSING', `no database at ${o.file}`, { kind: 'not_found' });
+  if (state === 'encrypted') throw new GpError('DB_ENCRYPTED', `${o.file} is already encrypted`, { kind: 'conflict' });
+  const keyFile = keyFilePath(o.dataDir, o.key);
+  if (existsSync(keyFile)) {
+    throw new GpError('KEY_FILE_EXISTS', `${keyFile} exists: move it away first (it may be the key of another database)`, { kind: 'conflict' });
+  }
+  return convert({ file: o.file, keyFile, sourceKey: null });
+}
