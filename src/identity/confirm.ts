@@ -3,8 +3,9 @@
  * qualified certificate (certificate.ts checks the certificate). Every attempt,
  * successful or not, is one audit row `account.confirm` with the method.
  */
-import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GpError, isGpError, invalid } from '../shared/errors.js';
+import { codeNotifier, newOneTimeCode } from './one-time-code.js';
 import { audit } from '../store/audit.js';
 import { updateAccount, type AccountRow, type ConfirmMethod } from '../store/accounts.js';
 import { activeConsent } from '../store/consents.js';
@@ -102,16 +103,8 @@ export function requestCode(ctx: IdentityContext, id: number): Promise<CodeSent>
     const a = requireConfirmable(ctx, id);
     const { identity } = ctx.cfg;
     const at = nowOf(ctx);
-    const last = latestCode(ctx.db, id);
-    if (last && at - last.created_at < identity.codeResendSeconds * 1000) {
-      const wait = Math.ceil((last.created_at + identity.codeResendSeconds * 1000 - at) / 1000);
-      throw new GpError('CODE_RESEND_TOO_SOON', `a new code can be sent in ${wait} s`, { temporary: true, details: { retryAfterSeconds: wait } });
-    }
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const expiresAt = at + identity.codeTtlSeconds * 1000;
-    // Loaded on use: nodemailer and the X.509 stack are slow to load for every CLI call.
-    const notifier = ctx.notifier ?? (await import('./notifier.js')).createNotifier(ctx.cfg);
-    const minutes = Math.round(identity.codeTtlSeconds / 60);
+    const { code, expiresAt, minutes } = newOneTimeCode(ctx.cfg, at, latestCode(ctx.db, id));
+    const notifier = await codeNotifier(ctx);
     await notifier.send({
       accountId: id, phone: a.phone, email: a.contact_email, code, expiresAt,
       text: `Код подтверждения Госпочты: ${code}. Действует ${minutes} мин. Никому его не сообщайте.`,

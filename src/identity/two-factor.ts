@@ -10,8 +10,8 @@
  * void it, a new one no sooner than `identity.codeResendSeconds`. Turning it off is
  * the operator's act. Every step is one audit row.
  */
-import { randomInt } from 'node:crypto';
 import { GpError, invalid, isGpError } from '../shared/errors.js';
+import { codeNotifier, newOneTimeCode } from './one-time-code.js';
 import { audit } from '../store/audit.js';
 import { getAccount } from '../store/accounts.js';
 import { setTwoFactor, type MailboxRow } from '../store/mailboxes.js';
@@ -75,15 +75,8 @@ export function requestTwoFactorCode(ctx: IdentityContext, address: string): Pro
     if (!account) throw new GpError('ACCOUNT_NOT_FOUND', `the account of ${m.address} is gone`);
     const { identity } = ctx.cfg;
     const at = nowOf(ctx);
-    const last = latestTwoFactorCode(ctx.db, m.id);
-    if (last && at - last.created_at < identity.codeResendSeconds * 1000) {
-      const wait = Math.ceil((last.created_at + identity.codeResendSeconds * 1000 - at) / 1000);
-      throw new GpError('CODE_RESEND_TOO_SOON', `a new code can be sent in ${wait} s`, { temporary: true, details: { retryAfterSeconds: wait } });
-    }
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const expiresAt = at + identity.codeTtlSeconds * 1000;
-    const notifier = ctx.notifier ?? (await import('./notifier.js')).createNotifier(ctx.cfg);
-    const minutes = Math.round(identity.codeTtlSeconds / 60);
+    const { code, expiresAt, minutes } = newOneTimeCode(ctx.cfg, at, latestTwoFactorCode(ctx.db, m.id));
+    const notifier = await codeNotifier(ctx);
     await notifier.send({
       accountId: account.id, phone: account.phone, email: account.contact_email, code, expiresAt,
       text: `Код Госпочты для включения двухфакторной защиты ящика ${m.address}: ${code}. Действует ${minutes} мин. Никому его не сообщайте.`,

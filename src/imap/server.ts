@@ -28,7 +28,7 @@ import {
   type AuthenticateFn,
   type MailboxAccessFn,
 } from './auth-adapter.js';
-import { tlsPosture } from '../tls/posture.js';
+import { reloadedContext, tlsPosture } from '../tls/posture.js';
 
 export interface ImapServerContext {
   config: Config;
@@ -162,7 +162,7 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
     port,
     sessions,
     setSecureContext(opts) {
-      server.setSecureContext({ key: opts.key, cert: opts.cert, ...tlsPosture(config), ...(opts.ticketKeys ? { ticketKeys: opts.ticketKeys } : {}) });
+      server.setSecureContext(reloadedContext(config, opts));
     },
     async close() {
       if (closing) return;

@@ -13,7 +13,7 @@ import type { Writer } from '../store/deliver.js';
 import type { LoginInfo } from '../identity/auth.js';
 import { getFolder } from '../store/folders.js';
 import { parseMessage } from '../mime/parse.js';
-import { rfc5322Date } from '../smtp/received.js';
+import { serviceMessage } from './service-message.js';
 import { DAY_MS } from '../shared/time.js';
 import { earlierLoginPlaces } from '../store/logins.js';
 
@@ -22,48 +22,32 @@ export const NOTICE_SUBJECT = 'Вход в почтовый ящик с ново
 /** The /24 (IPv4) or /64 (IPv6) network of an address (shared/network.ts). */
 export { networkOf };
 
-function encodeWord(s: string): string {
-  return `=?UTF-8?B?${Buffer.from(s, 'utf8').toString('base64')}?=`;
-}
-
 function moscowTime(at: number): string {
   return new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', dateStyle: 'long', timeStyle: 'medium' }).format(new Date(at));
 }
 
 export function noticeMessage(cfg: Config, login: LoginInfo): Buffer {
-  const domain = cfg.domains[0]!;
   const client = login.client ?? 'не указано';
-  const body = [
-    'Здравствуйте!',
-    '',
-    `В ваш почтовый ящик ${login.address} выполнен вход с устройства, которое раньше не использовалось.`,
-    '',
-    `Время (Москва): ${moscowTime(login.at)}`,
-    `Время (UTC):    ${new Date(login.at).toISOString().replace('T', ' ').slice(0, 19)}`,
-    `Адрес:          ${login.remote}`,
-    `Программа:      ${client}`,
-    `Протокол:       ${login.protocol.toUpperCase()}`,
-    '',
-    'Если это были вы, ничего делать не нужно.',
-    'Если это были не вы, немедленно смените пароль и сообщите оператору сервиса:',
-    cfg.notices.operatorContact,
-    '',
-    '-- ',
-    `postmaster@${domain}`,
-    '',
-  ].join('\r\n');
-  const head = [
-    `From: =?UTF-8?B?${Buffer.from('Госпочта', 'utf8').toString('base64')}?= <postmaster@${domain}>`,
-    `To: <${login.address}>`,
-    `Subject: ${encodeWord(NOTICE_SUBJECT)}`,
-    `Date: ${rfc5322Date(new Date(login.at))}`,
-    `Message-ID: <login-${login.loginId}.${login.at}@${cfg.hostname}>`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
-    'Auto-Submitted: auto-generated',
-  ].join('\r\n');
-  return Buffer.from(`${head}\r\n\r\n${body}`, 'utf8');
+  return serviceMessage(cfg, {
+    to: login.address,
+    subject: NOTICE_SUBJECT,
+    at: login.at,
+    messageId: `login-${login.loginId}.${login.at}`,
+    lines: [
+      'Здравствуйте!',
+      '',
+      `В ваш почтовый ящик ${login.address} выполнен вход с устройства, которое раньше не использовалось.`,
+      '',
+      `Время (Москва): ${moscowTime(login.at)}`,
+      `Время (UTC):    ${new Date(login.at).toISOString().replace('T', ' ').slice(0, 19)}`,
+      `Адрес:          ${login.remote}`,
+      `Программа:      ${client}`,
+      `Протокол:       ${login.protocol.toUpperCase()}`,
+      '',
+      'Если это были вы, ничего делать не нужно.',
+      'Если это были не вы, немедленно смените пароль и сообщите оператору сервиса:',
+    ],
+  });
 }
 
 /** The onLoginSuccess hook for the authenticator. */

@@ -19,7 +19,7 @@ import { invalid, notFound } from '../shared/errors.js';
 import { bumpControl } from '../store/db.js';
 import { getFolder } from '../store/folders.js';
 import { parseMessage } from '../mime/parse.js';
-import { rfc5322Date } from '../smtp/received.js';
+import { serviceMessage } from './service-message.js';
 
 export const WARNING_SUBJECT = 'Почтовый ящик почти заполнен';
 
@@ -32,33 +32,21 @@ function mib(n: number): string {
 }
 
 export function warningMessage(cfg: Config, q: MailboxQuota, at = Date.now()): Buffer {
-  const domain = cfg.domains[0]!;
-  const body = [
-    'Здравствуйте!',
-    '',
-    `Ваш почтовый ящик ${q.address} заполнен более чем на ${cfg.limits.quotaWarnPercent} %:`,
-    `занято ${mib(q.usedBytes)} из ${mib(q.limitBytes)}, писем ${q.usedMessages} из ${q.limitMessages}.`,
-    '',
-    'Когда ящик заполнится, новые письма не будут приниматься: отправители получат отказ.',
-    'Удалите ненужные письма (и очистите корзину) или обратитесь к оператору сервиса:',
-    cfg.notices.operatorContact,
-    '',
-    '-- ',
-    `postmaster@${domain}`,
-    '',
-  ].join('\r\n');
-  const head = [
-    `From: =?UTF-8?B?${Buffer.from('Госпочта', 'utf8').toString('base64')}?= <postmaster@${domain}>`,
-    `To: <${q.address}>`,
-    `Subject: =?UTF-8?B?${Buffer.from(WARNING_SUBJECT, 'utf8').toString('base64')}?=`,
-    `Date: ${rfc5322Date(new Date(at))}`,
-    `Message-ID: <quota-${q.mailboxId}.${at}@${cfg.hostname}>`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: 8bit',
-    'Auto-Submitted: auto-generated',
-  ].join('\r\n');
-  return Buffer.from(`${head}\r\n\r\n${body}`, 'utf8');
+  return serviceMessage(cfg, {
+    to: q.address,
+    subject: WARNING_SUBJECT,
+    at: at,
+    messageId: `quota-${q.mailboxId}.${at}`,
+    lines: [
+      'Здравствуйте!',
+      '',
+      `Ваш почтовый ящик ${q.address} заполнен более чем на ${cfg.limits.quotaWarnPercent} %:`,
+      `занято ${mib(q.usedBytes)} из ${mib(q.limitBytes)}, писем ${q.usedMessages} из ${q.limitMessages}.`,
+      '',
+      'Когда ящик заполнится, новые письма не будут приниматься: отправители получат отказ.',
+      'Удалите ненужные письма (и очистите корзину) или обратитесь к оператору сервиса:',
+    ],
+  });
 }
 
 /** The writer's quota policy: the configured limits and the 90 % warning. */

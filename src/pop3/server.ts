@@ -7,7 +7,7 @@
  * control counter (changes made by the CLI in another process), each a re-check
  * of the session's credential (identity/access.ts `sessionAccess`).
  */
-import { tlsPosture } from '../tls/posture.js';
+import { reloadedContext, tlsPosture, type ListenerKeys } from '../tls/posture.js';
 import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema.js';
@@ -111,8 +111,8 @@ export async function startPop3(ctx: Pop3ServerContext): Promise<Pop3Server> {
   return {
     port,
     sessions,
-    setSecureContext(opts: { key: Buffer | string; cert: Buffer | string; ticketKeys?: Buffer }) {
-      server.setSecureContext({ key: opts.key, cert: opts.cert, ...tlsPosture(config), ...(opts.ticketKeys ? { ticketKeys: opts.ticketKeys } : {}) });
+    setSecureContext(opts: ListenerKeys) {
+      server.setSecureContext(reloadedContext(config, opts));
     },
     async close() {
       if (closing) return;

@@ -38,3 +38,15 @@ export function startTicketRotation(o: { everyMs: number; apply: (ticketKeys: Bu
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/** The certificate a listener serves and, when rotating, its new ticket keys. */
+export interface ListenerKeys {
+  key: Buffer | string;
+  cert: Buffer | string;
+  ticketKeys?: Buffer;
+}
+
+/** The secure-context options of a listener after a certificate reload (SIGHUP) or a ticket-key rotation. */
+export function reloadedContext(cfg: { tls: { minVersion: 'TLSv1.2' | 'TLSv1.3' } }, k: ListenerKeys) {
+  return { key: k.key, cert: k.cert, ...tlsPosture(cfg), ...(k.ticketKeys ? { ticketKeys: k.ticketKeys } : {}) };
+}
