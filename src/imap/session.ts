@@ -11,19 +11,16 @@ import type { Logger } from '../shared/logger.js';
 import type { ChangeEvent } from '../events/bus.js';
 import type { ImapSession, ImapServices, SessionStateName } from './commands/types.js';
 import { Framer, type FrameEvent } from './protocol/framing.js';
-import { formatSequenceSet } from './protocol/sequence.js';
 import type { View } from './selected-view.js';
 import { DeflateLink } from './compress.js';
 import { dispatch } from './dispatch.js';
-import { claimRecent } from '../store/messages.js';
 import { getFolderById, isNoselect } from '../store/folders.js';
 import type { AuthenticateFn, AuthResult, MailboxAccessFn } from './auth-adapter.js';
 import { PendingUpdates } from './pending-updates.js';
+import { announceKeywords, reportExists, reportExpunged } from './view-reports.js';
 import { SessionOutput } from './session-output.js';
-import { folderFlagsLines } from './flags-format.js';
 import type { SpoolArea } from './literal-spool.js';
 import { releaseLiterals } from './protocol/tokens.js';
-import { showsRecent } from './extensions.js';
 
 export type SessionState =
   | { name: 'not-authenticated' }
@@ -430,50 +427,15 @@ export class Session implements ImapSession {
     await this.pending.flush(this, this.host.services.db, expunge);
   }
 
-  /**
-   * RFC 3501 §7.2.6: before a FETCH shows a keyword the client has not been told of,
-   * send FLAGS (and PERMANENTFLAGS) naming it. `keywords` is the stored space-separated string.
-   */
-  async announceKeywords(keywords: string): Promise<void> {
-    const view = this.selected;
-    if (!view || !keywords) return;
-    let added = false;
-    for (const k of keywords.split(' ')) {
-      const low = k.toLowerCase();
-      if (!k || view.keywords.has(low)) continue;
-      view.keywords.set(low, k);
-      added = true;
-    }
-    if (added) for (const l of folderFlagsLines(view)) await this.send(l);
+  announceKeywords(keywords: string): Promise<void> {
+    return announceKeywords(this, keywords);
   }
 
-  async reportExpunged(uids: number[]): Promise<void> {
-    const view = this.selected;
-    if (!view) return;
-    const present = uids.filter((u) => view.has(u)).sort((a, b) => b - a);
-    if (!present.length) return;
-    if (this._enabled.has('QRESYNC')) {
-      for (const u of present) view.remove(u);
-      await this.send(`* VANISHED ${formatSequenceSet(present)}`);
-      return;
-    }
-    for (const u of present) {
-      const seq = view.remove(u);
-      if (seq !== undefined) await this.send(`* ${seq} EXPUNGE`);
-    }
+  reportExpunged(uids: number[]): Promise<void> {
+    return reportExpunged(this, uids);
   }
 
-  async reportExists(uids: number[]): Promise<void> {
-    const view = this.selected;
-    if (!view) return;
-    const added = view.append(uids);
-    if (!added) return;
-    if (!view.readOnly) {
-      const before = claimRecent(this.host.services.db, view.folderId);
-      for (const u of uids) if (u > before) view.recent.add(u);
-    }
-    await this.send(`* ${view.exists} EXISTS`);
-    // RFC 9051 Appendix E: no RECENT response in IMAP4rev2
-    if (showsRecent(this)) await this.send(`* ${view.recent.size} RECENT`);
+  reportExists(uids: number[]): Promise<void> {
+    return reportExists(this, this.host.services.db, uids);
   }
 }
