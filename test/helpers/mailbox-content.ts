@@ -15,7 +15,7 @@ export function folderContent(db: Db, address: string, folder: string): StoredCo
   return rows.map((r) => ({ raw: readBlob(db, r.blob_id).toString('utf8'), flags: toImapFlags(r.flags, r.keywords) }));
 }
 
-export async function until<T>(what: string, f: () => T | undefined | false, ms = 20_000): Promise<T> {
+export async function until<T>(what: string, f: () => T | undefined | false, ms = 45_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = f();

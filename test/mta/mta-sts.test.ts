@@ -19,6 +19,7 @@ import { startTestDns, type TestDns } from '../helpers/dns.js';
 import { freePort } from '../helpers/child-server.js';
 import { testCert } from '../helpers/imap.js';
 import { deleteQueued, queueRowsOf } from '../../src/store/outbound.js';
+import { until } from '../helpers/mailbox-content.js';
 
 const DOMAINS = ['enforce.test', 'plain.test', 'untrusted.test', 'testing.test'];
 /** A loopback address of its own for the policy host, so port 443 is free there. */
@@ -107,15 +108,6 @@ afterAll(async () => {
   delete (globalAgent.options as { ca?: unknown }).ca;
 });
 
-async function until<T>(what: string, f: () => T | undefined, ms = 45_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function send(to: string): Promise<string> {
   const alice = (await t!.provision(`a${Math.random().toString(36).slice(2, 8)}`)).address;

@@ -18,6 +18,7 @@ import { generateDkim } from '../../src/mta/dkim.js';
 import { deleteQueued, queueRowsOf } from '../../src/store/outbound.js';
 import { dnsResolver } from '../../src/smtp/dns.js';
 import { metrics, METRIC } from '../../src/shared/metrics.js';
+import { until } from '../helpers/mailbox-content.js';
 
 interface Received {
   to: string[];
@@ -74,15 +75,6 @@ afterAll(async () => {
   await dns?.close();
 });
 
-async function until<T>(what: string, f: () => T | undefined, ms = 45_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function send(to: string, subject: string): Promise<string> {
   const s = t.smtp(alice);

@@ -16,6 +16,7 @@ import { testCert } from '../helpers/imap.js';
 import { generateDkim } from '../../src/mta/dkim.js';
 import { queueRowsOf } from '../../src/store/outbound.js';
 import { dnsResolver } from '../../src/smtp/dns.js';
+import { until } from '../helpers/mailbox-content.js';
 
 interface Received {
   from: string;
@@ -69,15 +70,6 @@ afterAll(async () => {
   await dns?.close();
 });
 
-async function until<T>(what: string, f: () => T | undefined, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function inboxSubjects(): string[] {
   return (t.server.db.prepare(`SELECT s.subject FROM messages m JOIN folders f ON f.id = m.folder_id JOIN mailboxes b ON b.id = f.mailbox_id JOIN blob_search s ON s.blob_id = m.blob_id WHERE b.address = ? AND f.name = 'INBOX'`).all(alice) as Array<{ subject: string }>).map((r) => r.subject);

@@ -16,6 +16,7 @@ import { freePort } from '../helpers/child-server.js';
 import { testCert } from '../helpers/imap.js';
 import { RawSmtp } from '../helpers/smtp-raw.js';
 import { readBlob } from '../../src/store/blobs.js';
+import { until } from '../helpers/mailbox-content.js';
 
 let closed: TestServer;
 let open: TestServer;
@@ -68,15 +69,6 @@ afterAll(async () => {
   await new Promise<void>((r) => sink?.close(() => r()));
 });
 
-async function until<T>(what: string, f: () => T | undefined, ms = 45_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 type Port = 'smtp' | 'submission' | 'mx';
 /** A session on one port, TLS up and EHLO said; `user` logs in (465 and 587). */
