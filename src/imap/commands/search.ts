@@ -15,8 +15,22 @@ import { encodeEsearch, onlySave, savedPart } from '../protocol/esearch.js';
 import { evaluateSearch } from '../search/evaluate.js';
 import { isRev2 } from '../extensions.js';
 
-export function badCharset(err: BadCharsetError): CommandResult {
+function badCharset(err: BadCharsetError): CommandResult {
   return { status: 'NO', code: `BADCHARSET (${SUPPORTED_CHARSETS.join(' ')})`, text: `Charset ${err.message.slice(0, 40)} is not supported` };
+}
+
+/**
+ * Parse the arguments of SEARCH, SORT or THREAD; a CHARSET other than UTF-8 and
+ * US-ASCII is `NO [BADCHARSET (...)]` (RFC 3501 §6.4.4, RFC 5256 §3), any other
+ * error propagates (BAD).
+ */
+export function parseWithCharset<T>(parse: () => T): { req: T } | { refused: CommandResult } {
+  try {
+    return { req: parse() };
+  } catch (err) {
+    if (err instanceof BadCharsetError) return { refused: badCharset(err) };
+    throw err;
+  }
 }
 
 /** `* SEARCH n n ...`, written in pieces so a 100k-message answer is not one huge string. */

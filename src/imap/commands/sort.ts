@@ -8,13 +8,12 @@
  * ALL keeps that order) and SAVE keeps the result for `$` (RFC 5182 §2.1).
  */
 import type { CommandModule } from './types.js';
-import { parseSort, type SortRequest } from '../protocol/sort-args.js';
-import { BadCharsetError } from '../protocol/search-keys.js';
+import { parseSort } from '../protocol/sort-args.js';
 import { encodeEsearch, onlySave, savedPart } from '../protocol/esearch.js';
 import { evaluateSearch } from '../search/evaluate.js';
 import { folderSortColumns } from '../sort/key-cache.js';
 import { sortUids } from '../sort/order.js';
-import { badCharset, sendNumbers } from './search.js';
+import { parseWithCharset, sendNumbers } from './search.js';
 
 export const sortCommand: CommandModule = {
   name: 'SORT',
@@ -23,13 +22,9 @@ export const sortCommand: CommandModule = {
   expungeAfter: false,
   async run(ctx) {
     const name = ctx.uid ? 'UID SORT' : 'SORT';
-    let req: SortRequest;
-    try {
-      req = parseSort(ctx.args);
-    } catch (err) {
-      if (err instanceof BadCharsetError) return badCharset(err);
-      throw err;
-    }
+    const parsed = parseWithCharset(() => parseSort(ctx.args));
+    if ('refused' in parsed) return parsed.refused;
+    const req = parsed.req;
     const view = ctx.session.selected!;
     if (req.usesModseq) ctx.session.enableCondstore();
     const db = ctx.services.db;

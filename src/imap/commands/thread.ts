@@ -5,12 +5,11 @@
  * (store/sort.ts, kept by ../sort/key-cache.ts) by the pure algorithms of ../sort/thread.ts.
  */
 import type { CommandModule } from './types.js';
-import { parseThread, type ThreadRequest } from '../protocol/sort-args.js';
-import { BadCharsetError } from '../protocol/search-keys.js';
+import { parseThread } from '../protocol/sort-args.js';
 import { evaluateSearch } from '../search/evaluate.js';
 import { folderThreadColumns } from '../sort/key-cache.js';
 import { threadReferences, threadOrderedSubject, encodeThreads } from '../sort/thread.js';
-import { badCharset } from './search.js';
+import { parseWithCharset } from './search.js';
 
 export const threadCommand: CommandModule = {
   name: 'THREAD',
@@ -19,13 +18,9 @@ export const threadCommand: CommandModule = {
   expungeAfter: false,
   async run(ctx) {
     const name = ctx.uid ? 'UID THREAD' : 'THREAD';
-    let req: ThreadRequest;
-    try {
-      req = parseThread(ctx.args);
-    } catch (err) {
-      if (err instanceof BadCharsetError) return badCharset(err);
-      throw err;
-    }
+    const parsed = parseWithCharset(() => parseThread(ctx.args));
+    if ('refused' in parsed) return parsed.refused;
+    const req = parsed.req;
     const view = ctx.session.selected!;
     if (req.usesModseq) ctx.session.enableCondstore();
     const db = ctx.services.db;
