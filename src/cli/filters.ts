@@ -7,23 +7,11 @@ import type { Command } from 'commander';
 import { GpError } from '../shared/errors.js';
 import { setForwarding, showForward, stopForwarding, mailboxIdOf, type ForwardView } from '../filters/forwarding.js';
 import { activateScript, readScript, removeScript, saveScript, scriptsOf, type ScriptOwner } from '../filters/scripts.js';
-import { act, withCommon, type CliSession } from './output.js';
+import { act, readStdinAll, withCommon, type CliSession } from './output.js';
 
 function forwardText(v: ForwardView): string {
   if (!v.forward) return `${v.address}: no forwarding`;
   return `${v.address}: forwarded to ${v.forward.to.join(', ')}; ${v.forward.keep ? 'a copy is kept' : 'no copy is kept'}`;
-}
-
-async function readStdinAll(limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const c of process.stdin) {
-    const b = Buffer.isBuffer(c) ? c : Buffer.from(String(c));
-    chunks.push(b);
-    total += b.length;
-    if (total > limit) throw new GpError('QUOTA_MAXSIZE', `the script is larger than ${limit} bytes`, { kind: 'refusal' });
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function owner(s: CliSession, address: string): ScriptOwner {
@@ -53,7 +41,7 @@ export function registerFilterCommands(mailbox: Command): void {
     .option('--activate', 'make it the active script')
     .action(act(async ([address, name], s) => {
       const o = owner(s, address!);
-      const content = await readStdinAll(s.cfg.sieve.maxScriptBytes);
+      const content = await readStdinAll(s.cfg.sieve.maxScriptBytes, () => new GpError('QUOTA_MAXSIZE', `the script is larger than ${s.cfg.sieve.maxScriptBytes} bytes`, { kind: 'refusal' }));
       saveScript(s.ctx(), o, name!, content);
       if (s.opts.activate) activateScript(s.ctx(), o, name!);
       return { json: { address: o.address, name, bytes: Buffer.byteLength(content, 'utf8'), active: Boolean(s.opts.activate) }, text: `script ${name} stored for ${o.address}${s.opts.activate ? ' and active' : ''}` };

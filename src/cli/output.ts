@@ -104,19 +104,33 @@ export function act(handler: Handler): (...raw: unknown[]) => Promise<void> {
   };
 }
 
-/** One line from stdin (a password); never from argv. */
-export async function readStdinLine(field = 'password'): Promise<string> {
+/**
+ * Standard input in chunks until `stop(chunk, total)` says enough or it ends;
+ * `tooLarge` (when given) is thrown once more than `limit` bytes came.
+ */
+async function readStdin(o: { limit: number; stop?: (chunk: Buffer) => boolean; tooLarge?: () => Error }): Promise<string> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const c of process.stdin) {
     const b = Buffer.isBuffer(c) ? c : Buffer.from(String(c));
     chunks.push(b);
     total += b.length;
-    if (b.includes(10) || total > 4096) break;
+    if (total > o.limit && o.tooLarge) throw o.tooLarge();
+    if (o.stop?.(b) || total > o.limit) break;
   }
-  const line = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** One line from stdin (a password); never from argv. */
+export async function readStdinLine(field = 'password'): Promise<string> {
+  const line = (await readStdin({ limit: 4096, stop: (b) => b.includes(10) })).split(/\r?\n/)[0] ?? '';
   if (!line) throw new GpError('INVALID_' + field.toUpperCase(), `${field}: nothing was read from stdin`, { field });
   return line;
+}
+
+/** All of stdin (a script), refused above `limit` bytes with `tooLarge`. */
+export function readStdinAll(limit: number, tooLarge: () => Error): Promise<string> {
+  return readStdin({ limit, tooLarge });
 }
 
 export function requireStdinFlag(opts: Record<string, unknown>): void {
