@@ -17,7 +17,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { loadConfig } from '../src/config/load.js';
+import { loopbackConfig } from '../test/helpers/loopback-config.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { startServer } from '../src/main.js';
 import { parseMessage } from '../src/mime/parse.js';
@@ -101,23 +101,7 @@ class Client {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gp-bench-pop3-'));
   const port = await freePort();
-  const cfg = loadConfig({
-    env: {},
-    cwd: dir,
-    overrides: {
-      dataDir: join(dir, 'data'),
-      domains: ['example.org'],
-      hostname: 'bench.example.org',
-      bind: '127.0.0.1',
-      smtp: { port: 0 },
-      submission: { port: 0 },
-      mx: { port: 0 },
-      imap: { port: 0 },
-      pop3: { port },
-      notices: { newDevice: false },
-      auth: { failureDelayMs: 0 },
-    },
-  });
+  const cfg = loopbackConfig(dir, { hostname: 'bench.example.org', pop3: { port }, auth: { failureDelayMs: 0 } });
   const server = await startServer(cfg, { log: silentLogger, pidFile: false, scheduler: false });
   const ctx = { db: server.db, cfg, actor: 'operator:bench' };
   const [user] = await mailboxes(ctx, await confirmedAccount(ctx), 'user', 1);

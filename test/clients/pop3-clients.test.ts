@@ -14,16 +14,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startTestServer, type TestServer, PASSWORD } from '../helpers/server.js';
 import { freePort } from '../helpers/child-server.js';
+import { have } from '../helpers/programs.js';
 
 const run = promisify(execFile);
-function have(bin: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 function skipUnless(bin: string): boolean {
   if (have(bin)) return false;
   console.log(`skipped: ${bin} is not installed (apt-get install ${bin === 'python3' ? 'python3' : bin})`);

@@ -5,21 +5,14 @@
  * when its program is missing (.ci/run installs curl; python3 is on the machine).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { serverWith, type TestServer, PASSWORD } from '../helpers/server.js';
+import { have } from '../helpers/programs.js';
 
 const run = promisify(execFile);
-function have(bin: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 let t: TestServer;
 let alice: string;

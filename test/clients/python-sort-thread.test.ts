@@ -4,21 +4,14 @@
  * through imaplib's untagged responses. Skipped only when python3 is missing.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startTestServer, type TestServer, PASSWORD } from '../helpers/server.js';
+import { have } from '../helpers/programs.js';
 
 const run = promisify(execFile);
-function have(bin: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 let t: TestServer;
 let user: string;
