@@ -28,8 +28,10 @@ export interface FtsDocument {
   body: string;
 }
 
-function normalize(word: string): string {
-  return word.toLowerCase().replace(/ё/g, 'е');
+/** Lower case with ё read as е, for a whole text at once (one pass, not one per word). */
+function normalize(text: string): string {
+  const lower = text.toLowerCase();
+  return lower.includes('ё') ? lower.replace(/ё/g, 'е') : lower;
 }
 
 /** The stem of one lower-cased word (the word itself when no stemmer applies). */
@@ -41,29 +43,67 @@ export function stemWord(word: string): string {
 }
 
 /**
- * Stems already computed, process-wide: mail repeats its words, and the Snowball
- * stemmers cost microseconds a word. Emptied when full.
+ * The index tokens of each word already seen, process-wide ("stem" or "stem word"):
+ * mail repeats its words, and the Snowball stemmers cost microseconds a word.
+ * Emptied when full.
  */
 const memo = new Map<string, string>();
 const MEMO_WORDS = 200_000;
 
-function cachedStem(w: string): string {
-  let s = memo.get(w);
-  if (s === undefined) {
+function wordTokens(w: string): string {
+  let t = memo.get(w);
+  if (t === undefined) {
     if (memo.size >= MEMO_WORDS) memo.clear();
-    memo.set(w, (s = stemWord(w)));
+    const s = stemWord(w);
+    memo.set(w, (t = s === w ? s : `${s} ${w}`));
   }
-  return s;
+  return t;
 }
 
-/** Index tokens of a text: each word's stem, and the word itself when it differs. */
+/**
+ * Whether UTF-16 unit `c` belongs to a word (a letter or a digit, what WORD matches),
+ * decided once per code unit: ASCII and Cyrillic by range, the rest by the Unicode
+ * property test, remembered in a table (0 = not yet known, 1 = word, 2 = not).
+ */
+const kind = new Uint8Array(0x10000);
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+
+function isWordUnit(c: number): boolean {
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
+  if (c >= 0x430 && c <= 0x44f) return true; // а–я
+  let k = kind[c]!;
+  if (k === 0) kind[c] = k = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
+  return k === 1;
+}
+
+/**
+ * Index tokens of a text: each word's stem, and the word itself when it differs.
+ * The words are those of WORD (letters and digits); the scan is by code unit, with
+ * surrogate pairs (letters outside the BMP) tested as whole code points.
+ */
 export function indexTokens(text: string): string {
   const out: string[] = [];
-  for (const m of text.matchAll(WORD)) {
-    const w = normalize(m[0]).slice(0, MAX_TOKEN);
-    const s = cachedStem(w);
-    out.push(s);
-    if (s !== w) out.push(w);
+  const lower = normalize(text);
+  const n = lower.length;
+  let start = -1;
+  for (let i = 0; i <= n; i++) {
+    let word = false;
+    let width = 1;
+    if (i < n) {
+      const c = lower.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        width = 2;
+        word = WORD_CHAR.test(lower.slice(i, i + 2));
+      } else word = isWordUnit(c);
+    }
+    if (word) {
+      if (start < 0) start = i;
+      i += width - 1;
+    } else if (start >= 0) {
+      const w = lower.slice(start, Math.min(i, start + MAX_TOKEN));
+      out.push(wordTokens(w));
+      start = -1;
+    }
   }
   return out.join(' ');
 }
@@ -87,7 +127,8 @@ export function documentTerms(doc: FtsDocument): Set<string> {
 export function queryStems(needle: string): string[] | null {
   const t = needle.trim();
   if (!/^[\p{L}\s]+$/u.test(t)) return null;
-  const words = t.split(/\s+/).filter(Boolean);
-  if (words.length === 0) return null;
-  return words.map((w) => stemWord(normalize(w).slice(0, MAX_TOKEN)));
+  // cut into words exactly as the index was (indexTokens), so both sides agree
+  const words = normalize(t).match(WORD);
+  if (!words) return null;
+  return words.map((w) => stemWord(w.slice(0, MAX_TOKEN)));
 }
