@@ -2,8 +2,10 @@
  * The durable write path with group commit: SMTP delivery and IMAP APPEND call
  * Writer.deliver(); other store writes may go through Writer.run().
  *
- * Durability stays synchronous=FULL: a promise resolves only after COMMIT returned,
- * so SMTP may answer 250 and IMAP OK. Requests that arrive while a batch is pending
+ * Durability: a promise resolves only after its batch is committed and on disk, so
+ * SMTP may answer 250 and IMAP OK. The COMMIT itself runs with synchronous=NORMAL
+ * and the WAL is then fsynced off the event loop (wal-sync.ts), so the other
+ * sessions of the process go on while the disk works. Requests that arrive while a batch is pending
  * are committed together in ONE transaction on the next turn of the event loop
  * (setImmediate), so N concurrent deliveries cost one fsync. Each request runs in
  * its own SAVEPOINT inside the batch: if it throws, only it is rolled back and
@@ -13,6 +15,7 @@ import type { Db } from './db.js';
 import type { ChangeEvent, EventBus } from '../events/bus.js';
 import type { ParsedMessage } from '../mime/types.js';
 import { putBlob } from './blobs.js';
+import { WalSync } from './wal-sync.js';
 import { appendMessages } from './messages.js';
 import { mergeEvents } from './changes.js';
 import { GpError } from '../shared/errors.js';
@@ -111,6 +114,11 @@ export interface WriterOptions {
   maxBatchBytes?: number;
 }
 
+/** The connection's own durability setting, restored after each batch. */
+function synchronousOf(db: Db): number {
+  return db.pragma('synchronous', { simple: true }) as number;
+}
+
 /** Store one message once and file it in every target folder (inside the caller's transaction). */
 export class Writer {
   readonly stats: WriterStats = { batches: 0, requests: 0, maxBatch: 0 };
@@ -122,6 +130,10 @@ export class Writer {
   private readonly maxBatchBytes: number;
   readonly quota: QuotaPolicy | undefined;
   private readonly batchTx: (batch: Pending[], outcomes: Outcome[]) => void;
+  /** The WAL fsync after each batch; absent for a database without a WAL file (in memory). */
+  private readonly walSync: WalSync | undefined;
+  /** Batches committed whose sync has not finished. */
+  private syncing = 0;
 
   constructor(
     readonly db: Db,
@@ -131,6 +143,8 @@ export class Writer {
     this.maxBatch = Math.max(1, opts.maxBatch ?? 256);
     this.maxBatchBytes = Math.max(1, opts.maxBatchBytes ?? 64 * 1024 * 1024);
     this.quota = opts.quota;
+    const wal = !db.memory && String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+    this.walSync = wal ? new WalSync(`${db.name}-wal`) : undefined;
     // Built once: better-sqlite3 creates new wrapper functions on every db.transaction().
     const requestTx = db.transaction((p: Pending) => p.op(db));
     this.batchTx = db.transaction((batch: Pending[], outcomes: Outcome[]) => {
@@ -250,8 +264,19 @@ export class Writer {
 
   /** Resolves when no request is queued (every accepted request has committed or failed). */
   drain(): Promise<void> {
-    if (!this.scheduled && this.queue.length === 0) return Promise.resolve();
+    if (this.idle) return Promise.resolve();
     return new Promise<void>((resolve) => this.drained.push(resolve));
+  }
+
+  private get idle(): boolean {
+    return !this.scheduled && this.queue.length === 0 && this.syncing === 0;
+  }
+
+  private wakeDrained(): void {
+    if (!this.idle) return;
+    const waiting = this.drained;
+    this.drained = [];
+    for (const resolve of waiting) resolve();
   }
 
   /** Refuse new requests (SHUTTING_DOWN, temporary) and wait for the queued ones. */
@@ -280,9 +305,7 @@ export class Writer {
       if (this.queue.length) setImmediate(() => this.flush());
       else {
         this.scheduled = false;
-        const waiting = this.drained;
-        this.drained = [];
-        for (const resolve of waiting) resolve();
+        this.wakeDrained();
       }
     }
   }
@@ -294,7 +317,9 @@ export class Writer {
     this.stats.batches++;
     this.stats.requests += batch.length;
     if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
+    const level = this.walSync ? synchronousOf(this.db) : undefined;
     try {
+      if (level !== undefined) this.db.pragma('synchronous = NORMAL');
       this.batchTx(batch, outcomes);
     } catch (error) {
       // BEGIN or COMMIT failed: nothing of this batch is stored.
@@ -307,8 +332,26 @@ export class Writer {
         : error;
       for (const p of batch) p.reject(e);
       return;
+    } finally {
+      if (level !== undefined) this.db.pragma(`synchronous = ${level}`);
     }
+    if (!this.walSync) return this.afterDurable(batch, outcomes);
+    this.syncing++;
+    this.walSync.sync().then(
+      () => this.afterDurable(batch, outcomes),
+      (error: unknown) => {
+        // Committed but not known to be on disk: nobody is told it was stored.
+        const e = new GpError('STORE_SYNC', 'the message store could not write to disk; try again later', { kind: 'internal', temporary: true, cause: error });
+        for (const p of batch) p.reject(e);
+      },
+    ).finally(() => {
+      this.syncing--;
+      this.wakeDrained();
+    });
+  }
 
+  /** After the batch is on disk: its changes published, then its requests answered. */
+  private afterDurable(batch: Pending[], outcomes: Outcome[]): void {
     const events: ChangeEvent[] = [];
     for (const o of outcomes) if (o.ok && o.value.events) events.push(...o.value.events);
     for (const ev of mergeEvents(events)) {
