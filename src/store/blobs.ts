@@ -18,6 +18,8 @@ import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { tx } from './tx.js';
+import { Lru } from './lru.js';
+import { cachedChunks, forgetChunks, keepChunks } from './chunk-cache.js';
 import { putSortFields, deleteSortFields } from './sort.js';
 import { sortFields } from '../mime/sort-fields.js';
 import type { ParsedMessage } from '../mime/types.js';
@@ -49,7 +51,7 @@ interface Stmts {
   info: Statement<[number], { id: number; sha256: string; size: number; refcount: number; chunk_size: number }>;
   chunks: Statement<[number, number, number], { data: Buffer }>;
   parsed: Statement<[number], { parsed: string }>;
-  garbage: Statement<[number], { id: number; size: number }>;
+  garbage: Statement<[number], { id: number; size: number; chunk_size: number }>;
   delChunks: Statement<[number]>;
   delSearch: Statement<[number]>;
   delBlob: Statement<[number]>;
@@ -77,7 +79,7 @@ function stmts(db: Db): Stmts {
     parsed: db.prepare('SELECT parsed FROM blobs WHERE id = ?'),
     // Never the highest id (see header), never one a message still points at (refcount drift guard).
     garbage: db.prepare(
-      `SELECT id, size FROM blobs
+      `SELECT id, size, chunk_size FROM blobs
         WHERE refcount <= 0
           AND id < (SELECT max(id) FROM blobs)
           AND NOT EXISTS (SELECT 1 FROM messages WHERE messages.blob_id = blobs.id)
@@ -157,13 +159,18 @@ export function readBlobRange(db: Db, blobId: number, start: number, end: number
   const cs = meta.chunk_size;
   const first = Math.floor(start / cs);
   const last = Math.floor((stop - 1) / cs);
-  const rows = s.chunks.all(blobId, first, last);
-  if (rows.length !== last - first + 1) {
-    throw new GpError('BLOB_CORRUPT', `blob ${blobId} is missing chunks ${first}-${last}`, { kind: 'internal' });
+  let chunks = cachedChunks(db, blobId, first, last);
+  if (!chunks) {
+    const rows = s.chunks.all(blobId, first, last);
+    if (rows.length !== last - first + 1) {
+      throw new GpError('BLOB_CORRUPT', `blob ${blobId} is missing chunks ${first}-${last}`, { kind: 'internal' });
+    }
+    chunks = rows.map((r) => r.data);
+    keepChunks(db, blobId, first, chunks);
   }
   const from = start - first * cs;
-  if (rows.length === 1) return rows[0]!.data.subarray(from, from + (stop - start));
-  return Buffer.concat(rows.map((r) => r.data)).subarray(from, from + (stop - start));
+  if (chunks.length === 1) return chunks[0]!.subarray(from, from + (stop - start));
+  return Buffer.concat(chunks).subarray(from, from + (stop - start));
 }
 
 /**
@@ -196,42 +203,6 @@ export function readBlob(db: Db, blobId: number): Buffer {
   const meta = stmts(db).meta.get(blobId);
   if (!meta) throw notFound('blob', blobId);
   return readBlobRange(db, blobId, 0, meta.size);
-}
-
-/**
- * Small LRU of parsed JSON per Db, bounded by entries and by the JSON's length (a
- * message with thousands of MIME parts has a large part tree): the parsed form of
- * a blob never changes.
- */
-class Lru<K, V> {
-  private readonly map = new Map<K, { v: V; size: number }>();
-  private bytes = 0;
-  constructor(
-    private readonly maxEntries: number,
-    private readonly maxBytes: number,
-  ) {}
-  get(k: K): V | undefined {
-    const e = this.map.get(k);
-    if (e === undefined) return undefined;
-    this.map.delete(k);
-    this.map.set(k, e);
-    return e.v;
-  }
-  set(k: K, v: V, size: number): void {
-    if (size > this.maxBytes / 4) return; // too big to be worth keeping
-    this.delete(k);
-    this.map.set(k, { v, size });
-    this.bytes += size;
-    while (this.map.size > this.maxEntries || this.bytes > this.maxBytes) {
-      this.delete(this.map.keys().next().value as K);
-    }
-  }
-  delete(k: K): void {
-    const e = this.map.get(k);
-    if (e === undefined) return;
-    this.bytes -= e.size;
-    this.map.delete(k);
-  }
 }
 
 export const PARSED_CACHE_ENTRIES = 2000;
@@ -296,6 +267,7 @@ function collectGarbageTx(db: Db, limit = 500): GcResult {
     unindexBlob(db, r.id);
     s.delBlob.run(r.id);
     c.delete(r.id);
+    forgetChunks(db, r.id, Math.ceil(r.size / r.chunk_size));
     bytes += r.size;
   }
   return { blobs: rows.length, bytes };

@@ -1,0 +1,51 @@
+/**
+ * Recently read blob chunks, per connection (store/blobs.ts readBlobRange): a
+ * client reads the same message several times in a row — the header, then a part,
+ * then the whole — and several clients of one mailbox read the same new message;
+ * without this every read fetches whole 128 KiB chunks from SQLite again, each a
+ * chain of encrypted overflow pages. A chunk never changes once stored and blob ids
+ * are never reused, so an entry is only ever dropped for room, or when its blob is
+ * freed (collectGarbage).
+ */
+import type { Db } from './db.js';
+import { Lru } from './lru.js';
+
+/** Budget per connection. */
+export const CHUNK_CACHE_BYTES = 32 * 1024 * 1024;
+const CHUNK_CACHE_ENTRIES = 4096;
+/** Chunks a blob may have (25 MiB / 128 KiB is 200; the key leaves room for 65,536). */
+const SEQ_SPACE = 65_536;
+
+const caches = new WeakMap<Db, Lru<number, Buffer>>();
+
+function cacheOf(db: Db): Lru<number, Buffer> {
+  let c = caches.get(db);
+  if (!c) caches.set(db, (c = new Lru(CHUNK_CACHE_ENTRIES, CHUNK_CACHE_BYTES)));
+  return c;
+}
+
+const key = (blobId: number, seq: number) => blobId * SEQ_SPACE + seq;
+
+/** Chunks first..last of a blob when all of them are cached, else undefined. */
+export function cachedChunks(db: Db, blobId: number, first: number, last: number): Buffer[] | undefined {
+  const c = cacheOf(db);
+  const out: Buffer[] = [];
+  for (let seq = first; seq <= last; seq++) {
+    const b = c.get(key(blobId, seq));
+    if (!b) return undefined;
+    out.push(b);
+  }
+  return out;
+}
+
+/** Remember chunks read from the store, starting at `first`. */
+export function keepChunks(db: Db, blobId: number, first: number, chunks: Buffer[]): void {
+  const c = cacheOf(db);
+  for (let i = 0; i < chunks.length; i++) c.set(key(blobId, first + i), chunks[i]!, chunks[i]!.length);
+}
+
+/** Forget the `count` chunks of a freed blob. */
+export function forgetChunks(db: Db, blobId: number, count: number): void {
+  const c = cacheOf(db);
+  for (let seq = 0; seq < count; seq++) c.delete(key(blobId, seq));
+}
