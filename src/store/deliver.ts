@@ -16,6 +16,7 @@ import type { ChangeEvent, EventBus } from '../events/bus.js';
 import type { ParsedMessage } from '../mime/types.js';
 import { putBlob } from './blobs.js';
 import { WalSync } from './wal-sync.js';
+import { withoutOwnSync } from './tx.js';
 import { appendMessages } from './messages.js';
 import { mergeEvents } from './changes.js';
 import { GpError } from '../shared/errors.js';
@@ -112,11 +113,6 @@ export interface WriterOptions {
   maxBatch?: number;
   /** Most message bytes in one transaction (at least one request is always taken). */
   maxBatchBytes?: number;
-}
-
-/** The connection's own durability setting, restored after each batch. */
-function synchronousOf(db: Db): number {
-  return db.pragma('synchronous', { simple: true }) as number;
 }
 
 /** Store one message once and file it in every target folder (inside the caller's transaction). */
@@ -317,10 +313,10 @@ export class Writer {
     this.stats.batches++;
     this.stats.requests += batch.length;
     if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
-    const level = this.walSync ? synchronousOf(this.db) : undefined;
     try {
-      if (level !== undefined) this.db.pragma('synchronous = NORMAL');
-      this.batchTx(batch, outcomes);
+      // no fsync inside COMMIT: the WAL is synced below, off the event loop
+      if (this.walSync) withoutOwnSync(this.db, () => this.batchTx(batch, outcomes));
+      else this.batchTx(batch, outcomes);
     } catch (error) {
       // BEGIN or COMMIT failed: nothing of this batch is stored.
       const e = isBusy(error)
@@ -332,8 +328,6 @@ export class Writer {
         : error;
       for (const p of batch) p.reject(e);
       return;
-    } finally {
-      if (level !== undefined) this.db.pragma(`synchronous = ${level}`);
     }
     if (!this.walSync) return this.afterDurable(batch, outcomes);
     this.syncing++;

@@ -4,7 +4,7 @@
  * (§2.3.2), CHANGEDSINCE and VANISHED (RFC 7162 §3.1.4.1, §3.2.5.1), the purge's work list.
  */
 import type { Db } from './db.js';
-import { tx } from './tx.js';
+import { tx, withoutOwnSync } from './tx.js';
 import { MAX_UID, fromJsonRows, stmts, folderState, uidJson, ensureSorted, type ViewEntry, type MessageRow, type FolderCounts } from './message-rows.js';
 
 
@@ -133,7 +133,11 @@ function folderCountsTx(db: Db, folderId: number): FolderCounts {
  * it to uidnext-1.
  */
 export function claimRecent(db: Db, folderId: number): number {
-  return tx(db, claimRecentTx)(db, folderId);
+  // Nothing new since the last claim (the usual case): no write transaction at all.
+  const f = folderState(db, folderId);
+  if (f.uidnext - 1 <= f.recent_uid) return f.recent_uid;
+  // A \Recent claim lost at a power failure only shows a message as \Recent once more.
+  return withoutOwnSync(db, () => tx(db, claimRecentTx)(db, folderId));
 }
 
 function claimRecentTx(db: Db, folderId: number): number {

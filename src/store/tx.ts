@@ -26,3 +26,20 @@ export function tx<F extends AnyFn>(db: Db, fn: F, mode: Mode = 'immediate'): F 
   }
   return w as F;
 }
+
+/**
+ * Run `fn` (a write) with synchronous=NORMAL on this connection: its COMMIT writes the
+ * WAL without an fsync of its own, and the write reaches the disk with the next synced
+ * commit or checkpoint. Only for writes whose loss at a power failure is harmless
+ * (which session saw a message as \Recent). Inside a transaction `fn` just runs.
+ */
+export function withoutOwnSync<T>(db: Db, fn: () => T): T {
+  if (db.inTransaction || db.memory) return fn();
+  const level = db.pragma('synchronous', { simple: true }) as number;
+  db.pragma('synchronous = NORMAL');
+  try {
+    return fn();
+  } finally {
+    db.pragma(`synchronous = ${level}`);
+  }
+}

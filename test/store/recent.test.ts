@@ -1,0 +1,60 @@
+/**
+ * RFC 3501 §2.3.2 \Recent claims in the store (messages.claimRecent): the first
+ * claim after new mail takes the new uids, the next one none; a claim with nothing
+ * new writes nothing (no transaction), and a claim that writes does so without an
+ * fsync of its own (synchronous=NORMAL around it, the connection's FULL restored).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import { applyKey, findKey } from '../../src/store/key.js';
+import { applyPragmas, dbPath, type Db } from '../../src/store/db.js';
+import { appendMessages, claimRecent } from '../../src/store/messages.js';
+import { getFolder } from '../../src/store/folders.js';
+import { putBlob } from '../../src/store/blobs.js';
+import { addMailbox, parsedFor, rawMessage, setup } from './helpers.js';
+
+let dir: string;
+let db: Db;
+let trace: string[];
+let inbox: number;
+
+beforeEach(() => {
+  const f = setup();
+  dir = f.dir;
+  f.db.close();
+  trace = [];
+  db = new Database(dbPath(dir), { verbose: (sql) => trace.push(String(sql).trim()) });
+  applyKey(db, findKey(dir)!);
+  applyPragmas(db);
+  inbox = getFolder(db, addMailbox(db), 'INBOX')!.id;
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function arrive(n: number): void {
+  for (let i = 0; i < n; i++) {
+    const raw = rawMessage(`recent-${trace.length}-${i}`);
+    appendMessages(db, inbox, [{ blobId: putBlob(db, raw, parsedFor(raw), 1), size: raw.length, flags: 0, keywords: '' }]);
+  }
+}
+
+describe('\\Recent claims', () => {
+  it('gives new uids to the first claim only, writing without an fsync of its own', () => {
+    arrive(3);
+    trace.length = 0;
+    expect(claimRecent(db, inbox)).toBe(0); // uids above 0 are \Recent for this claimer
+    expect(trace).toContain('BEGIN IMMEDIATE');
+    const begin = trace.indexOf('BEGIN IMMEDIATE');
+    expect(trace.slice(0, begin)).toContain('PRAGMA synchronous = NORMAL');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    trace.length = 0;
+    expect(claimRecent(db, inbox)).toBe(3);
+    expect(trace.filter((t) => t.startsWith('BEGIN'))).toEqual([]);
+    arrive(1);
+    expect(claimRecent(db, inbox)).toBe(3);
+    expect(claimRecent(db, inbox)).toBe(4);
+  });
+});
