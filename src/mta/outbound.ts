@@ -4,9 +4,13 @@
  *     `outbound.concurrency` at once; rows a dead process left 'sending' go back
  *     to the queue when the runner starts, so nothing accepted is lost (a message
  *     cut off between the remote 250 and our commit is sent again: at least once);
- *   - the remote end and its TLS rules come from remote.ts (a route, or the MX
- *     hosts with MTA-STS); STARTTLS whenever offered, required under an MTA-STS
- *     enforce policy;
+ *   - the remote end and its TLS policy come from remote.ts (a route, or the MX
+ *     hosts with DANE and MTA-STS; tls-policy.ts), the session from smtp-send.ts:
+ *     STARTTLS whenever offered, required (and the certificate checked) under
+ *     DANE or an MTA-STS enforce policy; the policy and what the session found
+ *     go to the queue row (`tls`), the log and gospochta_outbound_delivered_total;
+ *   - DANE needs a validating resolver (dnssec-resolver.ts): which one, or why
+ *     DANE is off, is logged once at start;
  *   - signed with the sender domain's DKIM key when it has one (sign.ts: RFC 6376
  *     relaxed/relaxed, RSA or Ed25519; `gospochta dkim generate`);
  *   - a 5xx answer bounces at once, anything else is tried again after
@@ -55,31 +59,34 @@ async function attempt(ctx: RunnerContext, row: QueueRow): Promise<Attempt> {
     return { ok: false, permanent: false, text: (e as Error).message, remote: null, tls: null };
   }
   const senderDomain = row.sender.slice(row.sender.lastIndexOf('@') + 1);
+  let raw: Buffer;
   try {
-    const raw = await signMessage(readBlob(db, row.blob_id), getDkimKey(db, senderDomain), ctx.log);
-    const r = await sendOverSmtp({
-      host: target.host,
-      port: target.port,
-      socket: target.socket,
-      remote: target.remote,
-      policy: target.policy,
-      hostname: cfg.hostname,
-      timeoutMs: cfg.outbound.timeoutMs,
-      from: row.sender,
-      to: row.recipient,
-      raw,
-    });
-    return { ok: r.ok, permanent: r.permanent, text: r.text, remote: target.remote, tls: r.tls, policy: target.policy.kind };
-  } finally {
+    raw = await signMessage(readBlob(db, row.blob_id), getDkimKey(db, senderDomain), ctx.log);
+  } catch (e) {
     target.socket?.destroy();
+    throw e;
   }
+  // The session owns the socket from here and ends it with QUIT.
+  const r = await sendOverSmtp({
+    host: target.host,
+    port: target.port,
+    socket: target.socket,
+    remote: target.remote,
+    policy: target.policy,
+    hostname: cfg.hostname,
+    timeoutMs: cfg.outbound.timeoutMs,
+    from: row.sender,
+    to: row.recipient,
+    raw,
+  });
+  return { ok: r.ok, permanent: r.permanent, text: r.text, remote: target.remote, tls: r.tls, policy: target.policy.kind };
 }
 
 export function startOutbound(o: { db: Db; cfg: Config; log: Logger; writer: Writer }): OutboundRunner {
   const { db, cfg, log } = o;
   const c = cfg.outbound;
   const dane = chooseResolver(cfg);
-  if ('off' in dane) log.info({ dane: false }, `outbound: DANE (RFC 7672) is not applied: ${dane.off}`);
+  if ('off' in dane) log[c.dane ? 'warn' : 'info']({ dane: false }, `outbound: DANE (RFC 7672) is not applied: ${dane.off}`);
   else log.info({ dane: true, resolver: `${dane.resolver.host}:${dane.resolver.port}` }, 'outbound: DANE (RFC 7672) applied, trusting the AD bit of this validating resolver');
   const ctx: RunnerContext = { cfg, db, log, sts: new StsCache(), dnssec: 'off' in dane ? null : dane.resolver };
   let stopping = false;

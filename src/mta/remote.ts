@@ -127,7 +127,7 @@ function policyOf(o: { domain: string; host: string; tlsa: TlsaLookup | undefine
 async function daneFor(o: RemoteOptions): Promise<{ on: boolean; why: string }> {
   if (!o.dnssec) return { on: false, why: 'DANE off' };
   try {
-    return (await mxIsSecure(o.dnssec, o.domain)) ? { on: true, why: '' } : { on: false, why: 'MX not DNSSEC-validated' };
+    return (await mxIsSecure(o.dnssec, o.domain)) ? { on: true, why: 'no TLSA' } : { on: false, why: 'MX not DNSSEC-validated' };
   } catch (e) {
     throw new RemoteUnreachable(`DANE: ${(e as Error).message}; delivery waits`, null);
   }

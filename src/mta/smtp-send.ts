@@ -6,8 +6,8 @@
  *   - MAIL FROM with BODY=8BITMIME for 8-bit content when offered (RFC 6152 §3)
  *     and SMTPUTF8 whenever the envelope or the header holds UTF-8 (RFC 6531 §3.4);
  *     a server without SMTPUTF8 cannot take such a message: the recipient fails
- *     for good with 5.6.7 (a UTF-8 address) or 5.6.9 (a UTF-8 header), as RFC 6531
- *     §3.2 has it and its §3.7.4 codes — the message is not downgraded;
+ *     for good (RFC 6531 §3.2: no downgrade here), with the enhanced status codes
+ *     RFC 6531 registers: 5.6.7 for a UTF-8 address, 5.6.9 for a UTF-8 header;
  *   - RCPT TO, DATA, QUIT.
  * A policy that cannot be met (no STARTTLS, a refused certificate) fails the
  * attempt as temporary: it is tried again, never sent in clear (RFC 7672 §2.2,
