@@ -32,6 +32,8 @@ export class SmtpClient {
   private readonly decoder = new StringDecoder('utf8');
   private lines: string[] = [];
   private waiter: { resolve: (r: Reply) => void; reject: (e: Error) => void } | null = null;
+  /** Replies that came before anyone asked (a server that answers ahead). */
+  private pending: Reply[] = [];
   private failure: Error | null = null;
   private readonly onData = (c: Buffer) => this.take(c);
 
@@ -83,7 +85,6 @@ export class SmtpClient {
     }
   }
 
-  private pending: Reply[] = [];
   private finish() {
     const lines = this.lines.map((l) => l.slice(4));
     const code = Number(this.lines[this.lines.length - 1]!.slice(0, 3)) || 0;
