@@ -3,14 +3,16 @@
  *   gospochta dkim generate DOMAIN [--selector S] [--algorithm rsa|ed25519]
  *                                                  the key stored, the TXT record printed
  *   gospochta dkim show DOMAIN
- *   gospochta dns DOMAIN                            MX, SPF, DKIM and DMARC records to publish
+ *   gospochta dns DOMAIN                            MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT and DANE
+ *                                                  records to publish, and the MTA-STS policy file
  *   gospochta queue list [--all]|show ID|retry ID|delete ID
  * Safe while the server runs (the queue is rows in the store; the server's runner
  * picks up a retry within outbound.pollMs).
  */
 import type { Command } from 'commander';
 import { act, kv, withCommon } from './output.js';
-import { generateDkim, showDkim, dnsRecords } from '../mta/dkim.js';
+import { generateDkim, showDkim } from '../mta/dkim.js';
+import { dnsRecords } from '../mta/dns-records.js';
 import { deleteQueued, listQueue, queueRowsOf, retryNow, type QueueRow } from '../store/outbound.js';
 import { audit } from '../store/audit.js';
 import { GpError } from '../shared/errors.js';
@@ -26,6 +28,7 @@ function rowJson(r: QueueRow) {
     nextAttemptAt: r.status === 'queued' ? new Date(r.next_attempt_at).toISOString() : null,
     lastError: r.last_error,
     remote: r.remote,
+    tls: r.tls,
   };
 }
 
@@ -56,10 +59,18 @@ export function registerMtaCommands(program: Command): void {
     }));
 
   withCommon(program.command('dns').argument('<domain>', 'a served domain'))
-    .description('the DNS records to publish for a domain: MX, SPF, DKIM, DMARC')
+    .description('the DNS records to publish for a domain: MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, DANE TLSA')
     .action(act(async (args, s) => {
-      const records = dnsRecords(s.db, s.cfg, args[0]!);
-      return { json: { records }, text: records.map((r) => `${r.name}. IN ${r.type} ${r.type === 'TXT' ? `"${r.value}"` : r.value}    ; ${r.why}`) };
+      const v = dnsRecords(s.db, s.cfg, args[0]!);
+      const text = [
+        ...v.records.map((r) => `${r.name}. IN ${r.type} ${r.type === 'TXT' ? `"${r.value}"` : r.value}    ; ${r.why}`),
+        '',
+        `serve this MTA-STS policy at ${v.mtaStsPolicy.url}:`,
+        ...v.mtaStsPolicy.text.trimEnd().split('\r\n').map((l) => `    ${l}`),
+        '',
+        ...v.warnings.map((w) => `warning: ${w}`),
+      ];
+      return { json: v, text };
     }));
 
   const queue = program.command('queue').description('mail waiting for delivery to other domains');

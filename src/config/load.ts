@@ -31,6 +31,7 @@ const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'int' | 'list' 
   GOSPOCHTA_TLS_KEY: { path: ['tls', 'key'], type: 'string' },
   GOSPOCHTA_METRICS_PORT: { path: ['metrics', 'port'], type: 'int' },
   GOSPOCHTA_RSPAMD_URL: { path: ['spam', 'rspamdUrl'], type: 'string' },
+  GOSPOCHTA_DNSSEC_RESOLVER: { path: ['outbound', 'dnssecResolver'], type: 'string' },
   LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };
 

@@ -71,6 +71,16 @@ export const configSchema = z
         messagesPerIpPerMinute: positiveInt.default(120),
         /** Recipients per message. */
         maxRecipients: positiveInt.default(100),
+        /**
+         * The MTA-STS policy `gospochta dns` prints for the served domains (RFC 8461 §3.2):
+         * `testing` (receivers only report) until the certificate is one other servers
+         * verify, then `enforce`.
+         */
+        mtaStsMode: z.enum(['testing', 'enforce']).default('testing'),
+        /** max_age of that policy, seconds (RFC 8461 §3.2: at most 31557600). */
+        mtaStsMaxAgeSeconds: positiveInt.max(31_557_600).default(604_800),
+        /** Where TLS reports go (RFC 8460 §3, the `_smtp._tls` record); empty = postmaster@<domain>. */
+        tlsRptAddress: z.string().default(''),
       })
       .default({}),
     /** Mail to other domains: the durable queue and its delivery. */
@@ -99,6 +109,19 @@ export const configSchema = z
         mtaSts: z.boolean().default(true),
         /** The port of remote MX hosts (RFC 5321: 25); another value only on test networks. */
         mxPort: port.min(1).default(25),
+        /**
+         * DANE (RFC 7672) on deliveries by MX look-up: a host whose TLSA records are
+         * DNSSEC-validated gets STARTTLS and a matching certificate, or nothing.
+         */
+        dane: z.boolean().default(true),
+        /**
+         * The validating resolver whose AD bit DANE trusts ("host" or "host:port"); empty =
+         * the first nameserver of /etc/resolv.conf when it is on loopback, else DANE is off.
+         */
+        dnssecResolver: z
+          .string()
+          .regex(/^$|^(\[[0-9a-fA-F:.]+\]|[^:\s\[\]]+)(:\d{1,5})?$|^[0-9a-fA-F:]+$/, 'must be host, host:port or [ipv6]:port')
+          .default(''),
       })
       .default({}),
     /** Forwarding and Sieve redirects (RFC 5321 §6.3 loop detection). */

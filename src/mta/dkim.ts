@@ -1,8 +1,7 @@
 /**
  * DKIM keys of the served domains (RFC 6376): RSA-2048, or Ed25519 (RFC 8463),
  * made here and kept in the store; the DNS TXT record to publish at
- * `<selector>._domainkey.<domain>`, and the other records an operator publishes
- * for a domain (MX, SPF, DMARC, MTA-STS).
+ * `<selector>._domainkey.<domain>` (the other records of a domain: dns-records.ts).
  *
  * RFC 8463 §4.2: an Ed25519 key's `p=` is the base64 of the bare 32-byte public
  * key, not an SPKI structure (the last 32 bytes of node's SPKI DER). Receivers
@@ -48,7 +47,7 @@ function makeKeyPair(algorithm: DkimAlgorithm): { algorithm: string; private_key
   return { algorithm: 'rsa-sha256', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), public_key: publicKey.export({ type: 'spki', format: 'der' }).toString('base64') };
 }
 
-function servedDomain(cfg: Config, domain: string): string {
+export function servedDomain(cfg: Config, domain: string): string {
   const d = domain.trim().toLowerCase();
   if (!cfg.domains.includes(d)) throw new GpError('DOMAIN_NOT_SERVED', `domain ${d} is not served here (served: ${cfg.domains.join(', ')})`);
   return d;
@@ -70,24 +69,4 @@ export function showDkim(db: Db, cfg: Config, domain: string): DkimView {
   const k = getDkimKey(db, d);
   if (!k) throw new GpError('NOT_FOUND', `no DKIM key for ${d}; make one with: gospochta dkim generate ${d}`, { kind: 'not_found' });
   return view(k);
-}
-
-export interface DnsRecord {
-  name: string;
-  type: 'MX' | 'TXT';
-  value: string;
-  why: string;
-}
-
-export function dnsRecords(db: Db, cfg: Config, domain: string): DnsRecord[] {
-  const d = servedDomain(cfg, domain);
-  const k = getDkimKey(db, d);
-  return [
-    { name: d, type: 'MX', value: `10 ${cfg.hostname}.`, why: 'mail for the domain comes to this server (port 25)' },
-    { name: d, type: 'TXT', value: `v=spf1 mx a:${cfg.hostname} -all`, why: 'SPF: only this server sends for the domain' },
-    k
-      ? { name: `${k.selector}._domainkey.${d}`, type: 'TXT', value: dkimTxt(k), why: 'DKIM: the public key of the signature this server adds' }
-      : { name: `gospochta._domainkey.${d}`, type: 'TXT', value: `(run: gospochta dkim generate ${d})`, why: 'DKIM: no key yet' },
-    { name: `_dmarc.${d}`, type: 'TXT', value: `v=DMARC1; p=quarantine; rua=mailto:postmaster@${d}`, why: 'DMARC: receivers quarantine mail that fails SPF and DKIM alignment' },
-  ];
 }

@@ -4,9 +4,13 @@
  *     `outbound.concurrency` at once; rows a dead process left 'sending' go back
  *     to the queue when the runner starts, so nothing accepted is lost (a message
  *     cut off between the remote 250 and our commit is sent again: at least once);
- *   - the remote end and its TLS rules come from remote.ts (a route, or the MX
- *     hosts with MTA-STS); STARTTLS whenever offered, required under an MTA-STS
- *     enforce policy;
+ *   - the remote end and its TLS policy come from remote.ts (a route, or the MX
+ *     hosts with DANE and MTA-STS; tls-policy.ts), the session from smtp-send.ts:
+ *     STARTTLS whenever offered, required (and the certificate checked) under
+ *     DANE or an MTA-STS enforce policy; the policy and what the session found
+ *     go to the queue row (`tls`), the log and gospochta_outbound_delivered_total;
+ *   - DANE needs a validating resolver (dnssec-resolver.ts): which one, or why
+ *     DANE is off, is logged once at start;
  *   - signed with the sender domain's DKIM key when it has one (sign.ts: RFC 6376
  *     relaxed/relaxed, RSA or Ed25519; `gospochta dkim generate`);
  *   - a 5xx answer bounces at once, anything else is tried again after
@@ -19,7 +23,6 @@
  *     refreshed every poll.
  * One failing domain never holds up another: every row is its own attempt.
  */
-import nodemailer from 'nodemailer';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../store/db.js';
 import type { Logger } from '../shared/logger.js';
@@ -30,6 +33,8 @@ import { metrics, METRIC } from '../shared/metrics.js';
 import { createReporter, type Attempt } from './reports.js';
 import { connectRemote, StsCache, type RemoteTarget } from './remote.js';
 import { signMessage } from './sign.js';
+import { sendOverSmtp } from './smtp-send.js';
+import { chooseResolver, type DnssecResolver } from './dnssec-resolver.js';
 
 export interface OutboundRunner {
   /** Look at the queue now (a submission was just queued). */
@@ -42,74 +47,48 @@ interface RunnerContext {
   db: Db;
   log: Logger;
   sts: StsCache;
-}
-
-function transportFor(cfg: Config, target: RemoteTarget) {
-  const wait = Math.min(cfg.outbound.timeoutMs, 30_000);
-  return nodemailer.createTransport({
-    host: target.host,
-    port: target.port,
-    secure: false,
-    name: cfg.hostname,
-    // RFC 8461 §4.2: under an enforce policy the session is TLS with a certificate valid for the MX name, or nothing.
-    requireTLS: target.requireTls,
-    tls: target.requireTls
-      ? { rejectUnauthorized: true, servername: target.servername, minVersion: 'TLSv1.2' }
-      : // Opportunistic STARTTLS between servers (RFC 3207 §4, RFC 7435): MX certificates are rarely verifiable.
-        { rejectUnauthorized: false, minVersion: 'TLSv1.2' },
-    connectionTimeout: wait,
-    greetingTimeout: wait,
-    socketTimeout: cfg.outbound.timeoutMs,
-    ...(target.socket
-      ? {
-          getSocket(_options: unknown, cb: (err: Error | null, socket?: { connection: import('node:net').Socket }) => void) {
-            cb(null, { connection: target.socket! });
-          },
-        }
-      : {}),
-  } as never);
-}
-
-function has8Bit(raw: Buffer): boolean {
-  return /[\x80-\xff]/.test(raw.toString('latin1'));
+  dnssec: DnssecResolver | null;
 }
 
 async function attempt(ctx: RunnerContext, row: QueueRow): Promise<Attempt> {
   const { cfg, db } = ctx;
   let target: RemoteTarget;
   try {
-    target = await connectRemote({ cfg, domain: row.domain, sts: ctx.sts, log: ctx.log });
+    target = await connectRemote({ cfg, domain: row.domain, sts: ctx.sts, log: ctx.log, dnssec: ctx.dnssec });
   } catch (e) {
-    return { ok: false, permanent: false, text: (e as Error).message, remote: null };
+    return { ok: false, permanent: false, text: (e as Error).message, remote: null, tls: null };
   }
   const senderDomain = row.sender.slice(row.sender.lastIndexOf('@') + 1);
-  const raw = await signMessage(readBlob(db, row.blob_id), getDkimKey(db, senderDomain), ctx.log);
-  const transport = transportFor(cfg, target);
+  let raw: Buffer;
   try {
-    // RFC 6152 §3: 8-bit data goes with BODY=8BITMIME. A UTF-8 address brings SMTPUTF8
-    // (RFC 6531 §3.4), added by the SMTP client when the remote offers it.
-    const envelope = { from: row.sender, to: [row.recipient], use8BitMime: has8Bit(raw) };
-    const info = (await transport.sendMail({ envelope, raw })) as { response: string };
-    return { ok: true, permanent: false, text: info.response, remote: target.remote };
+    raw = await signMessage(readBlob(db, row.blob_id), getDkimKey(db, senderDomain), ctx.log);
   } catch (e) {
-    const err = e as Error & { responseCode?: number; response?: string; code?: string; command?: string };
-    // RFC 8461 §5.1: a delivery that fails an enforce policy is never failed for good on that
-    // ground (the policy may change); a refused STARTTLS is one of those.
-    const policyFailure = target.requireTls && (err.code === 'ETLS' || err.command === 'STARTTLS');
-    const permanent = !policyFailure && typeof err.responseCode === 'number' && err.responseCode >= 500;
-    const said = err.response ?? `${err.code ?? 'error'}: ${err.message}`;
-    const text = policyFailure ? `the MTA-STS policy requires STARTTLS, which ${target.remote} refused: ${said}` : said;
-    return { ok: false, permanent, text, remote: target.remote };
-  } finally {
-    transport.close();
     target.socket?.destroy();
+    throw e;
   }
+  // The session owns the socket from here and ends it with QUIT.
+  const r = await sendOverSmtp({
+    host: target.host,
+    port: target.port,
+    socket: target.socket,
+    remote: target.remote,
+    policy: target.policy,
+    hostname: cfg.hostname,
+    timeoutMs: cfg.outbound.timeoutMs,
+    from: row.sender,
+    to: row.recipient,
+    raw,
+  });
+  return { ok: r.ok, permanent: r.permanent, text: r.text, remote: target.remote, tls: r.tls, policy: target.policy.kind };
 }
 
 export function startOutbound(o: { db: Db; cfg: Config; log: Logger; writer: Writer }): OutboundRunner {
   const { db, cfg, log } = o;
   const c = cfg.outbound;
-  const ctx: RunnerContext = { cfg, db, log, sts: new StsCache() };
+  const dane = chooseResolver(cfg);
+  if ('off' in dane) log[c.dane ? 'warn' : 'info']({ dane: false }, `outbound: DANE (RFC 7672) is not applied: ${dane.off}`);
+  else log.info({ dane: true, resolver: `${dane.resolver.host}:${dane.resolver.port}` }, 'outbound: DANE (RFC 7672) applied, trusting the AD bit of this validating resolver');
+  const ctx: RunnerContext = { cfg, db, log, sts: new StsCache(), dnssec: 'off' in dane ? null : dane.resolver };
   let stopping = false;
   let wake: NodeJS.Timeout | null = null;
   const running = new Set<Promise<void>>();
@@ -120,16 +99,17 @@ export function startOutbound(o: { db: Db; cfg: Config; log: Logger; writer: Wri
     const a = await attempt(ctx, row);
     const now = Date.now();
     if (a.ok) {
-      markSent(db, { id: row.id, at: now, remote: a.remote ?? '' });
+      markSent(db, { id: row.id, at: now, remote: a.remote ?? '', tls: a.tls });
       metrics.inc(METRIC.messagesAccepted, { path: 'outbound' });
-      log.info({ queueId: row.queue_id, to: row.recipient, remote: a.remote, response: a.text }, 'outbound: delivered');
+      metrics.inc(METRIC.outboundDelivered, { policy: a.policy ?? 'opportunistic' });
+      log.info({ queueId: row.queue_id, to: row.recipient, remote: a.remote, tls: a.tls, response: a.text }, 'outbound: delivered');
       return;
     }
     const giveUp = now - row.created_at >= c.giveUpSeconds * 1000;
     if (a.permanent || giveUp) return reporter.bounce(row, a, now);
     const next = now + Math.min(c.firstRetrySeconds * 2 ** row.attempts, c.maxRetrySeconds) * 1000;
-    markDeferred(db, { id: row.id, at: now, next, error: a.text.slice(0, 1000), remote: a.remote });
-    log.info({ queueId: row.queue_id, to: row.recipient, error: a.text, retryAt: new Date(next).toISOString() }, 'outbound: deferred');
+    markDeferred(db, { id: row.id, at: now, next, error: a.text.slice(0, 1000), remote: a.remote, tls: a.tls });
+    log.info({ queueId: row.queue_id, to: row.recipient, error: a.text, tls: a.tls, retryAt: new Date(next).toISOString() }, 'outbound: deferred');
     await reporter.delayNotice(row, a, now);
   };
 

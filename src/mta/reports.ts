@@ -23,6 +23,10 @@ export interface Attempt {
   permanent: boolean;
   text: string;
   remote: string | null;
+  /** How the attempt's session was protected, or why it stopped (tls-policy.ts), when it got that far. */
+  tls: string | null;
+  /** The TLS policy the attempt was held to (dane, tls-required, mta-sts, opportunistic). */
+  policy?: string;
 }
 
 export interface Reporter {
@@ -52,7 +56,7 @@ export function createReporter(o: { db: Db; cfg: Config; log: Logger; writer: Wr
 
   const bounce = async (row: QueueRow, a: Attempt, now: number) => {
     const original = readBlob(db, row.blob_id);
-    markBounced(db, { id: row.id, at: now, error: a.text.slice(0, 1000), remote: a.remote });
+    markBounced(db, { id: row.id, at: now, error: a.text.slice(0, 1000), remote: a.remote, tls: a.tls });
     metrics.inc(METRIC.messagesRefused, { path: 'outbound', reason: 'bounced' });
     log.warn({ queueId: row.queue_id, to: row.recipient, error: a.text }, 'outbound: bounced, returning a delivery report to the sender');
     await report(row, a, 'failed', original);

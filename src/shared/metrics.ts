@@ -189,6 +189,7 @@ export const METRIC = {
   spamLearned: 'gospochta_spam_learn_total',
   outboundQueueLength: 'gospochta_outbound_queue_length',
   outboundQueueOldest: 'gospochta_outbound_queue_oldest_seconds',
+  outboundDelivered: 'gospochta_outbound_delivered_total',
 } as const;
 
 export type RefusalReason =
@@ -225,6 +226,7 @@ function declareDefaults(r: MetricsRegistry): void {
   d(METRIC.spamLearned, 'counter', 'Messages taught to rspamd by moves into and out of Junk, by kind (spam, ham) and outcome (learned, known, failed).', true);
   d(METRIC.outboundQueueLength, 'gauge', 'Recipients in other domains whose mail waits in the outbound queue.', false);
   d(METRIC.outboundQueueOldest, 'gauge', 'Seconds the oldest message in the outbound queue has waited (0 when empty).', false);
+  d(METRIC.outboundDelivered, 'counter', 'Recipients delivered to other domains, by the TLS policy the session was held to (dane, tls-required, mta-sts, opportunistic).', true);
 }
 
 /** A registry with the server's metrics declared (tests make their own). */

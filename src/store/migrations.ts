@@ -328,6 +328,15 @@ ALTER TABLE outbound_queue ADD COLUMN delay_notice_at INTEGER;
 ALTER TABLE accounts ADD COLUMN personal_data_destroyed_at INTEGER;
 `,
   },
+  {
+    version: 16,
+    name: 'outbound TLS policy',
+    sql: `
+-- How the last delivery attempt of a queue row was protected: the TLS policy it was
+-- held to (DANE, MTA-STS, opportunistic) and what the session found; NULL before any.
+ALTER TABLE outbound_queue ADD COLUMN tls TEXT;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

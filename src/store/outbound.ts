@@ -27,6 +27,8 @@ export interface QueueRow {
   remote: string | null;
   /** When the sender was told the message is delayed (RFC 3464), or null. */
   delay_notice_at: number | null;
+  /** How the last attempt's session was protected (the TLS policy and what it found), or null. */
+  tls: string | null;
 }
 
 export function enqueueOutbound(db: Db, o: { queueId: string; mailboxId: number | null; sender: string; recipients: string[]; blobId: number; at: number }): void {
@@ -49,15 +51,15 @@ export function reclaimStale(db: Db, o: { before: number }): number {
   return cached(db, `UPDATE outbound_queue SET status = 'queued' WHERE status = 'sending' AND last_attempt_at < ?`).run(o.before).changes;
 }
 
-export function markSent(db: Db, o: { id: number; at: number; remote: string }): void {
+export function markSent(db: Db, o: { id: number; at: number; remote: string; tls: string | null }): void {
   db.transaction(() => {
-    const r = cached(db, `UPDATE outbound_queue SET status = 'sent', attempts = attempts + 1, last_attempt_at = ?, remote = ?, last_error = NULL WHERE id = ? AND status = 'sending' RETURNING blob_id`).get(o.at, o.remote, o.id) as { blob_id: number } | undefined;
+    const r = cached(db, `UPDATE outbound_queue SET status = 'sent', attempts = attempts + 1, last_attempt_at = ?, remote = ?, tls = ?, last_error = NULL WHERE id = ? AND status = 'sending' RETURNING blob_id`).get(o.at, o.remote, o.tls, o.id) as { blob_id: number } | undefined;
     if (r) releaseBlobRefs(db, r.blob_id, 1);
   })();
 }
 
-export function markDeferred(db: Db, o: { id: number; at: number; next: number; error: string; remote: string | null }): void {
-  cached(db, `UPDATE outbound_queue SET status = 'queued', attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ?, last_error = ?, remote = ? WHERE id = ?`).run(o.at, o.next, o.error, o.remote, o.id);
+export function markDeferred(db: Db, o: { id: number; at: number; next: number; error: string; remote: string | null; tls: string | null }): void {
+  cached(db, `UPDATE outbound_queue SET status = 'queued', attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ?, last_error = ?, remote = ?, tls = ? WHERE id = ?`).run(o.at, o.next, o.error, o.remote, o.tls, o.id);
 }
 
 /** Record that the delay report of a row went out; false when one already had (so it goes out once). */
@@ -65,9 +67,9 @@ export function markDelayNoticed(db: Db, o: { id: number; at: number }): boolean
   return cached(db, `UPDATE outbound_queue SET delay_notice_at = ? WHERE id = ? AND delay_notice_at IS NULL`).run(o.at, o.id).changes === 1;
 }
 
-export function markBounced(db: Db, o: { id: number; at: number; error: string; remote: string | null }): void {
+export function markBounced(db: Db, o: { id: number; at: number; error: string; remote: string | null; tls?: string | null }): void {
   db.transaction(() => {
-    const r = cached(db, `UPDATE outbound_queue SET status = 'bounced', attempts = attempts + 1, last_attempt_at = ?, last_error = ?, remote = ? WHERE id = ? AND status IN ('sending', 'queued') RETURNING blob_id`).get(o.at, o.error, o.remote, o.id) as { blob_id: number } | undefined;
+    const r = cached(db, `UPDATE outbound_queue SET status = 'bounced', attempts = attempts + 1, last_attempt_at = ?, last_error = ?, remote = ?, tls = ? WHERE id = ? AND status IN ('sending', 'queued') RETURNING blob_id`).get(o.at, o.error, o.remote, o.tls ?? null, o.id) as { blob_id: number } | undefined;
     if (r) releaseBlobRefs(db, r.blob_id, 1);
   })();
 }

@@ -25,6 +25,17 @@ declare module 'mx-connect' {
       cache?: { get(domain: string): Promise<unknown>; set(domain: string, policy: never): Promise<unknown> };
       logger?: (entry: never) => void;
     };
+    /**
+     * DANE (lib/dane.js): `resolveTlsa` gives the TLSA records of `_<port>._tcp.<mx>`
+     * ([] for none); a throw other than ENODATA/ENOTFOUND keeps mx-connect off that
+     * host (with `verify`). The records come back on the connection as `tlsaRecords`.
+     */
+    dane?: {
+      enabled: boolean;
+      verify?: boolean;
+      resolveTlsa?: (name: string) => Promise<unknown[]>;
+      logger?: (entry: never) => void;
+    };
   }
   function mxConnect(options: MxConnectOptions): Promise<MxConnection>;
   export default mxConnect;

@@ -6,10 +6,14 @@
  * refuses an MX host the policy does not name, a server without STARTTLS and a
  * certificate that does not verify — each attempt deferred, nothing sent in clear;
  * under `mode: testing` the mismatch is only logged and the message delivered.
+ * Where DANE applies it takes precedence (RFC 8461 §2): the same self-signed
+ * certificate that fails the enforce policy is accepted when secure TLSA records
+ * match it (the test DNS is also the validating resolver, AD set for dane.test).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createHash, X509Certificate } from 'node:crypto';
 import { createServer as createHttps, globalAgent, type Server as HttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +25,7 @@ import { testCert } from '../helpers/imap.js';
 import { deleteQueued, queueRowsOf } from '../../src/store/outbound.js';
 import { until } from '../helpers/mailbox-content.js';
 
-const DOMAINS = ['enforce.test', 'plain.test', 'untrusted.test', 'testing.test'];
+const DOMAINS = ['enforce.test', 'plain.test', 'untrusted.test', 'testing.test', 'dane.test'];
 /** A loopback address of its own for the policy host, so port 443 is free there. */
 const POLICY_ADDR = `127.13.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
 const PLAIN_ADDR = '127.0.0.5';
@@ -38,6 +42,7 @@ const policies: Record<string, string> = {
   'plain.test': 'version: STSv1\r\nmode: enforce\r\nmx: mx.plain.test\r\nmax_age: 86400\r\n',
   'untrusted.test': 'version: STSv1\r\nmode: enforce\r\nmx: *.untrusted.test\r\nmax_age: 86400\r\n',
   'testing.test': 'version: STSv1\r\nmode: testing\r\nmx: mx.elsewhere.test\r\nmax_age: 86400\r\n',
+  'dane.test': 'version: STSv1\r\nmode: enforce\r\nmx: mx.dane.test\r\nmax_age: 86400\r\n',
 };
 
 function sink(opts: { plain: boolean }): SMTPServer {
@@ -94,9 +99,13 @@ beforeAll(async () => {
     dns.mx.set(d, [{ exchange: `mx.${d}`, priority: 10 }]);
     dns.a.set(`mx.${d}`, [d === 'plain.test' ? PLAIN_ADDR : '127.0.0.1']);
   }
+  // dane.test: signed, with a DANE-EE record of the sinks' self-signed key.
+  const spki = new X509Certificate(testCert().cert).publicKey.export({ type: 'spki', format: 'der' });
+  dns.secure.add('dane.test');
+  dns.tlsa.set(`_${port}._tcp.mx.dane.test`, [{ usage: 3, selector: 1, mtype: 1, hex: createHash('sha256').update(spki).digest('hex') }]);
   t = await startTestServer({
     dns: { servers: [dns.address] },
-    outbound: { enabled: true, mxPort: port, firstRetrySeconds: 1, maxRetrySeconds: 1, giveUpSeconds: 3600, pollMs: 200, timeoutMs: 5000 },
+    outbound: { enabled: true, dnssecResolver: dns.address, mxPort: port, firstRetrySeconds: 1, maxRetrySeconds: 1, giveUpSeconds: 3600, pollMs: 200, timeoutMs: 5000 },
   });
 });
 afterAll(async () => {
@@ -142,6 +151,15 @@ describe('MTA-STS', () => {
   it('enforce: a certificate that does not verify for the MX name is refused', async (c) => {
     if (skip) return c.skip();
     expect(await deferredTwice('clerk@untrusted.test')).toMatch(/certificate|self[- ]signed|altnames/i);
+  });
+
+  it('DANE takes precedence: a certificate the enforce policy refuses is taken when secure TLSA records match it', async (c) => {
+    if (skip) return c.skip();
+    const id = await send('clerk@dane.test');
+    const row = await until('sent row', () => queueRowsOf(t!.server.db, id).find((r) => r.status === 'sent' || r.attempts >= 2));
+    expect(row.status, row.last_error ?? '').toBe('sent');
+    expect(row.tls).toMatch(/^DANE: TLSv1\.[23], certificate matched DANE-EE 3 1 1$/);
+    expect(received).toContain('clerk@dane.test');
   });
 
   it('testing: the mismatch is only reported and the message is delivered', async (c) => {

@@ -6,8 +6,11 @@
  *     `%` hack, quoted local parts, look-alike domains);
  *   - SMTPUTF8 (RFC 6531) and 8BITMIME (RFC 6152) offered on every port, and a
  *     message with raw UTF-8 in its header and 8-bit body stored byte for byte;
- *     on the way out a UTF-8 envelope goes with SMTPUTF8 and the 8-bit body with
- *     BODY=8BITMIME, the bytes unchanged.
+ *     on the way out a UTF-8 envelope or a UTF-8 header goes with SMTPUTF8
+ *     (RFC 6531 §3.4) and the 8-bit body with BODY=8BITMIME, the bytes unchanged;
+ *     to a server that does not offer SMTPUTF8 such a message is not sent: the
+ *     recipient fails (5.6.7 for a UTF-8 address, 5.6.9 for a UTF-8 header,
+ *     RFC 6531 §3.2) and the sender gets a report saying why.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { SMTPServer } from 'smtp-server';
@@ -22,6 +25,8 @@ let closed: TestServer;
 let open: TestServer;
 const ports = { closed: { smtp: 0, submission: 0, mx: 0 }, open: { smtp: 0, submission: 0, mx: 0 } };
 let sink: SMTPServer;
+/** A remote server without SMTPUTF8. */
+let asciiSink: SMTPServer;
 const received: Array<{ from: string; to: string[]; args: Record<string, unknown>; raw: Buffer }> = [];
 let alice: string;
 let bob: string;
@@ -34,6 +39,9 @@ async function ports3() {
 beforeAll(async () => {
   const { key, cert } = testCert();
   const sinkPort = await freePort();
+  const asciiPort = await freePort();
+  asciiSink = new SMTPServer({ key, cert, authOptional: true, logger: false, hideSMTPUTF8: true, onData: (s, _session, cb) => s.on('data', () => {}).on('end', () => cb()) });
+  await new Promise<void>((r) => asciiSink.listen(asciiPort, '127.0.0.1', () => r()));
   sink = new SMTPServer({
     key,
     cert,
@@ -57,7 +65,7 @@ beforeAll(async () => {
     smtp: { port: ports.open.smtp },
     submission: { port: ports.open.submission },
     mx: { port: ports.open.mx },
-    outbound: { enabled: true, routes: { 'remote.test': `127.0.0.1:${sinkPort}` }, pollMs: 200, timeoutMs: 5000 },
+    outbound: { enabled: true, routes: { 'remote.test': `127.0.0.1:${sinkPort}`, 'ascii.test': `127.0.0.1:${asciiPort}` }, pollMs: 200, timeoutMs: 5000 },
   });
   alice = (await closed.provision('alice')).address;
   bob = (await open.provision('bob')).address;
@@ -67,6 +75,7 @@ afterAll(async () => {
   await closed?.close();
   await open?.close();
   await new Promise<void>((r) => sink?.close(() => r()));
+  await new Promise<void>((r) => asciiSink?.close(() => r()));
 });
 
 
@@ -147,7 +156,7 @@ describe('SMTPUTF8 and 8BITMIME', () => {
     }
   });
 
-  it('on the way out: SMTPUTF8 for a UTF-8 address, BODY=8BITMIME for an 8-bit body, bytes unchanged', async () => {
+  it('on the way out: SMTPUTF8 for a UTF-8 address or header, BODY=8BITMIME for an 8-bit body, bytes unchanged', async () => {
     for (const port of ['smtp', 'submission'] as const) {
       const to = port === 'smtp' ? 'получатель@remote.test' : 'clerk@remote.test';
       const { c } = await session(ports.open, port, bob);
@@ -158,8 +167,29 @@ describe('SMTPUTF8 and 8BITMIME', () => {
       c.close();
       const got = await until(`delivery via ${port}`, () => received.find((r) => r.to.includes(to)));
       expect(got.args.BODY, port).toBe('8BITMIME');
-      if (port === 'smtp') expect(got.args.SMTPUTF8, port).toBe(true);
+      // 465 sends to a UTF-8 address; 587 to an ASCII one, the header alone holding UTF-8 (RFC 6531 §3.4).
+      expect(got.args.SMTPUTF8, port).toBe(true);
       expect(got.raw.subarray(got.raw.length - Buffer.byteLength(text)).equals(Buffer.from(text, 'utf8')), port).toBe(true);
+    }
+  });
+
+  it('to a server without SMTPUTF8: not sent, the recipient fails with 5.6.7 or 5.6.9 and a report says why', async () => {
+    for (const [to, code] of [['clerk@ascii.test', '5.6.9'], ['делопроизводитель@ascii.test', '5.6.7']] as const) {
+      const { c } = await session(ports.open, 'submission', bob);
+      expect((await c.cmd(`MAIL FROM:<${bob}> SMTPUTF8 BODY=8BITMIME`)).code).toBe(250);
+      expect((await c.cmd(`RCPT TO:<${to}>`)).code).toBe(250);
+      expect((await c.data(message(bob, to, `ascii-${code}`))).code).toBe(250);
+      c.close();
+      const row = await until(`bounce of ${to}`, () => open.server.db.prepare(`SELECT status, last_error FROM outbound_queue WHERE recipient = ? AND status = 'bounced'`).get(to) as { status: string; last_error: string } | undefined);
+      expect(row.last_error).toContain(`${code} the message has`);
+      expect(row.last_error).toMatch(/does not offer SMTPUTF8 \(RFC 6531 §3\.2\)/);
+      const report = await until(`report for ${to}`, () =>
+        open.server.db
+          .prepare(`SELECT s.body FROM messages m JOIN folders f ON f.id = m.folder_id JOIN mailboxes b ON b.id = f.mailbox_id JOIN blob_search s ON s.blob_id = m.blob_id WHERE b.address = ? AND f.name = 'INBOX' AND s.body LIKE ?`)
+          .get(bob, `%${to}%`) as { body: string } | undefined,
+      );
+      expect(report.body).toContain(code);
+      expect(report.body).toMatch(/does not offer smtputf8/i);
     }
   });
 });
