@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import {
   CHUNK_SIZE,
   blobInfo,
@@ -11,16 +10,11 @@ import {
   readBlobRange,
   releaseBlobRefs,
 } from '../../src/store/blobs.js';
-import { parsedFor, rawMessage, setup, type Fixture } from './helpers.js';
+import { bigRaw, parsedFor, rawMessage, setup, type Fixture } from './helpers.js';
 
 let fx: Fixture;
 beforeEach(() => (fx = setup()));
 afterEach(() => fx.close());
-
-function bigRaw(bytes: number): Buffer {
-  const head = Buffer.from('Subject: big\r\n\r\n');
-  return Buffer.concat([head, randomBytes(bytes - head.length)]);
-}
 
 describe('blobs', () => {
   it('stores the same bytes once and counts references', () => {

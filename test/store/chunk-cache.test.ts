@@ -5,20 +5,14 @@
  * a blob the store no longer has).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
 import { CHUNK_SIZE, collectGarbage, putBlob, readBlob, readBlobRange, releaseBlobRefs } from '../../src/store/blobs.js';
 import { cachedChunks } from '../../src/store/chunk-cache.js';
 import { openDb } from '../../src/store/db.js';
-import { parsedFor, rawMessage, setup, type Fixture } from './helpers.js';
+import { bigRaw, parsedFor, rawMessage, setup, type Fixture } from './helpers.js';
 
 let fx: Fixture;
 beforeEach(() => (fx = setup()));
 afterEach(() => fx.close());
-
-function bigRaw(bytes: number): Buffer {
-  const head = Buffer.from('Subject: cached\r\n\r\n');
-  return Buffer.concat([head, randomBytes(bytes - head.length)]);
-}
 
 describe('blob chunk cache', () => {
   it('answers a range read again from the chunks it kept, with the same bytes', () => {

@@ -5,7 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb, type Db } from '../../src/store/db.js';
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { applyPragmas, dbPath, openDb, type Db } from '../../src/store/db.js';
+import { applyKey, findKey } from '../../src/store/key.js';
 import { getFolder } from '../../src/store/folders.js';
 import type { ParsedMessage } from '../../src/mime/types.js';
 import { addBareMailbox, textMessage } from '../../bench/fixtures.js';
@@ -64,4 +67,41 @@ export function parsedFor(raw: Buffer, subject = 'Test'): ParsedMessage {
     lines: 1,
     search: { from: 'A@Example.org', to: 'b@example.org', headers: `Subject: ${subject}\n`, body: 'Body Text' },
   });
+}
+
+/** A message of exactly `bytes` bytes: a short header and random body bytes. */
+export function bigRaw(bytes: number, subject = 'big'): Buffer {
+  const head = Buffer.from(`Subject: ${subject}\r\n\r\n`);
+  return Buffer.concat([head, randomBytes(bytes - head.length)]);
+}
+
+export interface TracedStore {
+  db: Db;
+  dir: string;
+  /** Every SQL statement the connection ran, in order (trimmed). */
+  trace: string[];
+  /** The INBOX of one mailbox. */
+  inbox: number;
+  close(): void;
+}
+
+/** The store opened on a connection that records each statement it runs (to see BEGIN, COMMIT, PRAGMA). */
+export function tracedStore(): TracedStore {
+  const f = setup();
+  f.db.close();
+  const trace: string[] = [];
+  const db = new Database(dbPath(f.dir), { verbose: (sql) => trace.push(String(sql).trim()) });
+  applyKey(db, findKey(f.dir)!);
+  applyPragmas(db);
+  const inbox = getFolder(db, addMailbox(db), 'INBOX')!.id;
+  return {
+    db,
+    dir: f.dir,
+    trace,
+    inbox,
+    close() {
+      db.close();
+      rmSync(f.dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -5,34 +5,21 @@
  * fsync of its own (synchronous=NORMAL around it, the connection's FULL restored).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { rmSync } from 'node:fs';
-import { applyKey, findKey } from '../../src/store/key.js';
-import { applyPragmas, dbPath, type Db } from '../../src/store/db.js';
+import type { Db } from '../../src/store/db.js';
 import { appendMessages, claimRecent } from '../../src/store/messages.js';
-import { getFolder } from '../../src/store/folders.js';
 import { putBlob } from '../../src/store/blobs.js';
-import { addMailbox, parsedFor, rawMessage, setup } from './helpers.js';
+import { parsedFor, rawMessage, tracedStore, type TracedStore } from './helpers.js';
 
-let dir: string;
+let t: TracedStore;
 let db: Db;
 let trace: string[];
 let inbox: number;
 
 beforeEach(() => {
-  const f = setup();
-  dir = f.dir;
-  f.db.close();
-  trace = [];
-  db = new Database(dbPath(dir), { verbose: (sql) => trace.push(String(sql).trim()) });
-  applyKey(db, findKey(dir)!);
-  applyPragmas(db);
-  inbox = getFolder(db, addMailbox(db), 'INBOX')!.id;
+  t = tracedStore();
+  ({ db, trace, inbox } = t);
 });
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => t.close());
 
 function arrive(n: number): void {
   for (let i = 0; i < n; i++) {

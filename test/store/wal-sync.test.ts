@@ -6,37 +6,26 @@
  * told "stored"), and drain() waits for syncs in flight.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { renameSync, rmSync } from 'node:fs';
-import { applyKey, findKey } from '../../src/store/key.js';
-import { applyPragmas, dbPath, type Db } from '../../src/store/db.js';
+import { renameSync } from 'node:fs';
+import { dbPath, type Db } from '../../src/store/db.js';
 import { EventBus } from '../../src/events/bus.js';
 import { Writer } from '../../src/store/deliver.js';
 import { WalSync } from '../../src/store/wal-sync.js';
-import { getFolder } from '../../src/store/folders.js';
 import { listUids } from '../../src/store/messages.js';
-import { addMailbox, parsedFor, rawMessage, setup } from './helpers.js';
+import { parsedFor, rawMessage, setup, tracedStore, type TracedStore } from './helpers.js';
 
 describe('the Writer syncs the WAL before it answers', () => {
-  let dir: string;
+  let t: TracedStore;
   let db: Db;
   let trace: string[];
   let inbox: number;
+  let dir: string;
 
   beforeEach(() => {
-    const f = setup();
-    dir = f.dir;
-    f.db.close();
-    trace = [];
-    db = new Database(dbPath(dir), { verbose: (sql) => trace.push(String(sql).trim()) });
-    applyKey(db, findKey(dir)!);
-    applyPragmas(db);
-    inbox = getFolder(db, addMailbox(db), 'INBOX')!.id;
+    t = tracedStore();
+    ({ db, trace, inbox, dir } = t);
   });
-  afterEach(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => t.close());
 
   it('commits with synchronous=NORMAL and gives the connection back with FULL', async () => {
     const w = new Writer(db, new EventBus());
