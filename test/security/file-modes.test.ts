@@ -16,7 +16,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 async function startOnce(dataDir: string): Promise<string[]> {
   const lines: string[] = [];
   const log = pino({ level: 'warn' }, { write: (l: string) => void lines.push(l) });
-  const cfg = loadConfig({ env: {}, cwd: dir, overrides: { dataDir, domains: ['example.org'], bind: '127.0.0.1', smtp: { port: 0 }, submission: { port: 0 }, mx: { port: 0 }, imap: { port: 0 }, outbound: { enabled: false } } });
+  const cfg = loadConfig({ env: {}, cwd: dir, overrides: { dataDir, domains: ['example.org'], bind: '127.0.0.1', smtp: { port: 0 }, submission: { port: 0 }, mx: { port: 0 }, imap: { port: 0 }, pop3: { port: 0 }, sieve: { port: 0 }, outbound: { enabled: false } } });
   const s = await startServer(cfg, { log, pidFile: false, scheduler: false });
   await s.close('test');
   return lines.map((l) => (JSON.parse(l) as { msg: string }).msg).filter((m) => m.includes('holds secrets'));
