@@ -24,6 +24,8 @@ export interface UpdateTarget {
 
 export class PendingUpdates {
   private exists = false;
+  /** The uids the 'exists' events named since the last flush. */
+  private readonly existsUids = new Set<number>();
   private readonly flags = new Set<number>();
   private readonly expunge = new Set<number>();
   private readonly lines: string[] = [];
@@ -38,6 +40,7 @@ export class PendingUpdates {
       case 'exists':
         if (ev.folderId !== view.folderId) return false;
         this.exists = true;
+        for (const u of ev.uids) this.existsUids.add(u);
         return true;
       case 'flags':
         if (ev.folderId !== view.folderId || ev.origin === origin) return false;
@@ -59,6 +62,7 @@ export class PendingUpdates {
   /** A new folder was selected, or none is: what was owed about the old one is moot. */
   clear(): void {
     this.exists = false;
+    this.existsUids.clear();
     this.flags.clear();
     this.expunge.clear();
   }
@@ -75,7 +79,9 @@ export class PendingUpdates {
     }
     if (this.exists) {
       this.exists = false;
-      const fresh = listUidsAbove(db, view.folderId, view.maxUid).filter((u) => !this.expunge.has(u));
+      const named = continuing(this.existsUids, view.maxUid);
+      this.existsUids.clear();
+      const fresh = (named ?? listUidsAbove(db, view.folderId, view.maxUid)).filter((u) => !this.expunge.has(u));
       if (fresh.length) await target.reportExists(fresh);
     }
     if (!this.flags.size) return;
@@ -90,4 +96,17 @@ export class PendingUpdates {
       await target.send(`* ${seq} FETCH (UID ${r.uid} FLAGS ${messageFlags(target, r.uid, r.flags, r.keywords)}${modseq})`);
     }
   }
+}
+
+/**
+ * The new uids the events named, in order, when they continue the view without a
+ * gap (uids are handed out one by one, RFC 3501 §2.3.1.1): then the store need not
+ * be asked. A gap means an event was not heard (or uids were skipped): undefined,
+ * and the caller reads what is above `maxUid` from the store. This is what lets
+ * one delivery reach a thousand IDLE sessions without a thousand queries.
+ */
+export function continuing(named: ReadonlySet<number>, maxUid: number): number[] | undefined {
+  const uids = [...named].filter((u) => u > maxUid).sort((a, b) => a - b);
+  if (!uids.length || uids[0] !== maxUid + 1 || uids[uids.length - 1] !== maxUid + uids.length) return undefined;
+  return uids;
 }

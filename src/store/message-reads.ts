@@ -6,6 +6,7 @@
 import type { Db } from './db.js';
 import { tx, withoutOwnSync } from './tx.js';
 import { MAX_UID, fromJsonRows, stmts, folderState, uidJson, ensureSorted, type ViewEntry, type MessageRow, type FolderCounts } from './message-rows.js';
+import { notFound } from '../shared/errors.js';
 
 
 /** Every message of a folder as a session's view needs it, in uid order. */
@@ -133,9 +134,11 @@ function folderCountsTx(db: Db, folderId: number): FolderCounts {
  * it to uidnext-1.
  */
 export function claimRecent(db: Db, folderId: number): number {
-  // Nothing new since the last claim (the usual case): no write transaction at all.
-  const f = folderState(db, folderId);
-  if (f.uidnext - 1 <= f.recent_uid) return f.recent_uid;
+  // Nothing new since the last claim (the usual case, and every session but the
+  // first when a delivery reaches many IDLE sessions): two columns read, no write.
+  const f = stmts(db).recentState.get(folderId);
+  if (!f) throw notFound('folder', folderId);
+  if (f.top <= f.recent) return f.recent;
   // A \Recent claim lost at a power failure only shows a message as \Recent once more.
   return withoutOwnSync(db, () => tx(db, claimRecentTx)(db, folderId));
 }

@@ -154,6 +154,7 @@ export function fromJsonRows(json: string): MessageRow[] {
 
 export interface Stmts {
   folder: Statement<[number], FolderState>;
+  recentState: Statement<[number], { top: number; recent: number }>;
   setUidnext: Statement<[number, number, number]>;
   setModseq: Statement<[number, number]>;
   setRecent: Statement<[number, number]>;
@@ -219,6 +220,7 @@ export function stmts(db: Db): Stmts {
   const IN_UIDS = 'uid IN (SELECT value FROM json_each(?))';
   s = {
     folder: db.prepare('SELECT * FROM folders WHERE id = ?'),
+    recentState: db.prepare('SELECT uidnext - 1 AS top, recent_uid AS recent FROM folders WHERE id = ?'),
     setUidnext: db.prepare('UPDATE folders SET uidnext = ?, highestmodseq = ? WHERE id = ?'),
     setModseq: db.prepare('UPDATE folders SET highestmodseq = ? WHERE id = ?'),
     setRecent: db.prepare('UPDATE folders SET recent_uid = ? WHERE id = ?'),
