@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { bumpControl, type Db } from '../store/db.js';
-import { getMailbox, listMailboxes } from '../store/mailboxes.js';
-import { getAccount, type AccountRow } from '../store/accounts.js';
+import { listMailboxes, mailboxStanding, type MailboxStanding } from '../store/mailboxes.js';
+import type { AccountRow } from '../store/accounts.js';
 import { activeConsent } from '../store/consents.js';
 import { getAppPassword } from '../store/app-passwords.js';
 import type { EventBus } from '../events/bus.js';
@@ -16,19 +16,28 @@ export type AccessResult = { ok: true } | { ok: false; reason: string };
 /** Why an account may not use mailboxes, or null when it may. */
 export function accountRefusal(db: Db, account: AccountRow | undefined): string | null {
   if (!account) return 'account not found';
-  if (account.status === 'deleted') return 'account deleted';
-  if (account.status === 'blocked') return 'account blocked';
-  if (account.level !== 'confirmed') return `account not confirmed (level ${account.level})`;
-  if (!activeConsent(db, account.id)) return 'consent to personal data processing revoked';
+  return standingRefusal(account.status, account.level, () => activeConsent(db, account.id) !== undefined);
+}
+
+function standingRefusal(status: string, level: string, consent: () => boolean): string | null {
+  if (status === 'deleted') return 'account deleted';
+  if (status === 'blocked') return 'account blocked';
+  if (level !== 'confirmed') return `account not confirmed (level ${level})`;
+  if (!consent()) return 'consent to personal data processing revoked';
   return null;
 }
 
-export function mailboxAccess(db: Db, mailboxId: number): AccessResult {
-  const mb = getMailbox(db, mailboxId);
+/** The mailbox's standing (one statement: it is asked at every SMTP command and IMAP re-check), refused or not. */
+function standingAccess(mb: MailboxStanding | undefined): AccessResult {
   if (!mb) return { ok: false, reason: 'mailbox not found' };
   if (mb.status !== 'active') return { ok: false, reason: `mailbox ${mb.status}` };
-  const reason = accountRefusal(db, getAccount(db, mb.account_id));
+  if (mb.account_status === null || mb.account_level === null) return { ok: false, reason: 'account not found' };
+  const reason = standingRefusal(mb.account_status, mb.account_level, () => mb.consent === 1);
   return reason ? { ok: false, reason } : { ok: true };
+}
+
+export function mailboxAccess(db: Db, mailboxId: number): AccessResult {
+  return standingAccess(mailboxStanding(db, mailboxId));
 }
 
 /**
@@ -54,7 +63,8 @@ export function appCredentialStamp(appPasswordId: number, hash: string): string 
  * on since (from then on only app passwords log in).
  */
 export function sessionAccess(db: Db, mailboxId: number, credential: string): AccessResult {
-  const r = mailboxAccess(db, mailboxId);
+  const mb = mailboxStanding(db, mailboxId);
+  const r = standingAccess(mb);
   if (!r.ok) return r;
   const app = APP_STAMP.exec(credential);
   if (app) {
@@ -64,9 +74,8 @@ export function sessionAccess(db: Db, mailboxId: number, credential: string): Ac
     }
     return r;
   }
-  const mb = getMailbox(db, mailboxId);
-  if (!mb || credentialStamp(mb.password_hash) !== credential) return { ok: false, reason: 'password changed' };
-  if (mb.two_factor_at !== null) return { ok: false, reason: 'two-factor protection turned on' };
+  if (credentialStamp(mb!.password_hash) !== credential) return { ok: false, reason: 'password changed' };
+  if (mb!.two_factor_at !== null) return { ok: false, reason: 'two-factor protection turned on' };
   return r;
 }
 

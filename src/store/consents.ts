@@ -25,9 +25,9 @@ export function insertConsent(
 
 /** The consent in force: the latest one not revoked. */
 export function activeConsent(db: Db, accountId: number): ConsentRow | undefined {
-  return db
-    .prepare('SELECT * FROM consents WHERE account_id = ? AND revoked_at IS NULL ORDER BY id DESC LIMIT 1')
-    .get(accountId) as ConsentRow | undefined;
+  return cached(db, 'SELECT * FROM consents WHERE account_id = ? AND revoked_at IS NULL ORDER BY id DESC LIMIT 1').get(accountId) as
+    | ConsentRow
+    | undefined;
 }
 
 /** Revoke every consent in force; returns how many were revoked. */

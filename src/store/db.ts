@@ -100,11 +100,11 @@ export function migrate(db: Db, apply = true): void {
 
 /** Bump the control counter: tells a running server to re-check access and folders. */
 export function bumpControl(db: Db): void {
-  db.prepare('UPDATE control SET counter = counter + 1 WHERE id = 1').run();
+  cached(db, 'UPDATE control SET counter = counter + 1 WHERE id = 1').run();
 }
 
 export function controlCounter(db: Db): number {
-  return (db.prepare('SELECT counter FROM control WHERE id = 1').get() as { counter: number }).counter;
+  return (cached(db, 'SELECT counter FROM control WHERE id = 1').get() as { counter: number }).counter;
 }
 
 const statementCache = new WeakMap<Db, Map<string, Database.Statement>>();

@@ -39,6 +39,31 @@ export function getMailbox(db: Db, id: number): MailboxRow | undefined {
   return cached(db, 'SELECT * FROM mailboxes WHERE id = ?').get(id) as MailboxRow | undefined;
 }
 
+/**
+ * What an access check needs of a mailbox and its account, in one statement: the
+ * mailbox's status and credentials, the account's status and level, and whether a
+ * consent is in force. Undefined when there is no such mailbox; the account
+ * fields are null when its account row is gone.
+ */
+export interface MailboxStanding {
+  status: MailboxStatus;
+  password_hash: string;
+  two_factor_at: number | null;
+  account_status: string | null;
+  account_level: string | null;
+  consent: 0 | 1;
+}
+
+export function mailboxStanding(db: Db, id: number): MailboxStanding | undefined {
+  return cached(
+    db,
+    `SELECT m.status, m.password_hash, m.two_factor_at, a.status AS account_status, a.level AS account_level,
+            EXISTS (SELECT 1 FROM consents c WHERE c.account_id = m.account_id AND c.revoked_at IS NULL) AS consent
+       FROM mailboxes m LEFT JOIN accounts a ON a.id = m.account_id
+      WHERE m.id = ?`,
+  ).get(id) as MailboxStanding | undefined;
+}
+
 export function getMailboxByAddress(db: Db, address: string): MailboxRow | undefined {
   return cached(db, 'SELECT * FROM mailboxes WHERE address = ?').get(address.toLowerCase()) as MailboxRow | undefined;
 }
