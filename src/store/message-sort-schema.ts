@@ -57,6 +57,8 @@ CREATE TABLE message_sort (
   PRIMARY KEY (folder_id, uid)
 ) WITHOUT ROWID;
 ${KEYS.map((k) => `CREATE INDEX message_sort_${k} ON message_sort(folder_id, ${k}, uid);`).join('\n')}
+-- What THREAD reads, narrow: a scan of it reads a sixth of the table's pages.
+CREATE INDEX message_sort_thread ON message_sort(folder_id, uid, date, subject_ref, reply, message_ref, parent_refs);
 
 -- Delivery, APPEND, COPY, MOVE, EXPUNGE, the purge and folder deletion all insert or delete messages rows.
 CREATE TRIGGER message_sort_insert AFTER INSERT ON messages BEGIN

@@ -83,7 +83,7 @@ export function threadRows(db: Db, folderId: number, afterUid = 0): ThreadRows {
     db,
     `SELECT json_group_array(uid), json_group_array(date), json_group_array(subject_ref), json_group_array(reply),
             json_group_array(message_ref), group_concat(parent_refs, ',')
-       FROM (SELECT uid, date, subject_ref, reply, message_ref, parent_refs FROM message_sort
+       FROM (SELECT uid, date, subject_ref, reply, message_ref, parent_refs FROM message_sort INDEXED BY message_sort_thread
               WHERE folder_id = ? AND uid > ? ORDER BY uid)`,
   )
     .raw(true)

@@ -30,13 +30,16 @@ export interface SearchResult {
 class Evaluator {
   private cols: ViewColumns | undefined;
   private index: Map<number, number> | undefined;
-  readonly universe: Set<number>;
+  private all: Set<number> | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly view: SelectedView,
-  ) {
-    this.universe = new Set(view.uids);
+  ) {}
+
+  /** The uids of the view (made when a key needs it). */
+  get universe(): Set<number> {
+    return (this.all ??= new Set(this.view.uids));
   }
 
   /** Per-uid flags/keywords/modseq of the folder, loaded once. */
@@ -169,7 +172,8 @@ class Evaluator {
 
 export function evaluateSearch(db: Db, view: SelectedView, key: SearchKey, wantModseq: boolean): SearchResult {
   const ev = new Evaluator(db, view);
-  const uids = [...ev.eval(key)].sort((a, b) => a - b);
+  // ALL (what SORT and THREAD are mostly asked with) is the view itself, already in order
+  const uids = key.op === 'all' ? [...view.uids] : Array.from(Float64Array.from(ev.eval(key)).sort());
   let highestModseq = 0;
   if (wantModseq) for (const u of uids) highestModseq = Math.max(highestModseq, ev.modseqOf(u));
   return { uids, highestModseq, modseqOf: (uid) => ev.modseqOf(uid) };

@@ -8,33 +8,56 @@
  */
 
 export class Forest {
-  readonly msg: number[] = [];
-  readonly parent: number[] = [];
-  readonly first: number[] = [];
-  readonly last: number[] = [];
-  readonly next: number[] = [];
-  readonly prev: number[] = [];
+  msg: Int32Array;
+  parent: Int32Array;
+  first: Int32Array;
+  last: Int32Array;
+  next: Int32Array;
+  prev: Int32Array;
   /** Sort key of REFERENCES steps 6–7 (sent date, mailbox position), set by sortByDate. */
-  readonly date: number[] = [];
-  readonly pos: number[] = [];
+  date: Float64Array;
+  pos: Float64Array;
   /** The top-level containers, in order. */
   roots: number[] = [];
+  size = 0;
 
-  get size(): number {
-    return this.msg.length;
+  /** `capacity`: the containers expected (more are made room for). */
+  constructor(capacity = 16) {
+    const n = Math.max(16, capacity);
+    this.msg = new Int32Array(n);
+    this.parent = new Int32Array(n);
+    this.first = new Int32Array(n);
+    this.last = new Int32Array(n);
+    this.next = new Int32Array(n);
+    this.prev = new Int32Array(n);
+    this.date = new Float64Array(n);
+    this.pos = new Float64Array(n);
+  }
+
+  private grow(): void {
+    const n = this.msg.length * 2;
+    const more = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a);
+      return b;
+    };
+    this.msg = more(this.msg);
+    this.parent = more(this.parent);
+    this.first = more(this.first);
+    this.last = more(this.last);
+    this.next = more(this.next);
+    this.prev = more(this.prev);
+    this.date = more(this.date);
+    this.pos = more(this.pos);
   }
 
   /** A new container with no parent and no children. */
   make(msg: number): number {
-    this.msg.push(msg);
-    this.parent.push(-1);
-    this.first.push(-1);
-    this.last.push(-1);
-    this.next.push(-1);
-    this.prev.push(-1);
-    this.date.push(0);
-    this.pos.push(0);
-    return this.msg.length - 1;
+    if (this.size === this.msg.length) this.grow();
+    const c = this.size++;
+    this.msg[c] = msg;
+    this.parent[c] = this.first[c] = this.last[c] = this.next[c] = this.prev[c] = -1;
+    return c;
   }
 
   /** Append `child` (without a parent) to the children of `parent`. */
@@ -123,33 +146,34 @@ export class Forest {
  * `number` maps a message index to its sequence number or uid.
  */
 export function encodeThreads(f: Forest, number: (msg: number) => number): string {
-  const out: string[] = [];
+  let out = '';
   // an explicit stack of what is still to write: a container, or -1 for a closing parenthesis
   const todo: number[] = [];
   for (let r = f.roots.length - 1; r >= 0; r--) todo.push(-1, f.roots[r]!);
+  const { msg, first, last, prev } = f;
   while (todo.length) {
     const n = todo.pop()!;
     if (n === -1) {
-      out.push(')');
+      out += ')';
       continue;
     }
-    out.push('(');
+    out += '(';
     // a chain of only children is written flat
     let m = n;
     let sep = '';
-    while (f.msg[m] !== -1 && f.first[m]! >= 0 && f.first[m] === f.last[m]) {
-      out.push(sep + number(f.msg[m]!));
+    while (msg[m] !== -1 && first[m]! >= 0 && first[m] === last[m]) {
+      out += sep + number(msg[m]!);
       sep = ' ';
-      m = f.first[m]!;
+      m = first[m]!;
     }
-    if (f.msg[m] !== -1) {
-      out.push(sep + number(f.msg[m]!));
+    if (msg[m] !== -1) {
+      out += sep + number(msg[m]!);
       sep = ' ';
     }
-    if (f.first[m]! >= 0) {
-      out.push(sep);
-      for (let c = f.last[m]!; c >= 0; c = f.prev[c]!) todo.push(-1, c);
+    if (first[m]! >= 0) {
+      out += sep;
+      for (let c = last[m]!; c >= 0; c = prev[c]!) todo.push(-1, c);
     }
   }
-  return out.join('');
+  return out;
 }

@@ -56,25 +56,52 @@ function wouldLoop(f: Forest, child: number, parent: number): boolean {
   return false;
 }
 
+/**
+ * Container by Message-ID number: a table indexed by the number when the numbers
+ * in play are few enough for one (one mailbox's names), else a Map.
+ */
+class IdTable {
+  private readonly table: Int32Array | undefined;
+  private readonly map: Map<number, number> | undefined;
+
+  constructor(ids: ArrayLike<number>, members: readonly number[], refs: readonly number[]) {
+    let max = 0;
+    for (const i of members) if (ids[i]! > max) max = ids[i]!;
+    for (const r of refs) if (r > max) max = r;
+    if (max <= 8 * (members.length + refs.length) + 65_536) this.table = new Int32Array(max + 1).fill(-1);
+    else this.map = new Map();
+  }
+
+  /** The container of `id`, or -1. */
+  get(id: number): number {
+    return this.table ? this.table[id]! : (this.map!.get(id) ?? -1);
+  }
+
+  set(id: number, c: number): void {
+    if (this.table) this.table[id] = c;
+    else this.map!.set(id, c);
+  }
+}
+
 /** REFERENCES step 1: containers for every message and every id it references. */
 function linkReferences(f: Forest, t: ThreadInput): void {
   const { ids, parents } = numbered(t);
   const { offsets, refs } = parents;
-  const byId = new Map<number, number>();
+  const byId = new IdTable(ids, t.members, refs);
   for (const i of t.members) {
     const id = ids[i]!;
-    let c = id ? (byId.get(id) ?? -1) : -1;
+    let c = id ? byId.get(id) : -1;
     if (c >= 0 && f.msg[c] === -1) f.msg[c] = i;
     else {
       // no Message-ID, or a duplicate one: a unique container of its own (§3 step 1A)
       c = f.make(i);
-      if (id && !byId.has(id)) byId.set(id, c);
+      if (id && byId.get(id) < 0) byId.set(id, c);
     }
     let prev = -1;
     for (let j = offsets[i]!, end = offsets[i + 1]!; j < end; j++) {
       const ref = refs[j]!;
       let rc = byId.get(ref);
-      if (rc === undefined) byId.set(ref, (rc = f.make(-1)));
+      if (rc < 0) byId.set(ref, (rc = f.make(-1)));
       // 1B: link in order, never changing an existing link or making a loop
       if (prev >= 0 && f.parent[rc] === -1 && !wouldLoop(f, rc, prev)) f.link(rc, prev);
       prev = rc;
@@ -204,7 +231,7 @@ function sortByDate(f: Forest, roots: number[], t: ThreadInput): void {
 
 /** RFC 5256 §3 THREAD=REFERENCES. */
 export function threadReferences(t: ThreadInput): Forest {
-  const f = new Forest();
+  const f = new Forest(t.members.length * 2);
   linkReferences(f, t);
   let roots: number[] = [];
   for (let c = 0; c < f.size; c++) if (f.parent[c] === -1) roots.push(c);
@@ -220,7 +247,7 @@ export function threadOrderedSubject(t: ThreadInput): Forest {
   const s = t.subjects;
   const d = t.dates;
   const sorted = [...t.members].sort((a, b) => (s[a]! < s[b]! ? -1 : s[a]! > s[b]! ? 1 : 0) || d[a]! - d[b]! || a - b);
-  const f = new Forest();
+  const f = new Forest(t.members.length);
   let head = -1;
   for (const i of sorted) {
     if (head >= 0 && s[f.msg[head]!] === s[i]) f.link(f.make(i), head);
