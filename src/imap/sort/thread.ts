@@ -242,16 +242,26 @@ export function threadReferences(t: ThreadInput): Forest {
   return f;
 }
 
-/** RFC 5256 §3 THREAD=ORDEREDSUBJECT: one thread per base subject, its messages as siblings under the first. */
+/**
+ * RFC 5256 §3 THREAD=ORDEREDSUBJECT: one thread per base subject, its messages as
+ * siblings under the first by sent date (ties in mailbox order), threads by the
+ * date of their first message. Members are bucketed by subject in mailbox order, so
+ * only each thread is sorted, not the folder.
+ */
 export function threadOrderedSubject(t: ThreadInput): Forest {
-  const s = t.subjects;
   const d = t.dates;
-  const sorted = [...t.members].sort((a, b) => (s[a]! < s[b]! ? -1 : s[a]! > s[b]! ? 1 : 0) || d[a]! - d[b]! || a - b);
+  const buckets = new Map<string | number, number[]>();
+  for (const i of t.members) {
+    const b = buckets.get(t.subjects[i]!);
+    if (b) b.push(i);
+    else buckets.set(t.subjects[i]!, [i]);
+  }
   const f = new Forest(t.members.length);
-  let head = -1;
-  for (const i of sorted) {
-    if (head >= 0 && s[f.msg[head]!] === s[i]) f.link(f.make(i), head);
-    else f.roots.push((head = f.make(i)));
+  for (const b of buckets.values()) {
+    if (b.length > 1) b.sort((x, y) => d[x]! - d[y]! || x - y);
+    const head = f.make(b[0]!);
+    f.roots.push(head);
+    for (let k = 1; k < b.length; k++) f.link(f.make(b[k]!), head);
   }
   f.roots.sort((a, b) => d[f.msg[a]!]! - d[f.msg[b]!]! || f.msg[a]! - f.msg[b]!);
   return f;
