@@ -29,9 +29,11 @@ const KEYS = ['date', 'arrival', 'size', 'subject_key', 'from_key', 'to_key', 'c
 
 const SQL = `
 -- THREAD's names (RFC 5256 §3: Message-IDs, base subjects) as integers; 0 = none.
+-- A name goes when no blob uses it any more (store/thread-names.ts).
 CREATE TABLE thread_names (
-  id   INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE
+  id   INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  uses INTEGER NOT NULL DEFAULT 0               -- blob_sort references to it
 );
 ALTER TABLE blob_sort ADD COLUMN message_ref INTEGER NOT NULL DEFAULT 0;  -- thread_names id of message_id
 ALTER TABLE blob_sort ADD COLUMN subject_ref INTEGER NOT NULL DEFAULT 0;  -- of subject_key

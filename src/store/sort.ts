@@ -7,7 +7,7 @@
 import type { Db } from './db.js';
 import { cached } from './db.js';
 import type { SortFields } from '../mime/sort-fields.js';
-import { internerFor } from './thread-names.js';
+import { internerFor, type ThreadRefs } from './thread-names.js';
 
 /** A column SORT can order by. `date` is the Date: header, else the internal date (RFC 5256 §3 DATE). */
 export type SortColumn = 'arrival' | 'cc' | 'date' | 'from' | 'size' | 'subject' | 'to' | 'displayfrom' | 'displayto';
@@ -52,6 +52,10 @@ export function putSortFields(db: Db, blobId: number, sentDate: number | null, f
 }
 
 export function deleteSortFields(db: Db, blobId: number): void {
+  const r = cached(db, 'SELECT message_ref AS messageRef, subject_ref AS subjectRef, parent_refs AS parentRefs FROM blob_sort WHERE blob_id = ?').get(blobId) as
+    | ThreadRefs
+    | undefined;
+  if (r) internerFor(db).release(r);
   cached(db, 'DELETE FROM blob_sort WHERE blob_id = ?').run(blobId);
 }
 

@@ -2,9 +2,9 @@
  * The names THREAD compares (RFC 5256 §3), interned to integers once per blob at
  * ingest: Message-IDs (the message's own and those it references) and base
  * subjects, in the table `thread_names` (migration 17). THREAD then links and
- * gathers messages by integer, never by string (imap/sort/thread.ts). A name keeps
- * its number for good (like fts_terms, rows are not removed when mail goes): an id
- * is a few bytes, and a name that comes back gets the same number.
+ * gathers messages by integer, never by string (imap/sort/thread.ts). A name
+ * counts the blobs' uses of it and goes with the last blob using it (subjects and
+ * Message-IDs of mail that was purged or expunged are not kept).
  *
  * Id 0 is "none" (no Message-ID, an empty base subject) and is never stored.
  * Takes the driver's connection (not db.ts's helpers) so migrations can use it.
@@ -19,25 +19,35 @@ export interface ThreadRefs {
 }
 
 export class NameInterner {
-  private readonly find: Statement<[string], number>;
-  private readonly add: Statement<[string]>;
+  private readonly use: Statement<[string], number>;
+  private readonly unuse: Statement<[number]>;
+  private readonly drop: Statement<[number]>;
 
   constructor(db: Database) {
-    this.find = db.prepare<[string], number>('SELECT id FROM thread_names WHERE name = ?').pluck();
-    this.add = db.prepare<[string]>('INSERT INTO thread_names (name) VALUES (?)');
+    this.use = db
+      .prepare<[string], number>('INSERT INTO thread_names (name, uses) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET uses = uses + 1 RETURNING id')
+      .pluck();
+    this.unuse = db.prepare<[number]>('UPDATE thread_names SET uses = uses - 1 WHERE id = ?');
+    this.drop = db.prepare<[number]>('DELETE FROM thread_names WHERE id = ? AND uses <= 0');
   }
 
-  /** The number of `name` (0 for ''), added when new. Runs in the caller's transaction. */
+  /** The number of `name` (0 for ''), counting one more use. Runs in the caller's transaction. */
   id(name: string): number {
-    if (!name) return 0;
-    return this.find.get(name) ?? Number(this.add.run(name).lastInsertRowid);
+    return name ? this.use.get(name)! : 0;
   }
 
-  /** The refs of one blob: its Message-ID, base subject key and space-separated parents. */
+  /** The refs of one blob (one use of each name): its Message-ID, base subject key and space-separated parents. */
   refs(messageId: string, subjectKey: string, parents: string): ThreadRefs {
     const list: number[] = [];
     if (parents) for (const p of parents.split(' ')) if (p) list.push(this.id(p));
     return { messageRef: this.id(messageId), subjectRef: this.id(subjectKey), parentRefs: list.join(' ') };
+  }
+
+  /** The uses of a freed blob's refs end; names nothing uses any more are deleted. */
+  release(refs: ThreadRefs): void {
+    const ids = [refs.messageRef, refs.subjectRef, ...refs.parentRefs.split(' ').map(Number)].filter((n) => n > 0);
+    for (const id of ids) this.unuse.run(id);
+    for (const id of ids) this.drop.run(id);
   }
 }
 

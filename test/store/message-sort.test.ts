@@ -2,7 +2,7 @@
  * message_sort (migration 17, store/message-sort.ts): a database at version 16 with
  * mail migrates (rows for every message, Message-IDs and subjects interned), the
  * triggers keep it in step with messages through APPEND, COPY, MOVE, EXPUNGE, flag
- * changes and the retention purge; and SORT / THREAD read from it give what the
+ * changes and the retention purge, and the names of freed mail go with it; and SORT / THREAD read from it give what the
  * reference implementations give over the per-blob columns (RFC 5256 §3).
  */
 import { describe, it, expect, afterEach } from 'vitest';
@@ -69,6 +69,12 @@ function expectNamesMatch(): void {
     const parents = (r.parent_refs as string) ? (r.parent_refs as string).split(' ').map((n) => name.get(Number(n))) : [];
     expect(parents.join(' ')).toBe(r.parents);
   }
+  // each name counts its uses, and only names in use are kept
+  const uses = new Map<number, number>();
+  for (const r of rows)
+    for (const id of [r.message_ref, r.subject_ref, ...String(r.parent_refs).split(' ')].map(Number).filter((n) => n > 0)) uses.set(id, (uses.get(id) ?? 0) + 1);
+  const table = f.db.prepare('SELECT id, uses FROM thread_names ORDER BY id').raw().all() as Array<[number, number]>;
+  expect(table).toEqual([...uses].sort((a, b) => a[0] - b[0]));
 }
 
 /** Back to version 16: what migration 17 made is dropped. */
@@ -110,6 +116,7 @@ describe('message_sort (migration 17)', () => {
     const before = f.db.prepare('SELECT * FROM message_sort ORDER BY folder_id, uid').all();
     storeFlags(f.db, { folderId: archive, uids: [1, 2, 3, 4, 5], mode: 'add', flags: FLAG_SEEN | FLAG_FLAGGED, keywords: ['$K'] });
     expect(f.db.prepare('SELECT * FROM message_sort ORDER BY folder_id, uid').all()).toEqual(before);
+    expect(f.db.prepare("SELECT uses FROM thread_names WHERE name = '<m3@example.org>'").pluck().get()).toBe(1);
     f.db.prepare('UPDATE messages SET stored_at = 0 WHERE folder_id = ?').run(archive);
     purgeStoredBefore(f.db, 1, 100);
     expectInStep();
@@ -117,6 +124,8 @@ describe('message_sort (migration 17)', () => {
     while (collectGarbage(f.db).blobs > 0);
     expectInStep();
     expectNamesMatch();
+    // the names of the freed mail are gone with it
+    expect(f.db.prepare("SELECT count(*) FROM thread_names WHERE name = '<m3@example.org>'").pluck().get()).toBe(0);
   });
 
   it('SORT from the indexes orders as the reference sort over the blob columns', () => {
