@@ -35,10 +35,15 @@ export function unindexBlob(db: Db, blobId: number): void {
 
 /**
  * Known terms containing `stem`, at most `limit + 1` of them (so the caller can
- * tell "too many").
+ * tell "too many"): from the trigram index of the terms (migration 17) for a stem
+ * of three characters or more, else by reading the terms.
  */
 export function termsContaining(db: Db, stem: string, limit = MAX_TERMS_PER_WORD): string[] {
-  return cached(db, 'SELECT term FROM fts_terms WHERE instr(term, ?) > 0 LIMIT ?').pluck().all(stem, limit + 1) as string[];
+  // LIKE's wildcards cannot be in a word; a string with one reads the terms
+  if ([...stem].length < 3 || /[%_]/.test(stem)) return cached(db, 'SELECT term FROM fts_terms WHERE instr(term, ?) > 0 LIMIT ?').pluck().all(stem, limit + 1) as string[];
+  return cached(db, 'SELECT term FROM fts_terms_trigram WHERE term LIKE ? AND instr(term, ?) > 0 LIMIT ?')
+    .pluck()
+    .all(`%${stem}%`, stem, limit + 1) as string[];
 }
 
 /**
@@ -117,7 +122,9 @@ export function indexableBlobs(db: Db): number {
 export function pruneTerms(db: Db): number {
   db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, 'blob_fts', 'row')");
   try {
-    return db.prepare('DELETE FROM fts_terms WHERE term NOT IN (SELECT term FROM temp.fts_vocab)').run().changes;
+    const n = db.prepare('DELETE FROM fts_terms WHERE term NOT IN (SELECT term FROM temp.fts_vocab)').run().changes;
+    if (n > 0) db.prepare('DELETE FROM fts_terms_trigram WHERE term NOT IN (SELECT term FROM fts_terms)').run();
+    return n;
   } finally {
     db.exec('DROP TABLE temp.fts_vocab');
   }

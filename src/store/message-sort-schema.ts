@@ -6,6 +6,10 @@
  * Message-IDs and base subjects THREAD compares, interned to integers
  * (`thread_names`, store/thread-names.ts) and kept in `blob_sort` and `message_sort`.
  *
+ * Also the known full-text terms indexed by trigrams (`fts_terms_trigram`, kept by
+ * a trigger on `fts_terms`), so the terms containing a search word (store/fts.ts
+ * termsContaining) are found without reading every term.
+ *
  * The backfill interns the names of every stored blob and fills `message_sort` from
  * `messages` and `blob_sort` in one statement.
  */
@@ -81,6 +85,14 @@ CREATE TRIGGER message_sort_keys AFTER INSERT ON blob_sort BEGIN
   INSERT OR REPLACE INTO message_sort (${COLUMNS})
     SELECT ${rowOf('m', 'new')} FROM messages m WHERE m.blob_id = new.blob_id;
 END;
+
+-- Every known full-text term again, by trigrams: "terms containing x" is an index look-up
+-- (SEARCH BODY/TEXT, RFC 3501 §6.4.4 substring). Terms leave only in pruneTerms (store/fts.ts).
+CREATE VIRTUAL TABLE fts_terms_trigram USING fts5(term, tokenize = 'trigram', detail = 'none');
+INSERT INTO fts_terms_trigram (term) SELECT term FROM fts_terms;
+CREATE TRIGGER fts_terms_trigram_insert AFTER INSERT ON fts_terms BEGIN
+  INSERT INTO fts_terms_trigram (term) VALUES (new.term);
+END;
 `;
 
 function backfill(db: Database): void {
@@ -101,4 +113,4 @@ function backfill(db: Database): void {
   db.exec(`INSERT INTO message_sort (${COLUMNS}) SELECT ${rowOf('m', 'k')} FROM messages m LEFT JOIN blob_sort k ON k.blob_id = m.blob_id`);
 }
 
-export const messageSortMigration = { version: 17, name: 'sort keys per message, thread names', sql: SQL, backfill };
+export const messageSortMigration = { version: 17, name: 'sort keys per message, thread names, term trigrams', sql: SQL, backfill };

@@ -12,6 +12,7 @@ import { putBlob, collectGarbage } from '../../src/store/blobs.js';
 import { appendMessages, copyMessages, moveMessages, expungeMessages, storeFlags, purgeStoredBefore } from '../../src/store/messages.js';
 import { sortColumns, threadColumns, type SortColumn } from '../../src/store/sort.js';
 import { threadRows } from '../../src/store/message-sort.js';
+import { termsContaining } from '../../src/store/fts.js';
 import { parseMessage } from '../../src/mime/parse.js';
 import { FLAG_SEEN, FLAG_FLAGGED } from '../../src/store/flags.js';
 import { sortedUids } from '../../src/imap/sort/index-sort.js';
@@ -81,7 +82,7 @@ function expectNamesMatch(): void {
 function downgradeTo16(): void {
   f.db.exec(`
     DROP TRIGGER message_sort_insert; DROP TRIGGER message_sort_delete; DROP TRIGGER message_sort_update; DROP TRIGGER message_sort_keys;
-    DROP TABLE message_sort; DROP TABLE thread_names;
+    DROP TABLE message_sort; DROP TABLE thread_names; DROP TRIGGER fts_terms_trigram_insert; DROP TABLE fts_terms_trigram;
     ALTER TABLE blob_sort DROP COLUMN message_ref; ALTER TABLE blob_sort DROP COLUMN subject_ref; ALTER TABLE blob_sort DROP COLUMN parent_refs;
     PRAGMA user_version = 16;`);
 }
@@ -99,6 +100,14 @@ describe('message_sort (migration 17)', () => {
     expect(f.db.prepare('SELECT count(*) FROM message_sort').pluck().get()).toBe(12);
     expectInStep();
     expectNamesMatch();
+    // the known terms, also by trigrams, and kept so at ingest
+    const terms = () => f.db.prepare('SELECT term FROM fts_terms ORDER BY term').pluck().all();
+    const trigrams = () => f.db.prepare('SELECT term FROM fts_terms_trigram ORDER BY term').pluck().all();
+    expect(trigrams()).toEqual(terms());
+    add(inbox, 99);
+    expect(trigrams()).toEqual(terms());
+    expect(termsContaining(f.db, '99').sort()).toEqual(['99', 'm99']);
+    expect(termsContaining(f.db, 'example')).toEqual(['example']);
   });
 
   it('triggers keep it in step: APPEND, COPY, MOVE, EXPUNGE, flags, purge', () => {
