@@ -5,32 +5,26 @@
  *   1. `UID SEARCH BODY <word>` on folders of 1k, 10k and 100k distinct messages
  *      (Russian and English text, each blob indexed at ingest as in delivery): a
  *      word in ~2 % of messages («налоги», matched by stem), a word in ~50 %, an
- *      English word, and a number (the exact-substring fallback), best of 3.
+ *      English word, and a number (the exact-substring fallback).
  *   2. First sync of a 10,000-message folder — `UID FETCH 1:* (UID FLAGS ENVELOPE
  *      BODYSTRUCTURE BODY.PEEK[HEADER])` — without and with COMPRESS=DEFLATE: bytes
  *      the client received (TLS payload), the server's CPU time (this process;
  *      the client runs in a child process), wall time.
  *
+ * Every search is timed on its first run and its best warm run, with CPU time
+ * (bench/big-folder.ts).
+ *
  *   node dist/bench/search.js [maxMessages=100000]
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import tls from 'node:tls';
-import zlib from 'node:zlib';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../src/config/load.js';
-import { silentLogger } from '../src/shared/logger.js';
-import { startServer } from '../src/main.js';
-import { confirmedAccount } from './people.js';
+import { performance } from 'node:perf_hooks';
 import { createMailbox } from '../src/identity/mailboxes.js';
 import { createFolder } from '../src/store/folders.js';
 import { putBlob } from '../src/store/blobs.js';
 import { parseMessage } from '../src/mime/parse.js';
 import type { Db } from '../src/store/db.js';
-
-const PASSWORD = 'Correct-Horse-42';
+import { PASSWORD, Client, benchServer, fillFolder, firstAndWarm, selectedClient } from './big-folder.js';
 
 const STEMS = ['документ', 'справк', 'заявлени', 'услуг', 'оплат', 'квитанци', 'пенси', 'выплат', 'запис', 'прием', 'врач', 'школ', 'паспорт', 'решени', 'обращени', 'ответ', 'срок', 'адрес', 'граждан', 'отдел'];
 const ENDINGS = ['', 'а', 'у', 'ом', 'е', 'ы', 'ов', 'ам', 'ами', 'ах', 'ое', 'ый', 'ой', 'ие', 'ия', 'ию'];
@@ -83,84 +77,8 @@ function makeBlobs(db: Db, n: number): Array<{ id: number; size: number }> {
 }
 
 function fill(db: Db, folderId: number, blobs: Array<{ id: number; size: number }>, n: number): void {
-  const ins = db.prepare('INSERT INTO messages (folder_id, uid, blob_id, size, flags, internal_date, stored_at, modseq) VALUES (?, ?, ?, ?, ?, ?, ?, 1)');
-  const ref = db.prepare('UPDATE blobs SET refcount = refcount + 1 WHERE id = ?');
   const now = Date.now();
-  db.transaction(() => {
-    for (let i = 1; i <= n; i++) {
-      ins.run(folderId, i, blobs[i - 1]!.id, blobs[i - 1]!.size, i % 3 === 0 ? 1 : 0, now, now);
-      ref.run(blobs[i - 1]!.id);
-    }
-    db.prepare('UPDATE folders SET uidnext = ? WHERE id = ?').run(n + 1, folderId);
-  })();
-}
-
-/** One connection; plain lines, or DEFLATE both ways after COMPRESS. Counts bytes received. */
-class Client {
-  private text = '';
-  private waiters: Array<() => void> = [];
-  private seq = 0;
-  private inflate: zlib.InflateRaw | undefined;
-  private deflate: zlib.DeflateRaw | undefined;
-  received = 0;
-  constructor(private readonly sock: tls.TLSSocket) {
-    sock.on('data', (d: Buffer) => {
-      this.received += d.length;
-      if (this.inflate) this.inflate.write(d);
-      else this.push(d.toString('latin1'));
-    });
-  }
-  private push(s: string): void {
-    this.text += s;
-    for (const w of this.waiters.splice(0)) w();
-  }
-  static connect(port: number): Promise<Client> {
-    return new Promise((res, rej) => {
-      const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
-        s.setNoDelay(true);
-        const c = new Client(s);
-        c.until('* OK').then(() => res(c), rej);
-      });
-      s.once('error', rej);
-    });
-  }
-  /** Reads to the line starting with `marker`, keeping only an unfinished line between reads (responses are not kept). */
-  private async until(marker: string): Promise<void> {
-    for (;;) {
-      const i = this.text.startsWith(marker) ? 0 : ((j) => (j < 0 ? -1 : j + 2))(this.text.indexOf('\r\n' + marker));
-      if (i >= 0) {
-        const end = this.text.indexOf('\r\n', i);
-        if (end >= 0) {
-          const last = this.text.slice(i, end);
-          this.text = this.text.slice(end + 2);
-          if (!/^\S+ OK/.test(last) && marker !== '* OK') throw new Error(last);
-          return;
-        }
-      }
-      const cut = this.text.lastIndexOf('\r\n');
-      if (cut > 0) this.text = this.text.slice(cut);
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
-  }
-  async cmd(text: string): Promise<void> {
-    const tag = `b${++this.seq}`;
-    const line = `${tag} ${text}\r\n`;
-    if (this.deflate) {
-      this.deflate.write(line);
-      this.deflate.flush(zlib.constants.Z_SYNC_FLUSH);
-    } else this.sock.write(line);
-    await this.until(`${tag} `);
-  }
-  async compress(): Promise<void> {
-    await this.cmd('COMPRESS DEFLATE');
-    this.inflate = zlib.createInflateRaw();
-    this.inflate.on('data', (d: Buffer) => this.push(d.toString('latin1')));
-    this.deflate = zlib.createDeflateRaw();
-    this.deflate.on('data', (d: Buffer) => this.sock.write(d));
-  }
-  close(): void {
-    this.sock.destroy();
-  }
+  fillFolder(db, folderId, n, (i) => ({ blobId: blobs[i - 1]!.id, size: blobs[i - 1]!.size, flags: i % 3 === 0 ? 1 : 0, at: now }));
 }
 
 interface SyncJob {
@@ -185,28 +103,10 @@ async function childSync(job: SyncJob): Promise<void> {
   process.exit(0);
 }
 
-async function best(fn: () => Promise<unknown>, runs = 3): Promise<number> {
-  let b = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    b = Math.min(b, performance.now() - t0);
-  }
-  return b;
-}
-
 async function main(): Promise<void> {
   const MAX = Number(process.argv[2] ?? 100_000);
-  const dir = mkdtempSync(join(tmpdir(), 'gp-bench-search-'));
-  const cfg = loadConfig({
-    env: {},
-    cwd: dir,
-    overrides: { dataDir: join(dir, 'data'), domains: ['example.org'], bind: '127.0.0.1', smtp: { port: 0 }, submission: { port: 0 }, mx: { port: 0 }, imap: { port: 0 }, notices: { newDevice: false } },
-  });
-  const server = await startServer(cfg, { log: silentLogger, pidFile: false, scheduler: false });
-  const db = server.db;
-  const ctx = { db, cfg, actor: 'operator:bench' };
-  const accountId = await confirmedAccount(ctx);
+  const bench = await benchServer('gp-bench-search-');
+  const { db, ctx, accountId } = bench;
   console.log(`search bench: Node ${process.version}, TLS on loopback, server in this process`);
   const t0 = performance.now();
   const blobs = makeBlobs(db, MAX);
@@ -215,17 +115,17 @@ async function main(): Promise<void> {
   const terms = db.prepare('SELECT count(*) FROM fts_terms').pluck().get() as number;
   console.log(`ingest of ${MAX} distinct messages (parse, stem, store, index): ${(ingest / 1000).toFixed(1)} s, ${((ingest * 1000) / MAX).toFixed(0)} µs a message; index ${fts === null ? '?' : (fts / 1024 / 1024).toFixed(1)} MiB, ${terms} terms`);
 
-  console.log('\nmessages  BODY налоги (2 %)  BODY уведомление (50 %)  BODY payment  BODY 4242 (substring)');
+  const QUERIES = ['налоги', 'уведомление', 'payment', '4242'];
+  console.log('\nUID SEARCH CHARSET UTF-8 BODY <q>, ms: first run (its CPU ms) / best of 3 warm runs (its CPU ms)');
+  console.log(`messages${['налоги (2 %)', 'уведомление (50 %)', 'payment', '4242 (substring)'].map((h) => h.padStart(26)).join('')}`);
   for (const n of [1000, 10_000, 100_000].filter((x) => x <= MAX)) {
     const mb = await createMailbox(ctx, accountId, `search${n}x@example.org`, PASSWORD);
     fill(db, createFolder(db, mb.id, 'Big').id, blobs, n);
-    const c = await Client.connect(server.imapPort);
-    await c.cmd(`LOGIN ${mb.address} ${PASSWORD}`);
-    await c.cmd('SELECT Big');
+    const c = await selectedClient(bench.imapPort, mb.address, 'Big');
     const cells: string[] = [];
-    for (const q of ['налоги', 'уведомление', 'payment', '4242']) cells.push(`${(await best(() => c.cmd(`UID SEARCH CHARSET UTF-8 BODY ${q}`))).toFixed(1)} ms`);
+    for (const q of QUERIES) cells.push((await firstAndWarm(() => c.cmd(`UID SEARCH CHARSET UTF-8 BODY ${q}`))).padStart(26));
     c.close();
-    console.log(`${String(n).padStart(8)}  ${cells[0]!.padStart(16)}  ${cells[1]!.padStart(23)}  ${cells[2]!.padStart(12)}  ${cells[3]!.padStart(21)}`);
+    console.log(`${String(n).padStart(8)}${cells.join('')}`);
   }
 
   const SYNC = Math.min(10_000, MAX);
@@ -237,7 +137,7 @@ async function main(): Promise<void> {
   for (const compress of [false, true, false, true]) {
     const child = fork(fileURLToPath(import.meta.url), ['child'], { stdio: 'inherit' });
     const cpu0 = process.cpuUsage();
-    child.send({ port: server.imapPort, user: mb.address, compress } satisfies SyncJob);
+    child.send({ port: bench.imapPort, user: mb.address, compress } satisfies SyncJob);
     const r = await new Promise<{ bytes: number; ms: number; clientCpuMs: number }>((res) => child.once('message', (m) => res(m as { bytes: number; ms: number; clientCpuMs: number })));
     const cpu = process.cpuUsage(cpu0);
     const serverCpuMs = (cpu.user + cpu.system) / 1000;
@@ -250,8 +150,7 @@ async function main(): Promise<void> {
   const z = rows.COMPRESS!;
   console.log(`  COMPRESS saves ${(100 - (z.bytes * 100) / p.bytes).toFixed(1)} % of the bytes (${p.bytes} → ${z.bytes}) for ${(z.serverCpuMs - p.serverCpuMs).toFixed(0)} ms more server CPU`);
 
-  await server.close('bench over');
-  rmSync(dir, { recursive: true, force: true });
+  await bench.close();
 }
 
 if (process.argv[2] === 'child') {

@@ -35,10 +35,15 @@ export function unindexBlob(db: Db, blobId: number): void {
 
 /**
  * Known terms containing `stem`, at most `limit + 1` of them (so the caller can
- * tell "too many").
+ * tell "too many"): from the trigram index of the terms (migration 17) for a stem
+ * of three characters or more, else by reading the terms.
  */
 export function termsContaining(db: Db, stem: string, limit = MAX_TERMS_PER_WORD): string[] {
-  return cached(db, 'SELECT term FROM fts_terms WHERE instr(term, ?) > 0 LIMIT ?').pluck().all(stem, limit + 1) as string[];
+  // LIKE's wildcards cannot be in a word; a string with one reads the terms
+  if ([...stem].length < 3 || /[%_]/.test(stem)) return cached(db, 'SELECT term FROM fts_terms WHERE instr(term, ?) > 0 LIMIT ?').pluck().all(stem, limit + 1) as string[];
+  return cached(db, 'SELECT term FROM fts_terms_trigram WHERE term LIKE ? AND instr(term, ?) > 0 LIMIT ?')
+    .pluck()
+    .all(`%${stem}%`, stem, limit + 1) as string[];
 }
 
 /**
@@ -47,8 +52,6 @@ export function termsContaining(db: Db, stem: string, limit = MAX_TERMS_PER_WORD
  */
 export function searchTerms(db: Db, folderId: number, field: FtsField, groups: string[][]): number[] {
   if (groups.length === 0 || groups.some((g) => g.length === 0)) return [];
-  const cols = field === 'body' ? 'body' : '{head body}';
-  const match = groups.map((g) => `${cols} : (${g.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ')})`).join(' AND ');
   return cached(
     db,
     `SELECT m.uid FROM messages m
@@ -56,7 +59,31 @@ export function searchTerms(db: Db, folderId: number, field: FtsField, groups: s
       ORDER BY m.uid`,
   )
     .pluck()
-    .all(folderId, match) as number[];
+    .all(folderId, ftsMatch(field, groups)) as number[];
+}
+
+/** The FTS5 query: for every group one of its terms, in the field's columns. */
+function ftsMatch(field: FtsField, groups: string[][]): string {
+  const cols = field === 'body' ? 'body' : '{head body}';
+  return groups.map((g) => `${cols} : (${g.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ')})`).join(' AND ');
+}
+
+/**
+ * Uids whose decoded `field` (body; text = headers and body) contains `needle`
+ * (case-insensitive, RFC 3501 §6.4.4 substring), looked for only in the blobs whose
+ * index holds, for every group, one of its terms (the caller's prefilter).
+ */
+export function searchTermsExact(db: Db, folderId: number, field: FtsField, groups: string[][], needle: string): number[] {
+  if (groups.some((g) => g.length === 0)) return [];
+  const where = field === 'body' ? 'instr(s.body, :q) > 0' : '(instr(s.headers, :q) > 0 OR instr(s.body, :q) > 0)';
+  return cached(
+    db,
+    `SELECT m.uid FROM messages m JOIN blob_search s ON s.blob_id = m.blob_id
+      WHERE m.folder_id = :f AND m.blob_id IN (SELECT rowid FROM blob_fts WHERE blob_fts MATCH :match) AND ${where}
+      ORDER BY m.uid`,
+  )
+    .pluck()
+    .all({ f: folderId, match: ftsMatch(field, groups), q: needle.toLowerCase() }) as number[];
 }
 
 export interface ReindexBatch {
@@ -95,7 +122,9 @@ export function indexableBlobs(db: Db): number {
 export function pruneTerms(db: Db): number {
   db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_vocab USING fts5vocab(main, 'blob_fts', 'row')");
   try {
-    return db.prepare('DELETE FROM fts_terms WHERE term NOT IN (SELECT term FROM temp.fts_vocab)').run().changes;
+    const n = db.prepare('DELETE FROM fts_terms WHERE term NOT IN (SELECT term FROM temp.fts_vocab)').run().changes;
+    if (n > 0) db.prepare('DELETE FROM fts_terms_trigram WHERE term NOT IN (SELECT term FROM fts_terms)').run();
+    return n;
   } finally {
     db.exec('DROP TABLE temp.fts_vocab');
   }

@@ -12,6 +12,7 @@ import type { ImapAddress, ImapEnvelope } from '../mime/types.js';
 import { sortFields } from '../mime/sort-fields.js';
 import { ftsDocument, documentTerms } from '../mime/words.js';
 import { schemaV1 } from './schema-v1.js';
+import { messageSortMigration } from './message-sort-schema.js';
 
 export interface Migration {
   version: number;
@@ -337,6 +338,7 @@ ALTER TABLE accounts ADD COLUMN personal_data_destroyed_at INTEGER;
 ALTER TABLE outbound_queue ADD COLUMN tls TEXT;
 `,
   },
+  messageSortMigration,
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

@@ -5,8 +5,9 @@
  *
  * Text keys are case-insensitive substring matches (§6.4.4 "case-insensitive
  * substring") against the lower-cased, decoded fields ingest stored in
- * blob_search; the needle is lower-cased here. Flags, keywords and sequence sets are
- * cheaper in the session's view (messages.listViewColumns) and are not here.
+ * blob_search; the needle is lower-cased here. System flags are a scan of the
+ * folder's rows (UNSEEN an index); keywords and sequence sets are cheaper in the
+ * session's view (messages.listViewColumns) and are not here.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
@@ -106,4 +107,16 @@ export function searchRange(db: Db, folderId: number, field: RangeField, min?: n
   if (min !== undefined) params.min = min;
   if (max !== undefined) params.max = max;
   return stmt(db, key, sql).all(params);
+}
+
+/**
+ * Uids with (`has`) or without a system flag bit (store/flags.ts), ascending. Without
+ * \Seen (UNSEEN, the usual one) is read from the partial index messages_unseen.
+ */
+export function searchFlag(db: Db, folderId: number, bit: number, has: boolean): number[] {
+  const unseen = bit === 1 && !has;
+  const where = unseen ? '(flags & 1) = 0' : `(flags & :bit) ${has ? '<>' : '='} 0`;
+  const sql = `SELECT json_group_array(uid) FROM (SELECT uid FROM messages WHERE folder_id = :f AND ${where} ORDER BY uid)`;
+  const params: Record<string, number> = unseen ? { f: folderId } : { f: folderId, bit };
+  return JSON.parse(stmt(db, unseen ? 'f:unseen' : `f:${has}`, sql).get(params) as unknown as string) as number[];
 }

@@ -7,6 +7,7 @@
 import type { Db } from './db.js';
 import { cached } from './db.js';
 import type { SortFields } from '../mime/sort-fields.js';
+import { internerFor, type ThreadRefs } from './thread-names.js';
 
 /** A column SORT can order by. `date` is the Date: header, else the internal date (RFC 5256 §3 DATE). */
 export type SortColumn = 'arrival' | 'cc' | 'date' | 'from' | 'size' | 'subject' | 'to' | 'displayfrom' | 'displayto';
@@ -26,14 +27,35 @@ const SORT_SQL: Record<SortColumn, string> = {
 const FROM_FOLDER = 'FROM messages m LEFT JOIN blob_sort k ON k.blob_id = m.blob_id WHERE m.folder_id = ? AND m.uid > ?';
 
 export function putSortFields(db: Db, blobId: number, sentDate: number | null, f: SortFields): void {
+  const r = internerFor(db).refs(f.messageId, f.subjectKey, f.parents);
   cached(
     db,
     `INSERT OR REPLACE INTO blob_sort (blob_id, sent_date, subject_key, reply, from_key, to_key, cc_key,
-       display_from_key, display_to_key, message_id, parents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(blobId, sentDate, f.subjectKey, f.reply ? 1 : 0, f.fromKey, f.toKey, f.ccKey, f.displayFromKey, f.displayToKey, f.messageId, f.parents);
+       display_from_key, display_to_key, message_id, parents, message_ref, subject_ref, parent_refs)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    blobId,
+    sentDate,
+    f.subjectKey,
+    f.reply ? 1 : 0,
+    f.fromKey,
+    f.toKey,
+    f.ccKey,
+    f.displayFromKey,
+    f.displayToKey,
+    f.messageId,
+    f.parents,
+    r.messageRef,
+    r.subjectRef,
+    r.parentRefs,
+  );
 }
 
 export function deleteSortFields(db: Db, blobId: number): void {
+  const r = cached(db, 'SELECT message_ref AS messageRef, subject_ref AS subjectRef, parent_refs AS parentRefs FROM blob_sort WHERE blob_id = ?').get(blobId) as
+    | ThreadRefs
+    | undefined;
+  if (r) internerFor(db).release(r);
   cached(db, 'DELETE FROM blob_sort WHERE blob_id = ?').run(blobId);
 }
 

@@ -2,8 +2,8 @@
  * SORT / UID SORT — RFC 5256 §3 (ARRIVAL CC DATE FROM REVERSE SIZE SUBJECT TO),
  * RFC 5957 §2 (DISPLAYFROM DISPLAYTO): `* SORT n...` in sort order, sequence
  * numbers or uids. The messages are those the search program matches
- * (../search/evaluate.ts); their keys come from indexed columns
- * (store/sort.ts, kept by ../sort/key-cache.ts), the order from ../sort/order.ts. With `RETURN (...)` the answer
+ * (../search/evaluate.ts), in the order of the per-key indexes of
+ * store/message-sort.ts (../sort/index-sort.ts). With `RETURN (...)` the answer
  * is `* ESEARCH` (RFC 5267 §3.1 ESORT: MIN/MAX are the first/last in sort order,
  * ALL keeps that order) and SAVE keeps the result for `$` (RFC 5182 §2.1).
  */
@@ -11,8 +11,8 @@ import type { CommandModule } from './types.js';
 import { parseSort } from '../protocol/sort-args.js';
 import { encodeEsearch, onlySave, savedPart } from '../protocol/esearch.js';
 import { evaluateSearch } from '../search/evaluate.js';
-import { folderSortColumns } from '../sort/key-cache.js';
-import { sortUids } from '../sort/order.js';
+import { sortedUids } from '../sort/index-sort.js';
+import { UidIndex } from '../sort/uid-index.js';
 import { parseWithCharset, sendNumbers } from './search.js';
 
 export const sortCommand: CommandModule = {
@@ -29,8 +29,7 @@ export const sortCommand: CommandModule = {
     if (req.usesModseq) ctx.session.enableCondstore();
     const db = ctx.services.db;
     const found = evaluateSearch(db, view, req.key, req.usesModseq);
-    const cols = folderSortColumns(db, view, req.criteria.map((c) => c.key));
-    const sorted = sortUids({ uids: cols.uids, values: cols.values, criteria: req.criteria, only: new Set(found.uids) });
+    const sorted = sortedUids(db, view.folderId, req.criteria, new UidIndex(found.uids));
     const nums = ctx.uid ? sorted : sorted.map((u) => view.uidToSeq(u)!);
     const ret = req.returnOptions;
     if (!ret) {

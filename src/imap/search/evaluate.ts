@@ -1,20 +1,21 @@
 /**
- * Evaluating a SEARCH tree (RFC 3501 §6.4.4) over the selected view: flag, keyword,
+ * Evaluating a SEARCH tree (RFC 3501 §6.4.4) over the selected view: keyword,
  * sequence and uid keys from the view's columns (one query for the folder, made
- * only when such a key is used); text, header, date and size keys from SQL on the
+ * only when such a key is used); system flags (UNSEEN from an index), text, header, date and size keys from SQL on the
  * indexed blob_search columns (store/search.ts: lower-cased decoded text, so
  * Cyrillic matches case-insensitively), BODY and TEXT from the full-text index
- * (./full-text.ts); NOT / OR / AND as set operations. Only
- * uids in the session's view can match.
+ * (./full-text.ts); NOT / OR / AND as merges of ascending uid lists
+ * (./sorted-sets.ts). Only uids in the session's view can match.
  */
 import type { Db } from '../../store/db.js';
 import type { SelectedView } from '../commands/types.js';
 import type { SearchKey } from '../protocol/search-keys.js';
 import { listViewColumns, type ViewColumns } from '../../store/messages.js';
-import { searchText, searchHeader, searchRange, type TextField } from '../../store/search.js';
+import { searchText, searchHeader, searchRange, searchFlag, type TextField } from '../../store/search.js';
 import { hasKeyword, systemFlagBit, FLAG_SEEN } from '../../store/flags.js';
 import { objectIdMatches } from './object-id.js';
 import { searchFullText } from './full-text.js';
+import { ascending, difference, intersect, union } from './sorted-sets.js';
 
 const DAY = 86_400_000;
 
@@ -30,14 +31,11 @@ export interface SearchResult {
 class Evaluator {
   private cols: ViewColumns | undefined;
   private index: Map<number, number> | undefined;
-  readonly universe: Set<number>;
 
   constructor(
     private readonly db: Db,
     private readonly view: SelectedView,
-  ) {
-    this.universe = new Set(view.uids);
-  }
+  ) {}
 
   /** Per-uid flags/keywords/modseq of the folder, loaded once. */
   private columns(): { cols: ViewColumns; index: Map<number, number> } {
@@ -48,16 +46,14 @@ class Evaluator {
     return { cols: this.cols, index: this.index! };
   }
 
-  private filter(pred: (uid: number) => boolean): Set<number> {
-    const out = new Set<number>();
-    for (const u of this.universe) if (pred(u)) out.add(u);
-    return out;
+  /** The uids of the view that pass `pred`, ascending. */
+  private filter(pred: (uid: number) => boolean): number[] {
+    return this.view.uids.filter(pred);
   }
 
-  private fromList(uids: number[]): Set<number> {
-    const out = new Set<number>();
-    for (const u of uids) if (this.universe.has(u)) out.add(u);
-    return out;
+  /** The uids of `uids` (from the store) that are in the view, ascending. */
+  private fromList(uids: readonly number[]): number[] {
+    return intersect(this.view.uids, ascending(uids));
   }
 
   modseqOf(uid: number): number {
@@ -66,53 +62,43 @@ class Evaluator {
     return i === undefined ? 0 : cols.modseqs[i]!;
   }
 
-  eval(k: SearchKey): Set<number> {
+  /** The matching uids of the view, ascending. */
+  eval(k: SearchKey): readonly number[] {
     const db = this.db;
     const folder = this.view.folderId;
     switch (k.op) {
       case 'all':
-        return new Set(this.universe);
+        return this.view.uids;
       case 'and': {
-        let acc: Set<number> | undefined;
+        let acc: readonly number[] | undefined;
         for (const sub of k.keys) {
           const s = this.eval(sub);
-          acc = acc ? new Set([...acc].filter((u) => s.has(u))) : s;
-          if (acc.size === 0) break;
+          acc = acc ? intersect(acc, s) : s;
+          if (acc.length === 0) break;
         }
-        return acc ?? new Set(this.universe);
+        return acc ?? this.view.uids;
       }
-      case 'or': {
-        const a = this.eval(k.a);
-        for (const u of this.eval(k.b)) a.add(u);
-        return a;
-      }
-      case 'not': {
-        const s = this.eval(k.key);
-        return this.filter((u) => !s.has(u));
-      }
+      case 'or':
+        return union(this.eval(k.a), this.eval(k.b));
+      case 'not':
+        return difference(this.view.uids, this.eval(k.key));
       case 'seq':
       {
         // A number above the message count matches nothing rather than failing.
         const n = this.view.exists;
-        const out = new Set<number>();
+        const out: number[] = [];
         for (const r of k.set) {
           let a = r.from === '*' ? n : r.from;
           let b = r.to === '*' ? n : r.to;
           if (a > b) [a, b] = [b, a];
-          for (let seq = Math.max(1, a); seq <= Math.min(b, n); seq++) out.add(this.view.seqToUid(seq)!);
+          for (let seq = Math.max(1, a); seq <= Math.min(b, n); seq++) out.push(this.view.seqToUid(seq)!);
         }
-        return out;
+        return ascending(out);
       }
       case 'uid':
-        return new Set(this.view.resolveSet(k.set, true));
-      case 'flag': {
-        const bit = systemFlagBit(k.flag);
-        const { cols, index } = this.columns();
-        return this.filter((u) => {
-          const i = index.get(u);
-          return i !== undefined && ((cols.flags[i]! & bit) !== 0) === k.has;
-        });
-      }
+        return ascending(this.view.resolveSet(k.set, true));
+      case 'flag':
+        return this.fromList(searchFlag(db, folder, systemFlagBit(k.flag), k.has));
       case 'keyword': {
         const { cols, index } = this.columns();
         return this.filter((u) => {
@@ -169,7 +155,7 @@ class Evaluator {
 
 export function evaluateSearch(db: Db, view: SelectedView, key: SearchKey, wantModseq: boolean): SearchResult {
   const ev = new Evaluator(db, view);
-  const uids = [...ev.eval(key)].sort((a, b) => a - b);
+  const uids = [...ev.eval(key)];
   let highestModseq = 0;
   if (wantModseq) for (const u of uids) highestModseq = Math.max(highestModseq, ev.modseqOf(u));
   return { uids, highestModseq, modseqOf: (uid) => ev.modseqOf(uid) };

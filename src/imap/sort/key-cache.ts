@@ -1,26 +1,26 @@
 /**
- * The SORT and THREAD keys of recently sorted folders, kept in this process: a
- * message's keys never change (its blob is fixed; a uid is never reused within a
- * UIDVALIDITY), so a folder's columns are read from the store once and then only
- * for uids above the highest one read. Expunged messages stay until the entry is
+ * THREAD's columns of recently threaded folders, kept in this process: a message's
+ * keys never change (its blob is fixed; a uid is never reused within a
+ * UIDVALIDITY), so a folder's rows are read from the store once and then only for
+ * uids above the highest one read. Expunged messages stay until the entry is
  * rebuilt (when it holds twice the folder's messages); callers pass the matching
  * uids, which only name messages still there. A few folders are kept, least
- * recently used dropped first.
+ * recently used dropped first. (SORT needs no such cache: it is an index scan,
+ * store/message-sort.ts.)
  */
 import type { Db } from '../../store/db.js';
-import { sortColumns, threadColumns, type SortColumn, type ThreadColumns } from '../../store/sort.js';
+import { threadRows, type ParentRefs, type ThreadRows } from '../../store/message-sort.js';
 
 const MAX_ENTRIES = 12;
 
 interface Entry {
   uidValidity: number;
-  uids: number[];
-  cols: unknown[][];
+  rows: ThreadRows;
 }
 
-const entries = new Map<string, Entry>();
+const entries = new Map<number, Entry>();
 
-function remember(key: string, e: Entry): void {
+function remember(key: number, e: Entry): void {
   entries.delete(key);
   entries.set(key, e);
   while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
@@ -33,40 +33,36 @@ interface FolderRef {
   exists: number;
 }
 
-function load(db: Db, key: string, f: FolderRef, read: (afterUid: number) => { uids: number[]; cols: unknown[][] }): Entry {
-  let e = entries.get(key);
-  if (!e || e.uidValidity !== f.uidValidity || e.uids.length > 2 * f.exists + 1000) {
-    const r = read(0);
-    e = { uidValidity: f.uidValidity, uids: r.uids, cols: r.cols };
+function joinParents(a: ParentRefs, b: ParentRefs): ParentRefs {
+  const n = a.offsets.length - 1;
+  const offsets = new Int32Array(n + b.offsets.length);
+  offsets.set(a.offsets);
+  const base = a.refs.length;
+  for (let i = 1; i < b.offsets.length; i++) offsets[n + i] = base + b.offsets[i]!;
+  return { offsets, refs: a.refs.concat(b.refs) };
+}
+
+function joinRows(a: ThreadRows, b: ThreadRows): ThreadRows {
+  if (b.uids.length === 0) return a;
+  return {
+    uids: a.uids.concat(b.uids),
+    dates: a.dates.concat(b.dates),
+    subjects: a.subjects.concat(b.subjects),
+    replies: a.replies.concat(b.replies),
+    messageIds: a.messageIds.concat(b.messageIds),
+    parents: joinParents(a.parents, b.parents),
+  };
+}
+
+/** threadRows of store/message-sort.ts through the cache. */
+export function folderThreadRows(db: Db, f: FolderRef): ThreadRows {
+  let e = entries.get(f.folderId);
+  if (!e || e.uidValidity !== f.uidValidity || e.rows.uids.length > 2 * f.exists + 1000) {
+    e = { uidValidity: f.uidValidity, rows: threadRows(db, f.folderId) };
   } else {
-    const last = e.uids.length ? e.uids[e.uids.length - 1]! : 0;
-    const r = read(last);
-    for (let j = 0; j < r.uids.length; j++) {
-      e.uids.push(r.uids[j]!);
-      for (let i = 0; i < r.cols.length; i++) e.cols[i]!.push(r.cols[i]![j]);
-    }
+    const u = e.rows.uids;
+    e.rows = joinRows(e.rows, threadRows(db, f.folderId, u.length ? u[u.length - 1]! : 0));
   }
-  remember(key, e);
-  return e;
-}
-
-/** sortColumns of store/sort.ts through the cache. */
-export function folderSortColumns(db: Db, f: FolderRef, columns: readonly SortColumn[]): { uids: number[]; values: Array<Array<number | string>> } {
-  const distinct = [...new Set(columns)];
-  const e = load(db, `s:${f.folderId}:${distinct.join(',')}`, f, (after) => {
-    const r = sortColumns(db, f.folderId, distinct, after);
-    return { uids: r.uids, cols: r.values };
-  });
-  const values = columns.map((c) => e.cols[distinct.indexOf(c)] as Array<number | string>);
-  return { uids: e.uids, values };
-}
-
-/** threadColumns of store/sort.ts through the cache. */
-export function folderThreadColumns(db: Db, f: FolderRef): ThreadColumns {
-  const e = load(db, `t:${f.folderId}`, f, (after) => {
-    const r = threadColumns(db, f.folderId, after);
-    return { uids: r.uids, cols: [r.dates, r.subjects, r.replies, r.messageIds, r.parents] };
-  });
-  const [dates, subjects, replies, messageIds, parents] = e.cols as [number[], string[], number[], string[], string[]];
-  return { uids: e.uids, dates, subjects, replies, messageIds, parents };
+  remember(f.folderId, e);
+  return e.rows;
 }
