@@ -37,10 +37,15 @@ import { checkPrivateModes } from './shared/file-modes.js';
 import { keyFilePath, keyOptions } from './store/key.js';
 import { createNewDeviceNotifier } from './policy/new-device.js';
 import { writerQuota } from './policy/quota.js';
+import { fileBarrier, SwappableDb } from './store/swappable.js';
+import { rotationMarker, ROTATION_WAIT_MS } from './store/rotate-online.js';
+import { removeIfExists } from './shared/fs.js';
 
 export interface RunningServer {
   cfg: Config;
   db: Db;
+  /** The connection behind `db`, replaceable while the server runs (online key rotation). */
+  connection: SwappableDb;
   bus: EventBus;
   writer: Writer;
   log: Logger;
@@ -88,9 +93,22 @@ export function privateFiles(cfg: Config, tlsKeyPath: string): string[] {
   return [db, `${db}-wal`, `${db}-shm`, keyFilePath(cfg.dataDir, keyOptions(cfg)), tlsKeyPath];
 }
 
+/**
+ * The server's database handle. A standalone server clears the marker of a rotation
+ * it did not live to finish; a worker started while its primary rotates waits for it.
+ */
+export function openServerDb(cfg: Config, standalone: boolean): SwappableDb {
+  const marker = rotationMarker(cfg.dataDir);
+  if (standalone) removeIfExists(marker);
+  else fileBarrier(marker, { alive: () => process.connected !== false, timeoutMs: ROTATION_WAIT_MS })();
+  const open = () => openDb(cfg.dataDir, { key: keyOptions(cfg) });
+  return new SwappableDb(open(), open);
+}
+
 export async function startServer(cfg: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger({ level: cfg.log.level });
-  const db = openDb(cfg.dataDir, { key: keyOptions(cfg) });
+  const connection = openServerDb(cfg, opts.standalone !== false);
+  const db = connection.db;
   const bus = new EventBus();
   const writer: Writer = new Writer(db, bus, { quota: writerQuota({ cfg, log, writer: () => writer }) });
   const tls = loadTls(cfg, log);
@@ -156,6 +174,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const server: RunningServer = {
     cfg,
     db,
+    connection,
     bus,
     writer,
     log,

@@ -12,6 +12,9 @@ import { createLogger } from './shared/logger.js';
 import { startServer, type RunningServer } from './main.js';
 import { runPrimary } from './cluster/primary.js';
 import { runWorker } from './cluster/worker.js';
+import { startControlSocket } from './ops/control-socket.js';
+import { keyRotateRequest } from './store/rotate-online.js';
+import { keyOptions } from './store/key.js';
 
 function listenError(e: unknown): unknown {
   const err = e as NodeJS.ErrnoException & { port?: number };
@@ -45,9 +48,16 @@ export async function serve(cfg: Config): Promise<void> {
   } catch (e) {
     throw listenError(e);
   }
+  const control = await startControlSocket({
+    dataDir: cfg.dataDir,
+    log,
+    handlers: { 'key.rotate': keyRotateRequest({ dataDir: cfg.dataDir, key: keyOptions(cfg), connection: server.connection, writer: server.writer }, log) },
+  });
   const stop = (signal: string) => {
-    server
-      .close(`received ${signal}`)
+    // A rotation under way ends first (control.close waits for it).
+    control
+      .close()
+      .then(() => server.close(`received ${signal}`))
       .then(() => process.exit(0))
       .catch((e: unknown) => {
         log.error({ err: e }, 'error during shutdown');

@@ -18,6 +18,8 @@ export type ToPrimary =
   | { gp: 'metrics'; families: MetricFamily[] }
   /** A submission queued mail for other domains: the primary's outbound runner looks now. */
   | { gp: 'queued' }
+  /** Asked to park (`park` with this id): writes in flight finished, the connection closed. */
+  | { gp: 'parked'; id: number }
   /** The worker could not start (a port it cannot bind): the primary stops with this. */
   | { gp: 'fatal'; message: string; code?: string; port?: number };
 
@@ -27,6 +29,10 @@ export type ToWorker =
   /** Every other worker has applied this worker's changes up to `seq`. */
   | { gp: 'relayed'; seq: number }
   | { gp: 'shutdown'; reason: string }
+  /** The key rotation: finish the writes in flight, close the connection, answer `parked`; store calls wait until it ends. */
+  | { gp: 'park'; id: number }
+  /** The rotation ended (either way): reopen the database with the key file's key. */
+  | { gp: 'resume' }
   | { gp: 'reload-tls' };
 
 export function isMessage<T extends { gp: string }>(m: unknown): m is T {

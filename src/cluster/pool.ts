@@ -11,6 +11,7 @@ import type { ChangeEvent } from '../events/bus.js';
 import type { MetricFamily } from '../shared/metrics.js';
 import { isMessage, type ToPrimary, type ToWorker } from './messages.js';
 import { ChangeRelay, tell } from './relay.js';
+import { GpError } from '../shared/errors.js';
 
 interface Slot {
   index: number;
@@ -42,6 +43,8 @@ export class WorkerPool {
   private startFailed: (e: StartError) => void = () => undefined;
   private allReady: () => void = () => undefined;
   readonly relay = new ChangeRelay(() => this.live());
+  private parking: { id: number; left: Set<Worker>; done: () => void } | null = null;
+  private parkSeq = 0;
 
   constructor(
     count: number,
@@ -76,6 +79,30 @@ export class WorkerPool {
     for (const s of this.slots) tell(s.worker, m);
   }
 
+  /**
+   * Every live worker finishes its writes in flight and closes its connection
+   * (the key rotation); resolves when all said so, rejects after `timeoutMs`.
+   * A worker that dies meanwhile holds no connection: it counts as parked.
+   */
+  parkAll(timeoutMs: number): Promise<void> {
+    const id = ++this.parkSeq;
+    const left = new Set(this.live().filter((w) => w.isConnected()));
+    return new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.parking = null;
+        reject(new GpError('ROTATION_PARK_TIMEOUT', `${left.size} worker(s) did not close their database connection within ${timeoutMs} ms; nothing was changed`, { kind: 'internal', temporary: true }));
+      }, timeoutMs);
+      this.parking = { id, left, done: () => (clearTimeout(t), (this.parking = null), resolve()) };
+      for (const w of left) tell(w, { gp: 'park', id });
+      if (left.size === 0) this.parking.done();
+    });
+  }
+
+  private parkedOne(w: Worker, id?: number): void {
+    const p = this.parking;
+    if (p && (id === undefined || id === p.id) && p.left.delete(w) && p.left.size === 0) p.done();
+  }
+
   private live(): Worker[] {
     return this.slots.map((s) => s.worker).filter((w): w is Worker => w !== null);
   }
@@ -106,6 +133,9 @@ export class WorkerPool {
       case 'queued':
         this.events.onQueued();
         break;
+      case 'parked':
+        this.parkedOne(w, m.id);
+        break;
       case 'ready':
         slot.ready = true;
         slot.ports = { smtpPort: m.smtpPort, imapPort: m.imapPort, pop3Port: m.pop3Port };
@@ -125,6 +155,7 @@ export class WorkerPool {
   private onExit(slot: Slot, w: Worker, code: number | null, signal: string | null): void {
     if (slot.worker === w) slot.worker = null;
     this.relay.gone(w);
+    this.parkedOne(w);
     // A dead worker's counters stay in the sums; its gauges (open connections) do not.
     const counters = slot.metrics.filter((f) => f.type === 'counter');
     if (counters.length) this.retired.push(counters);

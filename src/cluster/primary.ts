@@ -20,10 +20,11 @@ import { writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../shared/logger.js';
-import { openDb } from '../store/db.js';
 import { keyOptions } from '../store/key.js';
 import { checkPrivateModes } from '../shared/file-modes.js';
-import { privateFiles } from '../main.js';
+import { openServerDb, privateFiles } from '../main.js';
+import { startControlSocket } from '../ops/control-socket.js';
+import { keyRotateRequest } from '../store/rotate-online.js';
 import { audit } from '../store/audit.js';
 import { checkpoint } from '../store/maintenance.js';
 import { EventBus, type ChangeEvent } from '../events/bus.js';
@@ -36,6 +37,9 @@ import { linkBus } from './feed.js';
 import { Writer } from '../store/deliver.js';
 import { startOutbound, type OutboundRunner } from '../mta/outbound.js';
 import { WorkerPool } from './pool.js';
+
+/** Longest the workers may take to finish their writes in flight and close their connections. */
+const PARK_TIMEOUT_MS = 30_000;
 
 function mergeMetrics(snapshots: MetricFamily[][]) {
   const reg = createServerRegistry();
@@ -52,7 +56,8 @@ function mergeMetrics(snapshots: MetricFamily[][]) {
 
 /** Runs until SIGTERM/SIGINT; rejects when the workers cannot start. */
 export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
-  const db = openDb(cfg.dataDir, { key: keyOptions(cfg) });
+  const connection = openServerDb(cfg, true);
+  const db = connection.db;
   const tls = loadTls(cfg, log);
   for (const w of checkPrivateModes(privateFiles(cfg, tls.keyPath))) log.warn(w, `${w.path} has mode ${w.mode}; it holds secrets or personal data: chmod ${w.want}`);
   const bus = new EventBus();
@@ -97,6 +102,17 @@ export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
         registry: { render: () => mergeMetrics([...pool.metricSnapshots(), ownMetrics.snapshot().filter((f) => f.name === METRIC.outboundQueueLength || f.name === METRIC.outboundQueueOldest)]).render() },
       })
     : null;
+  // `gospochta key rotate`: the workers park, this process re-keys, the workers reopen.
+  const control = await startControlSocket({
+    dataDir: cfg.dataDir,
+    log,
+    handlers: {
+      'key.rotate': keyRotateRequest(
+        { dataDir: cfg.dataDir, key: keyOptions(cfg), connection, writer, parkOthers: () => pool.parkAll(PARK_TIMEOUT_MS), resumeOthers: () => pool.tellAll({ gp: 'resume' }) },
+        log,
+      ),
+    },
+  });
   const ports = pool.ports;
   audit(db, { actor: 'system', subject: 'server', action: 'server.start', details: { ...ports, workers: cfg.workers, selfSignedCertificate: tls.selfSigned } });
   log.info({ ...ports, workers: cfg.workers, domains: cfg.domains, dataDir: cfg.dataDir }, 'gospochta ready');
@@ -109,6 +125,7 @@ export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
       log.info({ reason: `received ${signal}` }, 'shutting down');
       void (async () => {
         try {
+          await control.close(); // a rotation under way ends first
           await scheduler.stop();
           await outbound?.stop();
           await pool.stop(`received ${signal}`, graceMs);

@@ -9,7 +9,9 @@
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../shared/logger.js';
 import type { ChangeEvent } from '../events/bus.js';
-import { startServer } from '../main.js';
+import { startServer, type RunningServer } from '../main.js';
+import { fileBarrier } from '../store/swappable.js';
+import { rotationMarker, ROTATION_WAIT_MS } from '../store/rotate-online.js';
 import { metrics } from '../shared/metrics.js';
 import { linkBus } from './feed.js';
 import { isMessage, type ToPrimary, type ToWorker } from './messages.js';
@@ -20,6 +22,21 @@ const SETTLE_MAX_MS = 2000;
 
 function send(m: ToPrimary): void {
   if (process.connected) process.send!(m, undefined, undefined, () => undefined);
+}
+
+/** The key rotation: writes in flight finished, the connection closed; store calls wait on the marker until it ends. */
+async function park(running: RunningServer, id: number): Promise<void> {
+  await running.writer.drain();
+  running.connection.park(fileBarrier(rotationMarker(running.cfg.dataDir), { alive: () => process.connected, timeoutMs: ROTATION_WAIT_MS }));
+  send({ gp: 'parked', id });
+}
+
+function resume(running: RunningServer, log: Logger): void {
+  try {
+    running.connection.resume();
+  } catch (e) {
+    log.error({ err: e }, 'could not reopen the database after the key rotation');
+  }
 }
 
 export async function runWorker(cfg: Config, log: Logger): Promise<void> {
@@ -75,6 +92,8 @@ export async function runWorker(cfg: Config, log: Logger): Promise<void> {
       for (let i = waiting.length - 1; i >= 0; i--) if (waiting[i]!.seq <= relayed) waiting.splice(i, 1)[0]!.done();
     }
     else if (m.gp === 'shutdown') stop(m.reason);
+    else if (m.gp === 'park') void park(running, m.id);
+    else if (m.gp === 'resume') resume(running, log);
     else if (m.gp === 'reload-tls') running.reloadTls();
   });
   // The primary is gone (killed): nothing supervises this worker any more.

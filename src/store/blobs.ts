@@ -17,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { connectionOf } from './connection.js';
 import { tx } from './tx.js';
 import { Lru } from './lru.js';
 import { cachedChunks, forgetChunks, keepChunks } from './chunk-cache.js';
@@ -59,7 +60,8 @@ interface Stmts {
 
 const cache = new WeakMap<Db, Stmts>();
 
-function stmts(db: Db): Stmts {
+function stmts(handle: Db): Stmts {
+  const db = connectionOf(handle);
   let s = cache.get(db);
   if (s) return s;
   s = {

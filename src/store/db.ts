@@ -8,6 +8,7 @@ import { mkdirSync, chmodSync, existsSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrations, SCHEMA_VERSION } from './migrations.js';
 import { GpError } from '../shared/errors.js';
+import { connectionOf } from './connection.js';
 import { finishRotation, keyForDatabase, openKeyed, type DbKey, type KeyOptions } from './key.js';
 
 export type Db = Database.Database;
@@ -113,7 +114,8 @@ const statementCache = new WeakMap<Db, Map<string, Database.Statement>>();
  * A prepared statement compiled once per database connection (better-sqlite3 has no
  * statement cache of its own; compiling costs more than running a point lookup).
  */
-export function cached(db: Db, sql: string): Database.Statement {
+export function cached(handle: Db, sql: string): Database.Statement {
+  const db = connectionOf(handle);
   let m = statementCache.get(db);
   if (!m) statementCache.set(db, (m = new Map()));
   let st = m.get(sql);

@@ -16,7 +16,7 @@ import type { ChangeEvent, EventBus } from '../events/bus.js';
 import type { ParsedMessage } from '../mime/types.js';
 import { putBlob } from './blobs.js';
 import { WalSync } from './wal-sync.js';
-import { withoutOwnSync } from './tx.js';
+import { tx, withoutOwnSync } from './tx.js';
 import { appendMessages } from './messages.js';
 import { mergeEvents } from './changes.js';
 import { GpError } from '../shared/errors.js';
@@ -125,7 +125,8 @@ export class Writer {
   private readonly maxBatch: number;
   private readonly maxBatchBytes: number;
   readonly quota: QuotaPolicy | undefined;
-  private readonly batchTx: (batch: Pending[], outcomes: Outcome[]) => void;
+  /** The batch's body; wrapped per connection by tx() (a swappable handle may change it). */
+  private readonly batchBody: (batch: Pending[], outcomes: Outcome[]) => void;
   /** The WAL fsync after each batch; absent for a database without a WAL file (in memory). */
   private readonly walSync: WalSync | undefined;
   /** Batches committed whose sync has not finished. */
@@ -141,9 +142,10 @@ export class Writer {
     this.quota = opts.quota;
     const wal = !db.memory && String(db.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
     this.walSync = wal ? new WalSync(`${db.name}-wal`) : undefined;
-    // Built once: better-sqlite3 creates new wrapper functions on every db.transaction().
-    const requestTx = db.transaction((p: Pending) => p.op(db));
-    this.batchTx = db.transaction((batch: Pending[], outcomes: Outcome[]) => {
+    // Built once; tx() wraps them once per connection (better-sqlite3 builds new wrappers on every db.transaction()).
+    const requestBody = (p: Pending) => p.op(db);
+    this.batchBody = (batch: Pending[], outcomes: Outcome[]) => {
+      const requestTx = tx(db, requestBody, 'deferred');
       for (const p of batch) {
         try {
           // Nested: runs in a SAVEPOINT and rolls back to it on throw.
@@ -152,7 +154,7 @@ export class Writer {
           outcomes.push({ ok: false, error });
         }
       }
-    }).immediate;
+    };
   }
 
   /**
@@ -315,8 +317,9 @@ export class Writer {
     if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
     try {
       // no fsync inside COMMIT: the WAL is synced below, off the event loop
-      if (this.walSync) withoutOwnSync(this.db, () => this.batchTx(batch, outcomes));
-      else this.batchTx(batch, outcomes);
+      const batchTx = tx(this.db, this.batchBody);
+      if (this.walSync) withoutOwnSync(this.db, () => batchTx(batch, outcomes));
+      else batchTx(batch, outcomes);
     } catch (error) {
       // BEGIN or COMMIT failed: nothing of this batch is stored.
       const e = isBusy(error)

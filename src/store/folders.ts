@@ -12,6 +12,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { connectionOf } from './connection.js';
 import type { ChangeEvent } from '../events/bus.js';
 import { GpError, invalid, notFound } from '../shared/errors.js';
 import { dropFolderMessages, listUids, moveMessages, type MoveResult } from './messages.js';
@@ -90,7 +91,8 @@ function pluck<P extends unknown[], R>(db: Db, sql: string): Statement<P, R> {
 
 const cache = new WeakMap<Db, Stmts>();
 
-function stmts(db: Db): Stmts {
+function stmts(handle: Db): Stmts {
+  const db = connectionOf(handle);
   let s = cache.get(db);
   if (s) return s;
   s = {

@@ -5,6 +5,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { connectionOf } from './connection.js';
 import type { ChangeEvent } from '../events/bus.js';
 import { GpError, notFound } from '../shared/errors.js';
 import { FLAG_DELETED, FLAG_SEEN } from './flags.js';
@@ -214,7 +215,8 @@ export function maskUpdate(db: Db, set: string, differs: string): Statement<[Mas
 
 const cache = new WeakMap<Db, Stmts>();
 
-export function stmts(db: Db): Stmts {
+export function stmts(handle: Db): Stmts {
+  const db = connectionOf(handle);
   let s = cache.get(db);
   if (s) return s;
   const IN_UIDS = 'uid IN (SELECT value FROM json_each(?))';

@@ -3,9 +3,11 @@
  *  - `rotateKey`: the database re-keyed to a new key (`gospochta key rotate`);
  *  - `encryptPlaintext`: a plaintext database of an older gospochta encrypted
  *    (`gospochta encrypt`).
- * Both run only while no server uses the data directory (the caller checks): a
- * running process holds the old key, and SQLite3MC re-keys only a database in
- * rollback-journal mode, which a WAL database shared by several processes is not.
+ * SQLite3MC re-keys only a database in rollback-journal mode, which a WAL database
+ * shared by several processes is not: the copy is re-keyed, never the live file.
+ * `encryptPlaintext` runs only while no server uses the data directory (the CLI
+ * checks); `rotateKey` runs there too, or inside a running server once every
+ * other connection is closed (store/rotate-online.ts).
  *
  * Order, so that a crash at any point leaves a database and a key that open it:
  *   new key written to KEYFILE.new (0600, fsync) → copy to .rekey-PID.tmp with
@@ -99,23 +101,44 @@ function swapIn(tmp: string, file: string): void {
   fsyncPath(dirname(file));
 }
 
-function convert(o: { file: string; keyFile: string; sourceKey: DbKey | null }): ConvertReport {
+interface ConvertOptions {
+  file: string;
+  keyFile: string;
+  sourceKey: DbKey | null;
+  /** Copy from this open connection (the server's own) instead of opening one; it stays open. */
+  source?: Database.Database;
+  /** Runs after the copy is verified, right before the swap (the server closes its connection here). */
+  beforeSwap?: () => void;
+}
+
+function tryRemove(p: string): void {
+  try {
+    removeIfExists(p);
+  } catch {
+    /* the error that got here is the one to report */
+  }
+}
+
+function convert(o: ConvertOptions): ConvertReport {
   const newFile = `${o.keyFile}.new`;
   removeIfExists(newFile); // a rotation that stopped before the swap: its new key was never used
   const key: DbKey = { hex: newKeyHex(), source: `key file ${newFile}` };
   writeKeyFile(newFile, key.hex);
   const tmp = join(dirname(o.file), `.rekey-${process.pid}.tmp`);
-  const source = o.sourceKey ? openKeyed(o.file, { key: o.sourceKey, fileMustExist: true }) : new Database(o.file, { fileMustExist: true });
   let fp: Fingerprint;
   try {
-    source.pragma('wal_checkpoint(TRUNCATE)');
-    fp = copyAndRekey({ tmp, source, sourceKey: o.sourceKey, key });
+    const source = o.source ?? (o.sourceKey ? openKeyed(o.file, { key: o.sourceKey, fileMustExist: true }) : new Database(o.file, { fileMustExist: true }));
+    try {
+      source.pragma('wal_checkpoint(TRUNCATE)');
+      fp = copyAndRekey({ tmp, source, sourceKey: o.sourceKey, key });
+    } finally {
+      if (!o.source) source.close();
+    }
+    o.beforeSwap?.();
   } catch (e) {
-    removeIfExists(tmp);
-    removeIfExists(newFile);
+    tryRemove(tmp);
+    tryRemove(newFile);
     throw e;
-  } finally {
-    source.close();
   }
   swapIn(tmp, o.file);
   promoteNewKey(o.keyFile);
@@ -128,14 +151,23 @@ export interface RotateOptions {
   key?: KeyOptions;
 }
 
-/** Re-key the encrypted database `file` to a new random key in the key file. */
-export function rotateKey(o: RotateOptions): ConvertReport {
+/** The key file to rotate, or a refusal: the key from GOSPOCHTA_KEY, a plaintext database. */
+export function rotationKeyFile(o: RotateOptions): string {
   if ((o.key?.env ?? process.env).GOSPOCHTA_KEY) {
     throw new GpError('KEY_FROM_ENV', 'the key comes from GOSPOCHTA_KEY: rotate it in the secret store (the key file is what `gospochta key rotate` replaces)');
   }
   if (fileState(o.file) !== 'encrypted') throw new GpError('DB_NOT_ENCRYPTED', `${o.file} is not an encrypted database (run \`gospochta encrypt\`)`);
-  const keyFile = keyFilePath(o.dataDir, o.key);
-  return convert({ file: o.file, keyFile, sourceKey: readKeyFile(keyFile) });
+  return keyFilePath(o.dataDir, o.key);
+}
+
+/**
+ * Re-key the encrypted database `file` to a new random key in the key file. With
+ * `source` (a running server's connection, every other connection closed) the copy
+ * is taken from it and `beforeSwap` closes it (store/rotate-online.ts).
+ */
+export function rotateKey(o: RotateOptions & Pick<ConvertOptions, 'source' | 'beforeSwap'>): ConvertReport {
+  const keyFile = rotationKeyFile(o);
+  return convert({ file: o.file, keyFile, sourceKey: readKeyFile(keyFile), source: o.source, beforeSwap: o.beforeSwap });
 }
 
 /** Encrypt the plaintext database `file` with a new key written to the key file (which must not exist). */

@@ -6,6 +6,7 @@
  * only its own writes when it throws.
  */
 import type { Db } from './db.js';
+import { connectionOf } from './connection.js';
 
 type Mode = 'immediate' | 'deferred';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -14,7 +15,8 @@ type AnyFn = (...args: any[]) => unknown;
 const caches = new WeakMap<Db, Map<AnyFn, AnyFn>[]>();
 
 /** `fn` wrapped in a transaction (BEGIN IMMEDIATE by default: writers take the lock up front). */
-export function tx<F extends AnyFn>(db: Db, fn: F, mode: Mode = 'immediate'): F {
+export function tx<F extends AnyFn>(handle: Db, fn: F, mode: Mode = 'immediate'): F {
+  const db = connectionOf(handle);
   let byMode = caches.get(db);
   if (!byMode) caches.set(db, (byMode = [new Map(), new Map()]));
   const m = byMode[mode === 'immediate' ? 0 : 1]!;

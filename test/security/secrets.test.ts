@@ -18,6 +18,7 @@ import { createMailbox } from '../../src/identity/mailboxes.js';
 import type { CodeMessage } from '../../src/identity/notifier.js';
 import { findKey } from '../../src/store/key.js';
 import { listAudit } from '../../src/store/audit.js';
+import { metrics } from '../../src/shared/metrics.js';
 
 const SNILS = '087-654-321 02';
 const PASSPORT = { series: '4511', number: '654321' };
@@ -79,5 +80,11 @@ describe('secrets out of sight', () => {
   it('no secret in any audit row (subject, remote, details)', () => {
     const rows = listAudit(t.server.db, { limit: 10_000 }).map((r) => JSON.stringify(r));
     expect(leaks(rows)).toEqual([]);
+  });
+
+  it('no secret in any metric name, label or value (what /metrics serves)', () => {
+    const text = metrics.render();
+    expect(text).toMatch(/^gospochta_\w+/m); // the flows counted something
+    expect(leaks(text.split('\n'))).toEqual([]);
   });
 });
