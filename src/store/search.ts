@@ -11,6 +11,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { connectionOf } from './connection.js';
 
 /** blob_search columns a text key can search. `text` = headers + body (SEARCH TEXT). */
 export type TextField = 'subject' | 'from' | 'to' | 'cc' | 'bcc' | 'messageId' | 'headers' | 'body' | 'text';
@@ -47,7 +48,8 @@ const FROM_JOIN = 'FROM messages m JOIN blob_search s ON s.blob_id = m.blob_id';
 type Uids = Statement<[Record<string, number | string>], number>;
 const cache = new WeakMap<Db, Map<string, Uids>>();
 
-function stmt(db: Db, key: string, sql: string): Uids {
+function stmt(handle: Db, key: string, sql: string): Uids {
+  const db = connectionOf(handle);
   let m = cache.get(db);
   if (!m) cache.set(db, (m = new Map()));
   let s = m.get(key);

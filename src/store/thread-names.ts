@@ -10,6 +10,7 @@
  * Takes the driver's connection (not db.ts's helpers) so migrations can use it.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { connectionOf } from './connection.js';
 
 export interface ThreadRefs {
   messageRef: number;
@@ -54,7 +55,8 @@ export class NameInterner {
 const interners = new WeakMap<Database, NameInterner>();
 
 /** One interner (its statements prepared once) per connection. */
-export function internerFor(db: Database): NameInterner {
+export function internerFor(handle: Database): NameInterner {
+  const db = connectionOf(handle);
   let n = interners.get(db);
   if (!n) interners.set(db, (n = new NameInterner(db)));
   return n;
