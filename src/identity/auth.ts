@@ -145,12 +145,64 @@ const FAILURE_SCAN = 1000;
 
 const sleep = (ms: number) => (ms > 0 ? new Promise<void>((r) => setTimeout(r, ms)) : Promise.resolve());
 
+/** What the lockout rules of one authenticator read: the store, `auth` of the config, the window and the lock's length. */
+interface LockoutRules {
+  db: Db;
+  auth: Config['auth'];
+  windowMs: number;
+  lockMs: number;
+  log?: Logger;
+}
+
+/** Failures on this address in the window: from all networks, and from the client's network. */
+function failuresOf(r: LockoutRules, address: string, net: string, t: number): { all: number; net: number } {
+  const ips = failureAddresses(r.db, { address, since: t - r.windowMs, limit: FAILURE_SCAN });
+  return { all: ips.length, net: ips.filter((ip) => networkOf(ip) === net).length };
+}
+
+/** Record a failure; lock the address for the client network / the client address at their thresholds. */
+function recordFailure(r: LockoutRules, at: Attempt, reason?: string): void {
+  const { req, shown, address, net, mailboxId, t } = at;
+  r.db.transaction(() => {
+    recordAuthFailure(r.db, { at: t, address, ip: req.remote });
+    journalLogin(r.db, { at: t, mailboxId, address: shown, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'failed' });
+    audit(r.db, {
+      actor: `mailbox:${shown}`,
+      subject: `mailbox:${shown}`,
+      action: 'login',
+      outcome: reason ? 'refused' : 'failed',
+      remote: req.remote,
+      mailboxId,
+      details: { protocol: req.protocol, client: req.client ?? null, network: net, ...(reason ? { reason } : {}) },
+      at: t,
+    });
+    if (failuresOf(r, address, net, t).net >= r.auth.mailboxFailures) {
+      setLock(r.db, { kind: 'mailbox', key: `${address} ${net}`, until: t + r.lockMs });
+      audit(r.db, { actor: 'system', subject: `mailbox:${shown}`, action: 'lockout', outcome: 'ok', remote: req.remote, mailboxId, details: { kind: 'mailbox', network: net, minutes: r.auth.lockMinutes }, at: t });
+      metrics.inc(METRIC.lockouts, { kind: 'mailbox' });
+      r.log?.warn({ address: shown, network: net, remote: req.remote }, 'address locked for one client network after repeated login failures');
+    }
+    lockClientAtThreshold(r, req, t);
+  })();
+}
+
+/** Every failed or locked attempt counts toward the lock of the client address. */
+function lockClientAtThreshold(r: LockoutRules, req: AuthRequest, t: number): void {
+  if (countFailuresFromIp(r.db, { ip: req.remote, since: t - r.windowMs }) < r.auth.ipFailures) return;
+  if (isLocked(r.db, 'ip', req.remote, t)) return;
+  setLock(r.db, { kind: 'ip', key: req.remote, until: t + r.lockMs });
+  audit(r.db, { actor: 'system', subject: `ip:${req.remote}`, action: 'lockout', outcome: 'ok', remote: req.remote, details: { kind: 'ip', minutes: r.auth.lockMinutes }, at: t });
+  metrics.inc(METRIC.lockouts, { kind: 'ip' });
+  r.log?.warn({ remote: req.remote }, 'client address locked after repeated login failures');
+}
+
 export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   const { db, cfg } = opts;
   const a = cfg.auth;
   const now = opts.now ?? Date.now;
   const windowMs = a.windowMinutes * 60_000;
   const lockMs = a.lockMinutes * 60_000;
+  const rules: LockoutRules = { db, auth: a, windowMs, lockMs, log: opts.log };
   const key = randomBytes(32);
   const cache = new Map<string, CacheEntry>();
   const sem = new Semaphore(a.maxConcurrentHashes);
@@ -172,50 +224,8 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
     return sem.run(() => verifyPassword(hash, password)).catch(() => false);
   }
 
-  /** Failures on this address in the window: from all networks, and from the client's network. */
-  function failuresOf(address: string, net: string, t: number): { all: number; net: number } {
-    const ips = failureAddresses(db, { address, since: t - windowMs, limit: FAILURE_SCAN });
-    return { all: ips.length, net: ips.filter((ip) => networkOf(ip) === net).length };
-  }
-
-  /** Record a failure; lock the address for the client network / the client address at their thresholds. */
-  function recordFailure(at: Attempt, reason?: string): void {
-    const { req, shown, address, net, mailboxId, t } = at;
-    db.transaction(() => {
-      recordAuthFailure(db, { at: t, address, ip: req.remote });
-      journalLogin(db, { at: t, mailboxId, address: shown, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'failed' });
-      audit(db, {
-        actor: `mailbox:${shown}`,
-        subject: `mailbox:${shown}`,
-        action: 'login',
-        outcome: reason ? 'refused' : 'failed',
-        remote: req.remote,
-        mailboxId,
-        details: { protocol: req.protocol, client: req.client ?? null, network: net, ...(reason ? { reason } : {}) },
-        at: t,
-      });
-      if (failuresOf(address, net, t).net >= a.mailboxFailures) {
-        setLock(db, { kind: 'mailbox', key: `${address} ${net}`, until: t + lockMs });
-        audit(db, { actor: 'system', subject: `mailbox:${shown}`, action: 'lockout', outcome: 'ok', remote: req.remote, mailboxId, details: { kind: 'mailbox', network: net, minutes: a.lockMinutes }, at: t });
-        metrics.inc(METRIC.lockouts, { kind: 'mailbox' });
-        opts.log?.warn({ address: shown, network: net, remote: req.remote }, 'address locked for one client network after repeated login failures');
-      }
-      lockClientAtThreshold(req, t);
-    })();
-  }
-
-  /** Every failed or locked attempt counts toward the lock of the client address. */
-  function lockClientAtThreshold(req: AuthRequest, t: number): void {
-    if (countFailuresFromIp(db, { ip: req.remote, since: t - windowMs }) < a.ipFailures) return;
-    if (isLocked(db, 'ip', req.remote, t)) return;
-    setLock(db, { kind: 'ip', key: req.remote, until: t + lockMs });
-    audit(db, { actor: 'system', subject: `ip:${req.remote}`, action: 'lockout', outcome: 'ok', remote: req.remote, details: { kind: 'ip', minutes: a.lockMinutes }, at: t });
-    metrics.inc(METRIC.lockouts, { kind: 'ip' });
-    opts.log?.warn({ remote: req.remote }, 'client address locked after repeated login failures');
-  }
-
   async function fail(at: Attempt): Promise<AuthResult> {
-    recordFailure(at);
+    recordFailure(rules, at);
     await sleep(a.failureDelayMs);
     return { ok: false, reason: 'invalid', message: 'Authentication failed' };
   }
@@ -225,7 +235,7 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
    * counted like a failure (the lockout holds), with the text that says what to use.
    */
   async function refuseMailboxPassword(at: Attempt): Promise<AuthResult> {
-    recordFailure(at, 'app password required');
+    recordFailure(rules, at, 'app password required');
     await sleep(a.failureDelayMs);
     return { ok: false, reason: 'app-password-required', message: APP_PASSWORD_NEEDED };
   }
@@ -262,7 +272,7 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
     const row = getMailboxByAddress(db, address);
     db.transaction(() => {
       recordAuthFailure(db, { at: t, address, ip: req.remote });
-      lockClientAtThreshold(req, t);
+      lockClientAtThreshold(rules, req, t);
       journalLogin(db, { at: t, mailboxId: row?.id ?? null, address: shown, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'locked' });
       audit(db, { actor: `mailbox:${shown}`, subject: `mailbox:${shown}`, action: 'login', outcome: 'refused', remote: req.remote, mailboxId: row?.id ?? null, details: { protocol: req.protocol, reason: 'locked' }, at: t });
     })();
@@ -277,7 +287,7 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
     const net = networkOf(req.remote);
     const t = now();
     if (isLocked(db, 'ip', req.remote, t) || isLocked(db, 'mailbox', `${address} ${net}`, t)) return refuseLocked(req, shown, address, t);
-    if (failuresOf(address, net, t).all >= a.slowDownFailures) await sleep(a.slowDownMs);
+    if (failuresOf(rules, address, net, t).all >= a.slowDownFailures) await sleep(a.slowDownMs);
     const row = getMailboxByAddress(db, address);
     const at: Attempt = { req, shown, address, net, mailboxId: row?.id ?? null, t };
     if (!row || row.status !== 'active' || !row.password_hash) {
