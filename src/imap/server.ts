@@ -61,37 +61,8 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
   const { config, db, log } = ctx;
   const cfg = config.imap;
   const maxLiteralBytes = cfg.maxLiteralBytes ?? config.smtp.maxMessageBytes;
-  const authenticate = ctx.authenticate ?? defaultAuthenticate({ db, cfg: config, log, bus: ctx.bus });
-  const mailboxAccess = ctx.mailboxAccess ?? defaultMailboxAccess(db);
   const perMailbox = new Map<number, Set<Session>>();
-
-  const spool = new SpoolArea(join(config.dataDir, 'tmp'), {
-    spoolAbove: cfg.literalSpoolBytes,
-    maxBytes: cfg.spoolBytes,
-    maxBytesPerUser: cfg.spoolBytesPerUser,
-  });
-  const appendMemory = new MemoryGate(cfg.appendMemoryBytes);
-  const host: SessionHost = {
-    services: { db, bus: ctx.bus, config, log, writer: ctx.writer ?? fallbackWriter(db, ctx.bus, config, log), maxLiteralBytes, appendMemory },
-    spool,
-    hostname: config.hostname,
-    authenticate,
-    mailboxAccess,
-    maxLiteralBytes,
-    onLogin(session, mailboxId) {
-      let set = perMailbox.get(mailboxId);
-      if (!set) perMailbox.set(mailboxId, (set = new Set()));
-      if (set.size >= cfg.maxConnectionsPerUser) return false;
-      set.add(session);
-      return true;
-    },
-    onClose(session) {
-      listener.forget(session);
-      for (const [id, set] of perMailbox) {
-        if (set.delete(session) && set.size === 0) perMailbox.delete(id);
-      }
-    },
-  };
+  const host = sessionHost(ctx, maxLiteralBytes, perMailbox, (session) => listener.forget(session));
 
   const greeting = `* OK [CAPABILITY ${capabilities(false, maxLiteralBytes).join(' ')}] ${config.hostname} gospochta IMAP4rev1 ready\r\n`;
 
@@ -165,6 +136,39 @@ function resyncSelected(db: Db, bus: EventBus, sessions: ReadonlySet<Session>, l
   } catch (err) {
     log.error({ err }, 'imap: re-sync of selected folders failed');
   }
+}
+
+/** What every session of this listener shares: services, the literal spool, login and the per-mailbox connection limit. */
+function sessionHost(ctx: ImapServerContext, maxLiteralBytes: number, perMailbox: Map<number, Set<Session>>, forget: (s: Session) => void): SessionHost {
+  const { config, db, log } = ctx;
+  const cfg = config.imap;
+  const spool = new SpoolArea(join(config.dataDir, 'tmp'), {
+    spoolAbove: cfg.literalSpoolBytes,
+    maxBytes: cfg.spoolBytes,
+    maxBytesPerUser: cfg.spoolBytesPerUser,
+  });
+  const appendMemory = new MemoryGate(cfg.appendMemoryBytes);
+  return {
+    services: { db, bus: ctx.bus, config, log, writer: ctx.writer ?? fallbackWriter(db, ctx.bus, config, log), maxLiteralBytes, appendMemory },
+    spool,
+    hostname: config.hostname,
+    authenticate: ctx.authenticate ?? defaultAuthenticate({ db, cfg: config, log, bus: ctx.bus }),
+    mailboxAccess: ctx.mailboxAccess ?? defaultMailboxAccess(db),
+    maxLiteralBytes,
+    onLogin(session, mailboxId) {
+      let set = perMailbox.get(mailboxId);
+      if (!set) perMailbox.set(mailboxId, (set = new Set()));
+      if (set.size >= cfg.maxConnectionsPerUser) return false;
+      set.add(session);
+      return true;
+    },
+    onClose(session) {
+      forget(session);
+      for (const [id, set] of perMailbox) {
+        if (set.delete(session) && set.size === 0) perMailbox.delete(id);
+      }
+    },
+  };
 }
 
 /** A listener started without the process's writer (tests, tools) gets its own, with the same quota rule. */
