@@ -145,101 +145,156 @@ const FAILURE_SCAN = 1000;
 
 const sleep = (ms: number) => (ms > 0 ? new Promise<void>((r) => setTimeout(r, ms)) : Promise.resolve());
 
+/** What the lockout rules of one authenticator read: the store, `auth` of the config, the window and the lock's length. */
+interface LockoutRules {
+  db: Db;
+  auth: Config['auth'];
+  windowMs: number;
+  lockMs: number;
+  log?: Logger;
+}
+
+/** Failures on this address in the window: from all networks, and from the client's network. */
+function failuresOf(r: LockoutRules, address: string, net: string, t: number): { all: number; net: number } {
+  const ips = failureAddresses(r.db, { address, since: t - r.windowMs, limit: FAILURE_SCAN });
+  return { all: ips.length, net: ips.filter((ip) => networkOf(ip) === net).length };
+}
+
+/** Record a failure; lock the address for the client network / the client address at their thresholds. */
+function recordFailure(r: LockoutRules, at: Attempt, reason?: string): void {
+  const { req, shown, address, net, mailboxId, t } = at;
+  r.db.transaction(() => {
+    recordAuthFailure(r.db, { at: t, address, ip: req.remote });
+    journalLogin(r.db, { at: t, mailboxId, address: shown, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'failed' });
+    audit(r.db, {
+      actor: `mailbox:${shown}`,
+      subject: `mailbox:${shown}`,
+      action: 'login',
+      outcome: reason ? 'refused' : 'failed',
+      remote: req.remote,
+      mailboxId,
+      details: { protocol: req.protocol, client: req.client ?? null, network: net, ...(reason ? { reason } : {}) },
+      at: t,
+    });
+    if (failuresOf(r, address, net, t).net >= r.auth.mailboxFailures) {
+      setLock(r.db, { kind: 'mailbox', key: `${address} ${net}`, until: t + r.lockMs });
+      audit(r.db, { actor: 'system', subject: `mailbox:${shown}`, action: 'lockout', outcome: 'ok', remote: req.remote, mailboxId, details: { kind: 'mailbox', network: net, minutes: r.auth.lockMinutes }, at: t });
+      metrics.inc(METRIC.lockouts, { kind: 'mailbox' });
+      r.log?.warn({ address: shown, network: net, remote: req.remote }, 'address locked for one client network after repeated login failures');
+    }
+    lockClientAtThreshold(r, req, t);
+  })();
+}
+
+/** Every failed or locked attempt counts toward the lock of the client address. */
+function lockClientAtThreshold(r: LockoutRules, req: AuthRequest, t: number): void {
+  if (countFailuresFromIp(r.db, { ip: req.remote, since: t - r.windowMs }) < r.auth.ipFailures) return;
+  if (isLocked(r.db, 'ip', req.remote, t)) return;
+  setLock(r.db, { kind: 'ip', key: req.remote, until: t + r.lockMs });
+  audit(r.db, { actor: 'system', subject: `ip:${req.remote}`, action: 'lockout', outcome: 'ok', remote: req.remote, details: { kind: 'ip', minutes: r.auth.lockMinutes }, at: t });
+  metrics.inc(METRIC.lockouts, { kind: 'ip' });
+  r.log?.warn({ remote: req.remote }, 'client address locked after repeated login failures');
+}
+
+/**
+ * Argon2id verifications, at most `auth.maxConcurrentHashes` at once; the ones
+ * that held are cached `auth.cacheSeconds` under a keyed hash of the address and
+ * the password (the key is this process's own). Methods are bound: callers take them apart.
+ */
+class Verifier {
+  private readonly key = randomBytes(32);
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly sem: Semaphore;
+
+  constructor(
+    private readonly auth: Config['auth'],
+    private readonly onVerify?: () => void,
+  ) {
+    this.sem = new Semaphore(auth.maxConcurrentHashes);
+  }
+
+  invalidate = (mailboxId: number): void => {
+    for (const [k, v] of this.cache) if (v.mailboxId === mailboxId) this.cache.delete(k);
+  };
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  cacheKey = (address: string, password: string): string => createHmac('sha256', this.key).update(address).update('\0').update(password).digest('base64');
+
+  verify = async (hash: string, password: string): Promise<boolean> => {
+    this.onVerify?.();
+    return this.sem.run(() => verifyPassword(hash, password)).catch(() => false);
+  };
+
+  /** A cached or fresh argon2id verification of `password` against `hash`. */
+  verifyCached = async (mailboxId: number, ck: string, hash: string, password: string, t: number, stillHash: () => string | undefined): Promise<boolean> => {
+    const hit = this.cache.get(ck);
+    if (hit && hit.expires > t && hit.mailboxId === mailboxId && hit.hash === hash) return true;
+    if (hit) this.cache.delete(ck);
+    const ok = await this.verify(hash, password);
+    // The hash may have changed while we waited: only cache what still holds.
+    if (ok && this.auth.cacheSeconds > 0 && stillHash() === hash) this.cache.set(ck, { mailboxId, hash, expires: t + this.auth.cacheSeconds * 1000 });
+    return ok;
+  };
+}
+
+/** A failed attempt recorded (with `reason` when a right password is refused), answered after the failure delay. */
+async function refuse(r: LockoutRules, at: Attempt, result: AuthResult, reason?: string): Promise<AuthResult> {
+  recordFailure(r, at, reason);
+  await sleep(r.auth.failureDelayMs);
+  return result;
+}
+
+/** A locked attempt: the cost (`verifyDummy`) and the answer of a failure, whatever the address. */
+async function refuseLocked(r: LockoutRules, verifyDummy: () => Promise<boolean>, at: Omit<Attempt, 'net' | 'mailboxId'>): Promise<AuthResult> {
+  const { req, shown, address, t } = at;
+  await verifyDummy();
+  const row = getMailboxByAddress(r.db, address);
+  r.db.transaction(() => {
+    recordAuthFailure(r.db, { at: t, address, ip: req.remote });
+    lockClientAtThreshold(r, req, t);
+    journalLogin(r.db, { at: t, mailboxId: row?.id ?? null, address: shown, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'locked' });
+    audit(r.db, { actor: `mailbox:${shown}`, subject: `mailbox:${shown}`, action: 'login', outcome: 'refused', remote: req.remote, mailboxId: row?.id ?? null, details: { protocol: req.protocol, reason: 'locked' }, at: t });
+  })();
+  await sleep(r.auth.failureDelayMs);
+  return { ok: false, reason: 'locked', message: LOCKED_MESSAGE };
+}
+
+/** A login that succeeded: journaled, audited (with the app password's name), the login hook called after. */
+function recordLogin(r: LockoutRules, o: { req: AuthRequest; address: string; row: MailboxForAuth; app: AppPasswordRow | null; t: number; onLoginSuccess?: (info: LoginInfo) => void | Promise<void> }): void {
+  const { req, address, row, app, t } = o;
+  const loginId = journalLogin(r.db, { at: t, mailboxId: row.id, address, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'ok' });
+  const details = { protocol: req.protocol, client: req.client ?? null, ...(app ? { appPassword: app.name } : {}) };
+  audit(r.db, { actor: `mailbox:${address}`, subject: `mailbox:${address}`, action: 'login', outcome: 'ok', remote: req.remote, mailboxId: row.id, details, at: t });
+  if (o.onLoginSuccess) {
+    const hook = o.onLoginSuccess;
+    const info: LoginInfo = { loginId, mailboxId: row.id, address: row.address, protocol: req.protocol, remote: req.remote, client: req.client ?? null, at: t };
+    Promise.resolve()
+      .then(() => hook(info))
+      .catch((e: unknown) => r.log?.error({ err: e, address }, 'login hook failed'));
+  }
+}
+
 export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   const { db, cfg } = opts;
   const a = cfg.auth;
   const now = opts.now ?? Date.now;
   const windowMs = a.windowMinutes * 60_000;
   const lockMs = a.lockMinutes * 60_000;
-  const key = randomBytes(32);
-  const cache = new Map<string, CacheEntry>();
-  const sem = new Semaphore(a.maxConcurrentHashes);
+  const rules: LockoutRules = { db, auth: a, windowMs, lockMs, log: opts.log };
+  const verifier = new Verifier(a, opts.onVerify);
+  const { verify, verifyCached, cacheKey, invalidate } = verifier;
 
   const unsubscribe = opts.bus?.subscribe((ev) => {
     if (ev.type === 'access') invalidate(ev.mailboxId);
   });
 
-  function invalidate(mailboxId: number): void {
-    for (const [k, v] of cache) if (v.mailboxId === mailboxId) cache.delete(k);
-  }
-
-  function cacheKey(address: string, password: string): string {
-    return createHmac('sha256', key).update(address).update('\0').update(password).digest('base64');
-  }
-
-  async function verify(hash: string, password: string): Promise<boolean> {
-    opts.onVerify?.();
-    return sem.run(() => verifyPassword(hash, password)).catch(() => false);
-  }
-
-  /** Failures on this address in the window: from all networks, and from the client's network. */
-  function failuresOf(address: string, net: string, t: number): { all: number; net: number } {
-    const ips = failureAddresses(db, { address, since: t - windowMs, limit: FAILURE_SCAN });
-    return { all: ips.length, net: ips.filter((ip) => networkOf(ip) === net).length };
-  }
-
-  /** Record a failure; lock the address for the client network / the client address at their thresholds. */
-  function recordFailure(at: Attempt, reason?: string): void {
-    const { req, shown, address, net, mailboxId, t } = at;
-    db.transaction(() => {
-      recordAuthFailure(db, { at: t, address, ip: req.remote });
-      journalLogin(db, { at: t, mailboxId, address: shown, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'failed' });
-      audit(db, {
-        actor: `mailbox:${shown}`,
-        subject: `mailbox:${shown}`,
-        action: 'login',
-        outcome: reason ? 'refused' : 'failed',
-        remote: req.remote,
-        mailboxId,
-        details: { protocol: req.protocol, client: req.client ?? null, network: net, ...(reason ? { reason } : {}) },
-        at: t,
-      });
-      if (failuresOf(address, net, t).net >= a.mailboxFailures) {
-        setLock(db, { kind: 'mailbox', key: `${address} ${net}`, until: t + lockMs });
-        audit(db, { actor: 'system', subject: `mailbox:${shown}`, action: 'lockout', outcome: 'ok', remote: req.remote, mailboxId, details: { kind: 'mailbox', network: net, minutes: a.lockMinutes }, at: t });
-        metrics.inc(METRIC.lockouts, { kind: 'mailbox' });
-        opts.log?.warn({ address: shown, network: net, remote: req.remote }, 'address locked for one client network after repeated login failures');
-      }
-      lockClientAtThreshold(req, t);
-    })();
-  }
-
-  /** Every failed or locked attempt counts toward the lock of the client address. */
-  function lockClientAtThreshold(req: AuthRequest, t: number): void {
-    if (countFailuresFromIp(db, { ip: req.remote, since: t - windowMs }) < a.ipFailures) return;
-    if (isLocked(db, 'ip', req.remote, t)) return;
-    setLock(db, { kind: 'ip', key: req.remote, until: t + lockMs });
-    audit(db, { actor: 'system', subject: `ip:${req.remote}`, action: 'lockout', outcome: 'ok', remote: req.remote, details: { kind: 'ip', minutes: a.lockMinutes }, at: t });
-    metrics.inc(METRIC.lockouts, { kind: 'ip' });
-    opts.log?.warn({ remote: req.remote }, 'client address locked after repeated login failures');
-  }
-
-  async function fail(at: Attempt): Promise<AuthResult> {
-    recordFailure(at);
-    await sleep(a.failureDelayMs);
-    return { ok: false, reason: 'invalid', message: 'Authentication failed' };
-  }
-
-  /**
-   * The mailbox password was right but two-factor protection is on: refused, and
-   * counted like a failure (the lockout holds), with the text that says what to use.
-   */
-  async function refuseMailboxPassword(at: Attempt): Promise<AuthResult> {
-    recordFailure(at, 'app password required');
-    await sleep(a.failureDelayMs);
-    return { ok: false, reason: 'app-password-required', message: APP_PASSWORD_NEEDED };
-  }
-
-  /** A cached or fresh argon2id verification of `password` against `hash`. */
-  async function verifyCached(mailboxId: number, ck: string, hash: string, password: string, t: number, stillHash: () => string | undefined): Promise<boolean> {
-    const hit = cache.get(ck);
-    if (hit && hit.expires > t && hit.mailboxId === mailboxId && hit.hash === hash) return true;
-    if (hit) cache.delete(ck);
-    const ok = await verify(hash, password);
-    // The hash may have changed while we waited: only cache what still holds.
-    if (ok && a.cacheSeconds > 0 && stillHash() === hash) cache.set(ck, { mailboxId, hash, expires: t + a.cacheSeconds * 1000 });
-    return ok;
-  }
+  const fail = (at: Attempt) => refuse(rules, at, { ok: false, reason: 'invalid', message: 'Authentication failed' });
+  // The mailbox password was right but two-factor protection is on: refused, and
+  // counted like a failure (the lockout holds), with the text that says what to use.
+  const refuseMailboxPassword = (at: Attempt) => refuse(rules, at, { ok: false, reason: 'app-password-required', message: APP_PASSWORD_NEEDED }, 'app password required');
 
   /** The app password of the mailbox that `password` is, or null (identity/app-passwords.ts). */
   async function matchAppPassword(row: MailboxForAuth, password: string, t: number): Promise<AppPasswordRow | null> {
@@ -256,28 +311,14 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
     return null;
   }
 
-  /** A locked attempt: the cost and the answer of a failure, whatever the address. */
-  async function refuseLocked(req: AuthRequest, shown: string, address: string, t: number): Promise<AuthResult> {
-    await verify(DUMMY_HASH, req.password);
-    const row = getMailboxByAddress(db, address);
-    db.transaction(() => {
-      recordAuthFailure(db, { at: t, address, ip: req.remote });
-      lockClientAtThreshold(req, t);
-      journalLogin(db, { at: t, mailboxId: row?.id ?? null, address: shown, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'locked' });
-      audit(db, { actor: `mailbox:${shown}`, subject: `mailbox:${shown}`, action: 'login', outcome: 'refused', remote: req.remote, mailboxId: row?.id ?? null, details: { protocol: req.protocol, reason: 'locked' }, at: t });
-    })();
-    await sleep(a.failureDelayMs);
-    return { ok: false, reason: 'locked', message: LOCKED_MESSAGE };
-  }
-
   async function authenticate(typed: AuthRequest): Promise<AuthResult> {
     const req: AuthRequest = typed.client === undefined ? typed : { ...typed, client: safeText(typed.client, 128) };
     const address = req.address.trim().toLowerCase();
     const shown = safeText(address);
     const net = networkOf(req.remote);
     const t = now();
-    if (isLocked(db, 'ip', req.remote, t) || isLocked(db, 'mailbox', `${address} ${net}`, t)) return refuseLocked(req, shown, address, t);
-    if (failuresOf(address, net, t).all >= a.slowDownFailures) await sleep(a.slowDownMs);
+    if (isLocked(db, 'ip', req.remote, t) || isLocked(db, 'mailbox', `${address} ${net}`, t)) return refuseLocked(rules, () => verify(DUMMY_HASH, req.password), { req, shown, address, t });
+    if (failuresOf(rules, address, net, t).all >= a.slowDownFailures) await sleep(a.slowDownMs);
     const row = getMailboxByAddress(db, address);
     const at: Attempt = { req, shown, address, net, mailboxId: row?.id ?? null, t };
     if (!row || row.status !== 'active' || !row.password_hash) {
@@ -296,15 +337,7 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
       return fail(at);
     }
     if (app) markAppPasswordUsed(db, { id: app.id, at: t, network: net, protocol: req.protocol });
-    const loginId = journalLogin(db, { at: t, mailboxId: row.id, address, protocol: req.protocol, remote: req.remote, client: req.client ?? null, outcome: 'ok' });
-    const details = { protocol: req.protocol, client: req.client ?? null, ...(app ? { appPassword: app.name } : {}) };
-    audit(db, { actor: `mailbox:${address}`, subject: `mailbox:${address}`, action: 'login', outcome: 'ok', remote: req.remote, mailboxId: row.id, details, at: t });
-    if (opts.onLoginSuccess) {
-      const info: LoginInfo = { loginId, mailboxId: row.id, address: row.address, protocol: req.protocol, remote: req.remote, client: req.client ?? null, at: t };
-      Promise.resolve()
-        .then(() => opts.onLoginSuccess!(info))
-        .catch((e: unknown) => opts.log?.error({ err: e, address }, 'login hook failed'));
-    }
+    recordLogin(rules, { req, address, row, app, t, onLoginSuccess: opts.onLoginSuccess });
     const credential = app ? appCredentialStamp(app.id, app.hash) : credentialStamp(row.password_hash);
     return { ok: true, mailboxId: row.id, address: row.address, credential };
   }
@@ -314,7 +347,7 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
     invalidate,
     close() {
       unsubscribe?.();
-      cache.clear();
+      verifier.clear();
     },
   };
 }

@@ -3,9 +3,8 @@
  * qualified certificate (certificate.ts checks the certificate). Every attempt,
  * successful or not, is one audit row `account.confirm` with the method.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GpError, isGpError, invalid } from '../shared/errors.js';
-import { codeNotifier, newOneTimeCode } from './one-time-code.js';
+import { checkPendingCode, codeNotifier, hashCode, newOneTimeCode } from './one-time-code.js';
 import { audit } from '../store/audit.js';
 import { updateAccount, type AccountRow, type ConfirmMethod } from '../store/accounts.js';
 import { activeConsent } from '../store/consents.js';
@@ -78,17 +77,6 @@ export function confirmInPerson(ctx: IdentityContext, id: number, operator: stri
 
 // ── one-time code ────────────────────────────────────────────────────────────
 
-export function hashCode(code: string, salt = randomBytes(16).toString('hex')): string {
-  return `${salt}:${createHmac('sha256', salt).update(code).digest('hex')}`;
-}
-
-export function codeMatches(stored: string, code: string): boolean {
-  const [salt, hex] = stored.split(':');
-  if (!salt || !hex) return false;
-  const want = Buffer.from(hex, 'hex');
-  const got = createHmac('sha256', salt).update(code).digest();
-  return want.length === got.length && timingSafeEqual(want, got);
-}
 
 export interface CodeSent {
   accountId: number;
@@ -127,16 +115,14 @@ export function verifyCode(ctx: IdentityContext, id: number, code: string): Prom
     const c = code.trim();
     if (!/^\d{6}$/.test(c)) throw invalid('code', 'must be 6 digits');
     requireConfirmable(ctx, id);
-    const max = ctx.cfg.identity.codeMaxAttempts;
-    const row = latestCode(ctx.db, id);
-    if (!row || row.used_at !== null) throw new GpError('CODE_NONE', `no code is pending for account ${id}; send one with --method code`);
-    if (row.attempts >= max) throw new GpError('CODE_EXHAUSTED', `the code was voided after ${max} wrong tries; send a new one`);
-    if (nowOf(ctx) > row.expires_at) throw new GpError('CODE_EXPIRED', 'the code has expired; send a new one');
-    if (!codeMatches(row.code_hash, c)) {
-      const n = addCodeAttempt(ctx.db, row.id);
-      if (n >= max) throw new GpError('CODE_EXHAUSTED', `wrong code; that was the last of ${max} tries, the code is void; send a new one`);
-      throw new GpError('CODE_WRONG', `wrong code; ${max - n} ${max - n === 1 ? 'try' : 'tries'} left`, { details: { triesLeft: max - n } });
-    }
+    const row = checkPendingCode({
+      cfg: ctx.cfg,
+      at: nowOf(ctx),
+      row: latestCode(ctx.db, id),
+      code: c,
+      none: `no code is pending for account ${id}; send one with --method code`,
+      addAttempt: (rowId) => addCodeAttempt(ctx.db, rowId),
+    });
     return ctx.db.transaction(() => {
       markCodeUsed(ctx.db, row.id, nowOf(ctx));
       return markConfirmed(ctx, id, 'code', null, { codeId: row.id, attempts: row.attempts + 1 });

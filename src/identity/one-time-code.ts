@@ -3,9 +3,10 @@
  * confirmation and for turning two-factor protection on: at most one every
  * `identity.codeResendSeconds`, six random digits, valid `identity.codeTtlSeconds`,
  * sent through the configured notifier (loaded on use: nodemailer and the X.509
- * stack are slow to load for every CLI call).
+ * stack are slow to load for every CLI call), stored salted and hashed, checked
+ * against at most `identity.codeMaxAttempts` tries.
  */
-import { randomInt } from 'node:crypto';
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config/schema.js';
 import { GpError } from '../shared/errors.js';
 import type { Notifier } from './notifier.js';
@@ -30,4 +31,45 @@ export function newOneTimeCode(cfg: Config, at: number, last: { created_at: numb
 
 export async function codeNotifier(ctx: { cfg: Config; notifier?: Notifier }): Promise<Notifier> {
   return ctx.notifier ?? (await import('./notifier.js')).createNotifier(ctx.cfg);
+}
+
+export function hashCode(code: string, salt = randomBytes(16).toString('hex')): string {
+  return `${salt}:${createHmac('sha256', salt).update(code).digest('hex')}`;
+}
+
+export function codeMatches(stored: string, code: string): boolean {
+  const [salt, hex] = stored.split(':');
+  if (!salt || !hex) return false;
+  const want = Buffer.from(hex, 'hex');
+  const got = createHmac('sha256', salt).update(code).digest();
+  return want.length === got.length && timingSafeEqual(want, got);
+}
+
+/** The stored fields of a pending code that its check reads. */
+export interface PendingCode {
+  id: number;
+  code_hash: string;
+  attempts: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/**
+ * The `code` typed against the latest one sent (`row`): CODE_NONE (saying `none`)
+ * when there is none unused, CODE_EXHAUSTED after `codeMaxAttempts` wrong tries,
+ * CODE_EXPIRED past its validity, CODE_WRONG (the try counted by `addAttempt`,
+ * which returns the tries so far). Returns the row when the code matches.
+ */
+export function checkPendingCode<R extends PendingCode>(o: { cfg: Config; at: number; row: R | undefined; code: string; none: string; addAttempt: (id: number) => number }): R {
+  const max = o.cfg.identity.codeMaxAttempts;
+  const { row } = o;
+  if (!row || row.used_at !== null) throw new GpError('CODE_NONE', o.none);
+  if (row.attempts >= max) throw new GpError('CODE_EXHAUSTED', `the code was voided after ${max} wrong tries; send a new one`);
+  if (o.at > row.expires_at) throw new GpError('CODE_EXPIRED', 'the code has expired; send a new one');
+  if (!codeMatches(row.code_hash, o.code)) {
+    const n = o.addAttempt(row.id);
+    if (n >= max) throw new GpError('CODE_EXHAUSTED', `wrong code; that was the last of ${max} tries, the code is void; send a new one`);
+    throw new GpError('CODE_WRONG', `wrong code; ${max - n} ${max - n === 1 ? 'try' : 'tries'} left`, { details: { triesLeft: max - n } });
+  }
+  return row;
 }

@@ -11,7 +11,7 @@
  * the operator's act. Every step is one audit row.
  */
 import { GpError, invalid, isGpError } from '../shared/errors.js';
-import { codeNotifier, newOneTimeCode } from './one-time-code.js';
+import { checkPendingCode, codeNotifier, hashCode, newOneTimeCode } from './one-time-code.js';
 import { audit } from '../store/audit.js';
 import { getAccount } from '../store/accounts.js';
 import { setTwoFactor, type MailboxRow } from '../store/mailboxes.js';
@@ -21,7 +21,6 @@ import {
 import { listActiveAppPasswords } from '../store/app-passwords.js';
 import { nowOf, type IdentityContext } from './context.js';
 import { announceAccessChange } from './access.js';
-import { codeMatches, hashCode } from './confirm.js';
 import { requireMailbox } from './mailboxes.js';
 
 export interface TwoFactorState {
@@ -101,16 +100,14 @@ export async function enableTwoFactor(ctx: IdentityContext, address: string, cod
     if (!/^\d{6}$/.test(c)) throw invalid('code', 'must be 6 digits');
     requireUsable(m);
     if (m.two_factor_at !== null) throw new GpError('TWO_FACTOR_ON', `two-factor protection is already on for ${m.address}`, { kind: 'conflict' });
-    const max = ctx.cfg.identity.codeMaxAttempts;
-    const row = latestTwoFactorCode(ctx.db, m.id);
-    if (!row || row.used_at !== null) throw new GpError('CODE_NONE', `no code is pending for ${m.address}; send one with: mailbox 2fa on ${m.address}`);
-    if (row.attempts >= max) throw new GpError('CODE_EXHAUSTED', `the code was voided after ${max} wrong tries; send a new one`);
-    if (nowOf(ctx) > row.expires_at) throw new GpError('CODE_EXPIRED', 'the code has expired; send a new one');
-    if (!codeMatches(row.code_hash, c)) {
-      const n = addTwoFactorCodeAttempt(ctx.db, row.id);
-      if (n >= max) throw new GpError('CODE_EXHAUSTED', `wrong code; that was the last of ${max} tries, the code is void; send a new one`);
-      throw new GpError('CODE_WRONG', `wrong code; ${max - n} ${max - n === 1 ? 'try' : 'tries'} left`, { details: { triesLeft: max - n } });
-    }
+    const row = checkPendingCode({
+      cfg: ctx.cfg,
+      at: nowOf(ctx),
+      row: latestTwoFactorCode(ctx.db, m.id),
+      code: c,
+      none: `no code is pending for ${m.address}; send one with: mailbox 2fa on ${m.address}`,
+      addAttempt: (rowId) => addTwoFactorCodeAttempt(ctx.db, rowId),
+    });
     const at = nowOf(ctx);
     ctx.db.transaction(() => {
       markTwoFactorCodeUsed(ctx.db, row.id, at);

@@ -6,8 +6,6 @@
  * (`access` events on the bus, and the store's control counter for changes made by
  * the CLI in another process).
  */
-import tls from 'node:tls';
-import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../store/db.js';
 import { watchControl } from '../events/control-watch.js';
@@ -17,7 +15,6 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../shared/logger.js';
 import { Writer } from '../store/deliver.js';
 import { writerQuota } from '../policy/quota.js';
-import { metrics, METRIC } from '../shared/metrics.js';
 import { join } from 'node:path';
 import { Session, type SessionHost } from './session.js';
 import { SpoolArea, MemoryGate } from './literal-spool.js';
@@ -28,7 +25,7 @@ import {
   type AuthenticateFn,
   type MailboxAccessFn,
 } from './auth-adapter.js';
-import { reloadedContext, tlsPosture } from '../tls/posture.js';
+import { startSessionListener } from '../tls/listener.js';
 
 export interface ImapServerContext {
   config: Config;
@@ -64,85 +61,29 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
   const { config, db, log } = ctx;
   const cfg = config.imap;
   const maxLiteralBytes = cfg.maxLiteralBytes ?? config.smtp.maxMessageBytes;
-  const authenticate = ctx.authenticate ?? defaultAuthenticate({ db, cfg: config, log, bus: ctx.bus });
-  const mailboxAccess = ctx.mailboxAccess ?? defaultMailboxAccess(db);
-  const sessions = new Set<Session>();
   const perMailbox = new Map<number, Set<Session>>();
-  let closing = false;
-
-  const spool = new SpoolArea(join(config.dataDir, 'tmp'), {
-    spoolAbove: cfg.literalSpoolBytes,
-    maxBytes: cfg.spoolBytes,
-    maxBytesPerUser: cfg.spoolBytesPerUser,
-  });
-  const appendMemory = new MemoryGate(cfg.appendMemoryBytes);
-  const host: SessionHost = {
-    services: { db, bus: ctx.bus, config, log, writer: ctx.writer ?? fallbackWriter(db, ctx.bus, config, log), maxLiteralBytes, appendMemory },
-    spool,
-    hostname: config.hostname,
-    authenticate,
-    mailboxAccess,
-    maxLiteralBytes,
-    onLogin(session, mailboxId) {
-      let set = perMailbox.get(mailboxId);
-      if (!set) perMailbox.set(mailboxId, (set = new Set()));
-      if (set.size >= cfg.maxConnectionsPerUser) return false;
-      set.add(session);
-      return true;
-    },
-    onClose(session) {
-      if (sessions.delete(session)) metrics.add(METRIC.openConnections, -1, { protocol: 'imap' });
-      for (const [id, set] of perMailbox) {
-        if (set.delete(session) && set.size === 0) perMailbox.delete(id);
-      }
-    },
-  };
+  const host = sessionHost(ctx, maxLiteralBytes, perMailbox, (session) => listener.forget(session));
 
   const greeting = `* OK [CAPABILITY ${capabilities(false, maxLiteralBytes).join(' ')}] ${config.hostname} gospochta IMAP4rev1 ready\r\n`;
 
-  const server = tls.createServer(
-    {
-      key: ctx.tls.key,
-      cert: ctx.tls.cert,
-      ...tlsPosture(config),
-      handshakeTimeout: 30_000,
-    },
-    (socket) => {
-      if (closing) {
-        socket.end('* BYE Server shutting down\r\n');
-        return;
-      }
-      if (sessions.size >= cfg.maxConnections) {
-        log.warn({ remote: socket.remoteAddress }, 'imap: too many connections');
-        socket.end('* BYE Too many connections, try again later\r\n');
-        return;
-      }
-      const session = new Session(socket, host);
-      sessions.add(session);
-      metrics.inc(METRIC.connections, { protocol: 'imap' });
-      metrics.add(METRIC.openConnections, 1, { protocol: 'imap' });
+  const listener = await startSessionListener<Session>({
+    protocol: 'imap',
+    cfg: config,
+    keys: ctx.tls,
+    port: ctx.port ?? cfg.port,
+    host: ctx.host ?? config.bind,
+    log,
+    maxConnections: cfg.maxConnections,
+    refusals: { closing: '* BYE Server shutting down\r\n', busy: '* BYE Too many connections, try again later\r\n' },
+    open: (socket) => new Session(socket, host),
+    start(session, socket) {
       session.log.debug({ remote: session.remoteAddress }, 'imap connection');
       socket.write(greeting);
       void session.run();
     },
-  );
-  // Hard cap on sockets (including TLS handshakes in progress); above maxConnections
-  // sessions get `* BYE Too many connections`, far above it the socket is just closed.
-  server.maxConnections = cfg.maxConnections + 100;
-  server.on('tlsClientError', (err, socket) => {
-    log.debug({ err: err.message, remote: socket.remoteAddress }, 'imap: TLS handshake failed');
+    farewell: (s) => s.bye('Server shutting down').catch(() => undefined),
   });
-  server.on('error', (err) => log.error({ err }, 'imap: server error'));
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(ctx.port ?? cfg.port, ctx.host ?? config.bind, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  log.info({ port }, 'imap: listening');
+  const { port, sessions } = listener;
 
   // Blocked/deleted mailboxes: bus events (same process) and the control counter (CLI).
   const unsubscribe = ctx.bus.subscribe((ev) => {
@@ -161,19 +102,12 @@ export async function startImap(ctx: ImapServerContext): Promise<ImapServer> {
   return {
     port,
     sessions,
-    setSecureContext(opts) {
-      server.setSecureContext(reloadedContext(config, opts));
-    },
-    async close() {
-      if (closing) return;
-      closing = true;
-      unwatch();
-      unsubscribe();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([...sessions].map((s) => s.bye('Server shutting down').catch(() => undefined)));
-      await closed;
-      log.info('imap: closed');
-    },
+    setSecureContext: (opts) => listener.setSecureContext(opts),
+    close: () =>
+      listener.close(() => {
+        unwatch();
+        unsubscribe();
+      }),
   };
 }
 
@@ -202,6 +136,39 @@ function resyncSelected(db: Db, bus: EventBus, sessions: ReadonlySet<Session>, l
   } catch (err) {
     log.error({ err }, 'imap: re-sync of selected folders failed');
   }
+}
+
+/** What every session of this listener shares: services, the literal spool, login and the per-mailbox connection limit. */
+function sessionHost(ctx: ImapServerContext, maxLiteralBytes: number, perMailbox: Map<number, Set<Session>>, forget: (s: Session) => void): SessionHost {
+  const { config, db, log } = ctx;
+  const cfg = config.imap;
+  const spool = new SpoolArea(join(config.dataDir, 'tmp'), {
+    spoolAbove: cfg.literalSpoolBytes,
+    maxBytes: cfg.spoolBytes,
+    maxBytesPerUser: cfg.spoolBytesPerUser,
+  });
+  const appendMemory = new MemoryGate(cfg.appendMemoryBytes);
+  return {
+    services: { db, bus: ctx.bus, config, log, writer: ctx.writer ?? fallbackWriter(db, ctx.bus, config, log), maxLiteralBytes, appendMemory },
+    spool,
+    hostname: config.hostname,
+    authenticate: ctx.authenticate ?? defaultAuthenticate({ db, cfg: config, log, bus: ctx.bus }),
+    mailboxAccess: ctx.mailboxAccess ?? defaultMailboxAccess(db),
+    maxLiteralBytes,
+    onLogin(session, mailboxId) {
+      let set = perMailbox.get(mailboxId);
+      if (!set) perMailbox.set(mailboxId, (set = new Set()));
+      if (set.size >= cfg.maxConnectionsPerUser) return false;
+      set.add(session);
+      return true;
+    },
+    onClose(session) {
+      forget(session);
+      for (const [id, set] of perMailbox) {
+        if (set.delete(session) && set.size === 0) perMailbox.delete(id);
+      }
+    },
+  };
 }
 
 /** A listener started without the process's writer (tests, tools) gets its own, with the same quota rule. */

@@ -7,9 +7,8 @@
  * control counter (changes made by the CLI in another process), each a re-check
  * of the session's credential (identity/access.ts `sessionAccess`).
  */
-import { reloadedContext, tlsPosture, type ListenerKeys } from '../tls/posture.js';
-import tls from 'node:tls';
-import type { AddressInfo } from 'node:net';
+import type { ListenerKeys } from '../tls/posture.js';
+import { startSessionListener } from '../tls/listener.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../store/db.js';
 import type { Writer } from '../store/deliver.js';
@@ -18,7 +17,6 @@ import type { Logger } from '../shared/logger.js';
 import type { AuthRequest, AuthResult } from '../identity/auth.js';
 import { sessionAccess } from '../identity/access.js';
 import { watchControl } from '../events/control-watch.js';
-import { metrics, METRIC } from '../shared/metrics.js';
 import { Pop3Session } from './session.js';
 import type { Pop3Host } from './types.js';
 
@@ -46,9 +44,7 @@ export interface Pop3Server {
 
 export async function startPop3(ctx: Pop3ServerContext): Promise<Pop3Server> {
   const { config, db, log } = ctx;
-  const sessions = new Set<Pop3Session>();
   const holders = new Map<number, object>();
-  let closing = false;
 
   const host: Pop3Host = {
     db,
@@ -67,35 +63,25 @@ export async function startPop3(ctx: Pop3ServerContext): Promise<Pop3Server> {
       for (const [id, s] of holders) if (s === session) holders.delete(id);
     },
     onClose(session) {
-      if (sessions.delete(session as Pop3Session)) metrics.add(METRIC.openConnections, -1, { protocol: 'pop3' });
+      listener.forget(session as Pop3Session);
     },
   };
 
-  const server = tls.createServer({ key: ctx.tls.key, cert: ctx.tls.cert, ...tlsPosture(config), handshakeTimeout: 30_000 }, (socket) => {
-    if (closing) return void socket.end('-ERR [SYS/TEMP] Server shutting down\r\n');
-    if (sessions.size >= config.pop3.maxConnections) {
-      log.warn({ remote: socket.remoteAddress }, 'pop3: too many connections');
-      return void socket.end('-ERR [SYS/TEMP] Too many connections, try again later\r\n');
-    }
-    const session = new Pop3Session(socket, host, log);
-    sessions.add(session);
-    metrics.inc(METRIC.connections, { protocol: 'pop3' });
-    metrics.add(METRIC.openConnections, 1, { protocol: 'pop3' });
-    void session.ok(`${config.hostname} gospochta POP3 ready`);
+  const listener = await startSessionListener<Pop3Session>({
+    protocol: 'pop3',
+    cfg: config,
+    keys: ctx.tls,
+    port: ctx.port ?? config.pop3.port,
+    host: ctx.host ?? config.bind,
+    log,
+    maxConnections: config.pop3.maxConnections,
+    refusals: { closing: '-ERR [SYS/TEMP] Server shutting down\r\n', busy: '-ERR [SYS/TEMP] Too many connections, try again later\r\n' },
+    open: (socket) => new Pop3Session(socket, host, log),
+    start: (session) => void session.ok(`${config.hostname} gospochta POP3 ready`),
+    // No UPDATE state for a session the server ends (RFC 1939 §6): nothing is deleted.
+    farewell: (s) => s.finish('-ERR [SYS/TEMP] Server shutting down; nothing was deleted\r\n'),
   });
-  server.maxConnections = config.pop3.maxConnections + 100;
-  server.on('tlsClientError', (err, socket) => log.debug({ err: err.message, remote: socket.remoteAddress }, 'pop3: TLS handshake failed'));
-  server.on('error', (err) => log.error({ err }, 'pop3: server error'));
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(ctx.port ?? config.pop3.port, ctx.host ?? config.bind, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  log.info({ port }, 'pop3: listening');
+  const { port, sessions } = listener;
 
   const recheck = (only?: number) => {
     for (const s of [...sessions]) {
@@ -111,19 +97,11 @@ export async function startPop3(ctx: Pop3ServerContext): Promise<Pop3Server> {
   return {
     port,
     sessions,
-    setSecureContext(opts: ListenerKeys) {
-      server.setSecureContext(reloadedContext(config, opts));
-    },
-    async close() {
-      if (closing) return;
-      closing = true;
-      unwatch();
-      unsubscribe();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // No UPDATE state for a session the server ends (RFC 1939 §6): nothing is deleted.
-      await Promise.all([...sessions].map((s) => s.finish('-ERR [SYS/TEMP] Server shutting down; nothing was deleted\r\n')));
-      await closed;
-      log.info('pop3: closed');
-    },
+    setSecureContext: (opts: ListenerKeys) => listener.setSecureContext(opts),
+    close: () =>
+      listener.close(() => {
+        unwatch();
+        unsubscribe();
+      }),
   };
 }

@@ -6,10 +6,10 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import nodemailer from 'nodemailer';
-import { serverDir, freePort, PASSWORD, type ServerDir, type ChildServer } from '../helpers/child-server.js';
+import { freePort, PASSWORD, type ServerDir, type ChildServer } from '../helpers/child-server.js';
 import { TranscriptClient } from '../helpers/imap.js';
+import { startCluster, stopCluster, lineMatching } from '../helpers/cluster.js';
 import { Pop3Client } from '../helpers/pop3.js';
-import { ensureBuilt } from '../cli/helpers.js';
 
 let d: ServerDir;
 let s: ChildServer;
@@ -17,30 +17,13 @@ let pop3Port: number;
 let dana: string;
 
 beforeAll(async () => {
-  ensureBuilt();
   pop3Port = await freePort();
-  d = await serverDir({ GOSPOCHTA_WORKERS: '2', GOSPOCHTA_POP3_PORT: String(pop3Port), LOG_LEVEL: 'info' });
-  dana = (await d.provision('dana')).address;
-  s = d.start();
-  await s.ready;
+  ({ d, s } = await startCluster({ GOSPOCHTA_WORKERS: '2', GOSPOCHTA_POP3_PORT: String(pop3Port), LOG_LEVEL: 'info' }, async (dir) => {
+    dana = (await dir.provision('dana')).address;
+  }));
 }, 90_000);
 
-afterAll(async () => {
-  if (s && s.child.exitCode === null && s.child.signalCode === null) {
-    s.child.kill('SIGTERM');
-    await s.exited;
-  }
-  d?.cleanup();
-});
-
-/** Read lines until one matches; throws after 10 s. */
-async function lineMatching(c: TranscriptClient, re: RegExp): Promise<string> {
-  const timeout = new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`no line matching ${re} in 10 s`)), 10_000));
-  for (;;) {
-    const l = await Promise.race([c.line(), timeout]);
-    if (re.test(l)) return l;
-  }
-}
+afterAll(() => stopCluster({ d, s }));
 
 describe('POP3 with two workers', () => {
   it('listens in every worker and feeds a POP3 deletion to IMAP sessions on the other worker', async () => {

@@ -14,9 +14,10 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { serverDir, PASSWORD, type ServerDir, type ChildServer } from '../helpers/child-server.js';
+import { PASSWORD, type ServerDir, type ChildServer } from '../helpers/child-server.js';
+import { startCluster, stopCluster, lineMatching } from '../helpers/cluster.js';
 import { TranscriptClient } from '../helpers/imap.js';
-import { ensureBuilt, makeCli } from '../cli/helpers.js';
+import { makeCli } from '../cli/helpers.js';
 
 let d: ServerDir;
 let s: ChildServer;
@@ -24,21 +25,13 @@ let alice: string;
 let bob: { address: string; accountId: number };
 
 beforeAll(async () => {
-  ensureBuilt();
-  d = await serverDir({ GOSPOCHTA_WORKERS: '2', LOG_LEVEL: 'info' });
-  alice = (await d.provision('alice')).address;
-  bob = await d.provision('bob');
-  s = d.start();
-  await s.ready;
+  ({ d, s } = await startCluster({ GOSPOCHTA_WORKERS: '2', LOG_LEVEL: 'info' }, async (dir) => {
+    alice = (await dir.provision('alice')).address;
+    bob = await dir.provision('bob');
+  }));
 }, 90_000);
 
-afterAll(async () => {
-  if (s && s.child.exitCode === null && s.child.signalCode === null) {
-    s.child.kill('SIGTERM');
-    await s.exited;
-  }
-  d?.cleanup();
-});
+afterAll(() => stopCluster({ d, s }));
 
 const smtp = (user: string) =>
   nodemailer.createTransport({ host: '127.0.0.1', port: d.smtpPort, secure: true, tls: { rejectUnauthorized: false }, auth: { user, pass: PASSWORD }, connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 10_000 });
@@ -47,15 +40,6 @@ async function imap(user: string): Promise<TranscriptClient> {
   const c = await TranscriptClient.connect(d.imapPort);
   await c.login(user, PASSWORD);
   return c;
-}
-
-/** Read lines until one matches; throws after 10 s. */
-async function lineMatching(c: TranscriptClient, re: RegExp): Promise<string> {
-  const timeout = new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`no line matching ${re} in 10 s`)), 10_000));
-  for (;;) {
-    const l = await Promise.race([c.line(), timeout]);
-    if (re.test(l)) return l;
-  }
 }
 
 function workerPids(): number[] {

@@ -8,11 +8,11 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startTestDns, type TestDns } from '../helpers/dns.js';
 import { freePort } from '../helpers/child-server.js';
-import { testCert } from '../helpers/imap.js';
+import { startSmtpSink, closeSmtpSink } from '../helpers/smtp-sink.js';
 import { folderContent, until } from '../helpers/mailbox-content.js';
 import { setForwarding, stopForwarding } from '../../src/filters/forwarding.js';
 import { srsReverse } from '../../src/delivery/srs.js';
@@ -37,24 +37,9 @@ let carol: string;
 let dave: string;
 
 beforeAll(async () => {
-  const { key, cert } = testCert();
   const sinkPort = await freePort();
   mxPort = await freePort();
-  sink = new SMTPServer({
-    key,
-    cert,
-    authOptional: true,
-    logger: false,
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => sink.listen(sinkPort, '127.0.0.1', () => r()));
+  sink = await startSmtpSink({ port: sinkPort, onMessage: (m) => received.push({ from: m.from, to: m.to, raw: m.raw.toString('utf8') }) });
   dns = await startTestDns();
   t = await startTestServer({
     mx: { port: mxPort, maxConnectionsPerIp: 20, messagesPerIpPerMinute: 1000, maxRecipients: 100 },
@@ -70,7 +55,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.close();
-  await new Promise<void>((r) => sink?.close(() => r()));
+  await closeSmtpSink(sink);
   await dns?.close();
 });
 

@@ -7,7 +7,7 @@
  *   const s = useImapSession({ messages: 5, select: 'INBOX' });
  *   it('…', async () => { expect(await s.c.cmd('a1 NOOP')).toEqual([...]); });
  */
-import { beforeAll, beforeEach, afterAll, afterEach, expect } from 'vitest';
+import { beforeAll, beforeEach, afterAll, afterEach, expect, it } from 'vitest';
 import { getFolder } from '../../src/store/folders.js';
 import { sampleMessage, startTestImap, type StartOptions, type TestImap, type TranscriptClient } from './imap.js';
 
@@ -171,3 +171,19 @@ export const LIMITED_LOGIN: ImapSessionOptions = {
   password: 'Correct-Horse-42',
   config: { imap: { maxLineBytes: 2000, maxLiteralBytes: 5000 } },
 };
+
+/** A table of commands and the replies each gets, in order (`expectReplies`). */
+export type ReplySteps = Array<[command: string, reply: unknown[]]>;
+
+/**
+ * The last test of a command's file: before login each of `needsLogin` is BAD
+ * (`expectNeedsLogin`); after it, on a session of its own, each step gets its reply.
+ */
+export function itRejectsBadSyntax(s: ImapServerFixture, o: { needsLogin: string[]; replies: ReplySteps }): void {
+  it('syntax errors and the wrong state are BAD', async () => {
+    await expectNeedsLogin(s.h, o.needsLogin);
+    const { c } = await s.session();
+    await expectReplies(c, o.replies);
+    await c.close();
+  });
+}

@@ -8,12 +8,12 @@
  * queue's length and oldest age show in the metrics.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { dkimVerify } from 'mailauth';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startTestDns, type TestDns } from '../helpers/dns.js';
 import { freePort } from '../helpers/child-server.js';
-import { testCert } from '../helpers/imap.js';
+import { startSmtpSink, closeSmtpSink } from '../helpers/smtp-sink.js';
 import { generateDkim } from '../../src/mta/dkim.js';
 import { deleteQueued, queueRowsOf } from '../../src/store/outbound.js';
 import { dnsResolver } from '../../src/smtp/dns.js';
@@ -34,23 +34,8 @@ const received: Received[] = [];
 let alice: string;
 
 beforeAll(async () => {
-  const { key, cert } = testCert();
   const port = await freePort();
-  sink = new SMTPServer({
-    key,
-    cert,
-    authOptional: true,
-    logger: false,
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks), secure: session.secure, helo: session.hostNameAppearsAs });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => sink.listen(port, '127.0.0.1', () => r()));
+  sink = await startSmtpSink({ port, onMessage: (m) => received.push({ to: m.to, raw: m.raw, secure: m.secure, helo: m.helo }) });
   dns = await startTestDns();
   // remote.test: two MX hosts, the preferred one (10) has an address nobody listens on;
   // the runner goes on to the next by preference (RFC 5321 §5.1).
@@ -71,7 +56,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.close();
-  await new Promise<void>((r) => sink?.close(() => r()));
+  await closeSmtpSink(sink);
   await dns?.close();
 });
 

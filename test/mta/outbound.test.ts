@@ -7,12 +7,12 @@
  * answer returns the message at once; the operator's queue commands.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
+import { startSmtpSink, closeSmtpSink } from '../helpers/smtp-sink.js';
 import { dkimVerify } from 'mailauth';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startTestDns, type TestDns } from '../helpers/dns.js';
 import { freePort } from '../helpers/child-server.js';
-import { testCert } from '../helpers/imap.js';
 import { generateDkim } from '../../src/mta/dkim.js';
 import { queueRowsOf } from '../../src/store/outbound.js';
 import { dnsResolver } from '../../src/smtp/dns.js';
@@ -34,28 +34,18 @@ const received: Received[] = [];
 let alice: string;
 
 beforeAll(async () => {
-  const { key, cert } = testCert();
   sinkPort = await freePort();
   deadPort = await freePort(); // nothing listens there
-  sink = new SMTPServer({
-    key,
-    cert,
-    authOptional: true,
-    logger: false,
-    onRcptTo(address, _s, cb) {
-      if (address.address.startsWith('nobody@')) return cb(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }));
-      cb();
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks), secure: session.secure });
+  sink = await startSmtpSink({
+    port: sinkPort,
+    server: {
+      onRcptTo(address, _s, cb) {
+        if (address.address.startsWith('nobody@')) return cb(Object.assign(new Error('5.1.1 No such user here'), { responseCode: 550 }));
         cb();
-      });
+      },
     },
+    onMessage: (m) => received.push({ from: m.from, to: m.to, raw: m.raw, secure: m.secure }),
   });
-  await new Promise<void>((r) => sink.listen(sinkPort, '127.0.0.1', () => r()));
   dns = await startTestDns();
   t = await startTestServer({
     outbound: { enabled: true, routes: { 'gov.test': `127.0.0.1:${sinkPort}`, 'down.test': `127.0.0.1:${deadPort}` }, firstRetrySeconds: 1, maxRetrySeconds: 1, giveUpSeconds: 3, pollMs: 200, timeoutMs: 5000 },
@@ -66,7 +56,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.close();
-  await new Promise<void>((r) => sink?.close(() => r()));
+  await closeSmtpSink(sink);
   await dns?.close();
 });
 

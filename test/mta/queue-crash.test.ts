@@ -5,10 +5,10 @@
  * started again.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
+import { startSmtpSink, closeSmtpSink } from '../helpers/smtp-sink.js';
 import nodemailer from 'nodemailer';
 import { serverDir, freePort, PASSWORD, type ServerDir } from '../helpers/child-server.js';
-import { testCert } from '../helpers/imap.js';
 import { ensureBuilt } from '../cli/helpers.js';
 
 let d: ServerDir;
@@ -27,7 +27,7 @@ beforeAll(async () => {
   alice = (await d.provision('alice')).address;
 }, 60_000);
 afterAll(async () => {
-  await new Promise<void>((r) => (sink ? sink.close(() => r()) : r()));
+  await closeSmtpSink(sink);
   d?.cleanup();
 });
 
@@ -51,22 +51,7 @@ describe('the outbound queue and SIGKILL', () => {
     // Workers go when their primary is gone.
     await new Promise((r) => setTimeout(r, 500));
 
-    const { key, cert } = testCert();
-    sink = new SMTPServer({
-      key,
-      cert,
-      authOptional: true,
-      logger: false,
-      onData(stream, _session, cb) {
-        let raw = '';
-        stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-        stream.on('end', () => {
-          got.push(/^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '?');
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((r) => sink!.listen(sinkPort, '127.0.0.1', () => r()));
+    sink = await startSmtpSink({ port: sinkPort, onMessage: (m) => got.push(/^Subject: (.*)$/m.exec(m.raw.toString('utf8'))?.[1]?.trim() ?? '?') });
     const s2 = d.start();
     await s2.ready;
     const end = Date.now() + 30_000;

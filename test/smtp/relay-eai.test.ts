@@ -13,10 +13,10 @@
  *     RFC 6531 §3.2) and the sender gets a report saying why.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
+import { startSmtpSink, closeSmtpSink } from '../helpers/smtp-sink.js';
 import { startTestServer, type TestServer, PASSWORD } from '../helpers/server.js';
 import { freePort } from '../helpers/child-server.js';
-import { testCert } from '../helpers/imap.js';
 import { RawSmtp } from '../helpers/smtp-raw.js';
 import { readBlob } from '../../src/store/blobs.js';
 import { until } from '../helpers/mailbox-content.js';
@@ -37,27 +37,10 @@ async function ports3() {
 }
 
 beforeAll(async () => {
-  const { key, cert } = testCert();
   const sinkPort = await freePort();
   const asciiPort = await freePort();
-  asciiSink = new SMTPServer({ key, cert, authOptional: true, logger: false, hideSMTPUTF8: true, onData: (s, _session, cb) => s.on('data', () => {}).on('end', () => cb()) });
-  await new Promise<void>((r) => asciiSink.listen(asciiPort, '127.0.0.1', () => r()));
-  sink = new SMTPServer({
-    key,
-    cert,
-    authOptional: true,
-    logger: false,
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const mf = session.envelope.mailFrom as { address: string; args?: Record<string, unknown> };
-        received.push({ from: mf.address, to: session.envelope.rcptTo.map((r) => r.address), args: mf.args ?? {}, raw: Buffer.concat(chunks) });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => sink.listen(sinkPort, '127.0.0.1', () => r()));
+  asciiSink = await startSmtpSink({ port: asciiPort, server: { hideSMTPUTF8: true }, onMessage: () => {} });
+  sink = await startSmtpSink({ port: sinkPort, onMessage: (m) => received.push({ from: m.from, to: m.to, args: m.args, raw: m.raw }) });
   ports.closed = await ports3();
   ports.open = await ports3();
   closed = await startTestServer({ smtp: { port: ports.closed.smtp }, submission: { port: ports.closed.submission }, mx: { port: ports.closed.mx } });
@@ -74,8 +57,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await closed?.close();
   await open?.close();
-  await new Promise<void>((r) => sink?.close(() => r()));
-  await new Promise<void>((r) => asciiSink?.close(() => r()));
+  await closeSmtpSink(sink);
+  await closeSmtpSink(asciiSink);
 });
 
 

@@ -3,19 +3,13 @@
  * messages and stays as \Noselect; a \Noselect name with inferiors cannot be deleted.
  * Deleting the folder this session has selected first leaves the selected state.
  */
-import type { CommandModule } from './types.js';
-import { args, mailboxArg, ok, requireAuthenticated} from './helpers.js';
+import { mailboxCommand, ok } from './helpers.js';
 import { deleteFolder, getFolder } from '../../store/folders.js';
 import { publish } from '../../store/changes.js';
 
-export const deleteCommand: CommandModule = {
+export const deleteCommand = mailboxCommand({
   name: 'DELETE',
-  states: ['authenticated', 'selected'],
-  async run(ctx) {
-    const mailboxId = requireAuthenticated(ctx);
-    const a = args(ctx);
-    const name = mailboxArg(a);
-    a.end();
+  async run(ctx, { mailboxId, names: [name] }) {
     const s = ctx.session;
     const f = getFolder(ctx.services.db, mailboxId, name);
     if (f && s.selected?.folderId === f.id && f.name !== 'INBOX') {
@@ -26,4 +20,4 @@ export const deleteCommand: CommandModule = {
     publish(ctx.services.bus, r);
     return ok('DELETE completed');
   },
-};
+});

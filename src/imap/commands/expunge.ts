@@ -7,6 +7,7 @@
  */
 import type { CommandContext, CommandModule } from './types.js';
 import { Args } from '../protocol/args.js';
+import { commandName, readOnlyRefusal } from './helpers.js';
 import { parseSequenceSet } from '../protocol/sequence.js';
 import { expungeDeleted } from '../../store/messages.js';
 
@@ -23,13 +24,13 @@ export const expungeCommand: CommandModule = {
   states: ['selected'],
   uid: true,
   async run(ctx) {
-    const name = ctx.uid ? 'UID EXPUNGE' : 'EXPUNGE';
+    const name = commandName(ctx);
     const a = new Args(ctx.args, name);
     const view = ctx.session.selected!;
     let within: number[] | undefined;
     if (ctx.uid) within = view.resolveSet(parseSequenceSet(a.atom('sequence set')), true);
     a.end();
-    if (view.readOnly) return { status: 'NO', code: 'CANNOT', text: 'The folder is selected read-only (EXAMINE)' };
+    if (view.readOnly) return readOnlyRefusal();
     if (within && within.length === 0) return { status: 'OK', text: `${name} completed` };
     const uids = await expunge(ctx, within);
     await ctx.session.reportExpunged(uids);

@@ -4,9 +4,9 @@
  * Parsing in ../protocol/fetch-attrs.ts, serving in ../fetch/respond.ts.
  */
 import type { CommandModule } from './types.js';
-import { Args } from '../protocol/args.js';
+import { sequenceCommandArgs } from './helpers.js';
 import { ProtocolError } from '../protocol/errors.js';
-import { parseSequenceSet, setContains, formatSequenceSet } from '../protocol/sequence.js';
+import { setContains, formatSequenceSet } from '../protocol/sequence.js';
 import { parseFetchRequest } from '../protocol/fetch-attrs.js';
 import { fetchMessages } from '../fetch/respond.js';
 import { vanishedSince } from '../../store/messages.js';
@@ -17,11 +17,8 @@ export const fetchCommand: CommandModule = {
   uid: true,
   expungeAfter: false,
   async run(ctx) {
-    const name = ctx.uid ? 'UID FETCH' : 'FETCH';
-    const a = new Args(ctx.args, name);
-    const set = parseSequenceSet(a.atom('sequence set'));
+    const { name, set, view } = sequenceCommandArgs(ctx);
     const req = parseFetchRequest(ctx.args.slice(1));
-    const view = ctx.session.selected!;
     if (req.vanished) {
       if (!ctx.uid) throw new ProtocolError('VANISHED is allowed only with UID FETCH');
       if (!ctx.session.enabled.has('QRESYNC')) throw new ProtocolError('VANISHED needs ENABLE QRESYNC first');

@@ -1,7 +1,9 @@
 /**
  * Small helpers shared by the session and folder commands: completions, and mailbox-name arguments (modified UTF-7, RFC 3501 §5.1.3).
  */
-import type { CommandContext, CommandResult } from './types.js';
+import type { ActiveState, CommandContext, CommandModule, CommandResult, SelectedView } from './types.js';
+import type { SequenceSet } from '../protocol/tokens.js';
+import { parseSequenceSet } from '../protocol/sequence.js';
 import { Args } from '../protocol/args.js';
 import { decodeMailboxName, encodeMailboxName } from '../protocol/utf7.js';
 import { astring, astringUtf8 } from '../protocol/quote.js';
@@ -60,4 +62,72 @@ export function requireAuthenticated(ctx: CommandContext): number {
   const id = ctx.session.mailboxId;
   if (id === undefined) throw new ProtocolError('Not authenticated');
   return id;
+}
+
+/** The states of a command that needs a login: authenticated, or with a folder selected. */
+export const LOGGED_IN: readonly ActiveState[] = ['authenticated', 'selected'];
+
+/** LIST/LSUB, SELECT/EXAMINE, SUBSCRIBE/UNSUBSCRIBE: two commands of the logged-in states, one `run` told which. */
+export function commandPair(names: readonly [string, string], run: (ctx: CommandContext, second: boolean) => Promise<CommandResult>): [CommandModule, CommandModule] {
+  return [{ name: names[0], states: LOGGED_IN, run: (ctx) => run(ctx, false) }, { name: names[1], states: LOGGED_IN, run: (ctx) => run(ctx, true) }];
+}
+
+/** How a mailbox-name argument is read (`mailboxArg`). */
+export interface MailboxArgSpec {
+  what?: string;
+  /** Decoded strictly: names that create folders. */
+  strict?: boolean;
+}
+
+/** What a mailbox command's `run` is given once its arguments are read. */
+export interface MailboxCall<T> {
+  mailboxId: number;
+  /** The mailbox names, in the order of `mailboxes`. */
+  names: string[];
+  /** What `rest` read after the names. */
+  rest: T;
+}
+
+/**
+ * CREATE, DELETE, RENAME, STATUS, SUBSCRIBE, GETQUOTAROOT: a command of the
+ * logged-in states whose arguments are mailbox names (one by default), then what
+ * `rest` reads, then the end of the line.
+ */
+export function mailboxCommand<T = undefined>(spec: {
+  name: string;
+  mailboxes?: readonly MailboxArgSpec[];
+  rest?: (a: Args) => T;
+  run: (ctx: CommandContext, call: MailboxCall<T>) => Promise<CommandResult>;
+}): CommandModule {
+  const mailboxes = spec.mailboxes ?? [{}];
+  return {
+    name: spec.name,
+    states: LOGGED_IN,
+    async run(ctx) {
+      const mailboxId = requireAuthenticated(ctx);
+      const a = args(ctx);
+      const names = mailboxes.map((m) => mailboxArg(a, m.what, m.strict));
+      const rest = spec.rest ? spec.rest(a) : (undefined as T);
+      a.end();
+      return spec.run(ctx, { mailboxId, names, rest });
+    },
+  };
+}
+
+/** The command's name as the client sent it: `UID FETCH` or `FETCH`. */
+export function commandName(ctx: CommandContext): string {
+  return ctx.uid ? `UID ${ctx.name}` : ctx.name;
+}
+
+/** STORE, EXPUNGE, MOVE in a folder selected with EXAMINE (RFC 3501 §6.3.2). */
+export function readOnlyRefusal(): CommandResult {
+  return { status: 'NO', code: 'CANNOT', text: 'The folder is selected read-only (EXAMINE)' };
+}
+
+/** FETCH and STORE begin alike: the client's name for the command, its arguments, the sequence set, the selected view. */
+export function sequenceCommandArgs(ctx: CommandContext): { name: string; a: Args; set: SequenceSet; view: SelectedView } {
+  const name = commandName(ctx);
+  const a = new Args(ctx.args, name);
+  const set = parseSequenceSet(a.atom('sequence set'));
+  return { name, a, set, view: ctx.session.selected! };
 }

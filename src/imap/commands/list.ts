@@ -16,8 +16,8 @@
  * hierarchy (\Noselect, holding no messages) is also \NonExistent; after ENABLE
  * UTF8=ACCEPT or IMAP4rev2 names and patterns are UTF-8 (RFC 6855 §3).
  */
-import type { CommandContext, CommandModule } from './types.js';
-import { args, lenientMailboxName, mailboxOut, ok, requireAuthenticated } from './helpers.js';
+import type { CommandContext } from './types.js';
+import { args, commandPair, lenientMailboxName, mailboxOut, ok, requireAuthenticated } from './helpers.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { tokenText, type Token } from '../protocol/tokens.js';
 import { listFolderTree, listSubscriptions, specialUseOf, type ListedFolder } from '../../store/folders.js';
@@ -178,14 +178,4 @@ async function runList(ctx: CommandContext, lsub: boolean) {
   return ok(`${cmd} completed`);
 }
 
-export const listCommand: CommandModule = {
-  name: 'LIST',
-  states: ['authenticated', 'selected'],
-  run: (ctx) => runList(ctx, false),
-};
-
-export const lsubCommand: CommandModule = {
-  name: 'LSUB',
-  states: ['authenticated', 'selected'],
-  run: (ctx) => runList(ctx, true),
-};
+export const [listCommand, lsubCommand] = commandPair(['LIST', 'LSUB'], runList);

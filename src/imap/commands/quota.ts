@@ -10,7 +10,7 @@
  *   SETQUOTA             §4.1  refused: a user cannot change the quota (no QUOTASET, §3.1)
  */
 import type { CommandContext, CommandModule } from './types.js';
-import { args, mailboxArg, mailboxOut, no, ok, requireAuthenticated } from './helpers.js';
+import { args, mailboxCommand, mailboxOut, no, ok, requireAuthenticated } from './helpers.js';
 import { quoted } from '../protocol/quote.js';
 import { getFolder } from '../../store/folders.js';
 import { mailboxQuota } from '../../store/quota.js';
@@ -40,19 +40,15 @@ export const getQuotaCommand: CommandModule = {
   },
 };
 
-export const getQuotaRootCommand: CommandModule = {
+export const getQuotaRootCommand = mailboxCommand({
   name: 'GETQUOTAROOT',
-  states: ['authenticated', 'selected'],
-  async run(ctx) {
-    const a = args(ctx);
-    const name = mailboxArg(a);
-    a.end();
-    if (!getFolder(ctx.services.db, requireAuthenticated(ctx), name)) return no('NONEXISTENT', `Folder "${name}" does not exist`);
+  async run(ctx, { mailboxId, names: [name] }) {
+    if (!getFolder(ctx.services.db, mailboxId, name)) return no('NONEXISTENT', `Folder "${name}" does not exist`);
     await ctx.session.send(`* QUOTAROOT ${mailboxOut(name)} ${quoted(QUOTA_ROOT)}`);
     await ctx.session.send(quotaLine(ctx));
     return ok('GETQUOTAROOT completed');
   },
-};
+});
 
 export const setQuotaCommand: CommandModule = {
   name: 'SETQUOTA',

@@ -3,24 +3,18 @@
  * moves its messages to the new folder and leaves INBOX empty. The target must not
  * exist (`NO [ALREADYEXISTS]`).
  */
-import type { CommandModule } from './types.js';
-import { args, mailboxArg, ok, requireAuthenticated} from './helpers.js';
+import { mailboxCommand, ok } from './helpers.js';
 import { renameFolder } from '../../store/folders.js';
 import { publish } from '../../store/changes.js';
 
-export const renameCommand: CommandModule = {
+export const renameCommand = mailboxCommand({
   name: 'RENAME',
-  states: ['authenticated', 'selected'],
-  async run(ctx) {
-    const mailboxId = requireAuthenticated(ctx);
-    const a = args(ctx);
-    const from = mailboxArg(a, 'existing mailbox name');
-    const to = mailboxArg(a, 'new mailbox name', true);
-    a.end();
+  mailboxes: [{ what: 'existing mailbox name' }, { what: 'new mailbox name', strict: true }],
+  async run(ctx, { mailboxId, names: [from, to] }) {
     const r = renameFolder(ctx.services.db, mailboxId, from, to);
     const view = ctx.session.selected;
     if (view) for (const x of r.renamed) if (x.id === view.folderId) view.folderName = x.to;
     publish(ctx.services.bus, r);
     return ok('RENAME completed');
   },
-};
+});

@@ -8,8 +8,8 @@
  * select-qresync.ts. `[MAILBOXID (id)]` (RFC 8474 §4.1). After ENABLE IMAP4rev2
  * (RFC 9051 §6.3.2, Appendix E) there is no RECENT and no [UNSEEN n].
  */
-import type { CommandContext, CommandModule } from './types.js';
-import { args, mailboxArg, requireAuthenticated} from './helpers.js';
+import type { CommandContext } from './types.js';
+import { args, commandPair, mailboxArg, requireAuthenticated } from './helpers.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { getFolder, isNoselect } from '../../store/folders.js';
 import { claimRecent, firstUnseen, folderCounts, folderKeywords, listUids } from '../../store/messages.js';
@@ -82,14 +82,4 @@ async function run(ctx: CommandContext, readOnly: boolean) {
   return { status: 'OK' as const, code: readOnly ? 'READ-ONLY' : 'READ-WRITE', text: `${ctx.name} completed` };
 }
 
-export const selectCommand: CommandModule = {
-  name: 'SELECT',
-  states: ['authenticated', 'selected'],
-  run: (ctx) => run(ctx, false),
-};
-
-export const examineCommand: CommandModule = {
-  name: 'EXAMINE',
-  states: ['authenticated', 'selected'],
-  run: (ctx) => run(ctx, true),
-};
+export const [selectCommand, examineCommand] = commandPair(['SELECT', 'EXAMINE'], run);

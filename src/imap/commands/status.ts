@@ -4,8 +4,8 @@
  * (DELETED), RFC 8474 §4.2 (MAILBOXID). Also used by LIST-STATUS (RFC 5819).
  * RECENT stays accepted after ENABLE IMAP4rev2 (which dropped it) and answers 0 there.
  */
-import type { CommandContext, CommandModule } from './types.js';
-import { args, mailboxArg, mailboxOut, ok, requireAuthenticated} from './helpers.js';
+import type { CommandContext } from './types.js';
+import { mailboxCommand, mailboxOut, ok } from './helpers.js';
 import { ProtocolError } from '../protocol/errors.js';
 import type { Token } from '../protocol/tokens.js';
 import { getFolder, isNoselect, type FolderRow } from '../../store/folders.js';
@@ -73,19 +73,14 @@ export function statusLine(ctx: CommandContext, folder: FolderRow, items: string
   return `* STATUS ${mailboxOut(folder.name, utf8Names(s))} (${out.join(' ')})`;
 }
 
-export const statusCommand: CommandModule = {
+export const statusCommand = mailboxCommand({
   name: 'STATUS',
-  states: ['authenticated', 'selected'],
-  async run(ctx) {
-    const mailboxId = requireAuthenticated(ctx);
-    const a = args(ctx);
-    const name = mailboxArg(a);
-    const items = statusItems(a.list('status item list').items, 'STATUS');
-    a.end();
+  rest: (a) => statusItems(a.list('status item list').items, 'STATUS'),
+  async run(ctx, { mailboxId, names: [name], rest: items }) {
     const folder = getFolder(ctx.services.db, mailboxId, name);
     if (!folder) throw new GpError('NONEXISTENT', `Folder "${name}" does not exist`);
     if (isNoselect(folder)) throw new GpError('CANNOT', `"${name}" is not a folder that holds messages`);
     await ctx.session.send(statusLine(ctx, folder, items));
     return ok('STATUS completed');
   },
-};
+});

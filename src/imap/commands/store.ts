@@ -5,8 +5,8 @@
  * CONDSTORE is on); other sessions learn of them through the bus (origin = us).
  */
 import type { CommandModule } from './types.js';
-import { Args } from '../protocol/args.js';
-import { parseSequenceSet, formatSequenceSet } from '../protocol/sequence.js';
+import { readOnlyRefusal, sequenceCommandArgs } from './helpers.js';
+import { formatSequenceSet } from '../protocol/sequence.js';
 import { parseStoreArgs } from '../protocol/flags-arg.js';
 import { storeFlags, getMessages } from '../../store/messages.js';
 import { parseFlags } from '../../store/flags.js';
@@ -18,12 +18,9 @@ export const storeCommand: CommandModule = {
   uid: true,
   expungeAfter: false,
   async run(ctx) {
-    const name = ctx.uid ? 'UID STORE' : 'STORE';
-    const a = new Args(ctx.args, name);
-    const set = parseSequenceSet(a.atom('sequence set'));
+    const { name, set, view } = sequenceCommandArgs(ctx);
     const sa = parseStoreArgs(ctx.args.slice(1));
-    const view = ctx.session.selected!;
-    if (view.readOnly) return { status: 'NO', code: 'CANNOT', text: 'The folder is selected read-only (EXAMINE)' };
+    if (view.readOnly) return readOnlyRefusal();
     const uids = view.resolveSet(set, ctx.uid);
     if (sa.unchangedSince !== undefined) ctx.session.enableCondstore();
     const condstore = ctx.session.condstore;

@@ -1,14 +1,5 @@
 /** RENAMESCRIPT old new (RFC 5804 §2.11.1): the active flag moves with the script. */
-import { response } from '../protocol.js';
 import { renameOwnScript } from '../../filters/scripts.js';
-import { strings, type SieveCommand } from './types.js';
+import { scriptCommand } from './types.js';
 
-export const renamescript: SieveCommand = {
-  name: 'RENAMESCRIPT',
-  states: ['auth'],
-  run(s, args) {
-    const [from, to] = strings(args, 2, 'RENAMESCRIPT "old" "new"');
-    renameOwnScript(s.ctx(), s.user!, from!, to!);
-    s.send(response('OK'));
-  },
-};
+export const renamescript = scriptCommand({ name: 'RENAMESCRIPT', count: 2, usage: '"old" "new"', act: (ctx, owner, [from, to]) => renameOwnScript(ctx, owner, from!, to!) });

@@ -3,7 +3,7 @@
  * in, and its run. A run writes its own reply lines through the session; a
  * GpError it throws becomes `NO (CODE) "message"` in one place (session.ts).
  */
-import type { Arg } from '../protocol.js';
+import { response, type Arg } from '../protocol.js';
 import type { Config } from '../../config/schema.js';
 import type { IdentityContext } from '../../identity/context.js';
 import type { AuthRequest, AuthResult } from '../../identity/auth.js';
@@ -45,3 +45,20 @@ export function strings(args: Arg[], n: number, usage: string): string[] {
 }
 
 export class CommandSyntax extends Error {}
+
+/**
+ * PUTSCRIPT, RENAMESCRIPT, SETACTIVE, DELETESCRIPT: a command of the
+ * authenticated state taking `count` strings (`usage` shows them), done by `act`
+ * for the session's mailbox, answered with a bare OK.
+ */
+export function scriptCommand(o: { name: string; count: number; usage: string; act: (ctx: IdentityContext, owner: ScriptOwner, values: string[]) => void }): SieveCommand {
+  return {
+    name: o.name,
+    states: ['auth'],
+    run(s, args) {
+      const values = strings(args, o.count, `${o.name} ${o.usage}`);
+      o.act(s.ctx(), s.user!, values);
+      s.send(response('OK'));
+    },
+  };
+}

@@ -9,7 +9,7 @@ import { DotStuffer } from '../dot-stuff.js';
 import { TopCutter } from '../top-cut.js';
 import type { DropMessage } from '../maildrop.js';
 import type { Pop3Command, Pop3Context } from '../types.js';
-import { messageArg, words } from './msg-arg.js';
+import { oneMessageArg } from './msg-arg.js';
 
 /** Bytes gathered before a write: a small message goes out in one write (no Nagle / delayed-ACK stall). */
 const WRITE_BYTES = 64 * 1024;
@@ -41,9 +41,7 @@ export const retrCommand: Pop3Command = {
   name: 'RETR',
   states: ['transaction'],
   async run(ctx, args) {
-    const w = words(args);
-    if (w.length > 1) return ctx.err('RETR takes one message number');
-    const r = await messageArg(ctx, w[0]);
+    const r = await oneMessageArg(ctx, 'RETR', args);
     if (r) await sendMessage(ctx, { ...r, first: `${r.m.size} octets` });
   },
 };

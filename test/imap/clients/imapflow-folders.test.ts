@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { ImapFlow, type StatusObject } from 'imapflow';
+import type { ImapFlow, StatusObject } from 'imapflow';
+import { imapFlowClient } from '../../helpers/imapflow.js';
 import { startTestImap, sampleMessage, type TestImap } from '../../helpers/imap.js';
 
 let h: TestImap;
@@ -12,15 +13,7 @@ afterAll(async () => {
 });
 
 function client(user: string, pass: string): ImapFlow {
-  return new ImapFlow({
-    host: '127.0.0.1',
-    port: h.port,
-    secure: true,
-    tls: { rejectUnauthorized: false },
-    auth: { user, pass },
-    logger: false,
-    clientInfo: { name: 'imapflow-test', version: '2' },
-  });
+  return imapFlowClient(h.port, user, pass, { clientInfo: { name: 'imapflow-test', version: '2' } });
 }
 
 describe('imapflow against the server', () => {

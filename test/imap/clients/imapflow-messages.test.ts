@@ -6,22 +6,15 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createHash } from 'node:crypto';
-import { ImapFlow, type StatusObject } from 'imapflow';
+import type { ImapFlow, ImapFlowOptions, StatusObject } from 'imapflow';
+import { imapFlowClient } from '../../helpers/imapflow.js';
 import { startTestImap, sampleMessage, type TestImap } from '../../helpers/imap.js';
 
 let h: TestImap;
 let user: { address: string; password: string; mailboxId: number };
 
-function client(extra: Record<string, unknown> = {}): ImapFlow {
-  return new ImapFlow({
-    ...extra,
-    host: '127.0.0.1',
-    port: h.port,
-    secure: true,
-    tls: { rejectUnauthorized: false },
-    auth: { user: user.address, pass: user.password },
-    logger: false,
-  });
+function client(extra: Partial<ImapFlowOptions> = {}): ImapFlow {
+  return imapFlowClient(h.port, user.address, user.password, extra);
 }
 
 const ATTACHMENT_BYTES = 20 * 1024 * 1024;

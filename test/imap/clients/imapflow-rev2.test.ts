@@ -6,7 +6,8 @@
  * (RFC 3516 §4.4) and fetches parts with BINARY (§4.2).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
+import { imapFlowClient } from '../../helpers/imapflow.js';
 import { startTestImap, sampleMessage, type TestImap } from '../../helpers/imap.js';
 
 let h: TestImap;
@@ -21,14 +22,7 @@ afterAll(async () => {
 });
 
 function client(): ImapFlow {
-  return new ImapFlow({
-    host: '127.0.0.1',
-    port: h.port,
-    secure: true,
-    tls: { rejectUnauthorized: false },
-    auth: { user: user.address, pass: user.password },
-    logger: false,
-  });
+  return imapFlowClient(h.port, user.address, user.password);
 }
 
 describe('imapflow against IMAP4rev2', () => {

@@ -74,8 +74,10 @@ describe('APPEND', () => {
     expect(await s.c.until('a2')).toEqual(['a2 NO [TOOBIG] Message refused: attachments total 2000 bytes, over the limit of 1000 bytes per message']);
     s.c.send('a3 APPEND INBOX {300000}');
     expect(await s.c.line()).toMatch(/^a3 NO \[TOOBIG\]/);
-    expect(await s.c.cmd('a4 APPEND INBOX (\\Seen)')).toEqual(['a4 BAD APPEND: the message must be a literal']);
-    expect(await s.c.cmd('a5 NOOP')).toEqual(['a5 OK NOOP completed']);
+    await expectReplies(s.c, [
+      ['a4 APPEND INBOX (\\Seen)', ['a4 BAD APPEND: the message must be a literal']],
+      ['a5 NOOP', ['a5 OK NOOP completed']],
+    ]);
   });
 });
 
@@ -111,11 +113,13 @@ describe('RFC 3501 §2.3.3 a bare-LF message is stored with CRLF', () => {
     s.c.write(`a1 APPEND INBOX {${lf.length}+}\r\n${lf}\r\n`);
     expect((await s.c.until('a1')).at(-1)).toMatch(/^a1 OK /);
     await s.c.cmd('a2 SELECT INBOX');
-    expect(await s.c.cmd('a3 FETCH 1 (RFC822.SIZE BODYSTRUCTURE)')).toEqual([
-      `* 1 FETCH (RFC822.SIZE ${crlf.length} BODYSTRUCTURE ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 20 2 NIL NIL NIL NIL))`,
-      'a3 OK FETCH completed',
+    await expectReplies(s.c, [
+      ['a3 FETCH 1 (RFC822.SIZE BODYSTRUCTURE)', [
+        `* 1 FETCH (RFC822.SIZE ${crlf.length} BODYSTRUCTURE ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 20 2 NIL NIL NIL NIL))`,
+        'a3 OK FETCH completed',
+      ]],
+      ['a4 FETCH 1 BODY.PEEK[]', [`* 1 FETCH (BODY[] {${crlf.length}}`, ...crlf.split('\r\n').slice(0, -1), ')', 'a4 OK FETCH completed']],
     ]);
-    expect(await s.c.cmd('a4 FETCH 1 BODY.PEEK[]')).toEqual([`* 1 FETCH (BODY[] {${crlf.length}}`, ...crlf.split('\r\n').slice(0, -1), ')', 'a4 OK FETCH completed']);
     const row = getMessage(s.h.db, getFolder(s.h.db, s.user.mailboxId, 'INBOX')!.id, 1)!;
     expect(readBlob(s.h.db, row.blobId).toString()).toBe(crlf);
   });

@@ -21,9 +21,11 @@ describe('CLOSE (RFC 3501 §6.4.2)', () => {
   it('in a folder opened with EXAMINE nothing is removed; CLOSE leaves the selected state', async () => {
     s.h.addMessage(s.user.mailboxId, 'INBOX', sampleMessage('kept'), FLAG_DELETED);
     expect((await s.c.cmd('a1 EXAMINE INBOX')).at(-1)).toBe('a1 OK [READ-ONLY] EXAMINE completed');
-    expect(await s.c.cmd('a2 CLOSE')).toEqual(['a2 OK CLOSE completed']);
-    expect(await s.c.cmd('a3 STATUS INBOX (MESSAGES)')).toEqual(['* STATUS INBOX (MESSAGES 6)', 'a3 OK STATUS completed']);
-    expect(await s.c.cmd('a4 FETCH 1 FLAGS')).toEqual(['a4 BAD FETCH: select a folder first']);
+    await expectReplies(s.c, [
+      ['a2 CLOSE', ['a2 OK CLOSE completed']],
+      ['a3 STATUS INBOX (MESSAGES)', ['* STATUS INBOX (MESSAGES 6)', 'a3 OK STATUS completed']],
+      ['a4 FETCH 1 FLAGS', ['a4 BAD FETCH: select a folder first']],
+    ]);
   });
 
   it('syntax errors and the wrong state are BAD', async () => {

@@ -12,10 +12,12 @@ const uv = (name: string) => s.uidvalidity(name);
 describe('COPY and MOVE', () => {
   it('COPY answers COPYUID; UID COPY too; missing folder → TRYCREATE', async () => {
     await s.c.cmd('s SELECT INBOX');
-    expect(await s.c.cmd('a1 COPY 2:3 Archive')).toEqual([`a1 OK [COPYUID ${uv('Archive')} 2:3 1:2] COPY completed`]);
-    expect(await s.c.cmd('a2 UID COPY 1,4 Archive')).toEqual([`a2 OK [COPYUID ${uv('Archive')} 1,4 3:4] UID COPY completed`]);
-    expect(await s.c.cmd('a3 COPY 1 Nowhere')).toEqual(['a3 NO [TRYCREATE] Folder "Nowhere" does not exist']);
-    expect(await s.c.cmd('a4 UID COPY 99 Archive')).toEqual(['a4 OK UID COPY completed (nothing to copy)']);
+    await expectReplies(s.c, [
+      ['a1 COPY 2:3 Archive', [`a1 OK [COPYUID ${uv('Archive')} 2:3 1:2] COPY completed`]],
+      ['a2 UID COPY 1,4 Archive', [`a2 OK [COPYUID ${uv('Archive')} 1,4 3:4] UID COPY completed`]],
+      ['a3 COPY 1 Nowhere', ['a3 NO [TRYCREATE] Folder "Nowhere" does not exist']],
+      ['a4 UID COPY 99 Archive', ['a4 OK UID COPY completed (nothing to copy)']],
+    ]);
     expect((await s.c.cmd('a5 STATUS Archive (MESSAGES)'))[0]).toBe('* STATUS Archive (MESSAGES 4)');
   });
 

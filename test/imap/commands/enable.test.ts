@@ -6,15 +6,17 @@
  * no argument is BAD.
  */
 import { describe, it, expect } from 'vitest';
-import { expectNeedsLogin, useImapSession } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, useImapSession, expectReplies } from '../../helpers/imap-session.js';
 
 const s = useImapSession();
 
 describe('ENABLE (RFC 5161 §3.1)', () => {
   it('lists what it enabled, once', async () => {
-    expect(await s.c.cmd('a1 ENABLE CONDSTORE')).toEqual(['* ENABLED CONDSTORE', 'a1 OK ENABLE completed']);
-    expect(await s.c.cmd('a2 ENABLE CONDSTORE QRESYNC')).toEqual(['* ENABLED QRESYNC', 'a2 OK ENABLE completed']);
-    expect(await s.c.cmd('a3 ENABLE X-UNKNOWN utf8=accept')).toEqual(['* ENABLED UTF8=ACCEPT', 'a3 OK ENABLE completed']);
+    await expectReplies(s.c, [
+      ['a1 ENABLE CONDSTORE', ['* ENABLED CONDSTORE', 'a1 OK ENABLE completed']],
+      ['a2 ENABLE CONDSTORE QRESYNC', ['* ENABLED QRESYNC', 'a2 OK ENABLE completed']],
+      ['a3 ENABLE X-UNKNOWN utf8=accept', ['* ENABLED UTF8=ACCEPT', 'a3 OK ENABLE completed']],
+    ]);
   });
 
   it('QRESYNC enabled: expunges are reported as VANISHED (RFC 7162 §3.2.10)', async () => {

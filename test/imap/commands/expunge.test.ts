@@ -12,8 +12,10 @@ const s = useImapSession({ messages: 5, select: 'INBOX' });
 describe('EXPUNGE', () => {
   it('reports each removed message with numbers valid at the time, highest first', async () => {
     await s.c.cmd('a1 STORE 2,4,5 +FLAGS.SILENT (\\Deleted)');
-    expect(await s.c.cmd('a2 EXPUNGE')).toEqual(['* 5 EXPUNGE', '* 4 EXPUNGE', '* 2 EXPUNGE', 'a2 OK EXPUNGE completed']);
-    expect(await s.c.cmd('a3 FETCH 1:* UID')).toEqual(['* 1 FETCH (UID 1)', '* 2 FETCH (UID 3)', 'a3 OK FETCH completed']);
+    await expectReplies(s.c, [
+      ['a2 EXPUNGE', ['* 5 EXPUNGE', '* 4 EXPUNGE', '* 2 EXPUNGE', 'a2 OK EXPUNGE completed']],
+      ['a3 FETCH 1:* UID', ['* 1 FETCH (UID 1)', '* 2 FETCH (UID 3)', 'a3 OK FETCH completed']],
+    ]);
   });
 
   it('UID EXPUNGE removes only the named \\Deleted messages (RFC 4315)', async () => {
@@ -37,8 +39,10 @@ describe('EXPUNGE', () => {
     await d.cmd('t1 SELECT INBOX');
     await s.c.cmd('a1 STORE 1 +FLAGS.SILENT (\\Deleted)');
     await s.c.cmd('a2 EXPUNGE');
-    expect(await d.cmd('t2 FETCH 2 UID')).toEqual(['* 2 FETCH (UID 2)', 't2 OK FETCH completed']);
-    expect(await d.cmd('t3 NOOP')).toEqual(['* 1 EXPUNGE', 't3 OK NOOP completed']);
+    await expectReplies(d, [
+      ['t2 FETCH 2 UID', ['* 2 FETCH (UID 2)', 't2 OK FETCH completed']],
+      ['t3 NOOP', ['* 1 EXPUNGE', 't3 OK NOOP completed']],
+    ]);
     await d.close();
   });
 

@@ -7,7 +7,7 @@
  * `fetch-binary-mime*`, `append-binary`.)
  */
 import { describe, it, expect, beforeEach } from 'vitest';
-import { useImapSession } from '../../helpers/imap-session.js';
+import { useImapSession, expectReplies } from '../../helpers/imap-session.js';
 import { getFolder } from '../../../src/store/folders.js';
 import { getMessage } from '../../../src/store/messages.js';
 import { readBlob } from '../../../src/store/blobs.js';
@@ -54,17 +54,18 @@ describe('RFC 3516 §4.2 FETCH BINARY', () => {
   });
 
   it('BINARY.PEEK[n] undoes base64 and quoted-printable; BINARY.SIZE is the decoded size', async () => {
-    expect(await s.c.cmd('f1 FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])')).toEqual([
-      '* 1 FETCH (BINARY.SIZE[1] 11 BINARY[1] {11}',
-      'hello world)',
-      'f1 OK FETCH completed',
-    ]);
-    // RFC 2045 §6.7: "=" ends a soft line break, trailing whitespace is dropped
-    expect(await s.c.cmd('f2 FETCH 1 (BINARY.PEEK[2] BINARY.SIZE[2])')).toEqual([
-      '* 1 FETCH (BINARY[2] {19}',
-      'soft break= ok',
-      'end BINARY.SIZE[2] 19)',
-      'f2 OK FETCH completed',
+    await expectReplies(s.c, [
+      ['f1 FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1])', [
+        '* 1 FETCH (BINARY.SIZE[1] 11 BINARY[1] {11}',
+        'hello world)',
+        'f1 OK FETCH completed',
+      ]],
+      ['f2 FETCH 1 (BINARY.PEEK[2] BINARY.SIZE[2])', [
+        '* 1 FETCH (BINARY[2] {19}',
+        'soft break= ok',
+        'end BINARY.SIZE[2] 19)',
+        'f2 OK FETCH completed',
+      ]],
     ]);
   });
 
@@ -109,11 +110,13 @@ describe('RFC 3516 §4.4 APPEND with a literal8', () => {
     expect(stored.includes(0)).toBe(false);
     expect(stored.toString()).toContain('Content-Transfer-Encoding: base64\r\n\r\n' + payload.toString('base64'));
     await s.c.cmd('s1 SELECT INBOX');
-    expect(await s.c.cmd('f1 FETCH 1 (BODY.PEEK[1] BINARY.SIZE[1])')).toEqual([
-      `* 1 FETCH (BODY[1] {${payload.toString('base64').length}}`,
-      `${payload.toString('base64')} BINARY.SIZE[1] 7)`,
-      'f1 OK FETCH completed',
+    await expectReplies(s.c, [
+      ['f1 FETCH 1 (BODY.PEEK[1] BINARY.SIZE[1])', [
+        `* 1 FETCH (BODY[1] {${payload.toString('base64').length}}`,
+        `${payload.toString('base64')} BINARY.SIZE[1] 7)`,
+        'f1 OK FETCH completed',
+      ]],
+      ['f2 FETCH 1 BINARY.PEEK[1]', ['* 1 FETCH (BINARY[1] ~{7}', '\0-A\n', '\n)', 'f2 OK FETCH completed']],
     ]);
-    expect(await s.c.cmd('f2 FETCH 1 BINARY.PEEK[1]')).toEqual(['* 1 FETCH (BINARY[1] ~{7}', '\0-A\n', '\n)', 'f2 OK FETCH completed']);
   });
 });

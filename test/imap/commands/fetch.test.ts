@@ -60,14 +60,16 @@ describe('FETCH', () => {
   });
 
   it('ENVELOPE and BODYSTRUCTURE', async () => {
-    expect(await c.cmd('a3 FETCH 1 (ENVELOPE BODYSTRUCTURE)')).toEqual([
-      '* 1 FETCH (ENVELOPE ("Sun, 22 Nov 2026 10:00:00 +0000" "parts" (("Anna" NIL "anna" "example.org")) (("Anna" NIL "anna" "example.org")) (("Anna" NIL "anna" "example.org")) ((NIL NIL "boris" "example.org")) NIL NIL NIL "<parts@example.org>") ' +
-        'BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 14 1 NIL NIL NIL NIL)("APPLICATION" "OCTET-STREAM" ("NAME" "x.bin") NIL NIL "BASE64" 8 NIL NIL NIL NIL) "MIXED" ("BOUNDARY" "b1") NIL NIL NIL))',
-      'a3 OK FETCH completed',
-    ]);
-    expect(await c.cmd('a4 FETCH 1 BODY')).toEqual([
-      '* 1 FETCH (BODY (("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 14 1)("APPLICATION" "OCTET-STREAM" ("NAME" "x.bin") NIL NIL "BASE64" 8) "MIXED"))',
-      'a4 OK FETCH completed',
+    await expectReplies(c, [
+      ['a3 FETCH 1 (ENVELOPE BODYSTRUCTURE)', [
+        '* 1 FETCH (ENVELOPE ("Sun, 22 Nov 2026 10:00:00 +0000" "parts" (("Anna" NIL "anna" "example.org")) (("Anna" NIL "anna" "example.org")) (("Anna" NIL "anna" "example.org")) ((NIL NIL "boris" "example.org")) NIL NIL NIL "<parts@example.org>") ' +
+          'BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 14 1 NIL NIL NIL NIL)("APPLICATION" "OCTET-STREAM" ("NAME" "x.bin") NIL NIL "BASE64" 8 NIL NIL NIL NIL) "MIXED" ("BOUNDARY" "b1") NIL NIL NIL))',
+        'a3 OK FETCH completed',
+      ]],
+      ['a4 FETCH 1 BODY', [
+        '* 1 FETCH (BODY (("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 14 1)("APPLICATION" "OCTET-STREAM" ("NAME" "x.bin") NIL NIL "BASE64" 8) "MIXED"))',
+        'a4 OK FETCH completed',
+      ]],
     ]);
   });
 
@@ -103,12 +105,14 @@ describe('FETCH', () => {
   });
 
   it('errors: syntax → BAD with a reason, out-of-range sequence → BAD, unknown uid → nothing', async () => {
-    expect(await c.cmd('b1 FETCH 1 (BOGUS)')).toEqual(['b1 BAD FETCH: unknown data item "BOGUS"']);
-    expect(await c.cmd('b2 FETCH 1 BODY[MIME]')).toEqual(['b2 BAD Section MIME needs a part number']);
-    expect(await c.cmd('b3 FETCH 9 FLAGS')).toEqual(['b3 BAD Invalid sequence number 9 (the folder has 2 messages)']);
-    expect(await c.cmd('b4 UID FETCH 99 FLAGS')).toEqual(['b4 OK UID FETCH completed']);
-    expect(await c.cmd('b5 FETCH x FLAGS')).toEqual(['b5 BAD Invalid sequence set "x"']);
-    expect(await c.cmd('b6 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)')).toEqual(['b6 BAD VANISHED needs ENABLE QRESYNC first']);
+    await expectReplies(c, [
+      ['b1 FETCH 1 (BOGUS)', ['b1 BAD FETCH: unknown data item "BOGUS"']],
+      ['b2 FETCH 1 BODY[MIME]', ['b2 BAD Section MIME needs a part number']],
+      ['b3 FETCH 9 FLAGS', ['b3 BAD Invalid sequence number 9 (the folder has 2 messages)']],
+      ['b4 UID FETCH 99 FLAGS', ['b4 OK UID FETCH completed']],
+      ['b5 FETCH x FLAGS', ['b5 BAD Invalid sequence set "x"']],
+      ['b6 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)', ['b6 BAD VANISHED needs ENABLE QRESYNC first']],
+    ]);
   });
 
   it('CHANGEDSINCE and MODSEQ (RFC 7162)', async () => {

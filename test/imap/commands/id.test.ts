@@ -13,9 +13,11 @@ const SERVER = '* ID ("name" "gospochta" "vendor" "gospochta")';
 describe('ID (RFC 2971 §3.1)', () => {
   it('answers with the server\'s fields, to a list or NIL, in every state', async () => {
     const c = await s.h.connect();
-    expect(await c.cmd('a1 ID ("name" "Thunderbird" "version" "128.0")')).toEqual([SERVER, 'a1 OK ID completed']);
-    expect(await c.cmd('a2 ID NIL')).toEqual([SERVER, 'a2 OK ID completed']);
-    expect(await c.cmd('a3 ID ("name" NIL)')).toEqual([SERVER, 'a3 OK ID completed']);
+    await expectReplies(c, [
+      ['a1 ID ("name" "Thunderbird" "version" "128.0")', [SERVER, 'a1 OK ID completed']],
+      ['a2 ID NIL', [SERVER, 'a2 OK ID completed']],
+      ['a3 ID ("name" NIL)', [SERVER, 'a3 OK ID completed']],
+    ]);
     await c.login(s.user.address, s.user.password);
     expect(await c.cmd('a4 ID NIL')).toEqual([SERVER, 'a4 OK ID completed']);
     await c.cmd('a5 SELECT INBOX');

@@ -8,54 +8,54 @@
  * LIST-EXTENDED cases were found by Dovecot's imaptest: `listext`, `subscribe`.)
  */
 import { describe, it, expect, beforeEach } from 'vitest';
-import { expectNeedsLogin, expectReplies, subscriptionTree, useImapServer, useImapSession } from '../../helpers/imap-session.js';
+import { expectReplies, subscriptionTree, useImapServer, useImapSession, itRejectsBadSyntax } from '../../helpers/imap-session.js';
 
 describe('LIST (RFC 3501 §6.3.8, RFC 5258, RFC 6154, RFC 3348)', () => {
   const s = useImapServer();
 
   it('lists the default folders with special-use and children attributes', async () => {
     const { c } = await s.session();
-    expect(await c.cmd('a1 LIST "" ""')).toEqual(['* LIST (\\Noselect) "/" ""', 'a1 OK LIST completed']);
-    expect(await c.cmd('a2 LIST "" *')).toEqual([
-      '* LIST (\\HasNoChildren) "/" INBOX',
-      '* LIST (\\HasNoChildren \\Archive) "/" Archive',
-      '* LIST (\\HasNoChildren \\Drafts) "/" Drafts',
-      '* LIST (\\HasNoChildren \\Junk) "/" Junk',
-      '* LIST (\\HasNoChildren \\Sent) "/" Sent',
-      '* LIST (\\HasNoChildren \\Trash) "/" Trash',
-      'a2 OK LIST completed',
+    await expectReplies(c, [
+      ['a1 LIST "" ""', ['* LIST (\\Noselect) "/" ""', 'a1 OK LIST completed']],
+      ['a2 LIST "" *', [
+        '* LIST (\\HasNoChildren) "/" INBOX',
+        '* LIST (\\HasNoChildren \\Archive) "/" Archive',
+        '* LIST (\\HasNoChildren \\Drafts) "/" Drafts',
+        '* LIST (\\HasNoChildren \\Junk) "/" Junk',
+        '* LIST (\\HasNoChildren \\Sent) "/" Sent',
+        '* LIST (\\HasNoChildren \\Trash) "/" Trash',
+        'a2 OK LIST completed',
+      ]],
+      ['a3 LIST "" inbox', ['* LIST (\\HasNoChildren) "/" INBOX', 'a3 OK LIST completed']],
+      ['a4 LIST (SPECIAL-USE) "" "*" RETURN (SUBSCRIBED)', [
+        '* LIST (\\HasNoChildren \\Archive \\Subscribed) "/" Archive',
+        '* LIST (\\HasNoChildren \\Drafts \\Subscribed) "/" Drafts',
+        '* LIST (\\HasNoChildren \\Junk \\Subscribed) "/" Junk',
+        '* LIST (\\HasNoChildren \\Sent \\Subscribed) "/" Sent',
+        '* LIST (\\HasNoChildren \\Trash \\Subscribed) "/" Trash',
+        'a4 OK LIST completed',
+      ]],
+      ['a5 LIST "" (INBOX Sent) RETURN (STATUS (MESSAGES UNSEEN))', [
+        '* LIST (\\HasNoChildren) "/" INBOX',
+        '* STATUS INBOX (MESSAGES 0 UNSEEN 0)',
+        '* LIST (\\HasNoChildren \\Sent) "/" Sent',
+        '* STATUS Sent (MESSAGES 0 UNSEEN 0)',
+        'a5 OK LIST completed',
+      ]],
+      ['a6 LIST (BOGUS) "" *', ['a6 BAD LIST: unknown selection option BOGUS']],
+      ['a7 LIST ""', ['a7 BAD LIST: missing mailbox pattern']],
     ]);
-    expect(await c.cmd('a3 LIST "" inbox')).toEqual(['* LIST (\\HasNoChildren) "/" INBOX', 'a3 OK LIST completed']);
-    expect(await c.cmd('a4 LIST (SPECIAL-USE) "" "*" RETURN (SUBSCRIBED)')).toEqual([
-      '* LIST (\\HasNoChildren \\Archive \\Subscribed) "/" Archive',
-      '* LIST (\\HasNoChildren \\Drafts \\Subscribed) "/" Drafts',
-      '* LIST (\\HasNoChildren \\Junk \\Subscribed) "/" Junk',
-      '* LIST (\\HasNoChildren \\Sent \\Subscribed) "/" Sent',
-      '* LIST (\\HasNoChildren \\Trash \\Subscribed) "/" Trash',
-      'a4 OK LIST completed',
-    ]);
-    expect(await c.cmd('a5 LIST "" (INBOX Sent) RETURN (STATUS (MESSAGES UNSEEN))')).toEqual([
-      '* LIST (\\HasNoChildren) "/" INBOX',
-      '* STATUS INBOX (MESSAGES 0 UNSEEN 0)',
-      '* LIST (\\HasNoChildren \\Sent) "/" Sent',
-      '* STATUS Sent (MESSAGES 0 UNSEEN 0)',
-      'a5 OK LIST completed',
-    ]);
-    expect(await c.cmd('a6 LIST (BOGUS) "" *')).toEqual(['a6 BAD LIST: unknown selection option BOGUS']);
-    expect(await c.cmd('a7 LIST ""')).toEqual(['a7 BAD LIST: missing mailbox pattern']);
     await c.close();
   });
 
-  it('syntax errors and the wrong state are BAD', async () => {
-    await expectNeedsLogin(s.h, ['LIST "" *']);
-    const { c } = await s.session();
-    await expectReplies(c, [
+  itRejectsBadSyntax(s, {
+    needsLogin: ['LIST "" *'],
+    replies: [
       ['b1 LIST', ['b1 BAD LIST: missing reference']],
       ['b2 LIST "" * RETURN (STATUS)', ['b2 BAD LIST: RETURN STATUS needs a list of items']],
       ['b3 LIST "" * RETURN (BOGUS)', [expect.stringMatching(/^b3 BAD LIST: /)]],
       ['b4 LIST "" INBOX', ['* LIST (\\HasNoChildren) "/" INBOX', 'b4 OK LIST completed']],
-    ]);
-    await c.close();
+    ],
   });
 });
 
@@ -64,52 +64,57 @@ describe('RFC 5258 LIST-EXTENDED', () => {
   beforeEach(() => subscriptionTree(s.c));
 
   it('§3.1 LIST (SUBSCRIBED) answers subscribed names, a deleted folder with \\NonExistent', async () => {
-    expect(await s.c.cmd('a1 LIST (SUBSCRIBED) "" t/*')).toEqual([
-      '* LIST (\\HasNoChildren \\Subscribed) "/" t/a',
-      '* LIST (\\HasNoChildren \\Subscribed) "/" t/b/x',
-      '* LIST (\\HasNoChildren \\Subscribed) "/" t/e/e',
-      '* LIST (\\HasNoChildren \\Subscribed) "/" t/f/f',
-      '* LIST (\\HasNoChildren \\Subscribed) "/" t/f/g',
-      '* LIST (\\Subscribed \\NonExistent) "/" t/gone',
-      'a1 OK LIST completed',
+    await expectReplies(s.c, [
+      ['a1 LIST (SUBSCRIBED) "" t/*', [
+        '* LIST (\\HasNoChildren \\Subscribed) "/" t/a',
+        '* LIST (\\HasNoChildren \\Subscribed) "/" t/b/x',
+        '* LIST (\\HasNoChildren \\Subscribed) "/" t/e/e',
+        '* LIST (\\HasNoChildren \\Subscribed) "/" t/f/f',
+        '* LIST (\\HasNoChildren \\Subscribed) "/" t/f/g',
+        '* LIST (\\Subscribed \\NonExistent) "/" t/gone',
+        'a1 OK LIST completed',
+      ]],
+      ['a2 LSUB "" t/gone', ['* LSUB () "/" t/gone', 'a2 OK LSUB completed']],
+      ['a3 UNSUBSCRIBE t/gone', ['a3 OK UNSUBSCRIBE completed']],
+      ['a4 LIST (SUBSCRIBED) "" t/gone', ['a4 OK LIST completed']],
     ]);
-    expect(await s.c.cmd('a2 LSUB "" t/gone')).toEqual(['* LSUB () "/" t/gone', 'a2 OK LSUB completed']);
-    expect(await s.c.cmd('a3 UNSUBSCRIBE t/gone')).toEqual(['a3 OK UNSUBSCRIBE completed']);
-    expect(await s.c.cmd('a4 LIST (SUBSCRIBED) "" t/gone')).toEqual(['a4 OK LIST completed']);
   });
 
   it('§3.5 RECURSIVEMATCH: CHILDINFO ("SUBSCRIBED") for a parent of subscribed names outside the pattern', async () => {
-    expect(await s.c.cmd('b1 LIST (SUBSCRIBED RECURSIVEMATCH) "" t/b% RETURN (CHILDREN)')).toEqual([
-      '* LIST (\\HasChildren) "/" t/b ("CHILDINFO" ("SUBSCRIBED"))',
-      'b1 OK LIST completed',
+    await expectReplies(s.c, [
+      ['b1 LIST (SUBSCRIBED RECURSIVEMATCH) "" t/b% RETURN (CHILDREN)', [
+        '* LIST (\\HasChildren) "/" t/b ("CHILDINFO" ("SUBSCRIBED"))',
+        'b1 OK LIST completed',
+      ]],
+      ['b2 LIST (SUBSCRIBED RECURSIVEMATCH) "" t*/e', [
+        '* LIST (\\HasNoChildren \\Subscribed) "/" t/e/e',
+        'b2 OK LIST completed',
+      ]],
+      ['b3 LIST (SUBSCRIBED RECURSIVEMATCH) "" t*f', [
+        '* LIST (\\HasChildren) "/" t/f ("CHILDINFO" ("SUBSCRIBED"))',
+        '* LIST (\\HasNoChildren \\Subscribed) "/" t/f/f',
+        'b3 OK LIST completed',
+      ]],
+      ['b4 LIST (SUBSCRIBED RECURSIVEMATCH) "" (t/b t/b/x)', [
+        '* LIST (\\HasNoChildren \\Subscribed) "/" t/b/x',
+        'b4 OK LIST completed',
+      ]],
+      ['b5 LIST (RECURSIVEMATCH) "" %', [expect.stringMatching(/^b5 BAD /)]],
     ]);
-    // the subscribed child matches the pattern itself: the parent is not listed
-    expect(await s.c.cmd('b2 LIST (SUBSCRIBED RECURSIVEMATCH) "" t*/e')).toEqual([
-      '* LIST (\\HasNoChildren \\Subscribed) "/" t/e/e',
-      'b2 OK LIST completed',
-    ]);
-    expect(await s.c.cmd('b3 LIST (SUBSCRIBED RECURSIVEMATCH) "" t*f')).toEqual([
-      '* LIST (\\HasChildren) "/" t/f ("CHILDINFO" ("SUBSCRIBED"))',
-      '* LIST (\\HasNoChildren \\Subscribed) "/" t/f/f',
-      'b3 OK LIST completed',
-    ]);
-    expect(await s.c.cmd('b4 LIST (SUBSCRIBED RECURSIVEMATCH) "" (t/b t/b/x)')).toEqual([
-      '* LIST (\\HasNoChildren \\Subscribed) "/" t/b/x',
-      'b4 OK LIST completed',
-    ]);
-    expect(await s.c.cmd('b5 LIST (RECURSIVEMATCH) "" %')).toEqual([expect.stringMatching(/^b5 BAD /)]);
   });
 
   it('§3.4 RETURN (CHILDREN SUBSCRIBED) on a plain LIST; CREATE does not subscribe', async () => {
-    expect(await s.c.cmd('c1 LIST "" t/% RETURN (CHILDREN SUBSCRIBED)')).toEqual([
-      '* LIST (\\HasNoChildren \\Subscribed) "/" t/a',
-      '* LIST (\\HasChildren) "/" t/b',
-      '* LIST (\\HasNoChildren) "/" t/c',
-      '* LIST (\\HasChildren) "/" t/d',
-      '* LIST (\\HasChildren) "/" t/e',
-      '* LIST (\\HasChildren) "/" t/f',
-      'c1 OK LIST completed',
+    await expectReplies(s.c, [
+      ['c1 LIST "" t/% RETURN (CHILDREN SUBSCRIBED)', [
+        '* LIST (\\HasNoChildren \\Subscribed) "/" t/a',
+        '* LIST (\\HasChildren) "/" t/b',
+        '* LIST (\\HasNoChildren) "/" t/c',
+        '* LIST (\\HasChildren) "/" t/d',
+        '* LIST (\\HasChildren) "/" t/e',
+        '* LIST (\\HasChildren) "/" t/f',
+        'c1 OK LIST completed',
+      ]],
+      ['c2 LIST "" Sent RETURN (SUBSCRIBED)', ['* LIST (\\HasNoChildren \\Sent \\Subscribed) "/" Sent', 'c2 OK LIST completed']],
     ]);
-    expect(await s.c.cmd('c2 LIST "" Sent RETURN (SUBSCRIBED)')).toEqual(['* LIST (\\HasNoChildren \\Sent \\Subscribed) "/" Sent', 'c2 OK LIST completed']);
   });
 });

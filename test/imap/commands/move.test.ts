@@ -17,8 +17,10 @@ describe('COPY and MOVE', () => {
     await s.c.cmd('s SELECT INBOX');
     expect(await s.c.cmd('a1 MOVE 2,4 Trash')).toEqual([`* OK [COPYUID ${uv('Trash')} 2,4 1:2] Moved`, '* 4 EXPUNGE', '* 2 EXPUNGE', 'a1 OK MOVE completed']);
     expect(await d.cmd('t2 NOOP')).toEqual(['* 2 EXISTS', '* 2 RECENT', 't2 OK NOOP completed']);
-    expect(await s.c.cmd('a2 UID MOVE 3 Junk')).toEqual([`* OK [COPYUID ${uv('Junk')} 3 1] Moved`, '* 2 EXPUNGE', 'a2 OK UID MOVE completed']);
-    expect(await s.c.cmd('a3 MOVE 1 Nowhere')).toEqual(['a3 NO [TRYCREATE] Folder "Nowhere" does not exist']);
+    await expectReplies(s.c, [
+      ['a2 UID MOVE 3 Junk', [`* OK [COPYUID ${uv('Junk')} 3 1] Moved`, '* 2 EXPUNGE', 'a2 OK UID MOVE completed']],
+      ['a3 MOVE 1 Nowhere', ['a3 NO [TRYCREATE] Folder "Nowhere" does not exist']],
+    ]);
     await d.close();
   });
 

@@ -7,7 +7,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { sampleMessage } from '../../helpers/imap.js';
-import { expectNeedsLogin, expectReplies, useImapServer, useImapSession } from '../../helpers/imap-session.js';
+import { expectReplies, useImapServer, useImapSession, itRejectsBadSyntax } from '../../helpers/imap-session.js';
 import { FLAG_SEEN, FLAG_DELETED } from '../../../src/store/flags.js';
 
 describe('SELECT, EXAMINE (RFC 3501 §6.3.1–2)', () => {
@@ -54,15 +54,20 @@ describe('SELECT, EXAMINE (RFC 3501 §6.3.1–2)', () => {
     // a new message reaches both sessions at the next command
     h.addMessage(mailboxId, 'INBOX', sampleMessage('d'));
     expect(await c.cmd('g2 NOOP')).toEqual(['* 4 EXISTS', '* 4 RECENT', 'g2 OK NOOP completed']);
-    expect(await d.cmd('h2 CHECK')).toEqual(['* 4 EXISTS', '* 0 RECENT', 'h2 OK CHECK completed']);
-    // CLOSE in the read-only session expunges nothing; in the read-write one it removes \Deleted silently
-    expect(await d.cmd('h3 CLOSE')).toEqual(['h3 OK CLOSE completed']);
+    await expectReplies(d, [
+      ['h2 CHECK', ['* 4 EXISTS', '* 0 RECENT', 'h2 OK CHECK completed']],
+      ['h3 CLOSE', ['h3 OK CLOSE completed']],
+    ]);
     expect(await d.cmd('h4 SELECT INBOX')).toContain('* 4 EXISTS');
-    expect(await c.cmd('g3 CLOSE')).toEqual(['g3 OK CLOSE completed']);
-    expect(await c.cmd('g4 CLOSE')).toEqual(['g4 BAD CLOSE: select a folder first']);
-    expect(await d.cmd('h5 NOOP')).toEqual(['* 3 EXPUNGE', 'h5 OK NOOP completed']);
-    expect(await d.cmd('h6 UNSELECT')).toEqual(['h6 OK UNSELECT completed']);
-    expect(await d.cmd('h7 UNSELECT')).toEqual(['h7 BAD UNSELECT: select a folder first']);
+    await expectReplies(c, [
+      ['g3 CLOSE', ['g3 OK CLOSE completed']],
+      ['g4 CLOSE', ['g4 BAD CLOSE: select a folder first']],
+    ]);
+    await expectReplies(d, [
+      ['h5 NOOP', ['* 3 EXPUNGE', 'h5 OK NOOP completed']],
+      ['h6 UNSELECT', ['h6 OK UNSELECT completed']],
+      ['h7 UNSELECT', ['h7 BAD UNSELECT: select a folder first']],
+    ]);
     await c.close();
     await d.close();
   });
@@ -70,25 +75,27 @@ describe('SELECT, EXAMINE (RFC 3501 §6.3.1–2)', () => {
   it('SELECT of a missing folder leaves the selected state; SELECT closes the previous one', async () => {
     const { c } = await s.session();
     expect((await c.cmd('k1 SELECT INBOX')).pop()).toBe('k1 OK [READ-WRITE] SELECT completed');
-    expect(await c.cmd('k2 SELECT nope')).toEqual(['* OK [CLOSED] Previous folder closed', 'k2 NO [NONEXISTENT] Folder "nope" does not exist']);
-    expect(await c.cmd('k3 CHECK')).toEqual(['k3 BAD CHECK: select a folder first']);
+    await expectReplies(c, [
+      ['k2 SELECT nope', ['* OK [CLOSED] Previous folder closed', 'k2 NO [NONEXISTENT] Folder "nope" does not exist']],
+      ['k3 CHECK', ['k3 BAD CHECK: select a folder first']],
+    ]);
     expect((await c.cmd('k4 SELECT Sent (CONDSTORE)')).pop()).toBe('k4 OK [READ-WRITE] SELECT completed');
     // A BAD command is not executed: Sent stays selected (RFC 3501 §7.1.5).
-    expect(await c.cmd('k5 SELECT Sent (FOO)')).toEqual(['k5 BAD SELECT: unsupported select parameter FOO']);
-    expect(await c.cmd('k6 CHECK')).toEqual(['k6 OK CHECK completed']);
+    await expectReplies(c, [
+      ['k5 SELECT Sent (FOO)', ['k5 BAD SELECT: unsupported select parameter FOO']],
+      ['k6 CHECK', ['k6 OK CHECK completed']],
+    ]);
     await c.close();
   });
 
-  it('syntax errors and the wrong state are BAD', async () => {
-    await expectNeedsLogin(s.h, ['SELECT INBOX', 'EXAMINE INBOX']);
-    const { c } = await s.session();
-    await expectReplies(c, [
+  itRejectsBadSyntax(s, {
+    needsLogin: ['SELECT INBOX', 'EXAMINE INBOX'],
+    replies: [
       ['b1 SELECT', ['b1 BAD SELECT: missing mailbox name']],
       ['b2 EXAMINE', ['b2 BAD EXAMINE: missing mailbox name']],
       ['b3 SELECT INBOX extra (x)', ['b3 BAD SELECT: select parameters must be a parenthesized list']],
       ['b4 NOOP', ['b4 OK NOOP completed']],
-    ]);
-    await c.close();
+    ],
   });
 });
 

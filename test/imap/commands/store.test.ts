@@ -11,30 +11,36 @@ const s = useImapSession({ messages: 5, select: 'INBOX' });
 
 describe('STORE', () => {
   it('+FLAGS, -FLAGS, FLAGS, keywords, .SILENT, UID STORE', async () => {
-    expect(await s.c.cmd('a1 STORE 1:2 +FLAGS (\\Flagged $Work)')).toEqual([
-      '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)',
-      '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work \\*)] Flags permitted',
-      '* 1 FETCH (FLAGS (\\Flagged $Work \\Recent))',
-      '* 2 FETCH (FLAGS (\\Flagged $Work \\Recent))',
-      'a1 OK STORE completed',
-    ]);
-    expect(await s.c.cmd('a2 STORE 1 -FLAGS ($work)')).toEqual(['* 1 FETCH (FLAGS (\\Flagged \\Recent))', 'a2 OK STORE completed']);
-    expect(await s.c.cmd('a3 STORE 2 FLAGS.SILENT (\\Seen)')).toEqual(['a3 OK STORE completed']);
-    expect(await s.c.cmd('a4 UID STORE 2 +FLAGS \\Answered')).toEqual(['* 2 FETCH (UID 2 FLAGS (\\Seen \\Answered \\Recent))', 'a4 OK UID STORE completed']);
-    expect(await s.c.cmd('a5 FETCH 1:2 FLAGS')).toEqual([
-      '* 1 FETCH (FLAGS (\\Flagged \\Recent))',
-      '* 2 FETCH (FLAGS (\\Seen \\Answered \\Recent))',
-      'a5 OK FETCH completed',
+    await expectReplies(s.c, [
+      ['a1 STORE 1:2 +FLAGS (\\Flagged $Work)', [
+        '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)',
+        '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work \\*)] Flags permitted',
+        '* 1 FETCH (FLAGS (\\Flagged $Work \\Recent))',
+        '* 2 FETCH (FLAGS (\\Flagged $Work \\Recent))',
+        'a1 OK STORE completed',
+      ]],
+      ['a2 STORE 1 -FLAGS ($work)', ['* 1 FETCH (FLAGS (\\Flagged \\Recent))', 'a2 OK STORE completed']],
+      ['a3 STORE 2 FLAGS.SILENT (\\Seen)', ['a3 OK STORE completed']],
+      ['a4 UID STORE 2 +FLAGS \\Answered', ['* 2 FETCH (UID 2 FLAGS (\\Seen \\Answered \\Recent))', 'a4 OK UID STORE completed']],
+      ['a5 FETCH 1:2 FLAGS', [
+        '* 1 FETCH (FLAGS (\\Flagged \\Recent))',
+        '* 2 FETCH (FLAGS (\\Seen \\Answered \\Recent))',
+        'a5 OK FETCH completed',
+      ]],
     ]);
   });
 
   it('errors: bad syntax, \\Recent, read-only folder', async () => {
-    expect(await s.c.cmd('b1 STORE 1 FLAGS (\\Recent)')).toEqual(['b1 BAD Flag \\Recent cannot be set']);
-    expect(await s.c.cmd('b2 STORE 1 XFLAGS (\\Seen)')).toEqual(['b2 BAD STORE: unknown data item "XFLAGS"']);
-    expect(await s.c.cmd('b3 STORE 1')).toEqual(['b3 BAD STORE: missing data item']);
+    await expectReplies(s.c, [
+      ['b1 STORE 1 FLAGS (\\Recent)', ['b1 BAD Flag \\Recent cannot be set']],
+      ['b2 STORE 1 XFLAGS (\\Seen)', ['b2 BAD STORE: unknown data item "XFLAGS"']],
+      ['b3 STORE 1', ['b3 BAD STORE: missing data item']],
+    ]);
     await s.c.cmd('b4 EXAMINE INBOX');
-    expect(await s.c.cmd('b5 STORE 1 +FLAGS (\\Seen)')).toEqual(['b5 NO [CANNOT] The folder is selected read-only (EXAMINE)']);
-    expect(await s.c.cmd('b6 EXPUNGE')).toEqual(['b6 NO [CANNOT] The folder is selected read-only (EXAMINE)']);
+    await expectReplies(s.c, [
+      ['b5 STORE 1 +FLAGS (\\Seen)', ['b5 NO [CANNOT] The folder is selected read-only (EXAMINE)']],
+      ['b6 EXPUNGE', ['b6 NO [CANNOT] The folder is selected read-only (EXAMINE)']],
+    ]);
   });
 
   it('UNCHANGEDSINCE: [MODIFIED] for messages changed since (RFC 7162 §3.1.3)', async () => {

@@ -12,19 +12,21 @@ describe('SUBSCRIBE, UNSUBSCRIBE, LSUB (RFC 3501 §6.3.6–9)', () => {
 
   it('SUBSCRIBE / UNSUBSCRIBE / LSUB', async () => {
     const { c } = await s.session();
-    expect(await c.cmd('e1 UNSUBSCRIBE Junk')).toEqual(['e1 OK UNSUBSCRIBE completed']);
-    expect(await c.cmd('e2 LSUB "" *')).toEqual([
-      '* LSUB () "/" INBOX',
-      '* LSUB () "/" Archive',
-      '* LSUB () "/" Drafts',
-      '* LSUB () "/" Sent',
-      '* LSUB () "/" Trash',
-      'e2 OK LSUB completed',
+    await expectReplies(c, [
+      ['e1 UNSUBSCRIBE Junk', ['e1 OK UNSUBSCRIBE completed']],
+      ['e2 LSUB "" *', [
+        '* LSUB () "/" INBOX',
+        '* LSUB () "/" Archive',
+        '* LSUB () "/" Drafts',
+        '* LSUB () "/" Sent',
+        '* LSUB () "/" Trash',
+        'e2 OK LSUB completed',
+      ]],
+      ['e3 LIST (SUBSCRIBED) "" J*', ['e3 OK LIST completed']],
+      ['e4 SUBSCRIBE Junk', ['e4 OK SUBSCRIBE completed']],
+      ['e5 LSUB "" J*', ['* LSUB () "/" Junk', 'e5 OK LSUB completed']],
+      ['e6 SUBSCRIBE nope', ['e6 NO [NONEXISTENT] folder nope not found']],
     ]);
-    expect(await c.cmd('e3 LIST (SUBSCRIBED) "" J*')).toEqual(['e3 OK LIST completed']);
-    expect(await c.cmd('e4 SUBSCRIBE Junk')).toEqual(['e4 OK SUBSCRIBE completed']);
-    expect(await c.cmd('e5 LSUB "" J*')).toEqual(['* LSUB () "/" Junk', 'e5 OK LSUB completed']);
-    expect(await c.cmd('e6 SUBSCRIBE nope')).toEqual(['e6 NO [NONEXISTENT] folder nope not found']);
     await c.close();
   });
 
@@ -32,11 +34,13 @@ describe('SUBSCRIBE, UNSUBSCRIBE, LSUB (RFC 3501 §6.3.6–9)', () => {
     const { c } = await s.session();
     await c.cmd('l1 CREATE Work/Reports');
     await c.cmd('l2 SUBSCRIBE Work/Reports');
-    expect(await c.cmd('l3 LSUB "" W%')).toEqual(['* LSUB (\\Noselect) "/" Work', 'l3 OK LSUB completed']);
-    expect(await c.cmd('l4 LSUB "" W*')).toEqual(['* LSUB () "/" Work/Reports', 'l4 OK LSUB completed']);
-    expect(await c.cmd('l5 LIST (SUBSCRIBED RECURSIVEMATCH) "" W%')).toEqual([
-      '* LIST (\\HasChildren) "/" Work ("CHILDINFO" ("SUBSCRIBED"))',
-      'l5 OK LIST completed',
+    await expectReplies(c, [
+      ['l3 LSUB "" W%', ['* LSUB (\\Noselect) "/" Work', 'l3 OK LSUB completed']],
+      ['l4 LSUB "" W*', ['* LSUB () "/" Work/Reports', 'l4 OK LSUB completed']],
+      ['l5 LIST (SUBSCRIBED RECURSIVEMATCH) "" W%', [
+        '* LIST (\\HasChildren) "/" Work ("CHILDINFO" ("SUBSCRIBED"))',
+        'l5 OK LIST completed',
+      ]],
     ]);
     await c.close();
   });

@@ -12,9 +12,11 @@ const s = useImapSession({ messages: [sampleMessage('kept'), { raw: sampleMessag
 describe('UNSELECT (RFC 3691 §2)', () => {
   it('leaves the folder without removing \\Deleted messages', async () => {
     await s.c.cmd('a1 SELECT INBOX');
-    expect(await s.c.cmd('a2 UNSELECT')).toEqual(['a2 OK UNSELECT completed']);
-    expect(await s.c.cmd('a3 FETCH 1 FLAGS')).toEqual(['a3 BAD FETCH: select a folder first']);
-    expect(await s.c.cmd('a4 STATUS INBOX (MESSAGES)')).toEqual(['* STATUS INBOX (MESSAGES 2)', 'a4 OK STATUS completed']);
+    await expectReplies(s.c, [
+      ['a2 UNSELECT', ['a2 OK UNSELECT completed']],
+      ['a3 FETCH 1 FLAGS', ['a3 BAD FETCH: select a folder first']],
+      ['a4 STATUS INBOX (MESSAGES)', ['* STATUS INBOX (MESSAGES 2)', 'a4 OK STATUS completed']],
+    ]);
     expect(await s.c.cmd('a5 SELECT INBOX')).toContain('* 2 EXISTS');
   });
 
