@@ -101,7 +101,7 @@ export function openServerDb(cfg: Config, standalone: boolean): SwappableDb {
   const marker = rotationMarker(cfg.dataDir);
   if (standalone) removeIfExists(marker);
   else fileBarrier(marker, { alive: () => process.connected !== false, timeoutMs: ROTATION_WAIT_MS })();
-  const open = () => openDb(cfg.dataDir, { key: keyOptions(cfg) });
+  const open = () => openDb(cfg.dataDir, { key: keyOptions(cfg), waitForRotation: false });
   return new SwappableDb(open(), open);
 }
 

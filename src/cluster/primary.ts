@@ -23,7 +23,8 @@ import type { Logger } from '../shared/logger.js';
 import { keyOptions } from '../store/key.js';
 import { checkPrivateModes } from '../shared/file-modes.js';
 import { openServerDb, privateFiles } from '../main.js';
-import { startControlSocket } from '../ops/control-socket.js';
+import { startControlSocket, type ControlSocket } from '../ops/control-socket.js';
+import type { SwappableDb } from '../store/swappable.js';
 import { keyRotateRequest } from '../store/rotate-online.js';
 import { audit } from '../store/audit.js';
 import { checkpoint } from '../store/maintenance.js';
@@ -54,6 +55,38 @@ function mergeMetrics(snapshots: MetricFamily[][]) {
   return reg;
 }
 
+/** The workers, their changes fed to each other, and the primary's own changes (the scheduler's purges) to every one. */
+function poolWithFeed(cfg: Config, log: Logger, bus: EventBus, kick: () => void): WorkerPool {
+  const receivers = new Set<(ev: ChangeEvent) => void>();
+  const pool = new WorkerPool(cfg.workers, log, {
+    onChange: (ev) => {
+      for (const fn of receivers) fn(ev);
+    },
+    onQueued: kick,
+  });
+  linkBus(bus, {
+    send: (ev) => pool.relay.relay(null, ev),
+    onReceive(fn) {
+      receivers.add(fn);
+      return () => receivers.delete(fn);
+    },
+  });
+  return pool;
+}
+
+/** The control socket; `gospochta key rotate`: the workers park, this process re-keys, the workers reopen. */
+function rotationControl(o: { cfg: Config; log: Logger; connection: SwappableDb; writer: Writer; pool: WorkerPool }): Promise<ControlSocket> {
+  const rotation = {
+    dataDir: o.cfg.dataDir,
+    key: keyOptions(o.cfg),
+    connection: o.connection,
+    writer: o.writer,
+    parkOthers: () => o.pool.parkAll(PARK_TIMEOUT_MS),
+    resumeOthers: () => o.pool.tellAll({ gp: 'resume' }),
+  };
+  return startControlSocket({ dataDir: o.cfg.dataDir, log: o.log, handlers: { 'key.rotate': keyRotateRequest(rotation, o.log) } });
+}
+
 /** Runs until SIGTERM/SIGINT; rejects when the workers cannot start. */
 export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
   const connection = openServerDb(cfg, true);
@@ -66,21 +99,7 @@ export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
   writeFileSync(pidPath, `${process.pid}\n`, { mode: 0o600 });
 
   let outbound: OutboundRunner | null = null;
-  const receivers = new Set<(ev: ChangeEvent) => void>();
-  const pool = new WorkerPool(cfg.workers, log, {
-    onChange: (ev) => {
-      for (const fn of receivers) fn(ev);
-    },
-    onQueued: () => outbound?.kick(),
-  });
-  // The primary's own changes (the scheduler's purges) go to every worker.
-  linkBus(bus, {
-    send: (ev) => pool.relay.relay(null, ev),
-    onReceive(fn) {
-      receivers.add(fn);
-      return () => receivers.delete(fn);
-    },
-  });
+  const pool = poolWithFeed(cfg, log, bus, () => outbound?.kick());
   const graceMs = cfg.smtp.shutdownGraceMs + 10_000;
   try {
     await pool.start();
@@ -102,17 +121,7 @@ export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
         registry: { render: () => mergeMetrics([...pool.metricSnapshots(), ownMetrics.snapshot().filter((f) => f.name === METRIC.outboundQueueLength || f.name === METRIC.outboundQueueOldest)]).render() },
       })
     : null;
-  // `gospochta key rotate`: the workers park, this process re-keys, the workers reopen.
-  const control = await startControlSocket({
-    dataDir: cfg.dataDir,
-    log,
-    handlers: {
-      'key.rotate': keyRotateRequest(
-        { dataDir: cfg.dataDir, key: keyOptions(cfg), connection, writer, parkOthers: () => pool.parkAll(PARK_TIMEOUT_MS), resumeOthers: () => pool.tellAll({ gp: 'resume' }) },
-        log,
-      ),
-    },
-  });
+  const control = await rotationControl({ cfg, log, connection, writer, pool });
   const ports = pool.ports;
   audit(db, { actor: 'system', subject: 'server', action: 'server.start', details: { ...ports, workers: cfg.workers, selfSignedCertificate: tls.selfSigned } });
   log.info({ ...ports, workers: cfg.workers, domains: cfg.domains, dataDir: cfg.dataDir }, 'gospochta ready');

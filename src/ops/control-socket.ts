@@ -86,9 +86,12 @@ export async function startControlSocket(o: { dataDir: string; log: Logger; hand
   return {
     path,
     async close() {
-      await new Promise<void>((res) => server.close(() => res()));
+      const closed = new Promise<void>((res) => server.close(() => res()));
       await Promise.all([...underWay]);
-      for (const s of sockets) s.destroy();
+      // Answers already written flush before the end; a client that never asked is let go.
+      for (const s of sockets) s.end();
+      setTimeout(() => sockets.forEach((s) => s.destroy()), 1000).unref();
+      await closed;
       if (existsSync(path)) removeIfExists(path);
     },
   };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { migrations, SCHEMA_VERSION } from './migrations.js';
 import { GpError } from '../shared/errors.js';
 import { connectionOf } from './connection.js';
+import { waitForRotation } from './swappable.js';
 import { finishRotation, keyForDatabase, openKeyed, type DbKey, type KeyOptions } from './key.js';
 
 export type Db = Database.Database;
@@ -30,6 +31,8 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Where the key is (default: GOSPOCHTA_KEY, else `<dataDir>/gospochta.key`). */
   key?: KeyOptions;
+  /** Wait while the running server rotates the key (default true; the server's own processes say false). */
+  waitForRotation?: boolean;
 }
 
 export function applyPragmas(db: Db): void {
@@ -41,8 +44,12 @@ export function applyPragmas(db: Db): void {
   db.pragma('temp_store = MEMORY');
 }
 
+/** Longest an outside connection waits for a key rotation of the server to end. */
+const ROTATION_WAIT_MS = 10 * 60_000;
+
 export function openDb(dataDir: string, opts: OpenOptions = {}): Db {
   ensureDataDir(dataDir);
+  if (opts.waitForRotation !== false) waitForRotation(dataDir, ROTATION_WAIT_MS);
   const file = dbPath(dataDir);
   const key = keyForDatabase(file, dataDir, opts.key);
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));

@@ -15,8 +15,7 @@
  * A failure before the swap leaves the old database and key in use; a crash after
  * it is finished by `finishRotation` (store/key.ts) at the next open.
  */
-import { closeSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { GpError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -26,15 +25,12 @@ import { dbPath } from './db.js';
 import type { Writer } from './deliver.js';
 import type { KeyOptions } from './key.js';
 import { rotateKey, rotationKeyFile, type ConvertReport } from './rekey.js';
-import type { SwappableDb } from './swappable.js';
+import { rotationMarker, type SwappableDb } from './swappable.js';
 
-export const ROTATION_MARKER = 'rotation.lock';
+export { ROTATION_MARKER, rotationMarker } from './swappable.js';
+
 /** Longest a parked process waits for a rotation to end before its store calls fail. */
 export const ROTATION_WAIT_MS = 10 * 60_000;
-
-export function rotationMarker(dataDir: string): string {
-  return join(dataDir, ROTATION_MARKER);
-}
 
 export interface OnlineRotation {
   dataDir: string;
@@ -54,7 +50,9 @@ export interface OnlineReport extends ConvertReport {
 
 function takeMarker(file: string): void {
   try {
-    closeSync(openSync(file, 'wx', 0o600));
+    const fd = openSync(file, 'wx', 0o600);
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new GpError('ROTATION_RUNNING', 'a key rotation is already under way', { kind: 'conflict' });
     throw e;

@@ -13,7 +13,8 @@
  * to end, then reopens with whatever key the key file holds then — the new key
  * after a swap, the old one after a rotation that failed before it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Db } from './db.js';
 import { REAL_CONNECTION } from './connection.js';
 import { GpError } from '../shared/errors.js';
@@ -98,4 +99,32 @@ export function fileBarrier(file: string, o: { alive: () => boolean; timeoutMs: 
       Atomics.wait(cell, 0, 0, 2);
     }
   };
+}
+
+/** The marker of a key rotation under way in the server of a data directory; it holds the rotating process's pid. */
+export const ROTATION_MARKER = 'rotation.lock';
+
+export function rotationMarker(dataDir: string): string {
+  return join(dataDir, ROTATION_MARKER);
+}
+
+function markerPidAlive(file: string): boolean {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A connection opened from outside the server (the CLI) while a rotation runs
+ * would write to the file about to be replaced: wait until it ends. A marker left
+ * by a process that is gone is no rotation.
+ */
+export function waitForRotation(dataDir: string, timeoutMs: number): void {
+  const file = rotationMarker(dataDir);
+  if (existsSync(file) && markerPidAlive(file)) fileBarrier(file, { alive: () => markerPidAlive(file), timeoutMs })();
 }

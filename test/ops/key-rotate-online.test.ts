@@ -5,7 +5,8 @@
  * file holds a new key, the old key no longer opens the database, the new one
  * does, every blob is the same (SHA-256), every message that got 250 is there, the
  * IMAP session works without reconnecting and the file passes integrity_check.
- * A rotation that fails before the swap leaves the server on the old key.
+ * A rotation that fails before the swap leaves the server on the old key; a
+ * SIGTERM during a rotation lets it end, then stops the server.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -190,6 +191,24 @@ function describeRotation(workers: string): void {
       imap = new ImapFlow({ host: '127.0.0.1', port: d.imapPort, secure: true, tls: { rejectUnauthorized: false }, auth: { user: bob, pass: PASSWORD }, logger: false });
       await imap.connect();
       expect(await inbox()).toBe(sent);
+    }, 60_000);
+
+    it('SIGTERM during a rotation: the rotation ends first, then the server stops with exit code 0', async () => {
+      await imap.logout();
+      const oldKey = readKeyFile(keyFile).hex;
+      const rotation = cli(d, ['key', 'rotate', '--json']);
+      await s.waitFor((l) => l.msg === 'key rotation: pausing the store');
+      s.child.kill('SIGTERM');
+      const [r, exit] = await Promise.all([rotation, s.exited]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(exit.code).toBe(0);
+      const newKey = readKeyFile(keyFile).hex;
+      expect(newKey).not.toBe(oldKey);
+      expect(readdirSync(dataDir).filter((f) => /\.(new|old|tmp)$|rotation\.lock|control\.sock/.test(f))).toEqual([]);
+      const db = readOnly(newKey);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      db.close();
     }, 60_000);
   });
 }
