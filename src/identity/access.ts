@@ -65,7 +65,7 @@ export function appCredentialStamp(appPasswordId: number, hash: string): string 
 export function sessionAccess(db: Db, mailboxId: number, credential: string): AccessResult {
   const mb = mailboxStanding(db, mailboxId);
   const r = standingAccess(mb);
-  if (!r.ok) return r;
+  if (!r.ok || !mb) return r;
   const app = APP_STAMP.exec(credential);
   if (app) {
     const row = getAppPassword(db, Number(app[1]));
@@ -74,8 +74,8 @@ export function sessionAccess(db: Db, mailboxId: number, credential: string): Ac
     }
     return r;
   }
-  if (credentialStamp(mb!.password_hash) !== credential) return { ok: false, reason: 'password changed' };
-  if (mb!.two_factor_at !== null) return { ok: false, reason: 'two-factor protection turned on' };
+  if (credentialStamp(mb.password_hash) !== credential) return { ok: false, reason: 'password changed' };
+  if (mb.two_factor_at !== null) return { ok: false, reason: 'two-factor protection turned on' };
   return r;
 }
 
