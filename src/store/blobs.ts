@@ -122,6 +122,9 @@ function putBlobTx(db: Db, raw: Buffer, parsed: ParsedMessage, refs: number, sha
   for (let seq = 0; seq < n; seq++) {
     s.insertChunk.run(id, seq, raw.subarray(seq * CHUNK_SIZE, Math.min((seq + 1) * CHUNK_SIZE, raw.length)));
   }
+  // Lower-cased once: the search row, the sort keys and the full-text index all read them.
+  const headers = search.headers.toLowerCase();
+  const body = search.body.toLowerCase();
   s.insertSearch.run(
     id,
     search.sentDate ?? null,
@@ -132,11 +135,11 @@ function putBlobTx(db: Db, raw: Buffer, parsed: ParsedMessage, refs: number, sha
     search.cc.toLowerCase(),
     search.bcc.toLowerCase(),
     search.messageId.toLowerCase(),
-    search.headers.toLowerCase(),
-    search.body.toLowerCase(),
+    headers,
+    body,
   );
-  putSortFields(db, id, search.sentDate ?? null, sortFields(parsed.envelope, search.headers.toLowerCase()));
-  indexBlob(db, id, search.fts ?? ftsDocument(search.headers.toLowerCase(), search.body.toLowerCase()));
+  putSortFields(db, id, search.sentDate ?? null, sortFields(parsed.envelope, headers));
+  indexBlob(db, id, search.fts ?? ftsDocument(headers, body));
   return id;
 }
 
