@@ -24,14 +24,32 @@ export const repo = ((): string => {
 })();
 export const PASSWORD = 'Correct-Horse-42';
 
+/**
+ * A loopback port nothing listens on, for a server a test starts on a port it
+ * must know in advance. It is picked below the kernel's ephemeral range
+ * (32768–60999 on Linux), so no socket bound to port 0 anywhere on the machine
+ * can take it between this check and the test's own listen, and from a slice
+ * of its own for each vitest worker (VITEST_POOL_ID), so two test files run in
+ * parallel never pick the same one.
+ */
+let nextPort = 0;
+const SLICE = 1500;
+const FIRST = 10_000;
 export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
+  const slot = Number(process.env.VITEST_POOL_ID ?? 0) % Math.floor((32_768 - FIRST) / SLICE);
+  if (nextPort === 0) nextPort = Math.floor(Math.random() * SLICE);
+  for (let tries = 0; tries < SLICE; tries++) {
+    const port = FIRST + slot * SLICE + (nextPort++ % SLICE);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free loopback port in ${FIRST + slot * SLICE}..${FIRST + (slot + 1) * SLICE - 1}`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((res) => {
     const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
+    s.once('error', () => res(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
   });
 }
 
