@@ -14,7 +14,7 @@
 import { writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/schema.js';
-import { dbPath, openDb, type Db } from './store/db.js';
+import { openDb, type Db } from './store/db.js';
 import { EventBus } from './events/bus.js';
 import { Writer } from './store/deliver.js';
 import { createLogger, type Logger } from './shared/logger.js';
@@ -33,8 +33,8 @@ import { startManageSieve } from './managesieve/server.js';
 import { startMetricsServer } from './ops/metrics-server.js';
 import { startScheduler, type Scheduler } from './policy/scheduler.js';
 import { startTicketRotation } from './tls/posture.js';
-import { checkPrivateModes } from './shared/file-modes.js';
-import { keyFilePath, keyOptions } from './store/key.js';
+import { warnAtStart } from './start-checks.js';
+import { keyOptions } from './store/key.js';
 import { createNewDeviceNotifier } from './policy/new-device.js';
 import { writerQuota } from './policy/quota.js';
 import { fileBarrier, SwappableDb } from './store/swappable.js';
@@ -87,12 +87,6 @@ export interface StartOptions {
 
 export { PID_FILE };
 
-/** The files checked for mode 0600 in 0700 directories at start (shared/file-modes.ts). */
-export function privateFiles(cfg: Config, tlsKeyPath: string): string[] {
-  const db = dbPath(cfg.dataDir);
-  return [db, `${db}-wal`, `${db}-shm`, keyFilePath(cfg.dataDir, keyOptions(cfg)), tlsKeyPath];
-}
-
 /**
  * The server's database handle. A standalone server clears the marker of a rotation
  * it did not live to finish; a worker started while its primary rotates waits for it.
@@ -112,9 +106,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const bus = new EventBus();
   const writer: Writer = new Writer(db, bus, { quota: writerQuota({ cfg, log, writer: () => writer }) });
   const tls = loadTls(cfg, log);
-  if (opts.standalone !== false) {
-    for (const w of checkPrivateModes(privateFiles(cfg, tls.keyPath))) log.warn(w, `${w.path} has mode ${w.mode}; it holds secrets or personal data: chmod ${w.want}`);
-  }
+  if (opts.standalone !== false) warnAtStart({ cfg, log, tlsKeyPath: tls.keyPath, db });
   const auth = createAuthenticator({ db, cfg, log, bus, onLoginSuccess: createNewDeviceNotifier({ db, cfg, writer, log }) });
 
   bus.onError = (e, ev) => log.error({ err: e, event: ev.type }, 'change listener failed');

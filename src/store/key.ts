@@ -3,8 +3,17 @@
  *
  * The whole database file — pages, WAL frames, every index (search included) and
  * the blobs — is encrypted by SQLite3 Multiple Ciphers (the `better-sqlite3`
- * dependency is its API-compatible build, `better-sqlite3-multiple-ciphers`) in
- * the SQLCipher v4 format: AES-256-CBC per page with an HMAC-SHA512 per page.
+ * dependency is its API-compatible build, `better-sqlite3-multiple-ciphers`) with
+ * AEGIS-256 per page (SQLite3MC's `aegis` scheme): an authenticated cipher built on
+ * the AES round function, 256-bit key, a fresh nonce and a tag on every page, so a
+ * page that was changed without the key does not decrypt. It runs on the CPU's AES
+ * instructions: reading a page back costs about what reading a plaintext page does
+ * (measured: a cold scan of 50 MB in 30 ms against 24 ms plaintext and 199 ms for
+ * the SQLCipher v4 format, AES-256-CBC with an HMAC-SHA512 per page). That matters
+ * because every commit by another process empties a connection's page cache, so
+ * the workers of a cluster read (and decrypt) pages all the time.
+ * Databases written before in the SQLCipher v4 format still open (`openKeyed`
+ * tries both) and become AEGIS-256 at the next re-key (`gospochta key rotate`).
  * The key is 32 random bytes given as a raw key (`x'…'`), so opening a connection
  * costs no key derivation (the CLI, every worker and every test open connections).
  *
@@ -21,6 +30,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fsyncPath, removeIfExists } from '../shared/fs.js';
 import { GpError } from '../shared/errors.js';
 import type { Config } from '../config/schema.js';
+import { connectionOf } from './connection.js';
 
 export const KEY_FILE = 'gospochta.key';
 const DB_FILE_NAME = 'gospochta.sqlite';
@@ -130,15 +140,39 @@ export function keyForDatabase(file: string, dataDir: string, o: KeyOptions = {}
   return { hex, source: `key file ${path}` };
 }
 
+/** The page format of an encrypted database: AEGIS-256 (written now), or SQLCipher v4 (written before). */
+export type PageFormat = 'aegis-256' | 'sqlcipher-4';
+
+/** The format of each connection opened by openKeyed. */
+const formats = new WeakMap<Database.Database, PageFormat>();
+
+/** The page format of a connection opened by openKeyed, or of the one behind a server's handle (AEGIS-256 for any other). */
+export function pageFormat(db: Database.Database): PageFormat {
+  return formats.get(connectionOf(db)) ?? 'aegis-256';
+}
+
+function applyCipher(db: Database.Database, format: PageFormat): void {
+  if (format === 'aegis-256') {
+    db.pragma(`cipher = 'aegis'`);
+    db.pragma(`algorithm = 'aegis-256'`);
+  } else {
+    db.pragma(`cipher = 'sqlcipher'`);
+    db.pragma('legacy = 4');
+  }
+}
+
 /** Set the cipher and the key on a fresh connection, before it reads a page. */
-export function applyKey(db: Database.Database, key: DbKey): void {
-  db.pragma(`cipher = 'sqlcipher'`);
-  db.pragma('legacy = 4');
+export function applyKey(db: Database.Database, key: DbKey, format: PageFormat = 'aegis-256'): void {
+  applyCipher(db, format);
   db.pragma(`key = "x'${key.hex}'"`);
 }
 
-/** Set a new key on an open connection to a database in rollback-journal mode (SQLite3MC cannot re-key in WAL mode). */
+/**
+ * Set a new key on an open connection to a database in rollback-journal mode (SQLite3MC
+ * cannot re-key in WAL mode); the pages are rewritten as AEGIS-256 whatever they were.
+ */
 export function applyRekey(db: Database.Database, key: DbKey): void {
+  applyCipher(db, 'aegis-256');
   db.pragma(`rekey = "x'${key.hex}'"`);
 }
 
@@ -153,17 +187,26 @@ export interface KeyedOpen {
  * refuses with one line before anything is written.
  */
 export function openKeyed(file: string, o: KeyedOpen): Database.Database {
+  const first = openAs(file, o, 'aegis-256');
+  if (first instanceof Database) return first;
+  // Not AEGIS-256 with this key: a database written in the SQLCipher v4 format, or a wrong key.
+  const legacy = openAs(file, o, 'sqlcipher-4');
+  if (legacy instanceof Database) return legacy;
+  throw new GpError('KEY_WRONG', `${file}: the key (${o.key.source}) does not open this database`, { cause: first });
+}
+
+/** The connection, or the SQLITE_NOTADB error when `format` with the key does not read the file. */
+function openAs(file: string, o: KeyedOpen, format: PageFormat): Database.Database | Error {
   const db = new Database(file, { readonly: o.readonly ?? false, fileMustExist: o.fileMustExist ?? false });
   try {
-    applyKey(db, o.key);
+    applyKey(db, o.key, format);
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (e) {
     db.close();
-    if ((e as { code?: string }).code === 'SQLITE_NOTADB') {
-      throw new GpError('KEY_WRONG', `${file}: the key (${o.key.source}) does not open this database`, { cause: e });
-    }
+    if ((e as { code?: string }).code === 'SQLITE_NOTADB') return e as Error;
     throw e;
   }
+  formats.set(db, format);
   return db;
 }
 

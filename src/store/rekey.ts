@@ -25,7 +25,7 @@ import { chmodSync, closeSync, existsSync, openSync, renameSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { GpError } from '../shared/errors.js';
 import { fsyncPath, removeIfExists } from '../shared/fs.js';
-import { applyKey, applyRekey, fileState, keyFilePath, newKeyHex, openKeyed, promoteNewKey, readKeyFile, writeKeyFile, type DbKey, type KeyOptions } from './key.js';
+import { applyKey, applyRekey, fileState, keyFilePath, newKeyHex, openKeyed, pageFormat, promoteNewKey, readKeyFile, writeKeyFile, type DbKey, type KeyOptions } from './key.js';
 import { withFile } from './file.js';
 
 /** What must be the same before and after: rows per table, and each blob's SHA-256 over its bytes. */
@@ -70,11 +70,8 @@ function copyAndRekey(o: { tmp: string; source: Database.Database; sourceKey: Db
   o.source.prepare('VACUUM INTO ?').run(o.tmp);
   const copy = new Database(o.tmp, { fileMustExist: true });
   try {
-    if (o.sourceKey) applyKey(copy, o.sourceKey);
-    else {
-      copy.pragma(`cipher = 'sqlcipher'`);
-      copy.pragma('legacy = 4');
-    }
+    // The copy is in the source's page format; the re-key writes it as AEGIS-256.
+    if (o.sourceKey) applyKey(copy, o.sourceKey, pageFormat(o.source));
     applyRekey(copy, o.key);
   } finally {
     copy.close();

@@ -26,7 +26,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(process.cwd() + '/package.json');
 const Database = require('better-sqlite3');
 const db = new Database(process.argv[1]);
-db.pragma("cipher = 'sqlcipher'"); db.pragma('legacy = 4'); db.pragma(\`key = "x'\${process.argv[2]}'"\`);
+db.pragma("cipher = 'aegis'"); db.pragma("algorithm = 'aegis-256'"); db.pragma(\`key = "x'\${process.argv[2]}'"\`);
 db.pragma('journal_mode = WAL'); db.pragma('synchronous = FULL'); db.pragma('busy_timeout = 10000');
 const ins = db.prepare("INSERT INTO audit_events (at, actor, subject, action, details) VALUES (?, 'system', 'server', 'test.write', ?)");
 const pad = 'x'.repeat(2048);

@@ -14,7 +14,9 @@ import { bin, ensureBuilt } from '../cli/helpers.js';
 import { spawnSync } from 'node:child_process';
 import { backupDatabase } from '../../src/ops/backup.js';
 import { dbPath } from '../../src/store/db.js';
-import { applyKey, fileState, findKey, openDatabaseFile, readKeyFile } from '../../src/store/key.js';
+import { applyKey, fileState, findKey, openDatabaseFile, pageFormat, readKeyFile } from '../../src/store/key.js';
+import { warnAtStart } from '../../src/start-checks.js';
+import pino from 'pino';
 import { fingerprint } from '../../src/store/rekey.js';
 
 const SUBJECT = 'Квартальный отчёт Zebra-7731';
@@ -163,5 +165,36 @@ describe('encryption at rest', () => {
     after.close();
     const list = cli(dataDir, ['account', 'list', '--json']);
     expect(list.status).toBe(0);
+  });
+
+  it('a database in the older SQLCipher v4 format opens, the server says so at start, and key rotate rewrites it as AEGIS-256 keeping everything', () => {
+    const file = dbPath(dataDir);
+    const key = findKey(dataDir)!;
+    const db = openDatabaseFile(file);
+    expect(pageFormat(db)).toBe('aegis-256');
+    const before = fingerprint(db);
+    db.pragma('journal_mode = DELETE');
+    db.pragma("cipher = 'sqlcipher'");
+    db.pragma('legacy = 4');
+    db.pragma(`rekey = "x'${key.hex}'"`); // the same key, the page format an earlier gospochta wrote
+    db.close();
+    const old = openDatabaseFile(file, { readonly: true });
+    expect(pageFormat(old)).toBe('sqlcipher-4');
+    expect(fingerprint(old)).toEqual(before);
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (l: string) => lines.push(l) });
+    warnAtStart({ cfg: t.cfg, log, tlsKeyPath: join(dataDir, 'tls', 'key.pem'), db: old });
+    old.close();
+    expect(lines.join('')).toContain('gospochta key rotate');
+    expect(cli(dataDir, ['account', 'list']).status).toBe(0);
+
+    const r = cli(dataDir, ['key', 'rotate', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const after = openDatabaseFile(file, { readonly: true });
+    expect(pageFormat(after)).toBe('aegis-256');
+    expect(fingerprint(after)).toEqual(before);
+    after.close();
+    expect(hits(file)).toEqual([]);
   });
 });
