@@ -34,6 +34,7 @@ import { startMetricsServer } from './ops/metrics-server.js';
 import { startScheduler, type Scheduler } from './policy/scheduler.js';
 import { startTicketRotation } from './tls/posture.js';
 import { warnAtStart } from './start-checks.js';
+import { lateAutoCheckpoint, startCheckpointer, type Checkpointer } from './store/checkpointer.js';
 import { keyOptions } from './store/key.js';
 import { createNewDeviceNotifier } from './policy/new-device.js';
 import { writerQuota } from './policy/quota.js';
@@ -46,6 +47,8 @@ export interface RunningServer {
   db: Db;
   /** The connection behind `db`, replaceable while the server runs (online key rotation). */
   connection: SwappableDb;
+  /** WAL checkpoints in a thread of their own (a standalone server's; null in a cluster worker). */
+  checkpointer: Checkpointer | null;
   bus: EventBus;
   writer: Writer;
   log: Logger;
@@ -95,7 +98,7 @@ export function openServerDb(cfg: Config, standalone: boolean): SwappableDb {
   const marker = rotationMarker(cfg.dataDir);
   if (standalone) removeIfExists(marker);
   else fileBarrier(marker, { alive: () => process.connected !== false, timeoutMs: ROTATION_WAIT_MS })();
-  const open = () => openDb(cfg.dataDir, { key: keyOptions(cfg), waitForRotation: false });
+  const open = () => lateAutoCheckpoint(openDb(cfg.dataDir, { key: keyOptions(cfg), waitForRotation: false }));
   return new SwappableDb(open(), open);
 }
 
@@ -107,6 +110,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const writer: Writer = new Writer(db, bus, { quota: writerQuota({ cfg, log, writer: () => writer }) });
   const tls = loadTls(cfg, log);
   if (opts.standalone !== false) warnAtStart({ cfg, log, tlsKeyPath: tls.keyPath, db });
+  const checkpointer = opts.standalone !== false ? startCheckpointer({ db, dataDir: cfg.dataDir, key: keyOptions(cfg), log }) : null;
   const auth = createAuthenticator({ db, cfg, log, bus, onLoginSuccess: createNewDeviceNotifier({ db, cfg, writer, log }) });
 
   bus.onError = (e, ev) => log.error({ err: e, event: ev.type }, 'change listener failed');
@@ -167,6 +171,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
     cfg,
     db,
     connection,
+    checkpointer,
     bus,
     writer,
     log,
@@ -203,6 +208,7 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
         log.info('writer drained');
         auth.close();
         await metrics?.close();
+        await checkpointer?.stop();
         try {
           if (standalone) {
             audit(db, { actor: 'system', subject: 'server', action: 'server.stop', details: { reason } });

@@ -51,7 +51,19 @@ export async function serve(cfg: Config): Promise<void> {
   const control = await startControlSocket({
     dataDir: cfg.dataDir,
     log,
-    handlers: { 'key.rotate': keyRotateRequest({ dataDir: cfg.dataDir, key: keyOptions(cfg), connection: server.connection, writer: server.writer }, log) },
+    handlers: {
+      'key.rotate': keyRotateRequest(
+        {
+          dataDir: cfg.dataDir,
+          key: keyOptions(cfg),
+          connection: server.connection,
+          writer: server.writer,
+          parkOthers: () => server.checkpointer?.park() ?? Promise.resolve(),
+          resumeOthers: () => void server.checkpointer?.resume().catch((e: unknown) => log.error({ err: e }, 'checkpoint thread did not reopen after the rotation')),
+        },
+        log,
+      ),
+    },
   });
   const stop = (signal: string) => {
     // A rotation under way ends first (control.close waits for it).

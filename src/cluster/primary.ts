@@ -23,6 +23,7 @@ import type { Logger } from '../shared/logger.js';
 import { keyOptions } from '../store/key.js';
 import { openServerDb } from '../main.js';
 import { warnAtStart } from '../start-checks.js';
+import { startCheckpointer, type Checkpointer } from '../store/checkpointer.js';
 import { startControlSocket, type ControlSocket } from '../ops/control-socket.js';
 import type { SwappableDb } from '../store/swappable.js';
 import { keyRotateRequest } from '../store/rotate-online.js';
@@ -75,14 +76,17 @@ function poolWithFeed(cfg: Config, log: Logger, bus: EventBus, kick: () => void)
 }
 
 /** The control socket; `gospochta key rotate`: the workers park, this process re-keys, the workers reopen. */
-function rotationControl(o: { cfg: Config; log: Logger; connection: SwappableDb; writer: Writer; pool: WorkerPool }): Promise<ControlSocket> {
+function rotationControl(o: { cfg: Config; log: Logger; connection: SwappableDb; writer: Writer; pool: WorkerPool; checkpointer: Checkpointer }): Promise<ControlSocket> {
   const rotation = {
     dataDir: o.cfg.dataDir,
     key: keyOptions(o.cfg),
     connection: o.connection,
     writer: o.writer,
-    parkOthers: () => o.pool.parkAll(PARK_TIMEOUT_MS),
-    resumeOthers: () => o.pool.tellAll({ gp: 'resume' }),
+    parkOthers: () => Promise.all([o.pool.parkAll(PARK_TIMEOUT_MS), o.checkpointer.park()]).then(() => undefined),
+    resumeOthers: () => {
+      o.pool.tellAll({ gp: 'resume' });
+      o.checkpointer.resume().catch((e: unknown) => o.log.error({ err: e }, 'checkpoint thread did not reopen after the rotation'));
+    },
   };
   return startControlSocket({ dataDir: o.cfg.dataDir, log: o.log, handlers: { 'key.rotate': keyRotateRequest(rotation, o.log) } });
 }
@@ -93,6 +97,7 @@ export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
   const db = connection.db;
   const tls = loadTls(cfg, log);
   warnAtStart({ cfg, log, tlsKeyPath: tls.keyPath, db });
+  const checkpointer = startCheckpointer({ db, dataDir: cfg.dataDir, key: keyOptions(cfg), log });
   const bus = new EventBus();
   bus.onError = (e, ev) => log.error({ err: e, event: ev.type }, 'change listener failed');
   const pidPath = join(cfg.dataDir, PID_FILE);
@@ -121,7 +126,7 @@ export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
         registry: { render: () => mergeMetrics([...pool.metricSnapshots(), ownMetrics.snapshot().filter((f) => f.name === METRIC.outboundQueueLength || f.name === METRIC.outboundQueueOldest)]).render() },
       })
     : null;
-  const control = await rotationControl({ cfg, log, connection, writer, pool });
+  const control = await rotationControl({ cfg, log, connection, writer, pool, checkpointer });
   const ports = pool.ports;
   audit(db, { actor: 'system', subject: 'server', action: 'server.start', details: { ...ports, workers: cfg.workers, selfSignedCertificate: tls.selfSigned } });
   log.info({ ...ports, workers: cfg.workers, domains: cfg.domains, dataDir: cfg.dataDir }, 'gospochta ready');
@@ -141,6 +146,7 @@ export async function runPrimary(cfg: Config, log: Logger): Promise<void> {
           await writer.close();
           log.info('workers stopped');
           await metricsServer?.close();
+          await checkpointer.stop();
           audit(db, { actor: 'system', subject: 'server', action: 'server.stop', details: { reason: `received ${signal}` } });
           checkpoint(db, 'TRUNCATE');
         } catch (e) {

@@ -151,20 +151,22 @@ export function pageFormat(db: Database.Database): PageFormat {
   return formats.get(connectionOf(db)) ?? 'aegis-256';
 }
 
+function cipherPragmas(format: PageFormat): string[] {
+  return format === 'aegis-256' ? [`cipher = 'aegis'`, `algorithm = 'aegis-256'`] : [`cipher = 'sqlcipher'`, 'legacy = 4'];
+}
+
 function applyCipher(db: Database.Database, format: PageFormat): void {
-  if (format === 'aegis-256') {
-    db.pragma(`cipher = 'aegis'`);
-    db.pragma(`algorithm = 'aegis-256'`);
-  } else {
-    db.pragma(`cipher = 'sqlcipher'`);
-    db.pragma('legacy = 4');
-  }
+  for (const p of cipherPragmas(format)) db.pragma(p);
+}
+
+/** The pragmas that key a fresh connection (for a connection opened in another thread: they hold the key). */
+export function keyPragmas(key: DbKey, format: PageFormat = 'aegis-256'): string[] {
+  return [...cipherPragmas(format), `key = "x'${key.hex}'"`];
 }
 
 /** Set the cipher and the key on a fresh connection, before it reads a page. */
 export function applyKey(db: Database.Database, key: DbKey, format: PageFormat = 'aegis-256'): void {
-  applyCipher(db, format);
-  db.pragma(`key = "x'${key.hex}'"`);
+  for (const p of keyPragmas(key, format)) db.pragma(p);
 }
 
 /**
