@@ -81,6 +81,8 @@ export class SessionOutput {
     let text = '';
     const link = this.link;
     const put = (d: string | Buffer): boolean => (link ? link.write(d) : this.socket.write(d));
+    // Corked, the pieces reach TLS as one write: one SSL_write and one syscall for the batch.
+    if (!link && parts.length > 1) this.socket.cork();
     for (const p of parts) {
       if (typeof p === 'string') text += p;
       else {
@@ -90,6 +92,7 @@ export class SessionOutput {
       }
     }
     if (text) ok = put(text) && ok;
+    if (!link && parts.length > 1) this.socket.uncork();
     // RFC 4978 §4: every burst of responses is flushed out of the compressor
     link?.flush();
     return ok;
