@@ -58,7 +58,8 @@ function readPatterns(t: Token, command: string, utf8: boolean): string[] {
   });
 }
 
-function attributes(f: ListedFolder, opts: ListOptions, subscribed: boolean): string[] {
+/** The attributes of a folder's LIST line (also sent by SELECT under IMAP4rev2, RFC 9051 §6.3.2). */
+export function listAttributes(f: ListedFolder, opts: Pick<ListOptions, 'rev2' | 'returnSubscribed' | 'subscribedOnly'>, subscribed: boolean): string[] {
   const out: string[] = [];
   if (f.noselect) out.push(...(opts.rev2 ? ['\\NonExistent', '\\Noselect'] : ['\\Noselect']));
   out.push(f.hasChildren ? '\\HasChildren' : '\\HasNoChildren');
@@ -141,7 +142,7 @@ async function runList(ctx: CommandContext, lsub: boolean) {
     for (const f of tree) {
       if (!matches(f.name)) continue;
       if (opts.specialUseOnly && !specialUseOf(f)) continue;
-      await send(f.name, attributes(f, opts, subs.has(f.name)));
+      await send(f.name, listAttributes(f, opts, subs.has(f.name)));
       if (opts.returnStatus && !f.noselect) await ctx.session.send(statusLine(ctx, f, opts.returnStatus));
     }
     return ok(`${cmd} completed`);
@@ -161,7 +162,7 @@ async function runList(ctx: CommandContext, lsub: boolean) {
         continue;
       }
       // RFC 5258 §3.1: a subscribed name whose folder is gone is \NonExistent
-      const attrs = f ? attributes(f, opts, true) : ['\\Subscribed', '\\NonExistent'];
+      const attrs = f ? listAttributes(f, opts, true) : ['\\Subscribed', '\\NonExistent'];
       await send(name, attrs, opts.recursiveMatch && subscribedChildOutside(name) ? CHILDINFO : '');
       if (f && opts.returnStatus && !f.noselect) await ctx.session.send(statusLine(ctx, f, opts.returnStatus));
       continue;
@@ -173,7 +174,7 @@ async function runList(ctx: CommandContext, lsub: boolean) {
     }
     // RECURSIVEMATCH (RFC 5258 §3.5): a parent of subscribed names the patterns do not reach itself
     if (!opts.recursiveMatch || !subscribedChildOutside(name)) continue;
-    await send(name, f ? attributes(f, opts, false) : ['\\NonExistent'], CHILDINFO);
+    await send(name, f ? listAttributes(f, opts, false) : ['\\NonExistent'], CHILDINFO);
   }
   return ok(`${cmd} completed`);
 }

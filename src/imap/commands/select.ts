@@ -6,12 +6,14 @@
  * closed first (`* OK [CLOSED]`, RFC 7162 §3.2.11), and a failed SELECT leaves the
  * authenticated state. Select parameters: `(CONDSTORE)` here, `(QRESYNC (...))` in
  * select-qresync.ts. `[MAILBOXID (id)]` (RFC 8474 §4.1). After ENABLE IMAP4rev2
- * (RFC 9051 §6.3.2, Appendix E) there is no RECENT and no [UNSEEN n].
+ * (RFC 9051 §6.3.2, Appendix E) there is no RECENT and no [UNSEEN n], and a LIST line
+ * names the mailbox with its attributes.
  */
 import type { CommandContext } from './types.js';
-import { args, commandPair, mailboxArg, requireAuthenticated } from './helpers.js';
+import { args, commandPair, mailboxArg, mailboxOut, requireAuthenticated } from './helpers.js';
+import { listAttributes } from './list.js';
 import { ProtocolError } from '../protocol/errors.js';
-import { getFolder, isNoselect } from '../../store/folders.js';
+import { getFolder, isNoselect, listFolderTree } from '../../store/folders.js';
 import { claimRecent, firstUnseen, folderCounts, folderKeywords, listUids } from '../../store/messages.js';
 import { GpError } from '../../shared/errors.js';
 import { View } from '../selected-view.js';
@@ -78,6 +80,9 @@ async function run(ctx: CommandContext, readOnly: boolean) {
   await s.send(`* OK [UIDNEXT ${snap.counts.uidnext}] Predicted next UID`);
   await s.send(`* OK [HIGHESTMODSEQ ${snap.counts.highestmodseq}] Highest`);
   await s.send(`* OK [MAILBOXID (${mailboxObjectId(folder)})] Ok`);
+  // RFC 9051 §6.3.2: a LIST response with the mailbox name and its attributes
+  const listed = rev2 ? listFolderTree(db, mailboxId).find((f) => f.name === folder.name) : undefined;
+  if (listed) await s.send(`* LIST (${listAttributes(listed, { rev2, returnSubscribed: false, subscribedOnly: false }, false).join(' ')}) "/" ${mailboxOut(folder.name, a.utf8Names)}`);
   if (other.length) await selectQresync(ctx, other);
   return { status: 'OK' as const, code: readOnly ? 'READ-ONLY' : 'READ-WRITE', text: `${ctx.name} completed` };
 }

@@ -48,6 +48,20 @@ describe('RFC 9051 §2.3.2, Appendix E: no \\Recent', () => {
   });
 });
 
+describe('RFC 9051 §6.3.2 SELECT names the mailbox in a LIST response', () => {
+  it('SELECT and EXAMINE send the LIST line with the attributes after ENABLE IMAP4rev2; a rev1 session gets none', async () => {
+    await rev2();
+    const sel = await s.c.cmd('s1 SELECT INBOX');
+    expect(sel).toContain('* LIST (\\HasNoChildren) "/" INBOX');
+    expect(sel.indexOf('* LIST (\\HasNoChildren) "/" INBOX')).toBe(sel.length - 2);
+    expect((await s.c.cmd('c1 CREATE "Отчёты/2026"')).at(-1)).toMatch(/^c1 OK /);
+    expect(await s.c.cmd('s2 EXAMINE "Отчёты"')).toContain('* LIST (\\HasChildren) "/" "Отчёты"');
+    const d = await s.h.connect();
+    await d.login(s.user.address, s.user.password);
+    expect((await d.cmd('s1 SELECT INBOX')).some((l) => l.startsWith('* LIST'))).toBe(false);
+  });
+});
+
 describe('RFC 9051 §6.4.4 SEARCH answers with ESEARCH (RFC 4731 §3.1)', () => {
   beforeEach(async () => {
     for (const m of ['a', 'b', 'c', 'd', 'e']) s.h.addMessage(s.user.mailboxId, 'INBOX', sampleMessage(m), m === 'c' ? FLAG_DELETED : 0);
