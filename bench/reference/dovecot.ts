@@ -10,9 +10,9 @@
  * Started with `dovecot -c CONF` (the master daemonizes and writes
  * base_dir/master.pid); stopped by SIGTERM to that PID.
  */
-import { mkdirSync, readFileSync, writeFileSync, chownSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
-import { alive, runDaemonizer, waitForPort, waitGone } from './system.js';
+import { alive, runDaemonizer, sleep, waitForPort, waitGone } from './system.js';
 
 export const NOBODY = 65534;
 
@@ -89,9 +89,18 @@ export async function startDovecot(o: DovecotOptions): Promise<Dovecot> {
   const config = join(dir, 'dovecot.conf');
   writeFileSync(config, dovecotConfig({ dir, mailRoot, cert: o.cert, port: o.port }));
   await runDaemonizer(o.binary, ['-c', config], join(dir, 'start.log'));
-  await waitForPort(o.port);
-  const pid = Number(readFileSync(join(dir, 'run', 'master.pid'), 'utf8').trim());
-  if (!alive(pid)) throw new Error(`dovecot (pid ${pid}) is not running; see ${dir}/dovecot.log`);
+  // The master writes its PID file after it daemonizes, not necessarily before the listener accepts.
+  const pidFile = join(dir, 'run', 'master.pid');
+  const readPid = () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0);
+  try {
+    await waitForPort(o.port);
+    for (let i = 0; i < 100 && !readPid(); i++) await sleep(50);
+  } catch (e) {
+    if (readPid() && alive(readPid())) process.kill(readPid(), 'SIGTERM');
+    throw e;
+  }
+  const pid = readPid();
+  if (!pid || !alive(pid)) throw new Error(`dovecot (pid ${pid || 'unknown'}) is not running; see ${dir}/dovecot.log`);
   return {
     port: o.port,
     pid,

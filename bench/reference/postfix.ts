@@ -115,9 +115,14 @@ export async function startPostfix(o: PostfixOptions): Promise<Postfix> {
   writeFileSync(join(etc, 'vmailbox'), o.users.map((u) => `${u} ${u.split('@')[1]}/${u.split('@')[0]}/Maildir/\n`).join(''));
   await runDaemonizer(o.binary, ['-c', etc, 'check'], join(dir, 'start.log'));
   await runDaemonizer(o.binary, ['-c', etc, 'start'], join(dir, 'start.log'));
-  await waitForPort(o.port);
   const pidFile = join(dir, 'queue', 'pid', 'master.pid');
-  for (let i = 0; i < 50 && !existsSync(pidFile); i++) await sleep(100);
+  try {
+    await waitForPort(o.port);
+    for (let i = 0; i < 100 && !existsSync(pidFile); i++) await sleep(50);
+  } catch (e) {
+    await runDaemonizer(o.binary, ['-c', etc, 'stop'], join(dir, 'start.log')).catch(() => undefined);
+    throw e;
+  }
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
   const delivered = () => maildirMessages(o.mailRoot);
   return {
