@@ -16,15 +16,25 @@ export type ChangeEvent =
   /** A mailbox may no longer be used (block, delete, consent revoked, password change). */
   | { type: 'access'; mailboxId: number; reason: string };
 
+type Listener = (ev: ChangeEvent) => void;
+
 export class EventBus {
-  private readonly listeners = new Set<(ev: ChangeEvent) => void>();
+  private readonly listeners = new Set<Listener>();
+  /**
+   * Listeners of one folder's changes (an IMAP session hears only the folder it has
+   * selected): a delivery reaches that folder's sessions without a call to every
+   * other session of the process.
+   */
+  private readonly byFolder = new Map<number, Set<Listener>>();
 
   /** Called with every listener error (the composition root logs them). */
   onError: (err: unknown, ev: ChangeEvent) => void = () => {};
 
-  /** Deliver to every subscriber; one that throws never hides the change from the others. */
+  /** Deliver to every subscriber (and those of its folder); one that throws never hides the change from the others. */
   publish(ev: ChangeEvent): void {
-    for (const fn of [...this.listeners]) {
+    const folder = ev.type === 'access' ? undefined : this.byFolder.get(ev.folderId);
+    const all = folder ? [...this.listeners, ...folder] : [...this.listeners];
+    for (const fn of all) {
       try {
         fn(ev);
       } catch (e) {
@@ -33,13 +43,28 @@ export class EventBus {
     }
   }
 
-  subscribe(fn: (ev: ChangeEvent) => void): () => void {
+  /** Every change. */
+  subscribe(fn: Listener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
+  /** The changes of one folder only: its messages ('exists', 'flags', 'expunge') and the folder itself ('folder'). */
+  subscribeFolder(folderId: number, fn: Listener): () => void {
+    let set = this.byFolder.get(folderId);
+    if (!set) this.byFolder.set(folderId, (set = new Set()));
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+      if (set.size === 0 && this.byFolder.get(folderId) === set) this.byFolder.delete(folderId);
+    };
+  }
+
+  /** Listeners of every change, and of one folder's. */
   get size(): number {
-    return this.listeners.size;
+    let n = this.listeners.size;
+    for (const set of this.byFolder.values()) n += set.size;
+    return n;
   }
 
   /**

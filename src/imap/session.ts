@@ -64,7 +64,8 @@ export class Session implements ImapSession {
   private closed = false;
   private readonly output: SessionOutput;
   private readonly pending = new PendingUpdates();
-  private readonly unsubscribe: () => void;
+  /** Stop hearing the selected folder's changes (nothing while none is selected). */
+  private unsubscribe: () => void = () => {};
   private readonly _enabled = new Set<string>();
   private _condstore = false;
   clientName: string | undefined;
@@ -94,7 +95,6 @@ export class Session implements ImapSession {
         return spool.open(size, mailboxId);
       },
     });
-    this.unsubscribe = host.services.bus.subscribe((ev) => this.onChange(ev));
     socket.setTimeout(cfg.unauthTimeoutMs);
     // Responses are many small lines: without this, Nagle + delayed ACK add ~40 ms to replies.
     socket.setNoDelay(true);
@@ -189,6 +189,8 @@ export class Session implements ImapSession {
     if (s.name !== 'authenticated' && s.name !== 'selected') throw new Error('select outside authenticated state');
     this.pending.clear();
     this._state = { name: 'selected', mailboxId: s.mailboxId, address: s.address, view };
+    this.unsubscribe();
+    this.unsubscribe = this.host.services.bus.subscribeFolder(view.folderId, (ev) => this.onChange(ev));
   }
 
   /** selected → authenticated (CLOSE, UNSELECT, a failed SELECT). */
@@ -196,6 +198,8 @@ export class Session implements ImapSession {
     const s = this._state;
     if (s.name === 'selected') this._state = { name: 'authenticated', mailboxId: s.mailboxId, address: s.address };
     this.pending.clear();
+    this.unsubscribe();
+    this.unsubscribe = () => {};
   }
 
   /** → logout (LOGOUT: the caller has sent `* BYE`). */
