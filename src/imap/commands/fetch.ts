@@ -4,7 +4,7 @@
  * Parsing in ../protocol/fetch-attrs.ts, serving in ../fetch/respond.ts.
  */
 import type { CommandModule } from './types.js';
-import { sequenceCommandArgs } from './helpers.js';
+import { sequenceCommandArgs, SELECTED_NO_EXPUNGE } from './helpers.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { setContains, formatSequenceSet } from '../protocol/sequence.js';
 import { parseFetchRequest } from '../protocol/fetch-attrs.js';
@@ -13,9 +13,7 @@ import { vanishedSince } from '../../store/messages.js';
 
 export const fetchCommand: CommandModule = {
   name: 'FETCH',
-  states: ['selected'],
-  uid: true,
-  expungeAfter: false,
+  ...SELECTED_NO_EXPUNGE,
   async run(ctx) {
     const { name, set, view } = sequenceCommandArgs(ctx);
     const req = parseFetchRequest(ctx.args.slice(1));

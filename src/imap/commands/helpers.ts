@@ -114,6 +114,13 @@ export function mailboxCommand<T = undefined>(spec: {
   };
 }
 
+/**
+ * What FETCH, STORE, SEARCH, SORT and THREAD are alike in: valid in the selected
+ * state, with a UID form, and no EXPUNGE responses flushed after them (RFC 3501
+ * §7.4.1; their UID forms still get them).
+ */
+export const SELECTED_NO_EXPUNGE = { states: ['selected'], uid: true, expungeAfter: false } as const satisfies Partial<CommandModule>;
+
 /** The command's name as the client sent it: `UID FETCH` or `FETCH`. */
 export function commandName(ctx: CommandContext): string {
   return ctx.uid ? `UID ${ctx.name}` : ctx.name;

@@ -5,7 +5,7 @@
  * CONDSTORE is on); other sessions learn of them through the bus (origin = us).
  */
 import type { CommandModule } from './types.js';
-import { readOnlyRefusal, sequenceCommandArgs } from './helpers.js';
+import { readOnlyRefusal, sequenceCommandArgs, SELECTED_NO_EXPUNGE } from './helpers.js';
 import { formatSequenceSet } from '../protocol/sequence.js';
 import { parseStoreArgs } from '../protocol/flags-arg.js';
 import { storeFlags, getMessages } from '../../store/messages.js';
@@ -14,9 +14,7 @@ import { messageFlags } from '../flags-format.js';
 
 export const storeCommand: CommandModule = {
   name: 'STORE',
-  states: ['selected'],
-  uid: true,
-  expungeAfter: false,
+  ...SELECTED_NO_EXPUNGE,
   async run(ctx) {
     const { name, set, view } = sequenceCommandArgs(ctx);
     const sa = parseStoreArgs(ctx.args.slice(1));
