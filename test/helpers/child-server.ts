@@ -54,6 +54,35 @@ function canListen(port: number): Promise<boolean> {
 }
 
 /** `gospochta <args> --json` as an operator runs it (stdin from `input`): the parsed JSON, or an error naming the exit code. */
+export interface ServeProcess {
+  child: ChildProcess;
+  /** Resolves when the server logs "gospochta ready"; rejects if it exits before. */
+  ready: Promise<void>;
+  /** Its exit code (null after a signal). */
+  exited: Promise<number | null>;
+  /** Everything it has written to stdout and stderr so far. */
+  log(): string;
+}
+
+/** `gospochta serve` in a child process (`nodeArgs` before the script); `onOutput` sees the log after each write. */
+export function spawnServe(o: { env: NodeJS.ProcessEnv; cwd: string; nodeArgs?: string[]; onOutput?: (log: string) => void }): ServeProcess {
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), join(repo, 'bin/gospochta.js'), 'serve'], { env: o.env, cwd: o.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const ready = new Promise<void>((res, rej) => {
+    const onData = (d: Buffer) => {
+      log += d.toString();
+      o.onOutput?.(log);
+      if (log.includes('gospochta ready')) res();
+    };
+    child.stderr!.on('data', onData);
+    child.stdout!.on('data', onData);
+    child.once('exit', (c) => rej(new Error(`server exited with ${c} before it was ready:\n${log}`)));
+  });
+  ready.catch(() => undefined);
+  const exited = new Promise<number | null>((res) => child.once('exit', (c) => res(c)));
+  return { child, ready, exited, log: () => log };
+}
+
 export async function cliJson(run: { env: NodeJS.ProcessEnv; cwd: string }, args: string[], input?: string): Promise<Record<string, unknown>> {
   const p = execFile(process.execPath, [join(repo, 'bin/gospochta.js'), ...args, '--json'], { env: run.env, cwd: run.cwd });
   if (input !== undefined) p.stdin!.end(input);
