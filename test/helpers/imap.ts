@@ -184,6 +184,11 @@ export class TranscriptClient extends SocketReader {
     this.socket.write(data);
   }
 
+  /** Several lines (CRLF added to each) in one write: pipelined commands. */
+  sendAll(lines: string[]): void {
+    this.socket.write(lines.map((l) => l + '\r\n').join(''));
+  }
+
   /** Send one line (CRLF added). */
   send(line: string): void {
     this.socket.write(line + '\r\n');
