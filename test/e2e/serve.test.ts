@@ -6,13 +6,12 @@
  * restart the message is still there.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { ImapFlow, type StatusObject } from 'imapflow';
 import { openDatabaseFile } from '../../src/store/key.js';
-import { cliJson, freePort, serverEnv, spawnServe, type ServeProcess } from '../helpers/child-server.js';
+import { cliJson, serveDirAndPorts, spawnServe, type ServeProcess } from '../helpers/child-server.js';
 
 
 
@@ -37,13 +36,7 @@ async function provision(local: string, snils: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gp-e2e-'));
-  smtpPort = await freePort();
-  imapPort = await freePort();
-  env = {
-    ...serverEnv({ dataDir: join(dir, 'data'), smtpPort, imapPort }),
-    GOSPOCHTA_OPERATOR: 'e2e',
-  };
+  ({ dir, smtpPort, imapPort, env } = await serveDirAndPorts('gp-e2e-', { GOSPOCHTA_OPERATOR: 'e2e' }));
 });
 
 afterAll(() => {

@@ -6,8 +6,7 @@
  * half-written rows.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { ImapFlow } from 'imapflow';
@@ -17,7 +16,7 @@ import { openDb } from '../../src/store/db.js';
 import { registerAccount, setDocuments } from '../../src/identity/accounts.js';
 import { confirmInPerson } from '../../src/identity/confirm.js';
 import { createMailbox } from '../../src/identity/mailboxes.js';
-import { freePort, serverEnv, spawnServe, type ServeProcess } from '../helpers/child-server.js';
+import { serveDirAndPorts, spawnServe, type ServeProcess } from '../helpers/child-server.js';
 
 const PASSWORD = 'Correct-Horse-42';
 let dir: string;
@@ -102,14 +101,7 @@ function storedSubjects(): Set<string> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gp-crash-'));
-  smtpPort = await freePort();
-  imapPort = await freePort();
-  env = {
-    ...serverEnv({ dataDir: join(dir, 'data'), smtpPort, imapPort }),
-    LOG_LEVEL: 'info',
-    LOG_PRETTY: '0',
-  };
+  ({ dir, smtpPort, imapPort, env } = await serveDirAndPorts('gp-crash-', { LOG_LEVEL: 'info', LOG_PRETTY: '0' }));
   // Provision as an operator would, before the server starts (same modules as the CLI).
   const cfg = loadConfig({ env, cwd: dir, overrides: { limits: { dailyRecipients: 100000 } } });
   const db = openDb(cfg.dataDir);
