@@ -15,7 +15,7 @@ import { parseSearch, BadCharsetError, SUPPORTED_CHARSETS, type SearchKey, type 
 import { encodeEsearch, onlySave, savedPart } from '../protocol/esearch.js';
 import { evaluateSearch, type SearchResult } from '../search/evaluate.js';
 import { isRev2 } from '../extensions.js';
-import { commandName, SELECTED_NO_EXPUNGE } from './helpers.js';
+import { commandName, noExpungeCommand } from './helpers.js';
 
 function badCharset(err: BadCharsetError): CommandResult {
   return { status: 'NO', code: `BADCHARSET (${SUPPORTED_CHARSETS.join(' ')})`, text: `Charset ${err.message.slice(0, 40)} is not supported` };
@@ -55,19 +55,15 @@ export function searchingCommand<T extends { key: SearchKey; usesModseq: boolean
   modseq: boolean;
   run: (ctx: CommandContext, call: SearchingCall<T>) => Promise<CommandResult>;
 }): CommandModule {
-  return {
-    name: spec.name,
-    ...SELECTED_NO_EXPUNGE,
-    async run(ctx) {
-      const parsed = parseWithCharset(() => spec.parse(ctx.args));
-      if ('refused' in parsed) return parsed.refused;
-      const { req } = parsed;
-      const view = ctx.session.selected!;
-      if (req.usesModseq) ctx.session.enableCondstore();
-      const found = evaluateSearch(ctx.services.db, view, req.key, spec.modseq && req.usesModseq);
-      return spec.run(ctx, { name: commandName(ctx), req, view, found });
-    },
-  };
+  return noExpungeCommand(spec.name, async (ctx) => {
+    const parsed = parseWithCharset(() => spec.parse(ctx.args));
+    if ('refused' in parsed) return parsed.refused;
+    const { req } = parsed;
+    const view = ctx.session.selected!;
+    if (req.usesModseq) ctx.session.enableCondstore();
+    const found = evaluateSearch(ctx.services.db, view, req.key, spec.modseq && req.usesModseq);
+    return spec.run(ctx, { name: commandName(ctx), req, view, found });
+  });
 }
 
 /** `* SEARCH n n ...`, written in pieces so a 100k-message answer is not one huge string. */
@@ -89,35 +85,31 @@ function asksToSave(ctx: CommandContext): boolean {
   return ret?.type === 'atom' && ret.value.toUpperCase() === 'RETURN' && list?.type === 'list' && list.items.some((i) => i.type === 'atom' && i.value.toUpperCase() === 'SAVE');
 }
 
-export const searchCommand: CommandModule = {
-  name: 'SEARCH',
-  ...SELECTED_NO_EXPUNGE,
-  async run(ctx) {
-    const name = ctx.uid ? 'UID SEARCH' : 'SEARCH';
-    const view = ctx.session.selected!;
-    let req: SearchRequest;
-    try {
-      req = parseSearch(ctx.args);
-    } catch (err) {
-      if (asksToSave(ctx)) view.saveResult([]);
-      if (err instanceof BadCharsetError) return badCharset(err);
-      throw err;
-    }
-    if (req.usesModseq) ctx.session.enableCondstore();
-    const r = evaluateSearch(ctx.services.db, view, req.key, req.usesModseq);
-    const nums = ctx.uid ? r.uids : r.uids.map((u) => view.uidToSeq(u)!);
-    const ret = req.returnOptions ?? (isRev2(ctx.session) ? { min: false, max: false, all: true, count: false, save: false } : undefined);
-    if (!ret) {
-      await sendNumbers(ctx, 'SEARCH', nums, req.usesModseq && nums.length ? ` (MODSEQ ${r.highestModseq})` : '');
-      return { status: 'OK', text: `${name} completed` };
-    }
-    if (ret.save) view.saveResult(savedPart(ret, r.uids));
-    if (!onlySave(ret)) {
-      // RFC 7162 §3.1.5 (with RFC 4731): MIN/MAX alone carry the highest modseq of the messages they return
-      const minMax = () => Math.max(0, ...savedPart(ret, r.uids).map((u) => r.modseqOf(u)));
-      const modseq = req.usesModseq ? (ret.all || ret.count ? r.highestModseq : minMax()) : undefined;
-      await ctx.session.send(encodeEsearch({ tag: ctx.tag, uid: ctx.uid, options: ret, matches: nums, ...(modseq !== undefined ? { modseq } : {}) }));
-    }
+export const searchCommand = noExpungeCommand('SEARCH', async (ctx) => {
+  const name = ctx.uid ? 'UID SEARCH' : 'SEARCH';
+  const view = ctx.session.selected!;
+  let req: SearchRequest;
+  try {
+    req = parseSearch(ctx.args);
+  } catch (err) {
+    if (asksToSave(ctx)) view.saveResult([]);
+    if (err instanceof BadCharsetError) return badCharset(err);
+    throw err;
+  }
+  if (req.usesModseq) ctx.session.enableCondstore();
+  const r = evaluateSearch(ctx.services.db, view, req.key, req.usesModseq);
+  const nums = ctx.uid ? r.uids : r.uids.map((u) => view.uidToSeq(u)!);
+  const ret = req.returnOptions ?? (isRev2(ctx.session) ? { min: false, max: false, all: true, count: false, save: false } : undefined);
+  if (!ret) {
+    await sendNumbers(ctx, 'SEARCH', nums, req.usesModseq && nums.length ? ` (MODSEQ ${r.highestModseq})` : '');
     return { status: 'OK', text: `${name} completed` };
-  },
-};
+  }
+  if (ret.save) view.saveResult(savedPart(ret, r.uids));
+  if (!onlySave(ret)) {
+    // RFC 7162 §3.1.5 (with RFC 4731): MIN/MAX alone carry the highest modseq of the messages they return
+    const minMax = () => Math.max(0, ...savedPart(ret, r.uids).map((u) => r.modseqOf(u)));
+    const modseq = req.usesModseq ? (ret.all || ret.count ? r.highestModseq : minMax()) : undefined;
+    await ctx.session.send(encodeEsearch({ tag: ctx.tag, uid: ctx.uid, options: ret, matches: nums, ...(modseq !== undefined ? { modseq } : {}) }));
+  }
+  return { status: 'OK', text: `${name} completed` };
+});
