@@ -13,7 +13,6 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import tls from 'node:tls';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,63 +25,9 @@ import { createFolder } from '../src/store/folders.js';
 import { putBlob } from '../src/store/blobs.js';
 import { parseMessage } from '../src/mime/parse.js';
 import type { Db } from '../src/store/db.js';
-
-const PASSWORD = 'Correct-Horse-42';
-
-/** A minimal IMAP client: one command at a time, reads until the tagged reply. */
-class Client {
-  private buf = '';
-  private waiters: Array<() => void> = [];
-  private seq = 0;
-  constructor(private readonly sock: tls.TLSSocket) {
-    sock.setEncoding('latin1');
-    sock.on('data', (d: string) => {
-      this.buf += d;
-      for (const w of this.waiters.splice(0)) w();
-    });
-  }
-  static connect(port: number): Promise<Client> {
-    return new Promise((res, rej) => {
-      const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
-        s.setNoDelay(true);
-        const c = new Client(s);
-        c.until('* OK').then(() => res(c), rej);
-      });
-      s.once('error', rej);
-    });
-  }
-  /** Everything up to and including the first line that starts with `marker`. */
-  private async until(marker: string): Promise<string> {
-    for (;;) {
-      const i = this.buf.startsWith(marker) ? 0 : ((j) => (j < 0 ? -1 : j + 2))(this.buf.indexOf('\r\n' + marker));
-      if (i >= 0) {
-        const end = this.buf.indexOf('\r\n', i);
-        if (end >= 0) {
-          const out = this.buf.slice(0, end + 2);
-          this.buf = this.buf.slice(end + 2);
-          return out;
-        }
-      }
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
-  }
-  async cmd(text: string, literal?: string): Promise<string> {
-    const tag = `b${++this.seq}`;
-    if (literal !== undefined) {
-      this.sock.write(`${tag} ${text} {${Buffer.byteLength(literal, 'latin1')}+}\r\n${literal}\r\n`, 'latin1');
-    } else this.sock.write(`${tag} ${text}\r\n`);
-    const out = await this.until(`${tag} `);
-    const last = out.trimEnd().split('\r\n').pop() ?? '';
-    if (!last.startsWith(`${tag} OK`)) throw new Error(`${text}: ${last}`);
-    return out;
-  }
-  write(s: string): void {
-    this.sock.write(s);
-  }
-  close(): void {
-    this.sock.destroy();
-  }
-}
+import { PASSWORD } from './smtp-clients.js';
+import { Client } from './imap-client.js';
+import { benchEntry } from './entry.js';
 
 function fill(db: Db, folderId: number, n: number, blobs: number[]): void {
   const ins = db.prepare('INSERT INTO messages (folder_id, uid, blob_id, size, flags, internal_date, stored_at, modseq) VALUES (?, ?, ?, ?, ?, ?, ?, 1)');
@@ -245,11 +190,4 @@ async function main(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
-if (process.argv[2] === 'child') {
-  process.once('message', (job) => void childMain(job as ChildJob));
-} else {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+benchEntry(main, childMain);

@@ -24,7 +24,9 @@ import { createFolder } from '../src/store/folders.js';
 import { putBlob } from '../src/store/blobs.js';
 import { parseMessage } from '../src/mime/parse.js';
 import type { Db } from '../src/store/db.js';
-import { PASSWORD, Client, benchServer, fillFolder, firstAndWarm, selectedClient } from './big-folder.js';
+import { PASSWORD, benchServer, fillFolder, firstAndWarm } from './big-folder.js';
+import { Client, selectedClient } from './imap-client.js';
+import { benchEntry } from './entry.js';
 
 const STEMS = ['документ', 'справк', 'заявлени', 'услуг', 'оплат', 'квитанци', 'пенси', 'выплат', 'запис', 'прием', 'врач', 'школ', 'паспорт', 'решени', 'обращени', 'ответ', 'срок', 'адрес', 'граждан', 'отдел'];
 const ENDINGS = ['', 'а', 'у', 'ом', 'е', 'ы', 'ов', 'ам', 'ами', 'ах', 'ое', 'ый', 'ой', 'ие', 'ия', 'ию'];
@@ -153,11 +155,4 @@ async function main(): Promise<void> {
   await bench.close();
 }
 
-if (process.argv[2] === 'child') {
-  process.once('message', (job) => void childSync(job as SyncJob));
-} else {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+benchEntry(main, childSync);

@@ -16,7 +16,8 @@ import { createFolder } from '../src/store/folders.js';
 import { putBlob } from '../src/store/blobs.js';
 import { parseMessage } from '../src/mime/parse.js';
 import type { Db } from '../src/store/db.js';
-import { PASSWORD, benchServer, fillFolder, firstAndWarm, selectedClient } from './big-folder.js';
+import { PASSWORD, benchServer, fillFolder, firstAndWarm } from './big-folder.js';
+import { selectedClient } from './imap-client.js';
 
 const MAX = Number(process.argv[2] ?? 100_000);
 const YEAR = 365 * 86_400_000;

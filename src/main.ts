@@ -22,7 +22,7 @@ import { PID_FILE } from './ops/server-running.js';
 import { audit } from './store/audit.js';
 import { checkpoint } from './store/maintenance.js';
 import { loadTls, type TlsMaterial } from './tls/certs.js';
-import { createAuthenticator } from './identity/auth.js';
+import { createAuthenticator, type AuthRequest } from './identity/auth.js';
 import { sessionAccess } from './identity/access.js';
 import { startSmtp } from './smtp/server.js';
 import { startMx } from './smtp/mx.js';
@@ -123,30 +123,23 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   // Port 0 turns the second-wave listeners off (the contract of GOSPOCHTA_SUBMISSION_PORT / GOSPOCHTA_MX_PORT / GOSPOCHTA_POP3_PORT).
   const submission = cfg.submission.port ? await startSmtp({ ...smtpCtx, starttls: true, port: cfg.submission.port }) : null;
   const mx = cfg.mx.port ? await startMx({ ...smtpCtx, log: log.child({ svc: 'mx' }), port: cfg.mx.port }) : null;
-  const imap = await startImap({
-    host: cfg.bind,
+  // What the IMAP and POP3 listeners are both given.
+  const sessionCtx = {
     config: cfg,
     db,
     bus,
     writer,
-    log: log.child({ svc: 'imap' }),
     tls: { key: tls.key, cert: tls.cert },
-    authenticate: (req) => auth.authenticate(req),
-    mailboxAccess: (id, credential) => sessionAccess(db, id, credential),
+    authenticate: (req: AuthRequest) => auth.authenticate(req),
     controlPollMs: cfg.auth.accessCheckMs,
+  };
+  const imap = await startImap({
+    ...sessionCtx,
+    host: cfg.bind,
+    log: log.child({ svc: 'imap' }),
+    mailboxAccess: (id, credential) => sessionAccess(db, id, credential),
   });
-  const pop3 = cfg.pop3.port
-    ? await startPop3({
-        config: cfg,
-        db,
-        bus,
-        writer,
-        log: log.child({ svc: 'pop3' }),
-        tls: { key: tls.key, cert: tls.cert },
-        authenticate: (req) => auth.authenticate(req),
-        controlPollMs: cfg.auth.accessCheckMs,
-      })
-    : null;
+  const pop3 = cfg.pop3.port ? await startPop3({ ...sessionCtx, log: log.child({ svc: 'pop3' }) }) : null;
   const sieve = cfg.sieve.port
     ? await startManageSieve({ cfg, db, log: log.child({ svc: 'managesieve' }), host: cfg.bind, port: cfg.sieve.port, tls: { key: tls.key, cert: tls.cert }, authenticate: (req) => auth.authenticate(req) })
     : null;

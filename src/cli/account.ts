@@ -45,6 +45,11 @@ function positiveInt(v: string, field: string): number {
   return Number(v);
 }
 
+/** `<parent> <name> <id>`: a subcommand on one account, with the common options. */
+function accountIdCommand(parent: Command, name: string): Command {
+  return withCommon(parent.command(name).argument('<id>', 'account id'));
+}
+
 export function registerAccountCommands(program: Command): void {
   const account = program.command('account').description('identity accounts: registration, documents, confirmation');
   registerRegister(account);
@@ -64,16 +69,17 @@ function registerRegister(account: Command): void {
     .option('--consent', 'the person consents to the processing of personal data')
     .option('--birth-date <DD.MM.YYYY>', 'birth date')
     .option('--email <address>', 'contact e-mail (for codes by e-mail)')
-    .action(act((_args, s) => {
-      const o = s.opts as { name: string; phone: string; consent?: boolean; birthDate?: string; email?: string };
-      return viewResult(registerAccount(s.ctx(), {
-        name: o.name, phone: o.phone, consent: Boolean(o.consent), birthDate: o.birthDate, email: o.email,
-      }));
-    }));
+    .action(act((_args, s) => register(s)));
+}
+
+/** `account register`: the person as the options give them. */
+function register(s: CliSession): Result {
+  const o = s.opts as { name: string; phone: string; consent?: boolean; birthDate?: string; email?: string };
+  return viewResult(registerAccount(s.ctx(), { name: o.name, phone: o.phone, consent: Boolean(o.consent), birthDate: o.birthDate, email: o.email }));
 }
 
 function registerDocuments(account: Command): void {
-  withCommon(account.command('documents').argument('<id>', 'account id'))
+  accountIdCommand(account, 'documents')
     .description('add or change identity documents (valid SNILS and passport → level standard)')
     .option('--snils <snils>', 'SNILS, XXX-XXX-XXX YY (spaces/hyphens optional)')
     .option('--passport <series number>', 'passport series (4 digits) and number (6 digits)')
@@ -81,17 +87,20 @@ function registerDocuments(account: Command): void {
     .option('--passport-division <XXX-XXX>', 'passport division code')
     .option('--inn <inn>', 'INN, 10 or 12 digits')
     .option('--birth-date <DD.MM.YYYY>', 'birth date')
-    .action(act(([id], s) => {
-      const o = s.opts as Record<string, string | undefined>;
-      return viewResult(setDocuments(s.ctx(), parseAccountId(id!), {
-        snils: o.snils, passport: o.passport, passportIssued: o.passportIssued, passportDivision: o.passportDivision,
-        inn: o.inn, birthDate: o.birthDate,
-      }));
-    }));
+    .action(act(([id], s) => documents(parseAccountId(id!), s)));
+}
+
+/** `account documents ID`: the documents the options give. */
+function documents(id: number, s: CliSession): Result {
+  const o = s.opts as Record<string, string | undefined>;
+  return viewResult(setDocuments(s.ctx(), id, {
+    snils: o.snils, passport: o.passport, passportIssued: o.passportIssued, passportDivision: o.passportDivision,
+    inn: o.inn, birthDate: o.birthDate,
+  }));
 }
 
 function registerConfirm(account: Command): void {
-  withCommon(account.command('confirm').argument('<id>', 'account id'))
+  accountIdCommand(account, 'confirm')
     .description('confirm an identity: --method code (sends a code), --code N, --method in-person, --method certificate --cert FILE')
     .option('--method <method>', 'code | in-person | certificate')
     .option('--code <code>', 'the 6-digit code the person received')
@@ -135,7 +144,7 @@ function readCertificate(file: string | undefined): string {
 }
 
 function registerShowAndList(account: Command): void {
-  withCommon(account.command('show').argument('<id>', 'account id'))
+  accountIdCommand(account, 'show')
     .description('show an account')
     .action(act(([id], s) => viewResult(showAccount(s.db, parseAccountId(id!)))));
 
@@ -161,7 +170,7 @@ function registerShowAndList(account: Command): void {
 /** block, unblock, delete: each with an optional --reason for the journal. */
 function registerStatusChanges(account: Command): void {
   const withReason = (name: string, description: string) =>
-    withCommon(account.command(name).argument('<id>', 'account id'))
+    accountIdCommand(account, name)
       .description(description)
       .option('--reason <text>', 'reason for the journal');
   const reason = (s: CliSession) => s.opts.reason as string | undefined;
@@ -181,10 +190,10 @@ function registerStatusChanges(account: Command): void {
 
 function registerConsent(account: Command): void {
   const consent = account.command('consent').description('consent to the processing of personal data');
-  withCommon(consent.command('revoke').argument('<id>', 'account id'))
+  accountIdCommand(consent, 'revoke')
     .description('record that the person revoked consent: their mailboxes stop working at once')
     .action(act(([id], s) => viewResult(revokeConsent(s.ctx(), parseAccountId(id!)))));
-  withCommon(consent.command('grant').argument('<id>', 'account id'))
+  accountIdCommand(consent, 'grant')
     .description('record a new consent (current text version) after a revocation')
     .action(act(([id], s) => viewResult(grantConsent(s.ctx(), parseAccountId(id!)))));
 }

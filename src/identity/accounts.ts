@@ -11,7 +11,7 @@ import {
   findAccountBySnils, getAccount, insertAccount, listAccounts, updateAccount,
   type AccountFilter, type AccountPatch, type AccountRow,
 } from '../store/accounts.js';
-import { activeConsent, insertConsent, revokeConsents } from '../store/consents.js';
+import { activeConsent, insertConsent, revokeConsents, type ConsentRow } from '../store/consents.js';
 import { listMailboxes } from '../store/mailboxes.js';
 import { nowOf, type IdentityContext } from './context.js';
 import { accountMailboxIds, announceAccessChange } from './access.js';
@@ -63,7 +63,6 @@ export function requireAccount(db: Db, id: number): AccountRow {
 }
 
 export function accountView(db: Db, a: AccountRow): AccountView {
-  const c = activeConsent(db, a.id);
   return {
     id: a.id,
     fullName: a.full_name,
@@ -85,16 +84,20 @@ export function accountView(db: Db, a: AccountRow): AccountView {
           details: a.confirmed_details ? (JSON.parse(a.confirmed_details) as unknown) : null,
         }
       : null,
-    consent: c
-      ? {
-          version: c.version,
-          grantedAt: new Date(c.granted_at).toISOString(),
-          purposes: JSON.parse(c.purposes) as string[],
-          dataList: JSON.parse(c.data_list) as string[],
-        }
-      : null,
+    consent: consentView(activeConsent(db, a.id)),
     mailboxes: listMailboxes(db, { accountId: a.id }).filter((m) => m.status !== 'deleted').map((m) => m.address),
     createdAt: new Date(a.created_at).toISOString(),
+  };
+}
+
+/** The consent in force as an account view shows it, or null. */
+function consentView(c: ConsentRow | undefined): AccountView['consent'] {
+  if (!c) return null;
+  return {
+    version: c.version,
+    grantedAt: new Date(c.granted_at).toISOString(),
+    purposes: JSON.parse(c.purposes) as string[],
+    dataList: JSON.parse(c.data_list) as string[],
   };
 }
 

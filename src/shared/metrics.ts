@@ -98,12 +98,7 @@ export class MetricsRegistry {
   /** Add `by` (default 1) to a counter. */
   inc(name: string, labels?: Labels, by = 1): void {
     if (!(by >= 0)) throw new Error(`metrics: counter ${name} can only go up`);
-    const f = this.family(name, 'counter');
-    const l = normLabels(labels);
-    const key = labelKey(l);
-    const s = f.samples.get(key);
-    if (s) s.value += by;
-    else f.samples.set(key, { labels: l, value: by });
+    this.addTo(this.family(name, 'counter'), labels, by);
   }
 
   /** Set a gauge to a value. */
@@ -115,7 +110,11 @@ export class MetricsRegistry {
 
   /** Add to a gauge (may be negative). */
   add(name: string, by: number, labels?: Labels): void {
-    const f = this.family(name, 'gauge');
+    this.addTo(this.family(name, 'gauge'), labels, by);
+  }
+
+  /** Add `by` to the series of `labels` in `f` (a new series starts at `by`). */
+  private addTo(f: Family, labels: Labels | undefined, by: number): void {
     const l = normLabels(labels);
     const key = labelKey(l);
     const s = f.samples.get(key);

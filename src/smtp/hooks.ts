@@ -18,9 +18,9 @@ import { sessionAccess } from '../identity/access.js';
 import { lookupRecipient } from '../identity/recipients.js';
 import { checkDailyLimit, utcMinute } from '../policy/daily-limit.js';
 import { metrics, METRIC } from '../shared/metrics.js';
-import { R, replyForError, type SmtpReplyError } from './replies.js';
+import { R, type SmtpReplyError } from './replies.js';
 import { recipientQuotaRefusal } from '../policy/quota.js';
-import { receiveData, declaredSize } from './data.js';
+import { acceptedText, declaredSize, handleData } from './data.js';
 import { deliverSubmission } from './submit.js';
 import { counted, refuseAudited } from './refusals.js';
 import type { Connections } from './connections.js';
@@ -147,34 +147,23 @@ export function submissionHooks(ctx: SmtpContext, conns: Connections, isClosing:
 
     onData(stream, session, cb) {
       const env = envelopeOf(session.id);
-      conns.inData.add(session.id);
-      const done = (err: SmtpReplyError | null, msg?: string) => {
-        conns.inData.delete(session.id);
-        recipients.set(session.id, { local: [], remote: [] });
-        if (err) cb(err);
-        else cb(null, msg);
-      };
-      receiveData(stream, cfg)
-        .then(async (got) => {
-          // The whole message has arrived (smtp-server answers only now): check the sender again.
-          const user = stillAllowed(session);
-          if (user instanceof Error) return done(user);
-          if (got.kind === 'size') return done(counted('size', R.sizeExceeded(cfg.smtp.maxMessageBytes)));
-          if (got.kind === 'attachments') {
-            return done(refuseAudited(db, { user, remote: session.remoteAddress, reason: 'attachment_limit', details: { attachmentBytes: got.attachmentBytes }, error: R.attachments(got.text) }));
-          }
-          if (!env.local.length && !env.remote.length) return done(R.noRecipients());
-          const r = await deliverSubmission(ctx, { chunks: got.chunks, size: got.size, user, recipients: env.local, remote: env.remote, session });
-          if (!r.ok) {
-            if (r.reason === 'access_withdrawn') conns.end(session.id, r.error.message);
-            return done(r.error);
-          }
-          done(null, `2.0.0 Message accepted for delivery: queued as ${r.queueId}`);
-        })
-        .catch((e: unknown) => {
-          log.error({ err: e, sid: session.id }, 'delivery failed');
-          done(counted('internal', replyForError(e)));
-        });
+      const reset = () => recipients.set(session.id, { local: [], remote: [] });
+      handleData({ stream, session, cfg, inData: conns.inData, log, failed: 'delivery failed', internal: (e) => counted('internal', e), reset, cb }, async (got, done) => {
+        // The whole message has arrived (smtp-server answers only now): check the sender again.
+        const user = stillAllowed(session);
+        if (user instanceof Error) return done(user);
+        if (got.kind === 'size') return done(counted('size', R.sizeExceeded(cfg.smtp.maxMessageBytes)));
+        if (got.kind === 'attachments') {
+          return done(refuseAudited(db, { user, remote: session.remoteAddress, reason: 'attachment_limit', details: { attachmentBytes: got.attachmentBytes }, error: R.attachments(got.text) }));
+        }
+        if (!env.local.length && !env.remote.length) return done(R.noRecipients());
+        const r = await deliverSubmission(ctx, { chunks: got.chunks, size: got.size, user, recipients: env.local, remote: env.remote, session });
+        if (!r.ok) {
+          if (r.reason === 'access_withdrawn') conns.end(session.id, r.error.message);
+          return done(r.error);
+        }
+        done(null, acceptedText(r.queueId));
+      });
     },
 
     onClose(session) {

@@ -18,8 +18,8 @@
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { lookupRecipient, type LocalRecipient } from '../identity/recipients.js';
 import { metrics, METRIC, type RefusalReason } from '../shared/metrics.js';
-import { R, reply, replyForError, type SmtpReplyError } from './replies.js';
-import { receiveData, declaredSize } from './data.js';
+import { R, reply, type SmtpReplyError } from './replies.js';
+import { acceptedText, declaredSize, handleData } from './data.js';
 import { recipientQuotaRefusal } from '../policy/quota.js';
 import { deliverInbound } from './inbound.js';
 import { dnsResolver } from './dns.js';
@@ -111,37 +111,26 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
 
     onData(stream, session, cb) {
       const list = recipients.get(session.id) ?? [];
-      conns.inData.add(session.id);
-      const done = (err: SmtpReplyError | null, msg?: string) => {
-        conns.inData.delete(session.id);
-        recipients.set(session.id, []);
-        if (err) cb(err);
-        else cb(null, msg);
-      };
-      receiveData(stream, cfg)
-        .then(async (got) => {
-          if (got.kind === 'size') return done(refused('size', R.sizeExceeded(cfg.smtp.maxMessageBytes)));
-          if (got.kind === 'attachments') return done(refused('attachment_limit', R.attachments(got.text)));
-          const back = returns.get(session.id) ?? [];
-          returns.delete(session.id);
-          if (!list.length && !back.length) return done(R.noRecipients());
-          const mailFrom = (session.envelope.mailFrom && session.envelope.mailFrom.address) || '';
-          if (back.length) {
-            const queueId = newQueueId();
-            const trace = Buffer.from(receivedField({ heloName: session.hostNameAppearsAs || '', remoteAddress: session.remoteAddress, hostname: cfg.hostname, protocol: (session as SMTPServerSession & { secure?: boolean }).secure === true ? 'ESMTPS' : 'ESMTP', queueId }), 'utf8');
-            await returnBounce(ctx, { raw: Buffer.concat([trace, ...got.chunks]), to: back });
-            log.info({ sid: session.id, queueId, to: back }, 'mx: bounce to an SRS address sent on to the original sender');
-            if (!list.length) return done(null, `2.0.0 Message accepted for delivery: queued as ${queueId}`);
-          }
-          const r = await deliverInbound(ctx, { chunks: got.chunks, size: got.size, session, mailFrom, recipients: list, resolver });
-          if (!r.ok) return done(r.error);
-          recordAccepted(session.remoteAddress, Date.now());
-          done(null, `2.0.0 Message accepted for delivery: queued as ${r.queueId}`);
-        })
-        .catch((e: unknown) => {
-          log.error({ err: e, sid: session.id }, 'mx: delivery failed');
-          done(refused('internal', replyForError(e)));
-        });
+      const reset = () => recipients.set(session.id, []);
+      handleData({ stream, session, cfg, inData: conns.inData, log, failed: 'mx: delivery failed', internal: (e) => refused('internal', e), reset, cb }, async (got, done) => {
+        if (got.kind === 'size') return done(refused('size', R.sizeExceeded(cfg.smtp.maxMessageBytes)));
+        if (got.kind === 'attachments') return done(refused('attachment_limit', R.attachments(got.text)));
+        const back = returns.get(session.id) ?? [];
+        returns.delete(session.id);
+        if (!list.length && !back.length) return done(R.noRecipients());
+        const mailFrom = (session.envelope.mailFrom && session.envelope.mailFrom.address) || '';
+        if (back.length) {
+          const queueId = newQueueId();
+          const trace = Buffer.from(receivedField({ heloName: session.hostNameAppearsAs || '', remoteAddress: session.remoteAddress, hostname: cfg.hostname, protocol: (session as SMTPServerSession & { secure?: boolean }).secure === true ? 'ESMTPS' : 'ESMTP', queueId }), 'utf8');
+          await returnBounce(ctx, { raw: Buffer.concat([trace, ...got.chunks]), to: back });
+          log.info({ sid: session.id, queueId, to: back }, 'mx: bounce to an SRS address sent on to the original sender');
+          if (!list.length) return done(null, acceptedText(queueId));
+        }
+        const r = await deliverInbound(ctx, { chunks: got.chunks, size: got.size, session, mailFrom, recipients: list, resolver });
+        if (!r.ok) return done(r.error);
+        recordAccepted(session.remoteAddress, Date.now());
+        done(null, acceptedText(r.queueId));
+      });
     },
 
     onClose(session) {

@@ -1,7 +1,7 @@
 /**
  * Identity accounts: SQL only. Rules live in src/identity/.
  */
-import { cached, type Db } from './db.js';
+import { firstRow, insertRow, listRows, type Db } from './db.js';
 
 export type AccountLevel = 'simplified' | 'standard' | 'confirmed';
 export type AccountStatus = 'active' | 'blocked' | 'deleted';
@@ -40,21 +40,25 @@ export interface NewAccount {
 }
 
 export function insertAccount(db: Db, a: NewAccount): number {
-  const info = db
-    .prepare(
-      `INSERT INTO accounts (full_name, phone, birth_date, contact_email, level, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'simplified', 'active', ?, ?)`,
-    )
-    .run(a.fullName, a.phone, a.birthDate ?? null, a.contactEmail ?? null, a.at, a.at);
-  return Number(info.lastInsertRowid);
+  return insertRow(
+    db,
+    `INSERT INTO accounts (full_name, phone, birth_date, contact_email, level, status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'simplified', 'active', ?, ?)`,
+    a.fullName,
+    a.phone,
+    a.birthDate ?? null,
+    a.contactEmail ?? null,
+    a.at,
+    a.at,
+  );
 }
 
 export function getAccount(db: Db, id: number): AccountRow | undefined {
-  return cached(db, 'SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+  return firstRow<AccountRow>(db, 'SELECT * FROM accounts WHERE id = ?', id);
 }
 
 export function findAccountBySnils(db: Db, snils: string): AccountRow | undefined {
-  return cached(db, 'SELECT * FROM accounts WHERE snils = ?').get(snils) as AccountRow | undefined;
+  return firstRow<AccountRow>(db, 'SELECT * FROM accounts WHERE snils = ?', snils);
 }
 
 export interface AccountFilter {
@@ -64,14 +68,7 @@ export interface AccountFilter {
 }
 
 export function listAccounts(db: Db, f: AccountFilter = {}): AccountRow[] {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (f.status) (where.push('status = ?'), args.push(f.status));
-  if (f.level) (where.push('level = ?'), args.push(f.level));
-  args.push(f.limit ?? 1000);
-  return db
-    .prepare(`SELECT * FROM accounts ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`)
-    .all(...args) as AccountRow[];
+  return listRows<AccountRow>(db, 'accounts', [['status = ?', f.status || undefined], ['level = ?', f.level || undefined]], 'id', f.limit ?? 1000);
 }
 
 /** Columns an update may set (never id/created_at). */

@@ -3,7 +3,7 @@
  * created, last used (time, client network, protocol), revoked. Revoked rows stay
  * for the record. SQL only.
  */
-import { cached, type Db } from './db.js';
+import { cached, insertRow, type Db } from './db.js';
 
 export interface AppPasswordRow {
   id: number;
@@ -19,14 +19,7 @@ export interface AppPasswordRow {
 }
 
 export function insertAppPassword(db: Db, p: { mailboxId: number; name: string; selector: string; hash: string; at: number }): number {
-  const info = cached(db, 'INSERT INTO app_passwords (mailbox_id, name, selector, hash, created_at) VALUES (?, ?, ?, ?, ?)').run(
-    p.mailboxId,
-    p.name,
-    p.selector,
-    p.hash,
-    p.at,
-  );
-  return Number(info.lastInsertRowid);
+  return insertRow(db, 'INSERT INTO app_passwords (mailbox_id, name, selector, hash, created_at) VALUES (?, ?, ?, ?, ?)', p.mailboxId, p.name, p.selector, p.hash, p.at);
 }
 
 /** Active (not revoked) app passwords of a mailbox with this selector. */

@@ -1,7 +1,7 @@
 /**
  * The append-only audit journal: one row per security-relevant action.
  */
-import { cached, type Db } from './db.js';
+import { cached, listRows, type Db } from './db.js';
 
 export interface AuditEntry {
   actor: string;
@@ -55,13 +55,11 @@ export interface AuditFilter {
 }
 
 export function listAudit(db: Db, f: AuditFilter = {}): AuditRow[] {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (f.accountId !== undefined) (where.push('account_id = ?'), args.push(f.accountId));
-  if (f.mailboxId !== undefined) (where.push('mailbox_id = ?'), args.push(f.mailboxId));
-  if (f.since !== undefined) (where.push('at >= ?'), args.push(f.since));
-  if (f.action !== undefined) (where.push('action LIKE ?'), args.push(f.action));
-  const sql = `SELECT * FROM audit_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
-  args.push(f.limit ?? 1000);
-  return db.prepare(sql).all(...args) as AuditRow[];
+  const conditions: Array<[string, unknown]> = [
+    ['account_id = ?', f.accountId],
+    ['mailbox_id = ?', f.mailboxId],
+    ['at >= ?', f.since],
+    ['action LIKE ?', f.action],
+  ];
+  return listRows<AuditRow>(db, 'audit_events', conditions, 'id DESC', f.limit ?? 1000);
 }

@@ -4,7 +4,7 @@
  * client address) and the login journal (`logins`). Policy lives in
  * identity/auth.ts; this module only reads and writes the rows.
  */
-import { cached, type Db } from './db.js';
+import { cached, insertRow, type Db } from './db.js';
 
 export type LockKind = 'mailbox' | 'ip';
 
@@ -46,7 +46,9 @@ export interface LoginRecord {
 
 /** One row of the login journal; returns its id. */
 export function journalLogin(db: Db, r: LoginRecord): number {
-  const res = cached(db, 'INSERT INTO logins (at, mailbox_id, address, protocol, remote, client, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+  return insertRow(
+    db,
+    'INSERT INTO logins (at, mailbox_id, address, protocol, remote, client, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)',
     r.at,
     r.mailboxId,
     r.address,
@@ -55,7 +57,6 @@ export function journalLogin(db: Db, r: LoginRecord): number {
     r.client,
     r.outcome,
   );
-  return Number(res.lastInsertRowid);
 }
 
 export function passwordHashOf(db: Db, mailboxId: number): string | undefined {

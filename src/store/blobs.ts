@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
-import { connectionOf } from './connection.js';
+import { perConnection } from './connection.js';
 import { tx } from './tx.js';
 import { Lru } from './lru.js';
 import { cachedChunks, forgetChunks, keepChunks } from './chunk-cache.js';
@@ -58,13 +58,7 @@ interface Stmts {
   delBlob: Statement<[number]>;
 }
 
-const cache = new WeakMap<Db, Stmts>();
-
-function stmts(handle: Db): Stmts {
-  const db = connectionOf(handle);
-  let s = cache.get(db);
-  if (s) return s;
-  s = {
+const stmts = perConnection((db): Stmts => ({
     bySha: db.prepare('SELECT id FROM blobs WHERE sha256 = ?'),
     addRefs: db.prepare('UPDATE blobs SET refcount = refcount + ? WHERE id = ?'),
     insertBlob: db.prepare(
@@ -90,10 +84,7 @@ function stmts(handle: Db): Stmts {
     delChunks: db.prepare('DELETE FROM blob_chunks WHERE blob_id = ?'),
     delSearch: db.prepare('DELETE FROM blob_search WHERE blob_id = ?'),
     delBlob: db.prepare('DELETE FROM blobs WHERE id = ?'),
-  };
-  cache.set(db, s);
-  return s;
-}
+}));
 
 export function sha256Hex(raw: Buffer): string {
   return createHash('sha256').update(raw).digest('hex');
@@ -213,13 +204,7 @@ export function readBlob(db: Db, blobId: number): Buffer {
 export const PARSED_CACHE_ENTRIES = 2000;
 /** Budget of the parsed cache, in characters of JSON (roughly bytes). */
 export const PARSED_CACHE_BYTES = 32 * 1024 * 1024;
-const parsedCaches = new WeakMap<Db, Lru<number, StoredParsed>>();
-
-function parsedCache(db: Db): Lru<number, StoredParsed> {
-  let c = parsedCaches.get(db);
-  if (!c) parsedCaches.set(db, (c = new Lru(PARSED_CACHE_ENTRIES, PARSED_CACHE_BYTES)));
-  return c;
-}
+const parsedCache = perConnection(() => new Lru<number, StoredParsed>(PARSED_CACHE_ENTRIES, PARSED_CACHE_BYTES));
 
 /**
  * The parsed message (without search text) of a blob, from a small LRU cache.

@@ -1,7 +1,7 @@
 /**
  * One-time confirmation codes: stored hashed, with expiry and attempts. SQL only.
  */
-import type { Db } from './db.js';
+import { insertRow, type Db } from './db.js';
 
 export interface CodeRow {
   id: number;
@@ -14,10 +14,7 @@ export interface CodeRow {
 }
 
 export function insertCode(db: Db, c: { accountId: number; codeHash: string; at: number; expiresAt: number }): number {
-  const info = db
-    .prepare('INSERT INTO confirmation_codes (account_id, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)')
-    .run(c.accountId, c.codeHash, c.at, c.expiresAt);
-  return Number(info.lastInsertRowid);
+  return insertRow(db, 'INSERT INTO confirmation_codes (account_id, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)', c.accountId, c.codeHash, c.at, c.expiresAt);
 }
 
 export function latestCode(db: Db, accountId: number): CodeRow | undefined {

@@ -1,7 +1,7 @@
 /**
  * Consent records to the processing of personal data: versioned, revocable. SQL only.
  */
-import { cached, type Db } from './db.js';
+import { cached, firstRow, insertRow, type Db } from './db.js';
 
 export interface ConsentRow {
   id: number;
@@ -17,17 +17,20 @@ export function insertConsent(
   db: Db,
   c: { accountId: number; version: string; purposes: string[]; dataList: string[]; at: number },
 ): number {
-  const info = db
-    .prepare('INSERT INTO consents (account_id, version, purposes, data_list, granted_at) VALUES (?, ?, ?, ?, ?)')
-    .run(c.accountId, c.version, JSON.stringify(c.purposes), JSON.stringify(c.dataList), c.at);
-  return Number(info.lastInsertRowid);
+  return insertRow(
+    db,
+    'INSERT INTO consents (account_id, version, purposes, data_list, granted_at) VALUES (?, ?, ?, ?, ?)',
+    c.accountId,
+    c.version,
+    JSON.stringify(c.purposes),
+    JSON.stringify(c.dataList),
+    c.at,
+  );
 }
 
 /** The consent in force: the latest one not revoked. */
 export function activeConsent(db: Db, accountId: number): ConsentRow | undefined {
-  return cached(db, 'SELECT * FROM consents WHERE account_id = ? AND revoked_at IS NULL ORDER BY id DESC LIMIT 1').get(accountId) as
-    | ConsentRow
-    | undefined;
+  return firstRow<ConsentRow>(db, 'SELECT * FROM consents WHERE account_id = ? AND revoked_at IS NULL ORDER BY id DESC LIMIT 1', accountId);
 }
 
 /** Revoke every consent in force; returns how many were revoked. */

@@ -129,3 +129,23 @@ export function cached(handle: Db, sql: string): Database.Statement {
   if (!st) m.set(sql, (st = db.prepare(sql)));
   return st;
 }
+
+/** The first row `sql` selects with `params` (a `cached` statement), or undefined when none. */
+export function firstRow<T>(db: Db, sql: string, ...params: unknown[]): T | undefined {
+  return cached(db, sql).get(...params) as T | undefined;
+}
+
+/** Runs an INSERT with `params` (a `cached` statement); the new row's id. */
+export function insertRow(db: Db, sql: string, ...params: unknown[]): number {
+  return Number(cached(db, sql).run(...params).lastInsertRowid);
+}
+
+/**
+ * `SELECT * FROM table` with the conditions whose value is given (each one SQL
+ * condition with one `?`, joined by AND), in `order`, at most `limit` rows.
+ */
+export function listRows<T>(db: Db, table: string, conditions: Array<[sql: string, value: unknown]>, order: string, limit: number): T[] {
+  const given = conditions.filter(([, v]) => v !== undefined);
+  const where = given.length ? 'WHERE ' + given.map(([sql]) => sql).join(' AND ') : '';
+  return db.prepare(`SELECT * FROM ${table} ${where} ORDER BY ${order} LIMIT ?`).all(...given.map(([, v]) => v), limit) as T[];
+}

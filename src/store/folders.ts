@@ -12,7 +12,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
-import { connectionOf } from './connection.js';
+import { perConnection } from './connection.js';
 import type { ChangeEvent } from '../events/bus.js';
 import { GpError, invalid, notFound } from '../shared/errors.js';
 import { dropFolderMessages, listUids, moveMessages, type MoveResult } from './messages.js';
@@ -89,13 +89,7 @@ function pluck<P extends unknown[], R>(db: Db, sql: string): Statement<P, R> {
   return db.prepare<P, R>(sql).pluck();
 }
 
-const cache = new WeakMap<Db, Stmts>();
-
-function stmts(handle: Db): Stmts {
-  const db = connectionOf(handle);
-  let s = cache.get(db);
-  if (s) return s;
-  s = {
+const stmts = perConnection((db): Stmts => ({
     insert: db.prepare(
       'INSERT INTO folders (mailbox_id, name, special_use, uidvalidity, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -128,10 +122,7 @@ function stmts(handle: Db): Stmts {
     delExpunged: db.prepare('DELETE FROM expunged WHERE folder_id = ?'),
     delFolder: db.prepare('DELETE FROM folders WHERE id = ?'),
     maxUidValidity: pluck(db, 'SELECT max(uidvalidity) FROM folders WHERE mailbox_id = ?'),
-  };
-  cache.set(db, s);
-  return s;
-}
+}));
 
 /**
  * The canonical form of a folder name, or a GpError INVALID_FOLDER_NAME: no empty
@@ -154,17 +145,11 @@ export function normalizeFolderName(name: string): string {
   return levels.join(DELIMITER);
 }
 
-const noselectColumns = new WeakMap<Db, boolean>();
-
 /** Whether this database has the `folders.noselect` column. */
-export function hasNoselectColumn(db: Db): boolean {
-  let v = noselectColumns.get(db);
-  if (v === undefined) {
-    const cols = db.prepare("SELECT name FROM pragma_table_info('folders')").pluck().all() as string[];
-    noselectColumns.set(db, (v = cols.includes('noselect')));
-  }
-  return v;
-}
+export const hasNoselectColumn = perConnection((db): boolean => {
+  const cols = db.prepare("SELECT name FROM pragma_table_info('folders')").pluck().all() as string[];
+  return cols.includes('noselect');
+});
 
 /** The special-use attribute to announce (RFC 6154), never the \Noselect marker. */
 export function specialUseOf(f: Pick<FolderRow, 'special_use'> & { noselect?: unknown }): string | null {

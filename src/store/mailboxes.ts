@@ -2,7 +2,7 @@
  * Mailboxes: an address owned by an account. Rows are kept after deletion
  * (status deleted) so an address is never issued twice. SQL only.
  */
-import { cached, type Db } from './db.js';
+import { cached, insertRow, listRows, type Db } from './db.js';
 import { releaseBlobRefs } from './blobs.js';
 
 export type MailboxStatus = 'active' | 'blocked' | 'deleted';
@@ -26,13 +26,18 @@ export function insertMailbox(
   db: Db,
   m: { accountId: number; address: string; localPart: string; domain: string; passwordHash: string; at: number },
 ): number {
-  const info = db
-    .prepare(
-      `INSERT INTO mailboxes (account_id, address, local_part, domain, password_hash, status, created_at, password_changed_at)
-       VALUES (?, ?, ?, ?, ?, 'active', ?, ?)`,
-    )
-    .run(m.accountId, m.address, m.localPart, m.domain, m.passwordHash, m.at, m.at);
-  return Number(info.lastInsertRowid);
+  return insertRow(
+    db,
+    `INSERT INTO mailboxes (account_id, address, local_part, domain, password_hash, status, created_at, password_changed_at)
+     VALUES (?, ?, ?, ?, ?, 'active', ?, ?)`,
+    m.accountId,
+    m.address,
+    m.localPart,
+    m.domain,
+    m.passwordHash,
+    m.at,
+    m.at,
+  );
 }
 
 export function getMailbox(db: Db, id: number): MailboxRow | undefined {
@@ -69,14 +74,7 @@ export function getMailboxByAddress(db: Db, address: string): MailboxRow | undef
 }
 
 export function listMailboxes(db: Db, f: { accountId?: number; status?: MailboxStatus; limit?: number } = {}): MailboxRow[] {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (f.accountId !== undefined) (where.push('account_id = ?'), args.push(f.accountId));
-  if (f.status) (where.push('status = ?'), args.push(f.status));
-  args.push(f.limit ?? 10000);
-  return db
-    .prepare(`SELECT * FROM mailboxes ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id LIMIT ?`)
-    .all(...args) as MailboxRow[];
+  return listRows<MailboxRow>(db, 'mailboxes', [['account_id = ?', f.accountId], ['status = ?', f.status || undefined]], 'id', f.limit ?? 10000);
 }
 
 export function setMailboxPassword(db: Db, id: number, hash: string, at: number): void {

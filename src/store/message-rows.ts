@@ -5,7 +5,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
-import { connectionOf } from './connection.js';
+import { perConnection } from './connection.js';
 import type { ChangeEvent } from '../events/bus.js';
 import { GpError, notFound } from '../shared/errors.js';
 import { FLAG_DELETED, FLAG_SEEN } from './flags.js';
@@ -213,14 +213,9 @@ export function maskUpdate(db: Db, set: string, differs: string): Statement<[Mas
     .raw();
 }
 
-const cache = new WeakMap<Db, Stmts>();
-
-export function stmts(handle: Db): Stmts {
-  const db = connectionOf(handle);
-  let s = cache.get(db);
-  if (s) return s;
+export const stmts = perConnection((db): Stmts => {
   const IN_UIDS = 'uid IN (SELECT value FROM json_each(?))';
-  s = {
+  return {
     folder: db.prepare('SELECT * FROM folders WHERE id = ?'),
     recentState: db.prepare('SELECT uidnext - 1 AS top, recent_uid AS recent FROM folders WHERE id = ?'),
     setUidnext: db.prepare('UPDATE folders SET uidnext = ?, highestmodseq = ? WHERE id = ?'),
@@ -276,9 +271,7 @@ export function stmts(handle: Db): Stmts {
       'SELECT folder_id AS folderId, uid FROM messages WHERE stored_at < ? ORDER BY stored_at LIMIT ?',
     ),
   };
-  cache.set(db, s);
-  return s;
-}
+});
 
 export function folderState(db: Db, folderId: number): FolderState {
   const f = stmts(db).folder.get(folderId);

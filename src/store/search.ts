@@ -13,20 +13,26 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { connectionOf } from './connection.js';
 
-/** blob_search columns a text key can search. `text` = headers + body (SEARCH TEXT). */
-export type TextField = 'subject' | 'from' | 'to' | 'cc' | 'bcc' | 'messageId' | 'headers' | 'body' | 'text';
+/** The blob_search columns each text key searches. `text` = headers + body (SEARCH TEXT). */
+const TEXT_COLUMNS = {
+  subject: ['s.subject'],
+  from: ['s.from_text'],
+  to: ['s.to_text'],
+  cc: ['s.cc_text'],
+  bcc: ['s.bcc_text'],
+  messageId: ['s.message_id'],
+  headers: ['s.headers'],
+  body: ['s.body'],
+  text: ['s.headers', 's.body'],
+} as const satisfies Record<string, readonly string[]>;
 
-const TEXT_SQL: Record<TextField, string> = {
-  subject: 'instr(s.subject, :q) > 0',
-  from: 'instr(s.from_text, :q) > 0',
-  to: 'instr(s.to_text, :q) > 0',
-  cc: 'instr(s.cc_text, :q) > 0',
-  bcc: 'instr(s.bcc_text, :q) > 0',
-  messageId: 'instr(s.message_id, :q) > 0',
-  headers: 'instr(s.headers, :q) > 0',
-  body: 'instr(s.body, :q) > 0',
-  text: '(instr(s.headers, :q) > 0 OR instr(s.body, :q) > 0)',
-};
+export type TextField = keyof typeof TEXT_COLUMNS;
+
+/** True where one of the field's columns contains :q. */
+function textSql(field: TextField): string {
+  const any = TEXT_COLUMNS[field].map((c) => `instr(${c}, :q) > 0`);
+  return any.length > 1 ? `(${any.join(' OR ')})` : any[0]!;
+}
 
 /** Numeric message attributes a range key can compare. */
 export type RangeField = 'size' | 'internalDate' | 'sentDate' | 'sentDay' | 'storedAt' | 'savedAt' | 'modseq';
@@ -59,7 +65,7 @@ function stmt(handle: Db, key: string, sql: string): Uids {
 
 /** Uids whose `field` contains `needle` (case-insensitive). An empty needle matches all. */
 export function searchText(db: Db, folderId: number, field: TextField, needle: string): number[] {
-  const where = TEXT_SQL[field];
+  const where = textSql(field);
   return stmt(db, `t:${field}`, `SELECT m.uid ${FROM_JOIN} WHERE m.folder_id = :f AND ${where} ORDER BY m.uid`).all({
     f: folderId,
     q: needle.toLowerCase(),

@@ -2,7 +2,7 @@
  * One-time codes that turn a mailbox's two-factor protection on (migration 8):
  * stored hashed, with expiry and attempts, like account confirmation codes. SQL only.
  */
-import { cached, type Db } from './db.js';
+import { cached, firstRow, insertRow, type Db } from './db.js';
 
 export interface TwoFactorCodeRow {
   id: number;
@@ -15,19 +15,11 @@ export interface TwoFactorCodeRow {
 }
 
 export function insertTwoFactorCode(db: Db, c: { mailboxId: number; codeHash: string; at: number; expiresAt: number }): number {
-  const info = cached(db, 'INSERT INTO two_factor_codes (mailbox_id, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
-    c.mailboxId,
-    c.codeHash,
-    c.at,
-    c.expiresAt,
-  );
-  return Number(info.lastInsertRowid);
+  return insertRow(db, 'INSERT INTO two_factor_codes (mailbox_id, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)', c.mailboxId, c.codeHash, c.at, c.expiresAt);
 }
 
 export function latestTwoFactorCode(db: Db, mailboxId: number): TwoFactorCodeRow | undefined {
-  return cached(db, 'SELECT * FROM two_factor_codes WHERE mailbox_id = ? ORDER BY id DESC LIMIT 1').get(mailboxId) as
-    | TwoFactorCodeRow
-    | undefined;
+  return firstRow<TwoFactorCodeRow>(db, 'SELECT * FROM two_factor_codes WHERE mailbox_id = ? ORDER BY id DESC LIMIT 1', mailboxId);
 }
 
 /** Earlier unused codes expire now (a new one was issued, or protection changed). */

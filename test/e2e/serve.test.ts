@@ -6,17 +6,13 @@
  * restart the message is still there.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { ImapFlow, type StatusObject } from 'imapflow';
 import { openDatabaseFile } from '../../src/store/key.js';
-import { cliJson, freePort, serverEnv } from '../helpers/child-server.js';
+import { cliJson, serveDirAndPorts, spawnServe, type ServeProcess } from '../helpers/child-server.js';
 
-const repo = resolve(import.meta.dirname, '../..');
-const bin = join(repo, 'bin/gospochta.js');
 
 
 let dir: string;
@@ -26,20 +22,8 @@ let imapPort: number;
 
 const cli = (args: string[], input?: string) => cliJson({ env, cwd: dir }, args, input);
 
-function startServer(): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [bin, 'serve'], { env: { ...env, LOG_PRETTY: '0' }, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const ready = new Promise<void>((res, rej) => {
-    const onData = (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('gospochta ready')) res();
-    };
-    child.stderr!.on('data', onData);
-    child.stdout!.on('data', onData);
-    child.once('exit', (c) => rej(new Error(`server exited with ${c} before it was ready:\n${log}`)));
-  });
-  const exited = new Promise<number | null>((res) => child.once('exit', (c) => res(c)));
-  return { child, ready, exited };
+function startServer(): ServeProcess {
+  return spawnServe({ env: { ...env, LOG_PRETTY: '0' }, cwd: dir });
 }
 
 async function provision(local: string, snils: string): Promise<string> {
@@ -52,13 +36,7 @@ async function provision(local: string, snils: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gp-e2e-'));
-  smtpPort = await freePort();
-  imapPort = await freePort();
-  env = {
-    ...serverEnv({ dataDir: join(dir, 'data'), smtpPort, imapPort }),
-    GOSPOCHTA_OPERATOR: 'e2e',
-  };
+  ({ dir, smtpPort, imapPort, env } = await serveDirAndPorts('gp-e2e-', { GOSPOCHTA_OPERATOR: 'e2e' }));
 });
 
 afterAll(() => {

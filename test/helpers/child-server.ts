@@ -54,6 +54,35 @@ function canListen(port: number): Promise<boolean> {
 }
 
 /** `gospochta <args> --json` as an operator runs it (stdin from `input`): the parsed JSON, or an error naming the exit code. */
+export interface ServeProcess {
+  child: ChildProcess;
+  /** Resolves when the server logs "gospochta ready"; rejects if it exits before. */
+  ready: Promise<void>;
+  /** Its exit code (null after a signal). */
+  exited: Promise<number | null>;
+  /** Everything it has written to stdout and stderr so far. */
+  log(): string;
+}
+
+/** `gospochta serve` in a child process (`nodeArgs` before the script); `onOutput` sees the log after each write. */
+export function spawnServe(o: { env: NodeJS.ProcessEnv; cwd: string; nodeArgs?: string[]; onOutput?: (log: string) => void }): ServeProcess {
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), join(repo, 'bin/gospochta.js'), 'serve'], { env: o.env, cwd: o.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const ready = new Promise<void>((res, rej) => {
+    const onData = (d: Buffer) => {
+      log += d.toString();
+      o.onOutput?.(log);
+      if (log.includes('gospochta ready')) res();
+    };
+    child.stderr!.on('data', onData);
+    child.stdout!.on('data', onData);
+    child.once('exit', (c) => rej(new Error(`server exited with ${c} before it was ready:\n${log}`)));
+  });
+  ready.catch(() => undefined);
+  const exited = new Promise<number | null>((res) => child.once('exit', (c) => res(c)));
+  return { child, ready, exited, log: () => log };
+}
+
 export async function cliJson(run: { env: NodeJS.ProcessEnv; cwd: string }, args: string[], input?: string): Promise<Record<string, unknown>> {
   const p = execFile(process.execPath, [join(repo, 'bin/gospochta.js'), ...args, '--json'], { env: run.env, cwd: run.cwd });
   if (input !== undefined) p.stdin!.end(input);
@@ -112,21 +141,21 @@ export function serverEnv(o: { dataDir: string; smtpPort: number; imapPort: numb
   };
 }
 
+/** A new temp dir (`prefix`…) and two free ports, and the serverEnv() of a server keeping its data in `dir/data`, with `extraEnv` over it. */
+export async function serveDirAndPorts(prefix: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ dir: string; smtpPort: number; imapPort: number; env: NodeJS.ProcessEnv }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const smtpPort = await freePort();
+  const imapPort = await freePort();
+  return { dir, smtpPort, imapPort, env: { ...serverEnv({ dataDir: join(dir, 'data'), smtpPort, imapPort }), ...extraEnv } };
+}
+
 const SNILS = ['112-233-445 95', '123-456-789 64', '087-654-321 02', '001-326-679 00', '001-508-816 00', '017-996-174 00', '001-437-545 01'];
 
 /** `configYaml` is written as the server's config file (GOSPOCHTA_CONFIG); new-device notices are off unless it says otherwise. */
 export async function serverDir(extraEnv: NodeJS.ProcessEnv = {}, configYaml = 'notices:\n  newDevice: false\n'): Promise<ServerDir> {
-  const dir = mkdtempSync(join(tmpdir(), 'gp-child-'));
+  const { dir, smtpPort, imapPort, env } = await serveDirAndPorts('gp-child-');
   writeFileSync(join(dir, 'gospochta.yaml'), configYaml);
-  const smtpPort = await freePort();
-  const imapPort = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...serverEnv({ dataDir: join(dir, 'data'), smtpPort, imapPort }),
-    GOSPOCHTA_OPERATOR: 'test',
-    GOSPOCHTA_CONFIG: join(dir, 'gospochta.yaml'),
-    LOG_PRETTY: '0',
-    ...extraEnv,
-  };
+  Object.assign(env, { GOSPOCHTA_OPERATOR: 'test', GOSPOCHTA_CONFIG: join(dir, 'gospochta.yaml'), LOG_PRETTY: '0' }, extraEnv);
   const cfg = loadConfig({ env: { GOSPOCHTA_DATA_DIR: env.GOSPOCHTA_DATA_DIR!, GOSPOCHTA_DOMAINS: 'example.org' }, cwd: dir });
   let db: Db | undefined;
   const getDb = () => (db ??= openDb(cfg.dataDir));

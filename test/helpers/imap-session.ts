@@ -43,6 +43,14 @@ export interface ImapSession {
   uidvalidity(folder: string): number;
 }
 
+/** Stores each message in the INBOX of `mailboxId`, in order. */
+function seed(h: TestImap, mailboxId: number, messages: readonly SeedMessage[]): void {
+  for (const m of messages) {
+    if (typeof m === 'string') h.addMessage(mailboxId, 'INBOX', m);
+    else h.addMessage(mailboxId, 'INBOX', m.raw, m.flags);
+  }
+}
+
 /** A new session of `u`, logged in. */
 export async function loggedIn(h: TestImap, u: { address: string; password: string }): Promise<TranscriptClient> {
   const c = await h.connect();
@@ -58,11 +66,7 @@ export function useImapSession(opts: ImapSessionOptions = {}): ImapSession {
   const setUp = async () => {
     h = await startTestImap(opts);
     user = await h.provision(opts.address, opts.password);
-    const seeds: SeedMessage[] = typeof opts.messages === 'number' ? Array.from({ length: opts.messages }, (_, i) => sampleMessage('m' + (i + 1))) : (opts.messages ?? []);
-    for (const m of seeds) {
-      if (typeof m === 'string') h.addMessage(user.mailboxId, 'INBOX', m);
-      else h.addMessage(user.mailboxId, 'INBOX', m.raw, m.flags);
-    }
+    seed(h, user.mailboxId, typeof opts.messages === 'number' ? Array.from({ length: opts.messages }, (_, i) => sampleMessage('m' + (i + 1))) : (opts.messages ?? []));
     c = undefined;
     if (opts.login ?? true) {
       c = await loggedIn(h, user);
@@ -103,8 +107,8 @@ export function useImapSession(opts: ImapSessionOptions = {}): ImapSession {
 
 export interface ImapServerFixture {
   readonly h: TestImap;
-  /** A fresh mailbox and a session of it, logged in. */
-  session(): Promise<{ c: TranscriptClient; user: ImapUser }>;
+  /** A fresh mailbox (with `messages` stored in INBOX) and a session of it, logged in. */
+  session(messages?: SeedMessage[]): Promise<{ c: TranscriptClient; user: ImapUser; mailboxId: number }>;
   /** The UIDVALIDITY of a folder of a mailbox. */
   uidvalidity(mailboxId: number, folder: string): number;
 }
@@ -127,9 +131,11 @@ export function useImapServer(opts: StartOptions = {}): ImapServerFixture {
     get h() {
       return server();
     },
-    async session() {
+    async session(messages = []) {
       const user = await server().provision();
-      return { c: await loggedIn(server(), user), user };
+      const c = await loggedIn(server(), user);
+      seed(server(), user.mailboxId, messages);
+      return { c, user, mailboxId: user.mailboxId };
     },
     uidvalidity(mailboxId, folder) {
       return getFolder(server().db, mailboxId, folder)!.uidvalidity;
@@ -174,6 +180,38 @@ export const LIMITED_LOGIN: ImapSessionOptions = {
 
 /** A table of commands and the replies each gets, in order (`expectReplies`). */
 export type ReplySteps = Array<[command: string, reply: unknown[]]>;
+
+/** `command` (its tag first) with no folder selected is BAD `<NAME>: select a folder first` (RFC 3501 §6.4). */
+export async function expectNeedsSelected(c: TranscriptClient, command: string): Promise<void> {
+  const [tag, name] = command.split(' ') as [string, string];
+  expect(await c.cmd(command)).toEqual([`${tag} BAD ${name.toUpperCase()}: select a folder first`]);
+}
+
+/**
+ * 'the wrong state and arguments are BAD' of a command of the selected state that
+ * takes no arguments (CHECK, UNSELECT): BAD before login and with no folder
+ * selected; in INBOX, BAD with `argument` after it and OK without.
+ */
+export function itTakesNoArguments(s: ImapSession, name: string, argument: string): void {
+  it('the wrong state and arguments are BAD', async () => {
+    await expectNeedsLogin(s.h, [name]);
+    await expectNeedsSelected(s.c, `b2 ${name}`);
+    await s.c.cmd('b3 SELECT INBOX');
+    await expectReplies(s.c, [
+      [`b4 ${name} ${argument}`, [`b4 BAD ${name}: unexpected extra arguments`]],
+      [`b5 ${name}`, [`b5 OK ${name} completed`]],
+    ]);
+  });
+}
+
+/** A test of a new session of a fresh mailbox in which each step gets its reply (`expectReplies`). */
+export function itReplies(s: ImapServerFixture, title: string, steps: ReplySteps): void {
+  it(title, async () => {
+    const { c } = await s.session();
+    await expectReplies(c, steps);
+    await c.close();
+  });
+}
 
 /**
  * The last test of a command's file: before login each of `needsLogin` is BAD

@@ -27,6 +27,7 @@ import { parseMessage } from '../../src/mime/parse.js';
 import { EventBus } from '../../src/events/bus.js';
 import { silentLogger } from '../../src/shared/logger.js';
 import { startImap, type ImapServer, type ImapServerContext } from '../../src/imap/server.js';
+import { SocketReader, loopbackTls } from './socket-reader.js';
 
 let certCache: { key: string; cert: string } | undefined;
 
@@ -144,14 +145,13 @@ export async function startTestImap(opts: StartOptions = {}): Promise<TestImap> 
 }
 
 /** A raw IMAP client over TLS: send lines, read response lines. */
-export class TranscriptClient {
+export class TranscriptClient extends SocketReader {
   private buf = Buffer.alloc(0);
   private readonly lines: string[] = [];
-  private waiter: (() => void) | undefined;
-  closed = false;
   greeting = '';
 
   private constructor(readonly socket: tls.TLSSocket) {
+    super(socket);
     socket.on('data', (d: Buffer) => {
       this.buf = Buffer.concat([this.buf, d]);
       let i: number;
@@ -161,26 +161,10 @@ export class TranscriptClient {
       }
       this.wake();
     });
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
-    socket.on('error', () => undefined);
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
   }
 
   static async connect(port: number): Promise<TranscriptClient> {
-    const socket = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('secureConnect', () => resolve());
-      socket.once('error', reject);
-    });
-    const c = new TranscriptClient(socket);
+    const c = new TranscriptClient(await loopbackTls(port));
     c.greeting = await c.line();
     return c;
   }
@@ -191,13 +175,18 @@ export class TranscriptClient {
       const l = this.lines.shift();
       if (l !== undefined) return l;
       if (this.closed) throw new Error('connection closed');
-      await new Promise<void>((r) => (this.waiter = r));
+      await this.next();
     }
   }
 
   /** Raw bytes. */
   write(data: string | Buffer): void {
     this.socket.write(data);
+  }
+
+  /** Several lines (CRLF added to each) in one write: pipelined commands. */
+  sendAll(lines: string[]): void {
+    this.socket.write(lines.map((l) => l + '\r\n').join(''));
   }
 
   /** Send one line (CRLF added). */

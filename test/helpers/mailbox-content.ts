@@ -15,6 +15,13 @@ export function folderContent(db: Db, address: string, folder: string): StoredCo
   return rows.map((r) => ({ raw: readBlob(db, r.blob_id).toString('utf8'), flags: toImapFlags(r.flags, r.keywords) }));
 }
 
+/** The subject and body (as indexed for SEARCH) of each message in the INBOX of `address`. */
+export function inboxTexts(db: Db, address: string): Array<{ subject: string; body: string }> {
+  return db
+    .prepare(`SELECT s.subject, s.body FROM messages m JOIN folders f ON f.id = m.folder_id JOIN mailboxes b ON b.id = f.mailbox_id JOIN blob_search s ON s.blob_id = m.blob_id WHERE b.address = ? AND f.name = 'INBOX'`)
+    .all(address) as Array<{ subject: string; body: string }>;
+}
+
 export async function until<T>(what: string, f: () => T | undefined | false, ms = 45_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {

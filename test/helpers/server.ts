@@ -110,3 +110,11 @@ export async function serverWith<N extends string[]>(...locals: N): Promise<[Tes
   for (const l of locals) addresses.push((await t.provision(l)).address);
   return [t, ...addresses] as [TestServer, ...{ [K in keyof N]: string }];
 }
+
+/** Submits one message as `mail.from` (logged in as that address); the queue id of the 250 reply. */
+export async function submitQueued(t: TestServer, mail: { from: string; to: string; subject: string; text: string }): Promise<string> {
+  const s = t.smtp(mail.from);
+  const info = await s.sendMail(mail);
+  s.close();
+  return /queued as (\S+)/.exec(info.response)![1]!;
+}

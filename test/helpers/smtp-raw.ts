@@ -5,19 +5,19 @@
  */
 import { connect, type TLSSocket } from 'node:tls';
 import { connect as netConnect } from 'node:net';
+import { SocketReader, connected } from './socket-reader.js';
 
 export interface SmtpReply {
   code: number;
   text: string;
 }
 
-export class RawSmtp {
+export class RawSmtp extends SocketReader {
   private buf = '';
   private replies: SmtpReply[] = [];
-  private waiters: Array<() => void> = [];
-  closed = false;
 
   private constructor(private readonly sock: TLSSocket) {
+    super(sock);
     sock.setEncoding('utf8');
     sock.on('data', (d: string) => {
       this.buf += d;
@@ -30,25 +30,13 @@ export class RawSmtp {
       }
       this.wake();
     });
-    sock.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
-    sock.on('error', () => undefined);
-  }
-
-  private wake(): void {
-    for (const w of this.waiters.splice(0)) w();
   }
 
   /** Connect to 127.0.0.1:port, from `localAddress` (another loopback address is another client network). */
   static async open(port: number, localAddress?: string): Promise<RawSmtp> {
     // The local address chooses the client network (tls.connect has no localAddress of its own).
     const sock = connect({ socket: netConnect({ host: '127.0.0.1', port, ...(localAddress ? { localAddress } : {}) }), rejectUnauthorized: false });
-    await new Promise<void>((res, rej) => {
-      sock.once('secureConnect', () => res());
-      sock.once('error', rej);
-    });
+    await connected(sock);
     const c = new RawSmtp(sock);
     const greeting = await c.read();
     if (greeting.code !== 220) throw new Error(`greeting: ${greeting.text}`);
@@ -58,10 +46,7 @@ export class RawSmtp {
   /** A plain-text connection (the MX port before STARTTLS). */
   static async openPlain(port: number): Promise<RawSmtp> {
     const sock = netConnect({ host: '127.0.0.1', port });
-    await new Promise<void>((res, rej) => {
-      sock.once('connect', () => res());
-      sock.once('error', rej);
-    });
+    await connected(sock, 'connect');
     const c = new RawSmtp(sock as unknown as TLSSocket);
     const greeting = await c.read();
     if (greeting.code !== 220) throw new Error(`greeting: ${greeting.text}`);
@@ -82,10 +67,7 @@ export class RawSmtp {
     raw.removeAllListeners('data');
     raw.removeAllListeners('close');
     const sock = connect({ socket: raw, rejectUnauthorized: false });
-    await new Promise<void>((res, rej) => {
-      sock.once('secureConnect', () => res());
-      sock.once('error', rej);
-    });
+    await connected(sock);
     return new RawSmtp(sock);
   }
 
@@ -96,13 +78,7 @@ export class RawSmtp {
       if (this.closed) return { code: 0, text: '(connection closed)' };
       const left = deadline - Date.now();
       if (left <= 0) throw new Error('no SMTP reply in time');
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          r();
-        });
-      });
+      await this.next(left);
     }
     return this.replies.shift()!;
   }

@@ -35,8 +35,21 @@ function refusal(fn: () => unknown): GpError | null {
   }
 }
 
+/** Each case: a valid input comes back as it was; an invalid one is refused, the error's `key` being `value`. */
+function itKeepsValidInput(title: string, cases: Array<{ input: string; valid: boolean }>, validate: (input: string) => unknown, key: 'code' | 'field', value: string): void {
+  it.each(cases)(title, (v) => {
+    if (v.valid) expect(validate(v.input)).toBe(v.input);
+    else expect(refusal(() => validate(v.input))?.[key]).toBe(value);
+  });
+}
+
 function rule(fn: () => unknown): string | undefined {
   return refusal(fn)?.details?.rule as string | undefined;
+}
+
+/** Each input is refused by `validate` naming the rule given. */
+function expectRules(validate: (input: string) => unknown, cases: Array<[input: string, rule: string]>): void {
+  for (const [input, r] of cases) expect(rule(() => validate(input)), input).toBe(r);
 }
 
 describe('shared identity vectors', () => {
@@ -54,10 +67,7 @@ describe('shared identity vectors', () => {
     }
   });
 
-  it.each(V.inn)('INN $input valid=$valid', (v) => {
-    if (v.valid) expect(validateInn(v.input)).toBe(v.input);
-    else expect(refusal(() => validateInn(v.input))?.code).toBe('INVALID_INN');
-  });
+  itKeepsValidInput('INN $input valid=$valid', V.inn, validateInn, 'code', 'INVALID_INN');
 
   it.each(V.phone)('phone $input → $normalised', (v) => {
     if (v.normalised) expect(normalizePhone(v.input)).toBe(v.normalised);
@@ -74,23 +84,13 @@ describe('shared identity vectors', () => {
     else expect(refusal(() => validatePassportSeries(v.input))?.field).toBe('passport_series');
   });
 
-  it.each(V.passport_number)('passport number $input valid=$valid', (v) => {
-    if (v.valid) expect(validatePassportNumber(v.input)).toBe(v.input);
-    else expect(refusal(() => validatePassportNumber(v.input))?.field).toBe('passport_number');
-  });
-
-  it.each(V.division_code)('division code $input valid=$valid', (v) => {
-    if (v.valid) expect(validateDivisionCode(v.input)).toBe(v.input);
-    else expect(refusal(() => validateDivisionCode(v.input))?.field).toBe('passport_division');
-  });
+  itKeepsValidInput('passport number $input valid=$valid', V.passport_number, validatePassportNumber, 'field', 'passport_number');
+  itKeepsValidInput('division code $input valid=$valid', V.division_code, validateDivisionCode, 'field', 'passport_division');
 });
 
 describe('validators: rules named in refusals', () => {
   it('SNILS rules: characters, length, zeros, checksum', () => {
-    expect(rule(() => normalizeSnils('112-233-445 9x'))).toBe('characters');
-    expect(rule(() => normalizeSnils('112-233-445 9'))).toBe('length');
-    expect(rule(() => normalizeSnils('000 000 000 00'))).toBe('zeros');
-    expect(rule(() => normalizeSnils('112-233-445 96'))).toBe('checksum');
+    expectRules(normalizeSnils, [['112-233-445 9x', 'characters'], ['112-233-445 9', 'length'], ['000 000 000 00', 'zeros'], ['112-233-445 96', 'checksum']]);
     expect(refusal(() => normalizeSnils('112-233-445 96'))!.message).toBe('snils: control number does not match (checksum)');
   });
 
@@ -99,19 +99,12 @@ describe('validators: rules named in refusals', () => {
     expect(validateFullName('Салтыков-Щедрин Михаил')).toBe('Салтыков-Щедрин Михаил');
     expect(validateFullName('Anna-Maria Smith')).toBe('Anna-Maria Smith');
     expect(validateFullName('Ёлкина Алёна')).toBe('Ёлкина Алёна');
-    expect(rule(() => validateFullName('Иванов'))).toBe('words');
-    expect(rule(() => validateFullName('Иванов Иван Иванович Младший'))).toBe('words');
-    expect(rule(() => validateFullName('Иванов Ivan'))).toBe('letters');
-    expect(rule(() => validateFullName('Иванов1 Иван'))).toBe('letters');
-    expect(rule(() => validateFullName('-Иванов Иван'))).toBe('letters');
-    expect(rule(() => validateFullName('Иванов Иван-'))).toBe('letters');
+    expectRules(validateFullName, [['Иванов', 'words'], ['Иванов Иван Иванович Младший', 'words'], ['Иванов Ivan', 'letters'], ['Иванов1 Иван', 'letters'], ['-Иванов Иван', 'letters'], ['Иванов Иван-', 'letters']]);
     expect(refusal(() => validateFullName('Иванов'))!.code).toBe('INVALID_NAME');
   });
 
   it('phone rules: format and mobile', () => {
-    expect(rule(() => normalizePhone('+7 495 123-45-67'))).toBe('mobile');
-    expect(rule(() => normalizePhone('912345678'))).toBe('format');
-    expect(rule(() => normalizePhone('+7 912 345 67 8a'))).toBe('characters');
+    expectRules(normalizePhone, [['+7 495 123-45-67', 'mobile'], ['912345678', 'format'], ['+7 912 345 67 8a', 'characters']]);
   });
 
   it('dates: calendar, format, not in the future for birth dates', () => {
@@ -127,9 +120,7 @@ describe('validators: rules named in refusals', () => {
     expect(parsePassport('45 10 123456')).toEqual({ series: '4510', number: '123456' });
     expect(parsePassport('4510123456')).toEqual({ series: '4510', number: '123456' });
     expect(refusal(() => parsePassport('4510 12345'))!.field).toBe('passport');
-    expect(rule(() => validateInn('77070838931'))).toBe('length');
-    expect(rule(() => validateInn('7707083894'))).toBe('checksum');
-    expect(rule(() => validateInn('770708389A'))).toBe('characters');
+    expectRules(validateInn, [['77070838931', 'length'], ['7707083894', 'checksum'], ['770708389A', 'characters']]);
   });
 });
 

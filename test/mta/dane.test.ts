@@ -24,7 +24,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, submitQueued, type TestServer } from '../helpers/server.js';
 import { startTestDns, type TestDns } from '../helpers/dns.js';
 import { freePort } from '../helpers/child-server.js';
 import { deleteQueued, queueRowsOf, type QueueRow } from '../../src/store/outbound.js';
@@ -120,12 +120,7 @@ afterAll(async () => {
   await dns?.close();
 });
 
-async function send(to: string): Promise<string> {
-  const s = t.smtp(alice);
-  const info = await s.sendMail({ from: alice, to, subject: 'DANE', text: 'x' });
-  s.close();
-  return /queued as (\S+)/.exec(info.response)![1]!;
-}
+const send = (to: string) => submitQueued(t, { from: alice, to, subject: 'DANE', text: 'x' });
 
 async function delivered(to: string): Promise<{ row: QueueRow; secure: boolean }> {
   const id = await send(to);

@@ -18,7 +18,7 @@ import { createServer as createHttps, globalAgent, type Server as HttpsServer } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, submitQueued, type TestServer } from '../helpers/server.js';
 import { startTestDns, type TestDns } from '../helpers/dns.js';
 import { freePort } from '../helpers/child-server.js';
 import { testCert } from '../helpers/imap.js';
@@ -120,10 +120,7 @@ afterAll(async () => {
 
 async function send(to: string): Promise<string> {
   const alice = (await t!.provision(`a${Math.random().toString(36).slice(2, 8)}`)).address;
-  const s = t!.smtp(alice);
-  const info = await s.sendMail({ from: alice, to, subject: 'MTA-STS', text: 'x' });
-  s.close();
-  return /queued as (\S+)/.exec(info.response)![1]!;
+  return submitQueued(t!, { from: alice, to, subject: 'MTA-STS', text: 'x' });
 }
 
 /** Two failed attempts: the row stays queued, the message was not handed over. */

@@ -10,7 +10,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { SMTPServer } from 'smtp-server';
 import { dkimVerify } from 'mailauth';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, submitQueued, type TestServer } from '../helpers/server.js';
 import { startTestDns, type TestDns } from '../helpers/dns.js';
 import { freePort } from '../helpers/child-server.js';
 import { startSmtpSink, closeSmtpSink } from '../helpers/smtp-sink.js';
@@ -18,7 +18,7 @@ import { generateDkim } from '../../src/mta/dkim.js';
 import { deleteQueued, queueRowsOf } from '../../src/store/outbound.js';
 import { dnsResolver } from '../../src/smtp/dns.js';
 import { metrics, METRIC } from '../../src/shared/metrics.js';
-import { until } from '../helpers/mailbox-content.js';
+import { inboxTexts, until } from '../helpers/mailbox-content.js';
 
 interface Received {
   to: string[];
@@ -61,18 +61,8 @@ afterAll(async () => {
 });
 
 
-async function send(to: string, subject: string): Promise<string> {
-  const s = t.smtp(alice);
-  const info = await s.sendMail({ from: alice, to, subject, text: 'Текст письма.' });
-  s.close();
-  return /queued as (\S+)/.exec(info.response)![1]!;
-}
-
-function reports(): Array<{ subject: string; body: string }> {
-  return t.server.db
-    .prepare(`SELECT s.subject, s.body FROM messages m JOIN folders f ON f.id = m.folder_id JOIN mailboxes b ON b.id = f.mailbox_id JOIN blob_search s ON s.blob_id = m.blob_id WHERE b.address = ? AND f.name = 'INBOX'`)
-    .all(alice) as Array<{ subject: string; body: string }>;
-}
+const send = (to: string, subject: string) => submitQueued(t, { from: alice, to, subject, text: 'Текст письма.' });
+const reports = () => inboxTexts(t.server.db, alice);
 
 async function verified(raw: Buffer): Promise<Array<{ result: string; algo: string }>> {
   const v = await dkimVerify(raw, { resolver: dnsResolver([dns.address]) as never });

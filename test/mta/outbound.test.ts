@@ -10,13 +10,13 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { SMTPServer } from 'smtp-server';
 import { startSmtpSink, closeSmtpSink } from '../helpers/smtp-sink.js';
 import { dkimVerify } from 'mailauth';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, submitQueued, type TestServer } from '../helpers/server.js';
 import { startTestDns, type TestDns } from '../helpers/dns.js';
 import { freePort } from '../helpers/child-server.js';
 import { generateDkim } from '../../src/mta/dkim.js';
 import { queueRowsOf } from '../../src/store/outbound.js';
 import { dnsResolver } from '../../src/smtp/dns.js';
-import { until } from '../helpers/mailbox-content.js';
+import { inboxTexts, until } from '../helpers/mailbox-content.js';
 
 interface Received {
   from: string;
@@ -61,9 +61,9 @@ afterAll(async () => {
 });
 
 
-function inboxSubjects(): string[] {
-  return (t.server.db.prepare(`SELECT s.subject FROM messages m JOIN folders f ON f.id = m.folder_id JOIN mailboxes b ON b.id = f.mailbox_id JOIN blob_search s ON s.blob_id = m.blob_id WHERE b.address = ? AND f.name = 'INBOX'`).all(alice) as Array<{ subject: string }>).map((r) => r.subject);
-}
+const inboxSubjects = () => inboxTexts(t.server.db, alice).map((r) => r.subject);
+/** The queue row of `id` once delivery to it has given up. */
+const bounced = (id: string) => until('bounce', () => queueRowsOf(t.server.db, id).find((r) => r.status === 'bounced'));
 
 describe('mail to other domains', () => {
   it('queues, then delivers over STARTTLS, DKIM-signed; the signature verifies at the receiver', async () => {
@@ -81,11 +81,8 @@ describe('mail to other domains', () => {
   });
 
   it('tries an unreachable remote again, then returns a delivery report to the sender', async () => {
-    const s = t.smtp(alice);
-    const info = await s.sendMail({ from: alice, to: 'clerk@down.test', subject: 'to a dead server', text: 'x' });
-    s.close();
-    const id = /queued as (\S+)/.exec(info.response)![1]!;
-    const row = await until('bounce', () => queueRowsOf(t.server.db, id).find((r) => r.status === 'bounced'));
+    const id = await submitQueued(t, { from: alice, to: 'clerk@down.test', subject: 'to a dead server', text: 'x' });
+    const row = await bounced(id);
     expect(row.attempts).toBeGreaterThanOrEqual(2);
     const subjects = await until('report', () => (inboxSubjects().some((x) => /письмо не доставлено/i.test(x)) ? inboxSubjects() : undefined));
     expect(subjects.filter((x) => /undelivered mail returned to sender/i.test(x)).length).toBeGreaterThanOrEqual(1);
@@ -93,11 +90,8 @@ describe('mail to other domains', () => {
 
   it('returns a message refused with 5xx at once, naming the remote answer', async () => {
     const before = inboxSubjects().length;
-    const s = t.smtp(alice);
-    const info = await s.sendMail({ from: alice, to: 'nobody@gov.test', subject: 'to nobody', text: 'x' });
-    s.close();
-    const id = /queued as (\S+)/.exec(info.response)![1]!;
-    const row = await until('bounce', () => queueRowsOf(t.server.db, id).find((r) => r.status === 'bounced'));
+    const id = await submitQueued(t, { from: alice, to: 'nobody@gov.test', subject: 'to nobody', text: 'x' });
+    const row = await bounced(id);
     expect(row.attempts).toBe(1);
     expect(row.last_error).toMatch(/550 .*No such user here/);
     await until('report', () => (inboxSubjects().length > before ? true : undefined));

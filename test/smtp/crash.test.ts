@@ -6,10 +6,8 @@
  * half-written rows.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { ImapFlow } from 'imapflow';
 import { openDatabaseFile } from '../../src/store/key.js';
@@ -18,9 +16,8 @@ import { openDb } from '../../src/store/db.js';
 import { registerAccount, setDocuments } from '../../src/identity/accounts.js';
 import { confirmInPerson } from '../../src/identity/confirm.js';
 import { createMailbox } from '../../src/identity/mailboxes.js';
-import { freePort, serverEnv } from '../helpers/child-server.js';
+import { serveDirAndPorts, spawnServe, type ServeProcess } from '../helpers/child-server.js';
 
-const repo = resolve(import.meta.dirname, '../..');
 const PASSWORD = 'Correct-Horse-42';
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -30,21 +27,13 @@ const senders: string[] = [];
 let rcpt = '';
 
 
-function start(): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [join(repo, 'bin/gospochta.js'), 'serve'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const ready = new Promise<void>((res, rej) => {
-    const on = (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('gospochta ready')) res();
-    };
-    child.stdout!.on('data', on);
-    child.stderr!.on('data', on);
-    child.once('exit', (c) => rej(new Error(`server exited ${c}: ${log}`)));
+function start(): ServeProcess {
+  const s = spawnServe({ env, cwd: dir });
+  s.child.once('exit', (_c, sig) => {
+    const log = s.log();
+    if (sig) console.error('server died of', sig, 'stopped logged:', log.includes('"msg":"stopped"'), 'smtp closed:', log.includes('SMTP listener closed'), 'imap closed:', log.includes('IMAP listener closed'), 'drained:', log.includes('writer drained'));
   });
-  ready.catch(() => undefined);
-  const exited = new Promise<number | null>((res) => child.once('exit', (c, sig) => { if (sig) console.error('server died of', sig, 'stopped logged:', log.includes('"msg":"stopped"'), 'smtp closed:', log.includes('SMTP listener closed'), 'imap closed:', log.includes('IMAP listener closed'), 'drained:', log.includes('writer drained')); res(c); }));
-  return { child, ready, exited };
+  return s;
 }
 
 /**
@@ -112,14 +101,7 @@ function storedSubjects(): Set<string> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gp-crash-'));
-  smtpPort = await freePort();
-  imapPort = await freePort();
-  env = {
-    ...serverEnv({ dataDir: join(dir, 'data'), smtpPort, imapPort }),
-    LOG_LEVEL: 'info',
-    LOG_PRETTY: '0',
-  };
+  ({ dir, smtpPort, imapPort, env } = await serveDirAndPorts('gp-crash-', { LOG_LEVEL: 'info', LOG_PRETTY: '0' }));
   // Provision as an operator would, before the server starts (same modules as the CLI).
   const cfg = loadConfig({ env, cwd: dir, overrides: { limits: { dailyRecipients: 100000 } } });
   const db = openDb(cfg.dataDir);

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CHUNK_SIZE,
   blobInfo,
@@ -10,11 +10,9 @@ import {
   readBlobRange,
   releaseBlobRefs,
 } from '../../src/store/blobs.js';
-import { bigRaw, parsedFor, rawMessage, setup, type Fixture } from './helpers.js';
+import { bigRaw, parsedFor, rawMessage, useStore } from './helpers.js';
 
-let fx: Fixture;
-beforeEach(() => (fx = setup()));
-afterEach(() => fx.close());
+const fx = useStore();
 
 describe('blobs', () => {
   it('stores the same bytes once and counts references', () => {

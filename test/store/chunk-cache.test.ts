@@ -4,15 +4,13 @@
  * store itself, and a freed blob can no longer be read (the cache never answers for
  * a blob the store no longer has).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHUNK_SIZE, collectGarbage, putBlob, readBlob, readBlobRange, releaseBlobRefs } from '../../src/store/blobs.js';
 import { cachedChunks } from '../../src/store/chunk-cache.js';
 import { openDb } from '../../src/store/db.js';
-import { bigRaw, parsedFor, rawMessage, setup, type Fixture } from './helpers.js';
+import { bigRaw, parsedFor, rawMessage, useStore } from './helpers.js';
 
-let fx: Fixture;
-beforeEach(() => (fx = setup()));
-afterEach(() => fx.close());
+const fx = useStore();
 
 describe('blob chunk cache', () => {
   it('answers a range read again from the chunks it kept, with the same bytes', () => {

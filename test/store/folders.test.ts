@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { blobInfo, putBlob } from '../../src/store/blobs.js';
 import {
   isNoselect,
@@ -14,11 +14,9 @@ import {
 } from '../../src/store/folders.js';
 import { appendMessages, expungeMessages, listUids } from '../../src/store/messages.js';
 import { isGpError } from '../../src/shared/errors.js';
-import { parsedFor, rawMessage, setup, type Fixture } from './helpers.js';
+import { parsedFor, rawMessage, useStore } from './helpers.js';
 
-let fx: Fixture;
-beforeEach(() => (fx = setup()));
-afterEach(() => fx.close());
+const fx = useStore();
 
 function code(fn: () => unknown): string | undefined {
   try {

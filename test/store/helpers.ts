@@ -2,6 +2,7 @@
  * Test fixtures for the message store: a real SQLite file in a temp dir, one
  * account with one mailbox and its default folders, and hand-built ParsedMessages.
  */
+import { afterEach, beforeEach } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,32 @@ export function setup(): Fixture {
       db.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A fresh store (`setup()`) before each test of the file, closed after it; the fields read the current one. */
+export function useStore(): Fixture {
+  let fx: Fixture | undefined;
+  beforeEach(() => {
+    fx = setup();
+  });
+  afterEach(() => fx?.close());
+  const current = (): Fixture => {
+    if (!fx) throw new Error('no store (outside a test)');
+    return fx;
+  };
+  return {
+    get db() {
+      return current().db;
+    },
+    get dir() {
+      return current().dir;
+    },
+    get mailboxId() {
+      return current().mailboxId;
+    },
+    folder: (name) => current().folder(name),
+    close: () => current().close(),
   };
 }
 

@@ -3,18 +3,16 @@
  * larger than a chunk, delivered through the Writer; parsed JSON round-trips and
  * section byte ranges read from chunks equal the original bytes.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { parseMessage, resolvePart, sectionRange } from '../../src/mime/parse.js';
 import { EventBus } from '../../src/events/bus.js';
 import { Writer } from '../../src/store/deliver.js';
 import { CHUNK_SIZE, getParsed, readBlobRange } from '../../src/store/blobs.js';
 import { searchText } from '../../src/store/search.js';
-import { setup, type Fixture } from './helpers.js';
+import { useStore } from './helpers.js';
 
-let fx: Fixture;
-beforeEach(() => (fx = setup()));
-afterEach(() => fx.close());
+const fx = useStore();
 
 function multipart(): Buffer {
   const att = randomBytes(CHUNK_SIZE * 2).toString('base64').replace(/.{76}/g, '$&\r\n');

@@ -4,17 +4,15 @@
  * messages that point at it, referenced blobs keep all their chunks, uids stay below
  * uidnext and are never reused, expunged uids are gone from their folder.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import { Writer } from '../../src/store/deliver.js';
 import { collectGarbage, readBlob } from '../../src/store/blobs.js';
 import { createFolder, deleteFolder, getFolderById } from '../../src/store/folders.js';
 import { copyMessages, expungeMessages, listUids, moveMessages, storeFlags } from '../../src/store/messages.js';
-import { parsedFor, rawMessage, setup, type Fixture } from './helpers.js';
+import { parsedFor, rawMessage, useStore } from './helpers.js';
 
-let fx: Fixture;
-beforeEach(() => (fx = setup()));
-afterEach(() => fx.close());
+const fx = useStore();
 
 function checkInvariants(seenUids: Map<number, Set<number>>): void {
   const db = fx.db;

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { blobInfo, collectGarbage, putBlob } from '../../src/store/blobs.js';
 import { FLAG_ANSWERED, FLAG_DELETED, FLAG_FLAGGED, FLAG_SEEN, applyFlags, type StoreMode } from '../../src/store/flags.js';
 import {
@@ -24,11 +24,9 @@ import {
   vanishedSince,
 } from '../../src/store/messages.js';
 import { getFolderById } from '../../src/store/folders.js';
-import { parsedFor, rawMessage, setup, type Fixture } from './helpers.js';
+import { parsedFor, rawMessage, useStore } from './helpers.js';
 
-let fx: Fixture;
-beforeEach(() => (fx = setup()));
-afterEach(() => fx.close());
+const fx = useStore();
 
 /** Store n distinct messages in a folder, one blob each. */
 function addN(folderId: number, n: number, opts: { flags?: number; storedAt?: number } = {}): number[] {

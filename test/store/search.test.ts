@@ -1,13 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { putBlob } from '../../src/store/blobs.js';
 import { appendMessages } from '../../src/store/messages.js';
 import { searchHeader, searchRange, searchText } from '../../src/store/search.js';
 import type { ParsedMessage } from '../../src/mime/types.js';
-import { parsedFor, rawMessage, setup, type Fixture } from './helpers.js';
+import { parsedFor, rawMessage, useStore } from './helpers.js';
 
-let fx: Fixture;
-beforeEach(() => (fx = setup()));
-afterEach(() => fx.close());
+const fx = useStore();
 
 function add(folderId: number, subject: string, patch: Partial<ParsedMessage['search']>, size = 100, internalDate = 0): number {
   const raw = rawMessage(subject, size);

@@ -3,22 +3,17 @@
  * (CHANGEDSINCE) and §3.2.6 (VANISHED, QRESYNC only, UID FETCH only).
  * Parsing in ../protocol/fetch-attrs.ts, serving in ../fetch/respond.ts.
  */
-import type { CommandModule } from './types.js';
-import { sequenceCommandArgs } from './helpers.js';
+import { sequenceCommand } from './helpers.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { setContains, formatSequenceSet } from '../protocol/sequence.js';
 import { parseFetchRequest } from '../protocol/fetch-attrs.js';
 import { fetchMessages } from '../fetch/respond.js';
 import { vanishedSince } from '../../store/messages.js';
 
-export const fetchCommand: CommandModule = {
+export const fetchCommand = sequenceCommand({
   name: 'FETCH',
-  states: ['selected'],
-  uid: true,
-  expungeAfter: false,
-  async run(ctx) {
-    const { name, set, view } = sequenceCommandArgs(ctx);
-    const req = parseFetchRequest(ctx.args.slice(1));
+  parse: parseFetchRequest,
+  async run(ctx, { name, set, req, view }) {
     if (req.vanished) {
       if (!ctx.uid) throw new ProtocolError('VANISHED is allowed only with UID FETCH');
       if (!ctx.session.enabled.has('QRESYNC')) throw new ProtocolError('VANISHED needs ENABLE QRESYNC first');
@@ -31,4 +26,4 @@ export const fetchCommand: CommandModule = {
     await fetchMessages(ctx, uids, req, { uidCommand: ctx.uid });
     return { status: 'OK', text: `${name} completed` };
   },
-};
+});

@@ -2,7 +2,7 @@
  * Small helpers shared by the session and folder commands: completions, and mailbox-name arguments (modified UTF-7, RFC 3501 §5.1.3).
  */
 import type { ActiveState, CommandContext, CommandModule, CommandResult, SelectedView } from './types.js';
-import type { SequenceSet } from '../protocol/tokens.js';
+import type { SequenceSet, Token } from '../protocol/tokens.js';
 import { parseSequenceSet } from '../protocol/sequence.js';
 import { Args } from '../protocol/args.js';
 import { decodeMailboxName, encodeMailboxName } from '../protocol/utf7.js';
@@ -114,6 +114,15 @@ export function mailboxCommand<T = undefined>(spec: {
   };
 }
 
+/**
+ * What FETCH, STORE, SEARCH, SORT and THREAD are alike in: valid in the selected
+ * state, with a UID form, and no EXPUNGE responses flushed after them (RFC 3501
+ * §7.4.1; their UID forms still get them).
+ */
+export function noExpungeCommand(name: string, run: (ctx: CommandContext) => Promise<CommandResult>): CommandModule {
+  return { name, states: ['selected'], uid: true, expungeAfter: false, run };
+}
+
 /** The command's name as the client sent it: `UID FETCH` or `FETCH`. */
 export function commandName(ctx: CommandContext): string {
   return ctx.uid ? `UID ${ctx.name}` : ctx.name;
@@ -124,10 +133,27 @@ export function readOnlyRefusal(): CommandResult {
   return { status: 'NO', code: 'CANNOT', text: 'The folder is selected read-only (EXAMINE)' };
 }
 
-/** FETCH and STORE begin alike: the client's name for the command, its arguments, the sequence set, the selected view. */
-export function sequenceCommandArgs(ctx: CommandContext): { name: string; a: Args; set: SequenceSet; view: SelectedView } {
-  const name = commandName(ctx);
-  const a = new Args(ctx.args, name);
-  const set = parseSequenceSet(a.atom('sequence set'));
-  return { name, a, set, view: ctx.session.selected! };
+/** What a FETCH or STORE `run` is given: the client's name for the command, the sequence set, what follows it, the view. */
+export interface SequenceCall<T> {
+  name: string;
+  set: SequenceSet;
+  req: T;
+  view: SelectedView;
+}
+
+/**
+ * FETCH and STORE: noExpungeCommand()s whose arguments are a sequence
+ * set (RFC 3501 §9) and then what `parse` reads from the tokens after it.
+ */
+export function sequenceCommand<T>(spec: {
+  name: string;
+  parse: (tokens: Token[]) => T;
+  run: (ctx: CommandContext, call: SequenceCall<T>) => Promise<CommandResult>;
+}): CommandModule {
+  return noExpungeCommand(spec.name, async (ctx) => {
+    const name = commandName(ctx);
+    const set = parseSequenceSet(new Args(ctx.args, name).atom('sequence set'));
+    const req = spec.parse(ctx.args.slice(1));
+    return spec.run(ctx, { name, set, req, view: ctx.session.selected! });
+  });
 }

@@ -7,29 +7,18 @@
  * is `* ESEARCH` (RFC 5267 §3.1 ESORT: MIN/MAX are the first/last in sort order,
  * ALL keeps that order) and SAVE keeps the result for `$` (RFC 5182 §2.1).
  */
-import type { CommandModule } from './types.js';
 import { parseSort } from '../protocol/sort-args.js';
 import { encodeEsearch, onlySave, savedPart } from '../protocol/esearch.js';
-import { evaluateSearch } from '../search/evaluate.js';
 import { sortedUids } from '../sort/index-sort.js';
 import { UidIndex } from '../sort/uid-index.js';
-import { parseWithCharset, sendNumbers } from './search.js';
+import { searchingCommand, sendNumbers } from './search.js';
 
-export const sortCommand: CommandModule = {
+export const sortCommand = searchingCommand({
   name: 'SORT',
-  states: ['selected'],
-  uid: true,
-  expungeAfter: false,
-  async run(ctx) {
-    const name = ctx.uid ? 'UID SORT' : 'SORT';
-    const parsed = parseWithCharset(() => parseSort(ctx.args));
-    if ('refused' in parsed) return parsed.refused;
-    const req = parsed.req;
-    const view = ctx.session.selected!;
-    if (req.usesModseq) ctx.session.enableCondstore();
-    const db = ctx.services.db;
-    const found = evaluateSearch(db, view, req.key, req.usesModseq);
-    const sorted = sortedUids(db, view.folderId, req.criteria, new UidIndex(found.uids));
+  parse: parseSort,
+  modseq: true,
+  async run(ctx, { name, req, view, found }) {
+    const sorted = sortedUids(ctx.services.db, view.folderId, req.criteria, new UidIndex(found.uids));
     const nums = ctx.uid ? sorted : sorted.map((u) => view.uidToSeq(u)!);
     const ret = req.returnOptions;
     if (!ret) {
@@ -43,4 +32,4 @@ export const sortCommand: CommandModule = {
     }
     return { status: 'OK', text: `${name} completed` };
   },
-};
+});

@@ -4,22 +4,17 @@
  * messages are reported with untagged FETCH (not with .SILENT, except MODSEQ when
  * CONDSTORE is on); other sessions learn of them through the bus (origin = us).
  */
-import type { CommandModule } from './types.js';
-import { readOnlyRefusal, sequenceCommandArgs } from './helpers.js';
+import { readOnlyRefusal, sequenceCommand } from './helpers.js';
 import { formatSequenceSet } from '../protocol/sequence.js';
 import { parseStoreArgs } from '../protocol/flags-arg.js';
 import { storeFlags, getMessages } from '../../store/messages.js';
 import { parseFlags } from '../../store/flags.js';
 import { messageFlags } from '../flags-format.js';
 
-export const storeCommand: CommandModule = {
+export const storeCommand = sequenceCommand({
   name: 'STORE',
-  states: ['selected'],
-  uid: true,
-  expungeAfter: false,
-  async run(ctx) {
-    const { name, set, view } = sequenceCommandArgs(ctx);
-    const sa = parseStoreArgs(ctx.args.slice(1));
+  parse: parseStoreArgs,
+  async run(ctx, { name, set, req: sa, view }) {
     if (view.readOnly) return readOnlyRefusal();
     const uids = view.resolveSet(set, ctx.uid);
     if (sa.unchangedSince !== undefined) ctx.session.enableCondstore();
@@ -59,4 +54,4 @@ export const storeCommand: CommandModule = {
     }
     return { status: 'OK', text: `${name} completed` };
   },
-};
+});

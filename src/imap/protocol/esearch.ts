@@ -7,7 +7,7 @@
 import type { Token } from './tokens.js';
 import { ProtocolError } from './errors.js';
 import { quoted } from './quote.js';
-import { formatSequenceSet } from './sequence.js';
+import { formatOrderedSet, formatSequenceSet } from './sequence.js';
 
 export interface ReturnOptions {
   min: boolean;
@@ -92,17 +92,4 @@ export function encodeEsearch(a: EsearchAnswer): string {
   if (a.options.all && m.length) line += ` ALL ${a.sorted ? formatOrderedSet(m) : formatSequenceSet(m)}`;
   if (a.modseq !== undefined && m.length) line += ` MODSEQ ${a.modseq}`;
   return line;
-}
-
-/** A sequence set keeping the given order: only ascending runs become ranges (`5,3:4,2,1`). */
-export function formatOrderedSet(nums: readonly number[]): string {
-  const parts: string[] = [];
-  let i = 0;
-  while (i < nums.length) {
-    let j = i;
-    while (j + 1 < nums.length && nums[j + 1] === nums[j]! + 1) j++;
-    parts.push(i === j ? String(nums[i]) : `${nums[i]}:${nums[j]}`);
-    i = j + 1;
-  }
-  return parts.join(',');
 }

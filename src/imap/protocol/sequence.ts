@@ -44,13 +44,17 @@ export function parseSequenceSet(s: string): SequenceSet {
 
 /** Compact text of sorted-or-not numbers: `1:3,7` (RFC 3501 §9). */
 export function formatSequenceSet(nums: readonly number[]): string {
-  const s = [...nums].sort((a, b) => a - b);
+  return formatOrderedSet([...nums].sort((a, b) => a - b));
+}
+
+/** A sequence set keeping the given order: only ascending runs become ranges (`5,3:4,2,1`; ESORT, RFC 5267 §3.1). */
+export function formatOrderedSet(nums: readonly number[]): string {
   const parts: string[] = [];
   let i = 0;
-  while (i < s.length) {
+  while (i < nums.length) {
     let j = i;
-    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
-    parts.push(i === j ? String(s[i]) : `${s[i]}:${s[j]}`);
+    while (j + 1 < nums.length && nums[j + 1] === nums[j]! + 1) j++;
+    parts.push(i === j ? String(nums[i]) : `${nums[i]}:${nums[j]}`);
     i = j + 1;
   }
   return parts.join(',');

@@ -17,6 +17,21 @@ function client(extra: Partial<ImapFlowOptions> = {}): ImapFlow {
   return imapFlowClient(h.port, user.address, user.password, extra);
 }
 
+/** A connected client with INBOX open. */
+async function inboxClient(): Promise<ImapFlow> {
+  const c = client();
+  await c.connect();
+  await c.mailboxOpen('INBOX');
+  return c;
+}
+
+/** The uids of the client's open folder. */
+async function allUids(c: ImapFlow): Promise<number[]> {
+  const uids: number[] = [];
+  for await (const m of c.fetch('1:*', { uid: true })) uids.push(m.uid);
+  return uids;
+}
+
 const ATTACHMENT_BYTES = 20 * 1024 * 1024;
 
 function bigMessage(payload: Buffer): Buffer {
@@ -108,11 +123,8 @@ describe('imapflow', () => {
   }, 120_000);
 
   it('sets flags, appends, copies, moves, expunges', async () => {
-    const c = client();
-    await c.connect();
-    await c.mailboxOpen('INBOX');
-    const uids: number[] = [];
-    for await (const m of c.fetch('1:*', { uid: true })) uids.push(m.uid);
+    const c = await inboxClient();
+    const uids = await allUids(c);
     expect(uids.length).toBeGreaterThan(0);
     await c.messageFlagsAdd({ uid: String(uids[0]) }, ['\\Flagged', '$Important'], { uid: true });
     const f = await c.fetchOne(String(uids[0]), { flags: true }, { uid: true });
@@ -135,9 +147,7 @@ describe('imapflow', () => {
   }, 60_000);
 
   it('IDLE receives EXISTS when another session appends', async () => {
-    const c = client();
-    await c.connect();
-    await c.mailboxOpen('INBOX');
+    const c = await inboxClient();
     const before = c.mailbox ? c.mailbox.exists : 0;
     const exists = new Promise<number>((resolve) => c.on('exists', (d: { count: number }) => resolve(d.count)));
     const idling = c.idle();
@@ -155,14 +165,11 @@ describe('imapflow', () => {
     await c.connect();
     expect(c.enabled.has('QRESYNC')).toBe(true);
     await c.mailboxOpen('INBOX');
-    const uids: number[] = [];
-    for await (const m of c.fetch('1:*', { uid: true })) uids.push(m.uid);
+    const uids = await allUids(c);
     const target = uids[uids.length - 1]!;
     const gone = new Promise<{ uid: number; vanished: boolean }>((resolve) => c.on('expunge', (d: { uid: number; vanished: boolean }) => resolve(d)));
     const idling = c.idle();
-    const other = client();
-    await other.connect();
-    await other.mailboxOpen('INBOX');
+    const other = await inboxClient();
     await other.messageDelete(String(target), { uid: true });
     expect(await gone).toMatchObject({ uid: target, vanished: true });
     await other.logout();

@@ -4,7 +4,7 @@
  * message copies nothing and is OK.
  */
 import { describe, it, expect } from 'vitest';
-import { expectReplies, useImapSession } from '../../helpers/imap-session.js';
+import { expectNeedsSelected, expectReplies, useImapSession } from '../../helpers/imap-session.js';
 
 const s = useImapSession({ messages: 4 });
 const uv = (name: string) => s.uidvalidity(name);
@@ -22,7 +22,7 @@ describe('COPY and MOVE', () => {
   });
 
   it('syntax errors and the wrong state are BAD', async () => {
-    expect(await s.c.cmd('b1 COPY 1 Archive')).toEqual(['b1 BAD COPY: select a folder first']);
+    await expectNeedsSelected(s.c, 'b1 COPY 1 Archive');
     await s.c.cmd('s SELECT INBOX');
     await expectReplies(s.c, [
       ['b2 COPY', ['b2 BAD COPY: missing sequence set']],

@@ -12,8 +12,7 @@ const s = useImapServer();
 describe('CREATE (RFC 3501 §6.3.3)', () => {
   it('CREATE with intermediate levels, % and *, Cyrillic names in modified UTF-7', async () => {
     const { h } = s;
-    const { c, user } = await s.session();
-    const mailboxId = user.mailboxId;
+    const { c, mailboxId } = await s.session();
     expect(await c.cmd('b1 CREATE &BB0EMAQ7BD4EMwQ4-/2026/')).toEqual([expect.stringMatching(/^b1 OK \[MAILBOXID \(F\d+-\d+\)\] CREATE completed$/)]);
     expect(getFolder(h.db, mailboxId, 'Налоги/2026')).toBeDefined();
     await expectReplies(c, [

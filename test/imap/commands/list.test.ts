@@ -8,45 +8,41 @@
  * LIST-EXTENDED cases were found by Dovecot's imaptest: `listext`, `subscribe`.)
  */
 import { describe, it, expect, beforeEach } from 'vitest';
-import { expectReplies, subscriptionTree, useImapServer, useImapSession, itRejectsBadSyntax } from '../../helpers/imap-session.js';
+import { expectReplies, subscriptionTree, useImapServer, useImapSession, itRejectsBadSyntax, itReplies } from '../../helpers/imap-session.js';
 
 describe('LIST (RFC 3501 §6.3.8, RFC 5258, RFC 6154, RFC 3348)', () => {
   const s = useImapServer();
 
-  it('lists the default folders with special-use and children attributes', async () => {
-    const { c } = await s.session();
-    await expectReplies(c, [
-      ['a1 LIST "" ""', ['* LIST (\\Noselect) "/" ""', 'a1 OK LIST completed']],
-      ['a2 LIST "" *', [
-        '* LIST (\\HasNoChildren) "/" INBOX',
-        '* LIST (\\HasNoChildren \\Archive) "/" Archive',
-        '* LIST (\\HasNoChildren \\Drafts) "/" Drafts',
-        '* LIST (\\HasNoChildren \\Junk) "/" Junk',
-        '* LIST (\\HasNoChildren \\Sent) "/" Sent',
-        '* LIST (\\HasNoChildren \\Trash) "/" Trash',
-        'a2 OK LIST completed',
-      ]],
-      ['a3 LIST "" inbox', ['* LIST (\\HasNoChildren) "/" INBOX', 'a3 OK LIST completed']],
-      ['a4 LIST (SPECIAL-USE) "" "*" RETURN (SUBSCRIBED)', [
-        '* LIST (\\HasNoChildren \\Archive \\Subscribed) "/" Archive',
-        '* LIST (\\HasNoChildren \\Drafts \\Subscribed) "/" Drafts',
-        '* LIST (\\HasNoChildren \\Junk \\Subscribed) "/" Junk',
-        '* LIST (\\HasNoChildren \\Sent \\Subscribed) "/" Sent',
-        '* LIST (\\HasNoChildren \\Trash \\Subscribed) "/" Trash',
-        'a4 OK LIST completed',
-      ]],
-      ['a5 LIST "" (INBOX Sent) RETURN (STATUS (MESSAGES UNSEEN))', [
-        '* LIST (\\HasNoChildren) "/" INBOX',
-        '* STATUS INBOX (MESSAGES 0 UNSEEN 0)',
-        '* LIST (\\HasNoChildren \\Sent) "/" Sent',
-        '* STATUS Sent (MESSAGES 0 UNSEEN 0)',
-        'a5 OK LIST completed',
-      ]],
-      ['a6 LIST (BOGUS) "" *', ['a6 BAD LIST: unknown selection option BOGUS']],
-      ['a7 LIST ""', ['a7 BAD LIST: missing mailbox pattern']],
-    ]);
-    await c.close();
-  });
+  itReplies(s, 'lists the default folders with special-use and children attributes', [
+    ['a1 LIST "" ""', ['* LIST (\\Noselect) "/" ""', 'a1 OK LIST completed']],
+    ['a2 LIST "" *', [
+      '* LIST (\\HasNoChildren) "/" INBOX',
+      '* LIST (\\HasNoChildren \\Archive) "/" Archive',
+      '* LIST (\\HasNoChildren \\Drafts) "/" Drafts',
+      '* LIST (\\HasNoChildren \\Junk) "/" Junk',
+      '* LIST (\\HasNoChildren \\Sent) "/" Sent',
+      '* LIST (\\HasNoChildren \\Trash) "/" Trash',
+      'a2 OK LIST completed',
+    ]],
+    ['a3 LIST "" inbox', ['* LIST (\\HasNoChildren) "/" INBOX', 'a3 OK LIST completed']],
+    ['a4 LIST (SPECIAL-USE) "" "*" RETURN (SUBSCRIBED)', [
+      '* LIST (\\HasNoChildren \\Archive \\Subscribed) "/" Archive',
+      '* LIST (\\HasNoChildren \\Drafts \\Subscribed) "/" Drafts',
+      '* LIST (\\HasNoChildren \\Junk \\Subscribed) "/" Junk',
+      '* LIST (\\HasNoChildren \\Sent \\Subscribed) "/" Sent',
+      '* LIST (\\HasNoChildren \\Trash \\Subscribed) "/" Trash',
+      'a4 OK LIST completed',
+    ]],
+    ['a5 LIST "" (INBOX Sent) RETURN (STATUS (MESSAGES UNSEEN))', [
+      '* LIST (\\HasNoChildren) "/" INBOX',
+      '* STATUS INBOX (MESSAGES 0 UNSEEN 0)',
+      '* LIST (\\HasNoChildren \\Sent) "/" Sent',
+      '* STATUS Sent (MESSAGES 0 UNSEEN 0)',
+      'a5 OK LIST completed',
+    ]],
+    ['a6 LIST (BOGUS) "" *', ['a6 BAD LIST: unknown selection option BOGUS']],
+    ['a7 LIST ""', ['a7 BAD LIST: missing mailbox pattern']],
+  ]);
 
   itRejectsBadSyntax(s, {
     needsLogin: ['LIST "" *'],

@@ -4,7 +4,7 @@
  * other sessions see EXISTS in the target; a missing target is NO [TRYCREATE].
  */
 import { describe, it, expect } from 'vitest';
-import { expectReplies, useImapSession } from '../../helpers/imap-session.js';
+import { expectNeedsSelected, expectReplies, useImapSession } from '../../helpers/imap-session.js';
 
 const s = useImapSession({ messages: 4 });
 const uv = (name: string) => s.uidvalidity(name);
@@ -25,7 +25,7 @@ describe('COPY and MOVE', () => {
   });
 
   it('syntax errors and the wrong state are BAD', async () => {
-    expect(await s.c.cmd('b1 MOVE 1 Archive')).toEqual(['b1 BAD MOVE: select a folder first']);
+    await expectNeedsSelected(s.c, 'b1 MOVE 1 Archive');
     await s.c.cmd('s SELECT INBOX');
     await expectReplies(s.c, [
       ['b2 MOVE 1', ['b2 BAD MOVE: missing mailbox name']],

@@ -12,8 +12,7 @@ const s = useImapServer();
 describe('RENAME (RFC 3501 §6.3.5)', () => {
   it('RENAME with children; INBOX moves its messages', async () => {
     const { h } = s;
-    const { c, user } = await s.session();
-    const mailboxId = user.mailboxId;
+    const { c, mailboxId } = await s.session();
     await c.cmd('d1 CREATE x/y/z');
     await expectReplies(c, [
       ['d2 RENAME x w', ['d2 OK RENAME completed']],

@@ -3,42 +3,27 @@
  * SAVEDATE (RFC 8514 §4) transcripts, with the MODSEQ of RFC 7162 §3.1.5 in ESEARCH
  * answers (imaptest's esearch and esearch-condstore scripts).
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startTestImap, type TestImap, type TranscriptClient } from '../../helpers/imap.js';
-
-let h: TestImap;
-let c: TranscriptClient;
-let u: { address: string; password: string; mailboxId: number };
+import { describe, it, expect } from 'vitest';
+import { useImapSession } from '../../helpers/imap-session.js';
 
 const raw = (n: number) => `From: a${n}@example.org\r\nSubject: m${n}\r\n\r\nbody ${n}\r\n`;
 
 async function append(folder: string, date: string, text: string): Promise<void> {
-  const r = await c.cmd(`ap APPEND ${folder} "${date}" {${Buffer.byteLength(text)}+}\r\n${text}`);
+  const r = await inbox.c.cmd(`ap APPEND ${folder} "${date}" {${Buffer.byteLength(text)}+}\r\n${text}`);
   expect(r[r.length - 1]).toMatch(/^ap OK/);
 }
 
 const ok = async (line: string) => {
-  const r = await c.cmd(`t ${line}`);
+  const r = await inbox.c.cmd(`t ${line}`);
   expect(r[r.length - 1]).toMatch(/^t OK/);
   return r.slice(0, -1);
 };
 
-beforeAll(async () => {
-  h = await startTestImap();
-  u = await h.provision();
-  for (let n = 1; n <= 6; n++) h.addMessage(u.mailboxId, 'INBOX', raw(n));
-  c = await h.connect();
-  await c.login(u.address, u.password);
-  await c.cmd('s SELECT INBOX');
-});
-afterAll(async () => {
-  await c.close();
-  await h.close();
-});
+const inbox = useImapSession({ once: true, select: 'INBOX', messages: Array.from({ length: 6 }, (_, i) => raw(i + 1)) });
 
 describe('ESEARCH (RFC 4731)', () => {
   it('is in CAPABILITY with SEARCHRES, WITHIN and SAVEDATE', async () => {
-    const caps = (await c.cmd('k CAPABILITY'))[0]!.split(' ');
+    const caps = (await inbox.c.cmd('k CAPABILITY'))[0]!.split(' ');
     for (const cap of ['ESEARCH', 'SEARCHRES', 'WITHIN', 'SAVEDATE']) expect(caps).toContain(cap);
   });
 
@@ -61,8 +46,8 @@ describe('ESEARCH (RFC 4731)', () => {
   });
 
   it('an unknown result option or a missing list is BAD', async () => {
-    expect((await c.cmd('b SEARCH RETURN (FIRST) ALL')).pop()).toMatch(/^b BAD /);
-    expect((await c.cmd('b SEARCH RETURN ALL')).pop()).toMatch(/^b BAD /);
+    expect((await inbox.c.cmd('b SEARCH RETURN (FIRST) ALL')).pop()).toMatch(/^b BAD /);
+    expect((await inbox.c.cmd('b SEARCH RETURN ALL')).pop()).toMatch(/^b BAD /);
   });
 
   it('with MODSEQ (RFC 7162 §3.1.5): MIN/MAX carry the modseq of what they return, ALL the highest', async () => {
@@ -110,28 +95,28 @@ describe('SEARCHRES (RFC 5182)', () => {
     await ok('STORE 2 +FLAGS.SILENT (\\Deleted)');
     await ok('EXPUNGE');
     expect(await ok('SEARCH $')).toEqual(['* SEARCH 2']);
-    expect((await c.cmd('b SEARCH RETURN (SAVE) CHARSET KOI8-R ALL')).pop()).toMatch(/^b NO \[BADCHARSET/);
+    expect((await inbox.c.cmd('b SEARCH RETURN (SAVE) CHARSET KOI8-R ALL')).pop()).toMatch(/^b NO \[BADCHARSET/);
     expect(await ok('SEARCH $')).toEqual(['* SEARCH']);
     expect(await ok('SEARCH RETURN (SAVE) ALL')).toEqual([]);
     expect(await ok('FETCH $ (UID)')).toHaveLength(4);
-    await c.cmd('s SELECT INBOX');
+    await inbox.c.cmd('s SELECT INBOX');
     expect(await ok('FETCH $ (UID)')).toEqual([]);
   });
 });
 
 describe('WITHIN (RFC 5032) and SAVEDATE (RFC 8514)', () => {
   it('OLDER / YOUNGER compare the internal date with now', async () => {
-    await c.cmd('c CREATE Within');
+    await inbox.c.cmd('c CREATE Within');
     await append('Within', '01-Jan-2020 10:00:00 +0000', raw(7));
     const now = new Date();
     const d = `${String(now.getUTCDate()).padStart(2, '0')}-${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][now.getUTCMonth()]}-${now.getUTCFullYear()} ${now.toISOString().slice(11, 19)} +0000`;
     await append('Within', d, raw(8));
-    await c.cmd('s SELECT Within');
+    await inbox.c.cmd('s SELECT Within');
     expect(await ok('SEARCH OLDER 86400')).toEqual(['* SEARCH 1']);
     expect(await ok('SEARCH YOUNGER 86400')).toEqual(['* SEARCH 2']);
     expect(await ok('SEARCH YOUNGER 86400 OLDER 1000000000')).toEqual(['* SEARCH']);
-    expect((await c.cmd('b SEARCH OLDER 0')).pop()).toMatch(/^b BAD /);
-    expect((await c.cmd('b SEARCH YOUNGER soon')).pop()).toMatch(/^b BAD /);
+    expect((await inbox.c.cmd('b SEARCH OLDER 0')).pop()).toMatch(/^b BAD /);
+    expect((await inbox.c.cmd('b SEARCH YOUNGER soon')).pop()).toMatch(/^b BAD /);
   });
 
   it('FETCH SAVEDATE is when the message came into this folder: APPEND now, COPY a new one', async () => {
@@ -147,7 +132,7 @@ describe('WITHIN (RFC 5032) and SAVEDATE (RFC 8514)', () => {
     expect(await ok('SEARCH SAVEDSINCE 1-Jan-2021')).toEqual(['* SEARCH 1 2']);
     // the internal date stays 2020; the copy's save date is today
     await ok('COPY 1 Archive');
-    await c.cmd('s SELECT Archive');
+    await inbox.c.cmd('s SELECT Archive');
     const a = await ok('FETCH 1 (SAVEDATE INTERNALDATE)');
     expect(a[0]).toContain('INTERNALDATE "01-Jan-2020 10:00:00 +0000"');
     expect(a[0]).toContain(`SAVEDATE "${today}`);

@@ -11,46 +11,36 @@
  * Databases from before are filled in by migrations 3 (the sent day) and 6 (the group
  * names in the search text).
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import Database from 'better-sqlite3';
-import { startTestImap, type TestImap, type TranscriptClient } from '../../helpers/imap.js';
 import { FLAG_SEEN, FLAG_FLAGGED, FLAG_DELETED } from '../../../src/store/flags.js';
 import { expectNeedsLogin, expectReplies, useImapSession } from '../../helpers/imap-session.js';
 import { GROUP_MESSAGES } from '../../helpers/imap-messages.js';
 import { migrations } from '../../../src/store/migrations.js';
 
-let h: TestImap;
-let c: TranscriptClient;
 
 const msg = (o: { from: string; to: string; subject: string; date: string; body: string; extra?: string; ct?: string }) =>
   `From: ${o.from}\r\nTo: ${o.to}\r\nSubject: ${o.subject}\r\nDate: ${o.date}\r\n${o.extra ?? ''}Content-Type: ${o.ct ?? 'text/plain; charset=utf-8'}\r\n\r\n${o.body}\r\n`;
 
-beforeAll(async () => {
-  h = await startTestImap();
-  const u = await h.provision();
-  // 1: Cyrillic subject in an encoded word, base64 body
-  h.addMessage(
-    u.mailboxId,
-    'INBOX',
-    `From: =?UTF-8?B?0J3QsNC70L7Qs9C+0LLQsNGP?= <nalog@example.ru>\r\nTo: ivan@example.org\r\nSubject: =?UTF-8?B?0J3QsNC70L7Qs9C+0LLQvtC1INGD0LLQtdC00L7QvNC70LXQvdC40LU=?=\r\nDate: Mon, 05 Jan 2026 10:00:00 +0300\r\nX-Priority: 1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from('Сумма к уплате: 1000 рублей').toString('base64')}\r\n`,
-    FLAG_SEEN,
-  );
-  // 2
-  h.addMessage(u.mailboxId, 'INBOX', msg({ from: 'Anna <anna@example.org>', to: 'ivan@example.org', subject: 'Lunch', date: 'Tue, 10 Feb 2026 12:00:00 +0000', body: 'Pizza at noon?' }), FLAG_FLAGGED);
-  // 3
-  h.addMessage(u.mailboxId, 'INBOX', msg({ from: 'boss@example.ru', to: 'team@example.org', subject: 'Report', date: 'Wed, 11 Feb 2026 09:00:00 +0000', body: 'x'.repeat(3000), extra: 'Cc: anna@example.org\r\n' }), FLAG_DELETED);
-  c = await h.connect();
-  await c.login(u.address, u.password);
-  await c.cmd('s1 SELECT INBOX');
-});
-afterAll(async () => {
-  await c.close();
-  await h.close();
+const inbox = useImapSession({
+  once: true,
+  select: 'INBOX',
+  messages: [
+    // 1: Cyrillic subject in an encoded word, base64 body
+    {
+      raw: `From: =?UTF-8?B?0J3QsNC70L7Qs9C+0LLQsNGP?= <nalog@example.ru>\r\nTo: ivan@example.org\r\nSubject: =?UTF-8?B?0J3QsNC70L7Qs9C+0LLQvtC1INGD0LLQtdC00L7QvNC70LXQvdC40LU=?=\r\nDate: Mon, 05 Jan 2026 10:00:00 +0300\r\nX-Priority: 1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${Buffer.from('Сумма к уплате: 1000 рублей').toString('base64')}\r\n`,
+      flags: FLAG_SEEN,
+    },
+    // 2
+    { raw: msg({ from: 'Anna <anna@example.org>', to: 'ivan@example.org', subject: 'Lunch', date: 'Tue, 10 Feb 2026 12:00:00 +0000', body: 'Pizza at noon?' }), flags: FLAG_FLAGGED },
+    // 3
+    { raw: msg({ from: 'boss@example.ru', to: 'team@example.org', subject: 'Report', date: 'Wed, 11 Feb 2026 09:00:00 +0000', body: 'x'.repeat(3000), extra: 'Cc: anna@example.org\r\n' }), flags: FLAG_DELETED },
+  ],
 });
 
 const dated = (date: string, subject: string) => `From: a@example.org\r\nTo: b@example.org\r\nSubject: ${subject}\r\nDate: ${date}\r\n\r\nx\r\n`;
 
-const search = async (q: string) => (await c.cmd(`t ${q}`))[0];
+const search = async (q: string) => (await inbox.c.cmd(`t ${q}`))[0];
 
 describe('SEARCH', () => {
   it('flags, sequence sets, uids, NOT, OR, groups', async () => {
@@ -103,11 +93,11 @@ describe('SEARCH', () => {
   });
 
   it('errors', async () => {
-    expect(await c.cmd('e1 SEARCH CHARSET KOI8-R SUBJECT x')).toEqual(['e1 NO [BADCHARSET (UTF-8 US-ASCII)] Charset KOI8-R is not supported']);
-    expect(await c.cmd('e2 SEARCH BOGUS')).toEqual(['e2 BAD SEARCH: unknown search key "BOGUS"']);
-    expect(await c.cmd('e3 SEARCH SINCE yesterday')).toEqual(['e3 BAD Invalid date, expected d-Mon-yyyy']);
-    expect(await c.cmd('e4 SEARCH')).toEqual(['e4 BAD SEARCH: missing search criteria']);
-    expect(await c.cmd('e5 SEARCH OR SEEN')).toEqual(['e5 BAD SEARCH: missing search key']);
+    expect(await inbox.c.cmd('e1 SEARCH CHARSET KOI8-R SUBJECT x')).toEqual(['e1 NO [BADCHARSET (UTF-8 US-ASCII)] Charset KOI8-R is not supported']);
+    expect(await inbox.c.cmd('e2 SEARCH BOGUS')).toEqual(['e2 BAD SEARCH: unknown search key "BOGUS"']);
+    expect(await inbox.c.cmd('e3 SEARCH SINCE yesterday')).toEqual(['e3 BAD Invalid date, expected d-Mon-yyyy']);
+    expect(await inbox.c.cmd('e4 SEARCH')).toEqual(['e4 BAD SEARCH: missing search criteria']);
+    expect(await inbox.c.cmd('e5 SEARCH OR SEEN')).toEqual(['e5 BAD SEARCH: missing search key']);
   });
 });
 

@@ -15,11 +15,7 @@ describe('SELECT, EXAMINE (RFC 3501 §6.3.1–2)', () => {
 
   it('SELECT reports the folder, claims \\Recent; EXAMINE is read-only', async () => {
     const { h } = s;
-    const { c, user } = await s.session();
-    const mailboxId = user.mailboxId;
-    h.addMessage(mailboxId, 'INBOX', sampleMessage('a'), FLAG_SEEN);
-    h.addMessage(mailboxId, 'INBOX', sampleMessage('b'));
-    h.addMessage(mailboxId, 'INBOX', sampleMessage('c'), FLAG_DELETED);
+    const { c, user, mailboxId } = await s.session([{ raw: sampleMessage('a'), flags: FLAG_SEEN }, sampleMessage('b'), { raw: sampleMessage('c'), flags: FLAG_DELETED }]);
     const v = s.uidvalidity(mailboxId, 'INBOX');
     // RFC 8474 §4.1: the folder's MAILBOXID
     const mailboxObjectId = `F${h.db.prepare("SELECT id FROM folders WHERE mailbox_id = ? AND name = 'INBOX'").pluck().get(mailboxId) as number}-${v}`;

@@ -12,11 +12,7 @@ const s = useImapServer();
 
 describe('STATUS (RFC 3501 §6.3.10)', () => {
   it('STATUS counts', async () => {
-    const { h } = s;
-    const { c, user } = await s.session();
-    const mailboxId = user.mailboxId;
-    h.addMessage(mailboxId, 'INBOX', sampleMessage('a'), FLAG_SEEN);
-    h.addMessage(mailboxId, 'INBOX', sampleMessage('b'));
+    const { c, mailboxId } = await s.session([{ raw: sampleMessage('a'), flags: FLAG_SEEN }, sampleMessage('b')]);
     const v = s.uidvalidity(mailboxId, 'INBOX');
     await expectReplies(c, [
       ['f1 STATUS INBOX (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN HIGHESTMODSEQ)', [

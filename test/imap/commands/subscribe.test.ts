@@ -5,30 +5,26 @@
  * a subscription outlives its folder (RFC 5258 §3.1).
  */
 import { describe, it, expect, beforeEach } from 'vitest';
-import { expectReplies, subscriptionTree, useImapServer, useImapSession } from '../../helpers/imap-session.js';
+import { expectReplies, subscriptionTree, useImapServer, useImapSession, itReplies } from '../../helpers/imap-session.js';
 
 describe('SUBSCRIBE, UNSUBSCRIBE, LSUB (RFC 3501 §6.3.6–9)', () => {
   const s = useImapServer();
 
-  it('SUBSCRIBE / UNSUBSCRIBE / LSUB', async () => {
-    const { c } = await s.session();
-    await expectReplies(c, [
-      ['e1 UNSUBSCRIBE Junk', ['e1 OK UNSUBSCRIBE completed']],
-      ['e2 LSUB "" *', [
-        '* LSUB () "/" INBOX',
-        '* LSUB () "/" Archive',
-        '* LSUB () "/" Drafts',
-        '* LSUB () "/" Sent',
-        '* LSUB () "/" Trash',
-        'e2 OK LSUB completed',
-      ]],
-      ['e3 LIST (SUBSCRIBED) "" J*', ['e3 OK LIST completed']],
-      ['e4 SUBSCRIBE Junk', ['e4 OK SUBSCRIBE completed']],
-      ['e5 LSUB "" J*', ['* LSUB () "/" Junk', 'e5 OK LSUB completed']],
-      ['e6 SUBSCRIBE nope', ['e6 NO [NONEXISTENT] folder nope not found']],
-    ]);
-    await c.close();
-  });
+  itReplies(s, 'SUBSCRIBE / UNSUBSCRIBE / LSUB', [
+    ['e1 UNSUBSCRIBE Junk', ['e1 OK UNSUBSCRIBE completed']],
+    ['e2 LSUB "" *', [
+      '* LSUB () "/" INBOX',
+      '* LSUB () "/" Archive',
+      '* LSUB () "/" Drafts',
+      '* LSUB () "/" Sent',
+      '* LSUB () "/" Trash',
+      'e2 OK LSUB completed',
+    ]],
+    ['e3 LIST (SUBSCRIBED) "" J*', ['e3 OK LIST completed']],
+    ['e4 SUBSCRIBE Junk', ['e4 OK SUBSCRIBE completed']],
+    ['e5 LSUB "" J*', ['* LSUB () "/" Junk', 'e5 OK LSUB completed']],
+    ['e6 SUBSCRIBE nope', ['e6 NO [NONEXISTENT] folder nope not found']],
+  ]);
 
   it('an unsubscribed parent of a subscribed folder is returned as \\Noselect', async () => {
     const { c } = await s.session();

@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { sampleMessage } from '../../helpers/imap.js';
-import { expectNeedsLogin, expectReplies, useImapSession } from '../../helpers/imap-session.js';
+import { expectReplies, itTakesNoArguments, useImapSession } from '../../helpers/imap-session.js';
 import { FLAG_DELETED } from '../../../src/store/flags.js';
 
 const s = useImapSession({ messages: [sampleMessage('kept'), { raw: sampleMessage('deleted'), flags: FLAG_DELETED }] });
@@ -20,13 +20,5 @@ describe('UNSELECT (RFC 3691 §2)', () => {
     expect(await s.c.cmd('a5 SELECT INBOX')).toContain('* 2 EXISTS');
   });
 
-  it('the wrong state and arguments are BAD', async () => {
-    await expectNeedsLogin(s.h, ['UNSELECT']);
-    expect(await s.c.cmd('b2 UNSELECT')).toEqual(['b2 BAD UNSELECT: select a folder first']);
-    await s.c.cmd('b3 SELECT INBOX');
-    await expectReplies(s.c, [
-      ['b4 UNSELECT INBOX', ['b4 BAD UNSELECT: unexpected extra arguments']],
-      ['b5 UNSELECT', ['b5 OK UNSELECT completed']],
-    ]);
-  });
+  itTakesNoArguments(s, 'UNSELECT', 'INBOX');
 });

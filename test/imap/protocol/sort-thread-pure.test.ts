@@ -10,8 +10,8 @@ import { sortFields } from '../../../src/mime/sort-fields.js';
 import { parseMessage } from '../../../src/mime/parse.js';
 import { threadReferences, threadOrderedSubject, encodeThreads, type ThreadInput } from '../../../src/imap/sort/thread.js';
 import { sortUids } from '../../../src/imap/sort/order.js';
-import { encodeEsearch, parseReturnOptions, savedPart, formatOrderedSet } from '../../../src/imap/protocol/esearch.js';
-import { parseSequenceSet } from '../../../src/imap/protocol/sequence.js';
+import { encodeEsearch, parseReturnOptions, savedPart } from '../../../src/imap/protocol/esearch.js';
+import { formatOrderedSet, parseSequenceSet } from '../../../src/imap/protocol/sequence.js';
 import { tokenizeArgs } from '../../../src/imap/protocol/tokenizer.js';
 
 describe('base subject (RFC 5256 §2.1)', () => {

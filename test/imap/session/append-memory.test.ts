@@ -15,16 +15,14 @@
  * test timeout.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import tls from 'node:tls';
-import { cliJson, freePort } from '../../helpers/child-server.js';
+import { cliJson, freePort, spawnServe } from '../../helpers/child-server.js';
 import { collectGarbage, inspectorUrl } from '../../helpers/collect-garbage.js';
 
-const repo = resolve(import.meta.dirname, '../../..');
-const bin = join(repo, 'bin/gospochta.js');
 const MiB = 1024 * 1024;
 const SESSIONS = 10;
 const ANNOUNCED = 36_000_000;
@@ -141,18 +139,9 @@ beforeAll(async () => {
   await cli(['account', 'confirm', id, '--method', 'in-person', '--operator', 'Петрова А. А.']);
   await cli(['mailbox', 'create', id, '--address', 'big@example.org', '--password-stdin'], 'Correct-Horse-42\n');
   // the inspector on a loopback port: the test asks for a full collection before each reading
-  child = spawn(process.execPath, ['--inspect=127.0.0.1:0', bin, 'serve'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  await new Promise<void>((res, rej) => {
-    const onData = (d: Buffer) => {
-      log += d.toString();
-      inspector ??= inspectorUrl(log);
-      if (log.includes('gospochta ready')) res();
-    };
-    child!.stderr!.on('data', onData);
-    child!.stdout!.on('data', onData);
-    child!.once('exit', (c) => rej(new Error(`server exited with ${c}:\n${log}`)));
-  });
+  const serve = spawnServe({ env, cwd: dir, nodeArgs: ['--inspect=127.0.0.1:0'], onOutput: (log) => (inspector ??= inspectorUrl(log)) });
+  child = serve.child;
+  await serve.ready;
 }, 120_000);
 
 afterAll(async () => {

@@ -10,6 +10,7 @@ import tls from 'node:tls';
 import zlib from 'node:zlib';
 import { ImapFlow } from 'imapflow';
 import { startTestImap, sampleMessage, type TestImap } from '../../helpers/imap.js';
+import { SocketReader, loopbackTls } from '../../helpers/socket-reader.js';
 
 let h: TestImap;
 let user: { address: string; password: string; mailboxId: number };
@@ -24,28 +25,21 @@ afterAll(async () => {
 });
 
 /** A client that speaks plain lines until COMPRESS, then DEFLATE both ways. */
-class DeflateClient {
+class DeflateClient extends SocketReader {
   private plain = '';
   private text = '';
   private inflate: zlib.InflateRaw | undefined;
   private deflate: zlib.DeflateRaw | undefined;
-  private waiter: (() => void) | undefined;
   private constructor(private readonly socket: tls.TLSSocket) {
+    super(socket);
     socket.on('data', (d: Buffer) => {
       if (this.inflate) this.inflate.write(d);
       else this.plain += d.toString('latin1');
       this.wake();
     });
   }
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
-  }
   static async open(port: number): Promise<DeflateClient> {
-    const socket = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false });
-    await new Promise<void>((r, j) => socket.once('secureConnect', () => r()).once('error', j));
-    const c = new DeflateClient(socket);
+    const c = new DeflateClient(await loopbackTls(port));
     await c.until('*', false);
     return c;
   }
@@ -69,7 +63,7 @@ class DeflateClient {
         else this.plain = rest;
         return lines.slice(0, i + 1);
       }
-      await new Promise<void>((r) => (this.waiter = r));
+      await this.next();
     }
   }
   async cmd(line: string, compressed: boolean): Promise<string[]> {

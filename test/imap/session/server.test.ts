@@ -88,9 +88,7 @@ describe('connection lifecycle', () => {
   it('twenty BADs in a row close the connection', async () => {
     h = await startTestImap();
     const c = await h.connect();
-    let all = '';
-    for (let i = 0; i < 20; i++) all += `b${i} FROB\r\n`;
-    c.write(all);
+    c.sendAll(Array.from({ length: 20 }, (_, i) => `b${i} FROB`));
     const lines = await c.rest();
     expect(lines).toHaveLength(21);
     expect(lines[20]).toBe('* BYE Too many invalid commands');
@@ -147,9 +145,7 @@ describe('pipelining and streaming', () => {
   it('many commands in one packet are answered in order', async () => {
     h = await startTestImap();
     const c = await h.connect();
-    let all = '';
-    for (let i = 0; i < 200; i++) all += `p${i} NOOP\r\n`;
-    c.write(all);
+    c.sendAll(Array.from({ length: 200 }, (_, i) => `p${i} NOOP`));
     for (let i = 0; i < 200; i++) expect(await c.line()).toBe(`p${i} OK NOOP completed`);
   });
 
