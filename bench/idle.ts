@@ -15,27 +15,15 @@
  *   node dist/bench/idle.js [connections=10000] [workers=cores] [fanout=1000]
  */
 import tls from 'node:tls';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { serverDir } from '../test/helpers/child-server.js';
 import { RawSmtp } from '../test/helpers/smtp-raw.js';
 import { PASSWORD, pct } from './smtp-clients.js';
+import { rssMb } from './reference/system.js';
 
 const N = Number(process.argv[2] ?? 10_000);
 const WORKERS = Number(process.argv[3] ?? availableParallelism());
 const FANOUT = Math.min(N, Number(process.argv[4] ?? 1000));
-
-function rssMb(pids: number[]): number {
-  let kb = 0;
-  for (const pid of pids) {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      /* gone */
-    }
-  }
-  return kb / 1024;
-}
 
 interface Idler {
   sock: tls.TLSSocket;
