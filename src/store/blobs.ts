@@ -20,7 +20,7 @@ import type { Db } from './db.js';
 import { perConnection } from './connection.js';
 import { tx } from './tx.js';
 import { Lru } from './lru.js';
-import { cachedChunks, forgetChunks, keepChunks } from './chunk-cache.js';
+import { cachedChunks, cachedMeta, forgetChunks, keepChunks, type BlobMeta } from './chunk-cache.js';
 import { putSortFields, deleteSortFields } from './sort.js';
 import { sortFields } from '../mime/sort-fields.js';
 import type { ParsedMessage } from '../mime/types.js';
@@ -139,14 +139,20 @@ export function blobInfo(db: Db, blobId: number): BlobInfo | undefined {
   return r && { id: r.id, sha256: r.sha256, size: r.size, refcount: r.refcount, chunkSize: r.chunk_size };
 }
 
+/** A stored blob's size and chunk size (cached: they never change). */
+function blobMeta(db: Db, blobId: number): BlobMeta {
+  const meta = cachedMeta(db, blobId, (id) => stmts(db).meta.get(id));
+  if (!meta) throw notFound('blob', blobId);
+  return meta;
+}
+
 /**
  * Bytes [start, end) of a blob (end clamped to its size), reading only the chunk
  * rows that overlap the range.
  */
 export function readBlobRange(db: Db, blobId: number, start: number, end: number): Buffer {
   const s = stmts(db);
-  const meta = s.meta.get(blobId);
-  if (!meta) throw notFound('blob', blobId);
+  const meta = blobMeta(db, blobId);
   if (start < 0 || !Number.isInteger(start) || !Number.isInteger(end)) {
     throw new GpError('BAD_RANGE', `invalid byte range ${start}-${end}`, { kind: 'internal' });
   }
@@ -182,8 +188,7 @@ export function* readBlobChunks(
   end: number,
   chunksPerRead = 8,
 ): Generator<Buffer, void, undefined> {
-  const meta = stmts(db).meta.get(blobId);
-  if (!meta) throw notFound('blob', blobId);
+  const meta = blobMeta(db, blobId);
   const stop = Math.min(end, meta.size);
   const step = meta.chunk_size * Math.max(1, chunksPerRead);
   for (let at = Math.max(0, start); at < stop; ) {
@@ -196,9 +201,7 @@ export function* readBlobChunks(
 
 /** The whole blob. */
 export function readBlob(db: Db, blobId: number): Buffer {
-  const meta = stmts(db).meta.get(blobId);
-  if (!meta) throw notFound('blob', blobId);
-  return readBlobRange(db, blobId, 0, meta.size);
+  return readBlobRange(db, blobId, 0, blobMeta(db, blobId).size);
 }
 
 export const PARSED_CACHE_ENTRIES = 2000;

@@ -5,7 +5,8 @@
  * without this every read fetches whole 128 KiB chunks from SQLite again, each a
  * chain of encrypted overflow pages. A chunk never changes once stored and blob ids
  * are never reused, so an entry is only ever dropped for room, or when its blob is
- * freed (collectGarbage).
+ * freed (collectGarbage). The same holds for a blob's size and chunk size, asked for
+ * on every read: they are kept here too.
  */
 import type { Db } from './db.js';
 import { Lru } from './lru.js';
@@ -44,8 +45,37 @@ export function keepChunks(db: Db, blobId: number, first: number, chunks: Buffer
   for (let i = 0; i < chunks.length; i++) c.set(key(blobId, first + i), chunks[i]!, chunks[i]!.length);
 }
 
-/** Forget the `count` chunks of a freed blob. */
+/** Forget the `count` chunks of a freed blob (and its size). */
 export function forgetChunks(db: Db, blobId: number, count: number): void {
   const c = cacheOf(db);
   for (let seq = 0; seq < count; seq++) c.delete(key(blobId, seq));
+  metasOf(db).delete(blobId);
+}
+
+/** A blob's size and chunk size: fixed once it is stored, asked for on every read of it. */
+export interface BlobMeta {
+  size: number;
+  chunk_size: number;
+}
+
+/** Sizes of recently read blobs, per connection; emptied when it holds this many. */
+const META_ENTRIES = 65_536;
+const metas = new WeakMap<Db, Map<number, BlobMeta>>();
+
+function metasOf(db: Db): Map<number, BlobMeta> {
+  let m = metas.get(db);
+  if (!m) metas.set(db, (m = new Map()));
+  return m;
+}
+
+/** The blob's meta from this cache, else from `read` (undefined: no such blob, not remembered). */
+export function cachedMeta(db: Db, blobId: number, read: (id: number) => BlobMeta | undefined): BlobMeta | undefined {
+  const m = metasOf(db);
+  let meta = m.get(blobId);
+  if (meta) return meta;
+  meta = read(blobId);
+  if (!meta) return undefined;
+  if (m.size >= META_ENTRIES) m.clear();
+  m.set(blobId, meta);
+  return meta;
 }
