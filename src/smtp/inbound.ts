@@ -16,7 +16,7 @@
  */
 import type { SMTPServerSession } from 'smtp-server';
 import { authenticate } from 'mailauth';
-import { parseMessage } from '../mime/parse.js';
+import { prepareOffLoop } from '../mime/parse-pool.js';
 import { findHeaderEnd, parseHeaderFields } from '../mime/header.js';
 import { junkFolderOf, type LocalRecipient } from '../identity/recipients.js';
 import { newQueueId, receivedField } from './received.js';
@@ -106,7 +106,7 @@ export async function deliverInbound(
   const results = verdict.headers.replace(/\r?\n/g, '\r\n');
   const trace = Buffer.from(received + results + ('fields' in spam ? spam.fields : ''), 'utf8');
   const raw = Buffer.concat([trace, message], trace.length + message.length);
-  const parsed = parseMessage(raw);
+  const { parsed } = await prepareOffLoop(raw);
   // Forwarding and filters of the recipients run here (delivery/local.ts).
   let done: Awaited<ReturnType<typeof deliverLocal>>;
   try {

@@ -11,7 +11,7 @@
  *      journals it. Resolves after COMMIT; then the outbound runner is woken.
  */
 import type { SMTPServerSession } from 'smtp-server';
-import { parseMessage } from '../mime/parse.js';
+import { prepareOffLoop } from '../mime/parse-pool.js';
 import { audit } from '../store/audit.js';
 import { GpError } from '../shared/errors.js';
 import { sessionAccess } from '../identity/access.js';
@@ -58,7 +58,7 @@ export async function deliverSubmission(
     'utf8',
   );
   const raw = Buffer.concat([trace, ...m.chunks], trace.length + m.size);
-  const parsed = parseMessage(raw);
+  const { parsed } = await prepareOffLoop(raw);
   const n = m.recipients.length + remote.length;
   try {
     // Forwarding and filters of the local recipients run here (delivery/local.ts).

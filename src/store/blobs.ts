@@ -27,6 +27,7 @@ import type { ParsedMessage } from '../mime/types.js';
 import { GpError, notFound } from '../shared/errors.js';
 import { indexBlob, unindexBlob } from './fts.js';
 import { ftsDocument } from '../mime/words.js';
+import { knownSha256 } from '../mime/prepare.js';
 
 /** Bytes per chunk row (the schema keeps chunk_size per blob, so this may change). */
 export const CHUNK_SIZE = 128 * 1024;
@@ -96,8 +97,8 @@ export function sha256Hex(raw: Buffer): string {
  * caller's transaction (or its own).
  */
 export function putBlob(db: Db, raw: Buffer, parsed: ParsedMessage, refs: number): number {
-  // Hash before taking the write lock.
-  return tx(db, putBlobTx)(db, raw, parsed, refs, sha256Hex(raw));
+  // Hash before taking the write lock (or not at all: prepared off the event loop, mime/parse-pool.ts).
+  return tx(db, putBlobTx)(db, raw, parsed, refs, knownSha256(raw) ?? sha256Hex(raw));
 }
 
 function putBlobTx(db: Db, raw: Buffer, parsed: ParsedMessage, refs: number, sha: string): number {

@@ -30,6 +30,7 @@ import { utf8Names } from '../extensions.js';
 import { getFolder, isNoselect } from '../../store/folders.js';
 import { parseFlags, joinKeywords } from '../../store/flags.js';
 import { parseMessage } from '../../mime/parse.js';
+import { prepareOffLoop } from '../../mime/parse-pool.js';
 import { toCrlf } from '../../mime/line-ends.js';
 import { GpError } from '../../shared/errors.js';
 import { attachmentRefusal } from '../../policy/attachments.js';
@@ -77,7 +78,7 @@ async function store(ctx: CommandContext, folderId: number, messages: AppendArgs
   const now = Date.now();
   for (const ap of messages) {
     const raw = messageBytes(literalBuffer(ap.message));
-    const parsed = parseMessage(raw);
+    const { parsed } = await prepareOffLoop(raw);
     const refusal = attachmentRefusal(ctx.services.config, parsed.attachmentBytes);
     if (refusal) {
       metrics.inc(METRIC.messagesRefused, { path: 'imap_append', reason: 'attachment_limit' });
