@@ -36,20 +36,25 @@ class ParsePool {
   private seq = 0;
 
   constructor(size: number, file: string) {
-    for (let i = 0; i < size; i++) this.threads.push(this.start(file));
+    for (let i = 0; i < size; i++) this.threads.push(this.start(file, i));
   }
 
-  private start(file: string): Worker {
+  /** Requests each thread has in hand: a thread holds the process open only while it has some. */
+  private readonly busy: number[] = [];
+
+  private start(file: string, i: number): Worker {
+    this.busy[i] = 0;
     const w = new Worker(file);
-    w.unref();
     w.on('message', (m: { id: number; prepared?: PreparedMessage; error?: string }) => {
       const job = this.waiting.get(m.id);
       if (!job) return;
       this.waiting.delete(m.id);
+      if (--this.busy[i]! === 0) w.unref();
       // A message the thread could not prepare is prepared here: the same code, and its error if it has one.
       job.resolve(m.prepared ?? prepareMessage(job.raw));
     });
     w.on('error', () => this.failAll());
+    w.unref(); // after the listeners (one added later would hold the process open); ref'd while busy
     return w;
   }
 
@@ -68,7 +73,9 @@ class ParsePool {
   submit(raw: Buffer): Promise<PreparedMessage> {
     if (!this.threads.length) return Promise.resolve(prepareMessage(raw));
     const id = ++this.seq;
-    const t = this.threads[this.next++ % this.threads.length]!;
+    const i = this.next++ % this.threads.length;
+    const t = this.threads[i]!;
+    if (this.busy[i]!++ === 0) t.ref();
     return new Promise((resolve) => {
       this.waiting.set(id, { resolve, raw });
       t.postMessage({ id, raw });

@@ -77,7 +77,6 @@ export function lateAutoCheckpoint(db: Db): Db {
 export function startCheckpointer(o: { db: Db; dataDir: string; key: KeyOptions; log: Logger; everyMs?: number }): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(THREAD, { eval: true, workerData: { driver, file: o.db.name, everyMs: o.everyMs ?? 200 } });
-  worker.unref();
   let warned = false;
   const waiting: Array<(m: { error?: string }) => void> = [];
   worker.on('message', (m: { op: string; error?: string; message?: string }) => {
@@ -88,6 +87,7 @@ export function startCheckpointer(o: { db: Db; dataDir: string; key: KeyOptions;
     }
   });
   worker.on('error', (e) => o.log.error({ err: e }, 'checkpoint thread failed'));
+  worker.unref(); // after the listeners: one added later would hold the process open
   const ask = (m: { op: string; pragmas?: string[] }): Promise<void> =>
     new Promise((resolve, reject) => {
       waiting.push((r) => (r.error ? reject(new GpError('CHECKPOINTER_FAILED', `checkpoint thread: ${r.error}`, { kind: 'internal' })) : resolve()));
