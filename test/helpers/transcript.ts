@@ -14,12 +14,14 @@
  *
  * `== title` starts a section; `C: line` is sent (its tag first, as TranscriptClient.cmd
  * sends it) and its whole reply, to the tagged line, is read; the lines after it say
- * what the reply is, line by line: `S: text` a line exactly, `S~ /regex/flags` a line
- * that matches, `...` any number of lines (none too) not looked at — so a lone `...`
- * leaves a reply unchecked, `S: x` then `...` checks the first line only and `...` then
- * `S~ /^t OK/` the last only. `${name}` in a C: or S: line is a value the test passes
- * (in an S~ line it stands for its text, escaped). Blank lines and `#` lines are
- * passed over. A line the parser does not know fails the test with file and line.
+ * what the reply is, line by line: `S: text` a line exactly (`S:` alone an empty line;
+ * white space after `S: ` is kept, at the end of a line it is not: write such a line as
+ * an S~ pattern), `S~ /regex/flags` a line that matches, `...` any number of lines (none
+ * too) not looked at — so a lone `...` leaves a reply unchecked, `S: x` then `...`
+ * checks the first line only and `...` then `S~ /^t OK/` the last only. `${name}` in a
+ * C: or S: line is a value the test passes (in an S~ line it stands for its text,
+ * escaped). Blank lines and `#` lines are passed over. A line the parser does not know
+ * fails the test with file and line.
  *
  *   const t = transcripts(import.meta.url, 'create');
  *   await t(c, 'CREATE with intermediate levels (RFC 3501 §6.3.3)', { v: 7 });
@@ -88,6 +90,7 @@ export function parseTranscript(text: string, where: string): Map<string, Sectio
     }
     if (!step) fail(n, `"${l}" is not a section, a C: line or a comment (or it stands before the first C: line)`);
     if (l.startsWith('S: ')) step!.reply.push({ kind: 'line', text: l.slice(3) });
+    else if (l === 'S:') step!.reply.push({ kind: 'line', text: '' });
     else if (l === '...') step!.reply.push({ kind: 'any' });
     else if (l.startsWith('S~ ')) {
       const m = /^\/(.*)\/([a-z]*)$/.exec(l.slice(3));
