@@ -204,19 +204,19 @@ export function itTakesNoArguments(s: ImapSession, name: string, argument: strin
   });
 }
 
-/** Steps and their replies: a table (`expectReplies`), or a run of them such as a transcript section. */
-export type Replies = ReplySteps | ((c: TranscriptClient) => Promise<void>);
+/** Steps and their replies: a table (`expectReplies`), or a run of them such as a transcript section (given the session and its mailbox). */
+export type Replies = ReplySteps | ((c: TranscriptClient, session: { user: ImapUser; mailboxId: number }) => Promise<void>);
 
-async function run(c: TranscriptClient, replies: Replies): Promise<void> {
-  if (typeof replies === 'function') await replies(c);
+async function run(c: TranscriptClient, replies: Replies, session: { user: ImapUser; mailboxId: number }): Promise<void> {
+  if (typeof replies === 'function') await replies(c, session);
   else await expectReplies(c, replies);
 }
 
 /** A test of a new session of a fresh mailbox in which each step gets its reply (`expectReplies`, or a transcript). */
 export function itReplies(s: ImapServerFixture, title: string, steps: Replies): void {
   it(title, async () => {
-    const { c } = await s.session();
-    await run(c, steps);
+    const { c, user, mailboxId } = await s.session();
+    await run(c, steps, { user, mailboxId });
     await c.close();
   });
 }
@@ -228,8 +228,8 @@ export function itReplies(s: ImapServerFixture, title: string, steps: Replies): 
 export function itRejectsBadSyntax(s: ImapServerFixture, o: { needsLogin: string[]; replies: Replies }): void {
   it('syntax errors and the wrong state are BAD', async () => {
     await expectNeedsLogin(s.h, o.needsLogin);
-    const { c } = await s.session();
-    await run(c, o.replies);
+    const { c, user, mailboxId } = await s.session();
+    await run(c, o.replies, { user, mailboxId });
     await c.close();
   });
 }

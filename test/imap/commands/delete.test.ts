@@ -4,19 +4,15 @@
  * deleted; a missing one is NO [NONEXISTENT] (RFC 5530). The commands and replies are
  * in transcripts/delete.imap.
  */
-import { describe, it } from 'vitest';
-import { useImapServer, itRejectsBadSyntax } from '../../helpers/imap-session.js';
+import { describe } from 'vitest';
+import { useImapServer, itRejectsBadSyntax, itReplies } from '../../helpers/imap-session.js';
 import { transcripts } from '../../helpers/transcript.js';
 
 const s = useImapServer();
 const t = transcripts(import.meta.url, 'delete');
 
 describe('DELETE (RFC 3501 §6.3.4)', () => {
-  it('DELETE: not INBOX; with children the name stays \\Noselect', async () => {
-    const { c } = await s.session();
-    await t(c, 'DELETE (RFC 3501 §6.3.4): not INBOX; with children the name stays \\Noselect');
-    await c.close();
-  });
+  itReplies(s, 'DELETE: not INBOX; with children the name stays \\Noselect', (c) => t(c, 'DELETE (RFC 3501 §6.3.4): not INBOX; with children the name stays \\Noselect'));
 
   itRejectsBadSyntax(s, {
     needsLogin: ['DELETE x'],

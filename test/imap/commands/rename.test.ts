@@ -4,23 +4,19 @@
  * NO [ALREADYEXISTS], a missing source NO [NONEXISTENT] (RFC 5530). The commands and
  * replies are in transcripts/rename.imap.
  */
-import { describe, it } from 'vitest';
+import { describe } from 'vitest';
 import { sampleMessage } from '../../helpers/imap.js';
-import { useImapServer, itRejectsBadSyntax } from '../../helpers/imap-session.js';
+import { useImapServer, itRejectsBadSyntax, itReplies } from '../../helpers/imap-session.js';
 import { transcripts } from '../../helpers/transcript.js';
 
 const s = useImapServer();
 const t = transcripts(import.meta.url, 'rename');
 
 describe('RENAME (RFC 3501 §6.3.5)', () => {
-  it('RENAME with children; INBOX moves its messages', async () => {
-    const { h } = s;
-    const { c, mailboxId } = await s.session();
+  itReplies(s, 'RENAME with children; INBOX moves its messages', async (c, { mailboxId }) => {
     await t(c, 'RENAME with children (RFC 3501 §6.3.5)');
-    h.addMessage(mailboxId, 'INBOX', sampleMessage('one'));
-    h.addMessage(mailboxId, 'INBOX', sampleMessage('two'));
+    for (const subject of ['one', 'two']) s.h.addMessage(mailboxId, 'INBOX', sampleMessage(subject));
     await t(c, 'RENAME (RFC 3501 §6.3.5): INBOX moves its messages');
-    await c.close();
   });
 
   itRejectsBadSyntax(s, {

@@ -22,6 +22,9 @@ const ok = async (line: string) => {
 };
 
 const t = transcripts(import.meta.url, 'search-esearch');
+/** A test that runs the transcript section of its own title. */
+const itRuns = (title: string) => it(title, () => t(inbox.c, title));
+
 const inbox = useImapSession({ once: true, select: 'INBOX', messages: Array.from({ length: 6 }, (_, i) => raw(i + 1)) });
 
 describe('ESEARCH (RFC 4731)', () => {
@@ -30,17 +33,11 @@ describe('ESEARCH (RFC 4731)', () => {
     for (const cap of ['ESEARCH', 'SEARCHRES', 'WITHIN', 'SAVEDATE']) expect(caps).toContain(cap);
   });
 
-  it('RETURN (MIN MAX COUNT ALL); RETURN () is ALL; the tag is quoted; UID', async () => {
-    await t(inbox.c, 'RETURN (MIN MAX COUNT ALL); RETURN () is ALL; the tag is quoted; UID');
-  });
+  itRuns('RETURN (MIN MAX COUNT ALL); RETURN () is ALL; the tag is quoted; UID');
 
-  it('nothing matched: COUNT 0, no MIN/MAX/ALL', async () => {
-    await t(inbox.c, 'nothing matched: COUNT 0, no MIN/MAX/ALL');
-  });
+  itRuns('nothing matched: COUNT 0, no MIN/MAX/ALL');
 
-  it('an unknown result option or a missing list is BAD', async () => {
-    await t(inbox.c, 'an unknown result option or a missing list is BAD');
-  });
+  itRuns('an unknown result option or a missing list is BAD');
 
   it('with MODSEQ (RFC 7162 §3.1.5): MIN/MAX carry the modseq of what they return, ALL the highest', async () => {
     // the first CONDSTORE-enabling command reports the folder's HIGHESTMODSEQ (RFC 7162 §3.1)
@@ -57,17 +54,11 @@ describe('ESEARCH (RFC 4731)', () => {
 });
 
 describe('SEARCHRES (RFC 5182)', () => {
-  it('RETURN (SAVE) alone answers no ESEARCH; $ then names the result in FETCH, STORE, SEARCH, COPY', async () => {
-    await t(inbox.c, 'RETURN (SAVE) alone answers no ESEARCH; $ then names the result in FETCH, STORE, SEARCH, COPY');
-  });
+  itRuns('RETURN (SAVE) alone answers no ESEARCH; $ then names the result in FETCH, STORE, SEARCH, COPY');
 
-  it('SAVE with MIN/MAX keeps only those; with ALL the whole result, and still answers', async () => {
-    await t(inbox.c, 'SAVE with MIN/MAX keeps only those; with ALL the whole result, and still answers');
-  });
+  itRuns('SAVE with MIN/MAX keeps only those; with ALL the whole result, and still answers');
 
-  it('an expunged message leaves $; a failed SAVE search empties it; a new SELECT forgets it', async () => {
-    await t(inbox.c, 'an expunged message leaves $; a failed SAVE search empties it; a new SELECT forgets it');
-  });
+  itRuns('an expunged message leaves $; a failed SAVE search empties it; a new SELECT forgets it');
 });
 
 describe('WITHIN (RFC 5032) and SAVEDATE (RFC 8514)', () => {

@@ -16,11 +16,9 @@ describe('SUBSCRIBE, UNSUBSCRIBE, LSUB (RFC 3501 §6.3.6–9)', () => {
 
   itReplies(s, 'SUBSCRIBE / UNSUBSCRIBE / LSUB', (c) => t(c, 'SUBSCRIBE / UNSUBSCRIBE / LSUB (RFC 3501 §6.3.6–9)'));
 
-  it('an unsubscribed parent of a subscribed folder is returned as \\Noselect', async () => {
-    const { c } = await s.session();
-    await t(c, 'an unsubscribed parent of a subscribed folder is returned as \\Noselect (RFC 3501 §6.3.9)');
-    await c.close();
-  });
+  itReplies(s, 'an unsubscribed parent of a subscribed folder is returned as \\Noselect', (c) =>
+    t(c, 'an unsubscribed parent of a subscribed folder is returned as \\Noselect (RFC 3501 §6.3.9)'),
+  );
 
   it('syntax errors and the wrong state are BAD', async () => {
     const before = await s.h.connect();

@@ -6,7 +6,7 @@
  * in one session. The commands and replies are in transcripts/argument-errors.imap.
  */
 import { describe, it, expect } from 'vitest';
-import { useImapServer, useImapSession } from '../../helpers/imap-session.js';
+import { useImapServer, useImapSession, itReplies } from '../../helpers/imap-session.js';
 import { transcripts } from '../../helpers/transcript.js';
 
 const t = transcripts(import.meta.url, 'argument-errors');
@@ -14,11 +14,7 @@ const t = transcripts(import.meta.url, 'argument-errors');
 describe('argument errors answer BAD and the session continues', () => {
   const s = useImapServer();
 
-  it('transcript', async () => {
-    const { c } = await s.session();
-    await t(c, 'transcript (RFC 3501 §7.1.5)');
-    await c.close();
-  });
+  itReplies(s, 'transcript', (c) => t(c, 'transcript (RFC 3501 §7.1.5)'));
 
   it('folder commands before login', async () => {
     const c = await s.h.connect();
