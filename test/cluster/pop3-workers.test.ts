@@ -4,38 +4,36 @@
  * committed at QUIT through one worker reaches an IMAP session on another (the
  * change feed).
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import nodemailer from 'nodemailer';
-import { freePort, PASSWORD, type ServerDir, type ChildServer } from '../helpers/child-server.js';
+import { freePort, PASSWORD } from '../helpers/child-server.js';
 import { TranscriptClient } from '../helpers/imap.js';
-import { startCluster, stopCluster, lineMatching } from '../helpers/cluster.js';
+import { useCluster, lineMatching } from '../helpers/cluster.js';
 import { Pop3Client } from '../helpers/pop3.js';
 
-let d: ServerDir;
-let s: ChildServer;
-let pop3Port: number;
-let dana: string;
-
-beforeAll(async () => {
-  pop3Port = await freePort();
-  ({ d, s } = await startCluster({ GOSPOCHTA_WORKERS: '2', GOSPOCHTA_POP3_PORT: String(pop3Port), LOG_LEVEL: 'info' }, async (dir) => {
+let pop3Port = 0;
+let dana = '';
+const cluster = useCluster(
+  async () => {
+    pop3Port = await freePort();
+    return { GOSPOCHTA_WORKERS: '2', GOSPOCHTA_POP3_PORT: String(pop3Port), LOG_LEVEL: 'info' };
+  },
+  async (dir) => {
     dana = (await dir.provision('dana')).address;
-  }));
-}, 90_000);
-
-afterAll(() => stopCluster({ d, s }));
+  },
+);
 
 describe('POP3 with two workers', () => {
   it('listens in every worker and feeds a POP3 deletion to IMAP sessions on the other worker', async () => {
-    const listening = s.lines.filter((l) => l.msg === 'pop3: listening');
+    const listening = cluster.s.lines.filter((l) => l.msg === 'pop3: listening');
     expect(new Set(listening.map((l) => l.pid)).size).toBe(2);
-    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: d.smtpPort, secure: true, tls: { rejectUnauthorized: false }, auth: { user: dana, pass: PASSWORD } });
+    const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: cluster.d.smtpPort, secure: true, tls: { rejectUnauthorized: false }, auth: { user: dana, pass: PASSWORD } });
     for (const n of [1, 2]) await smtp.sendMail({ from: dana, to: dana, subject: `note ${n}`, text: `note ${n}` });
     smtp.close();
     // Connections are handed out in turn: four IMAP watchers sit on both workers.
     const watchers = await Promise.all(
       Array.from({ length: 4 }, async () => {
-        const c = await TranscriptClient.connect(d.imapPort);
+        const c = await TranscriptClient.connect(cluster.d.imapPort);
         await c.login(dana, PASSWORD);
         await c.cmd('s1 SELECT INBOX');
         c.send('i1 IDLE');

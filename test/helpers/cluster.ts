@@ -3,6 +3,7 @@
  * the build checked, a data directory with the test's people provisioned before
  * the start, the server ready; stopped with SIGTERM and its directory removed.
  */
+import { beforeAll, afterAll } from 'vitest';
 import { serverDir, type ServerDir, type ChildServer } from './child-server.js';
 import type { TranscriptClient } from './imap.js';
 import { ensureBuilt } from '../cli/helpers.js';
@@ -20,6 +21,31 @@ export async function startCluster(env: Record<string, string>, provision: (d: S
   const s = d.start();
   await s.ready;
   return { d, s };
+}
+
+/**
+ * A cluster for the whole file: started in beforeAll (env made then, so it can hold
+ * ports found free at that time) and stopped in afterAll; its fields are set when a
+ * test runs.
+ */
+export function useCluster(env: () => Record<string, string> | Promise<Record<string, string>>, provision: (d: ServerDir) => Promise<void>): ServeCluster {
+  let c: Partial<ServeCluster> = {};
+  beforeAll(async () => {
+    c = await startCluster(await env(), provision);
+  }, 90_000);
+  afterAll(() => stopCluster(c));
+  const need = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('no cluster (outside a test)');
+    return v;
+  };
+  return {
+    get d() {
+      return need(c.d);
+    },
+    get s() {
+      return need(c.s);
+    },
+  };
 }
 
 /** SIGTERM to a server still running, then its directory removed. */

@@ -204,11 +204,19 @@ export function itTakesNoArguments(s: ImapSession, name: string, argument: strin
   });
 }
 
-/** A test of a new session of a fresh mailbox in which each step gets its reply (`expectReplies`). */
-export function itReplies(s: ImapServerFixture, title: string, steps: ReplySteps): void {
+/** Steps and their replies: a table (`expectReplies`), or a run of them such as a transcript section (given the session and its mailbox). */
+export type Replies = ReplySteps | ((c: TranscriptClient, session: { user: ImapUser; mailboxId: number }) => Promise<void>);
+
+async function run(c: TranscriptClient, replies: Replies, session: { user: ImapUser; mailboxId: number }): Promise<void> {
+  if (typeof replies === 'function') await replies(c, session);
+  else await expectReplies(c, replies);
+}
+
+/** A test of a new session of a fresh mailbox in which each step gets its reply (`expectReplies`, or a transcript). */
+export function itReplies(s: ImapServerFixture, title: string, steps: Replies): void {
   it(title, async () => {
-    const { c } = await s.session();
-    await expectReplies(c, steps);
+    const { c, user, mailboxId } = await s.session();
+    await run(c, steps, { user, mailboxId });
     await c.close();
   });
 }
@@ -217,11 +225,11 @@ export function itReplies(s: ImapServerFixture, title: string, steps: ReplySteps
  * The last test of a command's file: before login each of `needsLogin` is BAD
  * (`expectNeedsLogin`); after it, on a session of its own, each step gets its reply.
  */
-export function itRejectsBadSyntax(s: ImapServerFixture, o: { needsLogin: string[]; replies: ReplySteps }): void {
+export function itRejectsBadSyntax(s: ImapServerFixture, o: { needsLogin: string[]; replies: Replies }): void {
   it('syntax errors and the wrong state are BAD', async () => {
     await expectNeedsLogin(s.h, o.needsLogin);
-    const { c } = await s.session();
-    await expectReplies(c, o.replies);
+    const { c, user, mailboxId } = await s.session();
+    await run(c, o.replies, { user, mailboxId });
     await c.close();
   });
 }

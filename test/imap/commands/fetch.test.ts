@@ -4,10 +4,12 @@
  * mailbox name, the members, an end marker of all NIL) and BODYSTRUCTURE, every section
  * form and partial, \Seen set by a non-PEEK body fetch (not in a read-only folder),
  * errors; RFC 7162 §3.1.4 CHANGEDSINCE and MODSEQ, §3.2.6 VANISHED only with QRESYNC.
+ * Most commands and replies are in transcripts/fetch.imap.
  */
 import { describe, it, expect } from 'vitest';
 import { FLAG_SEEN } from '../../../src/store/flags.js';
-import { expectReplies, useImapSession } from '../../helpers/imap-session.js';
+import { useImapSession } from '../../helpers/imap-session.js';
+import { transcripts } from '../../helpers/transcript.js';
 import { GROUP_MESSAGES } from '../../helpers/imap-messages.js';
 
 const MULTI = [
@@ -33,71 +35,21 @@ const MULTI = [
 ].join('\r\n');
 
 // uid 1: MULTI; uid 2: seen
+const t = transcripts(import.meta.url, 'fetch');
 const inbox = useImapSession({ once: true, select: 'INBOX', messages: [MULTI, { raw: 'Subject: two\r\n\r\nsecond\r\n', flags: FLAG_SEEN }] });
 
 describe('FETCH', () => {
-  it('simple items, macros, UID FETCH adds UID', async () => {
-    expect(await inbox.c.cmd('a1 FETCH 2 (FLAGS RFC822.SIZE UID)')).toEqual(['* 2 FETCH (UID 2 FLAGS (\\Seen \\Recent) RFC822.SIZE 24)', 'a1 OK FETCH completed']);
-    const r = await inbox.c.cmd('a2 UID FETCH 2 FAST');
-    expect(r[0]).toMatch(/^\* 2 FETCH \(UID 2 FLAGS \(\\Seen \\Recent\) INTERNALDATE "\d\d-\w{3}-\d{4} \d\d:\d\d:\d\d \+0000" RFC822\.SIZE 24\)$/);
-    expect(r[1]).toBe('a2 OK UID FETCH completed');
-  });
+  it('simple items, macros, UID FETCH adds UID', () => t(inbox.c, 'simple items, macros, UID FETCH adds UID (RFC 3501 §6.4.5, §6.4.8)'));
 
-  it('ENVELOPE and BODYSTRUCTURE', async () => {
-    await expectReplies(inbox.c, [
-      ['a3 FETCH 1 (ENVELOPE BODYSTRUCTURE)', [
-        '* 1 FETCH (ENVELOPE ("Sun, 22 Nov 2026 10:00:00 +0000" "parts" (("Anna" NIL "anna" "example.org")) (("Anna" NIL "anna" "example.org")) (("Anna" NIL "anna" "example.org")) ((NIL NIL "boris" "example.org")) NIL NIL NIL "<parts@example.org>") ' +
-          'BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 14 1 NIL NIL NIL NIL)("APPLICATION" "OCTET-STREAM" ("NAME" "x.bin") NIL NIL "BASE64" 8 NIL NIL NIL NIL) "MIXED" ("BOUNDARY" "b1") NIL NIL NIL))',
-        'a3 OK FETCH completed',
-      ]],
-      ['a4 FETCH 1 BODY', [
-        '* 1 FETCH (BODY (("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 14 1)("APPLICATION" "OCTET-STREAM" ("NAME" "x.bin") NIL NIL "BASE64" 8) "MIXED"))',
-        'a4 OK FETCH completed',
-      ]],
-    ]);
-  });
+  it('ENVELOPE and BODYSTRUCTURE', () => t(inbox.c, 'ENVELOPE and BODYSTRUCTURE (RFC 3501 §7.4.2)'));
 
-  it('every section form and partials, PEEK leaves \\Seen alone', async () => {
-    expect(await inbox.c.cmd('a5 FETCH 1 (BODY.PEEK[1] BODY.PEEK[2] BODY.PEEK[2.MIME] BODY.PEEK[HEADER.FIELDS (subject To)] BODY.PEEK[]<0.4> BODY.PEEK[9] BODY.PEEK[1]<100>)')).toEqual([
-      '* 1 FETCH (BODY[1] {14}',
-      'Hello part one BODY[2] {8}',
-      'AAECAw== BODY[2.MIME] {91}',
-      'Content-Type: application/octet-stream; name="x.bin"',
-      'Content-Transfer-Encoding: base64',
-      '',
-      ' BODY[HEADER.FIELDS (SUBJECT TO)] {41}',
-      'To: boris@example.org',
-      'Subject: parts',
-      '',
-      ' BODY[]<0> {4}',
-      'From BODY[9] {0}',
-      ' BODY[1]<100> {0}',
-      ')',
-      'a5 OK FETCH completed',
-    ]);
-    const hdr = await inbox.c.cmd('a6 FETCH 1 (BODY.PEEK[HEADER.FIELDS.NOT (From To Date Message-ID MIME-Version Content-Type)] RFC822.HEADER)');
-    expect(hdr.slice(0, 4)).toEqual(['* 1 FETCH (BODY[HEADER.FIELDS.NOT (FROM TO DATE MESSAGE-ID MIME-VERSION CONTENT-TYPE)] {18}', 'Subject: parts', '', ' RFC822.HEADER {209}']);
-    expect(await inbox.c.cmd('a7 FETCH 1 FLAGS')).toEqual(['* 1 FETCH (FLAGS (\\Recent))', 'a7 OK FETCH completed']);
-  });
+  it('every section form and partials, PEEK leaves \\Seen alone', () => t(inbox.c, 'every section form and partials, PEEK leaves \\Seen alone (RFC 3501 §6.4.5)'));
 
-  it('a non-PEEK body fetch sets \\Seen and reports FLAGS in the same response', async () => {
-    expect(await inbox.c.cmd('a8 FETCH 1 BODY[TEXT]<0.6>')).toEqual(['* 1 FETCH (FLAGS (\\Seen \\Recent) BODY[TEXT]<0> {6}', '--b1', ')', 'a8 OK FETCH completed']);
-    // already \Seen: no FLAGS added
-    const r = await inbox.c.cmd('a9 FETCH 1 RFC822.TEXT');
-    expect(r[0]).toBe('* 1 FETCH (RFC822.TEXT {183}');
-    expect(r.slice(-3)).toEqual(['--b1--', ')', 'a9 OK FETCH completed']);
-  });
+  it('a non-PEEK body fetch sets \\Seen and reports FLAGS in the same response', () =>
+    t(inbox.c, 'a non-PEEK body fetch sets \\Seen and reports FLAGS in the same response (RFC 3501 §6.4.5)'));
 
-  it('errors: syntax → BAD with a reason, out-of-range sequence → BAD, unknown uid → nothing', async () => {
-    await expectReplies(inbox.c, [
-      ['b1 FETCH 1 (BOGUS)', ['b1 BAD FETCH: unknown data item "BOGUS"']],
-      ['b2 FETCH 1 BODY[MIME]', ['b2 BAD Section MIME needs a part number']],
-      ['b3 FETCH 9 FLAGS', ['b3 BAD Invalid sequence number 9 (the folder has 2 messages)']],
-      ['b4 UID FETCH 99 FLAGS', ['b4 OK UID FETCH completed']],
-      ['b5 FETCH x FLAGS', ['b5 BAD Invalid sequence set "x"']],
-      ['b6 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)', ['b6 BAD VANISHED needs ENABLE QRESYNC first']],
-    ]);
-  });
+  it('errors: syntax → BAD with a reason, out-of-range sequence → BAD, unknown uid → nothing', () =>
+    t(inbox.c, 'errors: syntax → BAD with a reason, out-of-range sequence → BAD, unknown uid → nothing'));
 
   it('CHANGEDSINCE and MODSEQ (RFC 7162)', async () => {
     const all = await inbox.c.cmd('c1 FETCH 1:* (MODSEQ)');
@@ -114,10 +66,9 @@ describe('FETCH', () => {
   it('in a folder opened with EXAMINE a body fetch does not set \\Seen', async () => {
     const d = await inbox.h.connect();
     await d.login(inbox.user.address, inbox.user.password);
-    await d.cmd('e1 EXAMINE INBOX');
+    await t(d, 'in a folder opened with EXAMINE a body fetch does not set \\Seen: EXAMINE');
     inbox.h.addMessage(inbox.user.mailboxId, 'INBOX', 'Subject: three\r\n\r\nthird\r\n');
-    await d.cmd('e2 NOOP');
-    expect(await d.cmd('e3 FETCH 3 (BODY[TEXT] FLAGS)')).toEqual(['* 3 FETCH (FLAGS () BODY[TEXT] {7}', 'third', ')', 'e3 OK FETCH completed']);
+    await t(d, 'in a folder opened with EXAMINE a body fetch does not set \\Seen: the new message');
     await d.close();
   });
 
@@ -133,8 +84,8 @@ describe('FETCH', () => {
     // the literal's lines, rejoined, then the ")" that follows it on the literal's last line
     const got = r.slice(1, -1).join('\r\n');
     expect(got).toBe(raw.slice(start, start + len) + ')');
-    const t = await inbox.c.cmd(`p2 UID FETCH ${uid} (BODY.PEEK[TEXT]<${body.length - 5}.100>)`);
-    expect(t.slice(0, 3)).toEqual([`* 4 FETCH (UID ${uid} BODY[TEXT]<${body.length - 5}> {5}`, '999', ')']);
+    const tail = await inbox.c.cmd(`p2 UID FETCH ${uid} (BODY.PEEK[TEXT]<${body.length - 5}.100>)`);
+    expect(tail.slice(0, 3)).toEqual([`* 4 FETCH (UID ${uid} BODY[TEXT]<${body.length - 5}> {5}`, '999', ')']);
   });
 });
 
@@ -151,11 +102,5 @@ describe('RFC 5322 §3.4 groups', () => {
     expect(r[2]).toBe('a5 OK FETCH completed');
   });
 
-  it('the wrong state is BAD', async () => {
-    await expectReplies(s.c, [
-      ['b0 UNSELECT', ['b0 OK UNSELECT completed']],
-      ['b1 FETCH 1 FLAGS', ['b1 BAD FETCH: select a folder first']],
-      ['b2 UID FETCH 1 FLAGS', ['b2 BAD FETCH: select a folder first']],
-    ]);
-  });
+  it('the wrong state is BAD', () => t(s.c, 'the wrong state is BAD'));
 });

@@ -9,12 +9,13 @@
  * 26th. TO / CC find a message by an address group's name (RFC 5322 §3.4) as well as by
  * its members. (Both found by Dovecot's imaptest: `search-date`, `search-addresses`.)
  * Databases from before are filled in by migrations 3 (the sent day) and 6 (the group
- * names in the search text).
+ * names in the search text). The commands and replies are in transcripts/search.imap.
  */
 import { describe, it, expect } from 'vitest';
 import Database from 'better-sqlite3';
 import { FLAG_SEEN, FLAG_FLAGGED, FLAG_DELETED } from '../../../src/store/flags.js';
-import { expectNeedsLogin, expectReplies, useImapSession } from '../../helpers/imap-session.js';
+import { expectNeedsLogin, useImapSession } from '../../helpers/imap-session.js';
+import { transcripts } from '../../helpers/transcript.js';
 import { GROUP_MESSAGES } from '../../helpers/imap-messages.js';
 import { migrations } from '../../../src/store/migrations.js';
 
@@ -40,65 +41,18 @@ const inbox = useImapSession({
 
 const dated = (date: string, subject: string) => `From: a@example.org\r\nTo: b@example.org\r\nSubject: ${subject}\r\nDate: ${date}\r\n\r\nx\r\n`;
 
-const search = async (q: string) => (await inbox.c.cmd(`t ${q}`))[0];
+const t = transcripts(import.meta.url, 'search');
 
 describe('SEARCH', () => {
-  it('flags, sequence sets, uids, NOT, OR, groups', async () => {
-    expect(await search('SEARCH ALL')).toBe('* SEARCH 1 2 3');
-    expect(await search('SEARCH SEEN')).toBe('* SEARCH 1');
-    expect(await search('SEARCH UNSEEN')).toBe('* SEARCH 2 3');
-    expect(await search('SEARCH FLAGGED')).toBe('* SEARCH 2');
-    expect(await search('SEARCH DELETED')).toBe('* SEARCH 3');
-    expect(await search('SEARCH UNDELETED UNSEEN')).toBe('* SEARCH 2');
-    expect(await search('SEARCH NOT SEEN')).toBe('* SEARCH 2 3');
-    expect(await search('SEARCH OR SEEN FLAGGED')).toBe('* SEARCH 1 2');
-    expect(await search('SEARCH (OR SEEN DELETED) NOT 1')).toBe('* SEARCH 3');
-    expect(await search('SEARCH 2:*')).toBe('* SEARCH 2 3');
-    expect(await search('SEARCH 7')).toBe('* SEARCH');
-    expect(await search('UID SEARCH UID 2:3')).toBe('* SEARCH 2 3');
-    expect(await search('SEARCH RECENT')).toBe('* SEARCH 1 2 3');
-    expect(await search('SEARCH NEW')).toBe('* SEARCH 2 3');
-    expect(await search('SEARCH OLD')).toBe('* SEARCH');
-    expect(await search('SEARCH UNKEYWORD $x')).toBe('* SEARCH 1 2 3');
-    expect(await search('SEARCH KEYWORD $x')).toBe('* SEARCH');
-  });
+  it('flags, sequence sets, uids, NOT, OR, groups', () => t(inbox.c, 'flags, sequence sets, uids, NOT, OR, groups (RFC 3501 §6.4.4, §6.4.8)'));
 
-  it('text keys: case-insensitive, Cyrillic in encoded words, decoded bodies', async () => {
-    expect(await search('SEARCH SUBJECT "налог"')).toBe('* SEARCH 1');
-    expect(await search('SEARCH CHARSET UTF-8 SUBJECT "НАЛОГОВОЕ"')).toBe('* SEARCH 1');
-    expect(await search('SEARCH FROM "налоговая"')).toBe('* SEARCH 1');
-    expect(await search('SEARCH BODY "уплате"')).toBe('* SEARCH 1');
-    expect(await search('SEARCH TEXT pizza')).toBe('* SEARCH 2');
-    expect(await search('SEARCH FROM anna')).toBe('* SEARCH 2');
-    expect(await search('SEARCH CC anna')).toBe('* SEARCH 3');
-    expect(await search('SEARCH TO team')).toBe('* SEARCH 3');
-    expect(await search('SEARCH HEADER X-Priority 1')).toBe('* SEARCH 1');
-    expect(await search('SEARCH HEADER X-Priority ""')).toBe('* SEARCH 1');
-    expect(await search('SEARCH SUBJECT lunch')).toBe('* SEARCH 2');
-  });
+  it('text keys: case-insensitive, Cyrillic in encoded words, decoded bodies', () => t(inbox.c, 'text keys: case-insensitive, Cyrillic in encoded words, decoded bodies (RFC 3501 §6.4.4)'));
 
-  it('dates and sizes', async () => {
-    expect(await search('SEARCH SENTBEFORE 1-Feb-2026')).toBe('* SEARCH 1');
-    expect(await search('SEARCH SENTON 10-Feb-2026')).toBe('* SEARCH 2');
-    expect(await search('SEARCH SENTSINCE 11-Feb-2026')).toBe('* SEARCH 3');
-    expect(await search('SEARCH SINCE 1-Jan-2020')).toBe('* SEARCH 1 2 3');
-    expect(await search('SEARCH BEFORE 1-Jan-2020')).toBe('* SEARCH');
-    expect(await search('SEARCH LARGER 1000')).toBe('* SEARCH 3');
-    expect(await search('SEARCH SMALLER 1000')).toBe('* SEARCH 1 2');
-  });
+  it('dates and sizes', () => t(inbox.c, 'dates and sizes (RFC 3501 §6.4.4)'));
 
-  it('MODSEQ (RFC 7162 §3.1.5)', async () => {
-    const r = await search('SEARCH MODSEQ 1');
-    expect(r).toMatch(/^\* SEARCH 1 2 3 \(MODSEQ \d+\)$/);
-  });
+  it('MODSEQ (RFC 7162 §3.1.5)', () => t(inbox.c, 'MODSEQ (RFC 7162 §3.1.5)'));
 
-  it('errors', async () => {
-    expect(await inbox.c.cmd('e1 SEARCH CHARSET KOI8-R SUBJECT x')).toEqual(['e1 NO [BADCHARSET (UTF-8 US-ASCII)] Charset KOI8-R is not supported']);
-    expect(await inbox.c.cmd('e2 SEARCH BOGUS')).toEqual(['e2 BAD SEARCH: unknown search key "BOGUS"']);
-    expect(await inbox.c.cmd('e3 SEARCH SINCE yesterday')).toEqual(['e3 BAD Invalid date, expected d-Mon-yyyy']);
-    expect(await inbox.c.cmd('e4 SEARCH')).toEqual(['e4 BAD SEARCH: missing search criteria']);
-    expect(await inbox.c.cmd('e5 SEARCH OR SEEN')).toEqual(['e5 BAD SEARCH: missing search key']);
-  });
+  it('errors', () => t(inbox.c, 'errors (RFC 3501 §6.4.4)'));
 });
 
 describe('RFC 3501 §6.4.4 SENT* use the Date: header\'s own calendar day', () => {
@@ -114,14 +68,7 @@ describe('RFC 3501 §6.4.4 SENT* use the Date: header\'s own calendar day', () =
     ],
   });
 
-  it('SENTON, SENTBEFORE, SENTSINCE', async () => {
-    expect(await s.c.cmd('a1 SEARCH SENTON 25-mar-2007')).toEqual(['* SEARCH 1 4', 'a1 OK SEARCH completed']);
-    expect(await s.c.cmd('a2 SEARCH SENTON 26-Mar-2007')).toEqual(['* SEARCH 2', 'a2 OK SEARCH completed']);
-    expect(await s.c.cmd('a3 SEARCH SENTON 24-Mar-2007')).toEqual(['* SEARCH 3', 'a3 OK SEARCH completed']);
-    expect(await s.c.cmd('a4 SEARCH SENTBEFORE 25-Mar-2007')).toEqual(['* SEARCH 3', 'a4 OK SEARCH completed']);
-    expect(await s.c.cmd('a5 SEARCH SENTSINCE 26-Mar-2007')).toEqual(['* SEARCH 2', 'a5 OK SEARCH completed']);
-    expect(await s.c.cmd('a6 SEARCH NOT SENTON 25-Mar-2007')).toEqual(['* SEARCH 2 3 5', 'a6 OK SEARCH completed']);
-  });
+  it('SENTON, SENTBEFORE, SENTSINCE', () => t(s.c, 'RFC 3501 §6.4.4 SENTON, SENTBEFORE, SENTSINCE'));
 
   it('migration 3 fills the day in from stored headers', () => {
     const db = new Database(':memory:');
@@ -141,12 +88,7 @@ describe('RFC 3501 §6.4.4 SENT* use the Date: header\'s own calendar day', () =
 describe('RFC 5322 §3.4 groups', () => {
   const s = useImapSession({ once: true, select: 'INBOX', messages: GROUP_MESSAGES });
 
-  it('SEARCH TO finds the group name and its members', async () => {
-    expect(await s.c.cmd('a1 SEARCH TO groupname')).toEqual(['* SEARCH 1 2', 'a1 OK SEARCH completed']);
-    expect(await s.c.cmd('a2 SEARCH TO groupname2')).toEqual(['* SEARCH 1', 'a2 OK SEARCH completed']);
-    expect(await s.c.cmd('a3 SEARCH TO groupuser3')).toEqual(['* SEARCH 1', 'a3 OK SEARCH completed']);
-    expect(await s.c.cmd('a4 SEARCH TO plain')).toEqual(['* SEARCH 3', 'a4 OK SEARCH completed']);
-  });
+  it('SEARCH TO finds the group name and its members', () => t(s.c, 'RFC 5322 §3.4 SEARCH TO finds the group name and its members'));
 
   it('migration 6 puts group names into the search text of stored messages', () => {
     const db = new Database(':memory:');
@@ -174,11 +116,7 @@ describe('RFC 5322 §3.4 groups', () => {
   });
 
   it('the wrong state is BAD', async () => {
-    await expectReplies(s.c, [
-      ['b0 UNSELECT', ['b0 OK UNSELECT completed']],
-      ['b1 SEARCH ALL', ['b1 BAD SEARCH: select a folder first']],
-      ['b2 UID SEARCH ALL', ['b2 BAD SEARCH: select a folder first']],
-    ]);
+    await t(s.c, 'the wrong state is BAD (RFC 3501 §6.4.4)');
     await expectNeedsLogin(s.h, ['SEARCH ALL']);
   });
 });

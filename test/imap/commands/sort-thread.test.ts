@@ -4,9 +4,11 @@
  * (ESORT answers), RFC 5256 §3 THREAD=REFERENCES and THREAD=ORDEREDSUBJECT with §4
  * encoding. Several cases are the mailboxes of Dovecot's imaptest scripts
  * (sort-subject, sort-addresses, sort-display-from, sort-date, thread, thread-orderedsubject).
+ * The commands and replies are in transcripts/sort-thread.imap.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { useImapSession } from '../../helpers/imap-session.js';
+import { transcripts } from '../../helpers/transcript.js';
 
 const mail = (headers: Record<string, string>, body = 'x') =>
   Object.entries(headers)
@@ -24,11 +26,6 @@ async function select(folder: string): Promise<void> {
   expect(r[r.length - 1]).toMatch(/^s OK/);
 }
 
-const first = async (line: string) => {
-  const r = await session.c.cmd(`t ${line}`);
-  expect(r[r.length - 1]).toMatch(/^t OK/);
-  return r[0];
-};
 
 /** The subjects and bodies of imaptest's sort-subject / thread-orderedsubject mailboxes. */
 const X = 'x'.repeat(64);
@@ -50,6 +47,7 @@ const SUBJECT_MAILBOX: Array<[string | null, string]> = [
   ['re: [fwd: [fwd: re: [fwd: babylon]]]', '15'],
 ];
 
+const t = transcripts(import.meta.url, 'sort-thread');
 const session = useImapSession({ once: true });
 beforeAll(async () => {
   for (const f of ['Subjects', 'Addresses', 'Display', 'Dates', 'Refs', 'Ordered', 'Cyr']) expect((await session.c.cmd(`c CREATE ${f}`)).pop()).toMatch(/^c OK/);
@@ -67,15 +65,7 @@ describe('SORT (RFC 5256 §3)', () => {
     // the mailbox of imaptest's sort-subject
     for (const [s, body] of SUBJECT_MAILBOX) await append('Subjects', '22-Feb-2008 23:00:00 +0200', mail(s === null ? {} : { Subject: s }, body));
     await select('Subjects');
-    expect(await first('SORT (SUBJECT) US-ASCII ALL')).toBe('* SORT 9 10 1 14 3 5 11 6 15 2 7 12 13 8 4');
-    expect(await first('SORT (REVERSE SUBJECT) US-ASCII ALL')).toBe('* SORT 4 8 2 7 12 13 15 6 3 5 11 14 1 9 10');
-    expect(await first('SORT (SUBJECT REVERSE SIZE) US-ASCII ALL')).toBe('* SORT 10 9 1 14 11 5 3 6 15 13 12 7 2 8 4');
-    // only the messages the search program matches, as uids with UID SORT
-    expect(await first('SORT (SUBJECT) UTF-8 1:4')).toBe('* SORT 1 3 2 4');
-    expect(await first('UID SORT (SUBJECT) UTF-8 1:4')).toBe('* SORT 1 3 2 4');
-    // §2.1: "Ad:" is no reply marker; nested [fwd: ...] wrappers and Re: inside them go
-    expect(await first('SORT (SUBJECT) UTF-8 14:15')).toBe('* SORT 14 15');
-    expect(await first('SORT (SUBJECT) UTF-8 SUBJECT nothing-like-this')).toBe('* SORT');
+    await t(session.c, 'SUBJECT sorts by the base subject of §2.1, case-folded; REVERSE; a second key breaks ties');
   });
 
   it('FROM / TO / CC sort by the mailbox of the first address (a group by its name), ties in mailbox order', async () => {
@@ -83,19 +73,14 @@ describe('SORT (RFC 5256 §3)', () => {
     await append('Addresses', '22-Feb-2008 01:06:23 +0000', mail({ From: 'user2@domain1.org', To: 'user2@domain1.org', Cc: 'user2: blah@domain1.org;' }));
     await append('Addresses', '22-Feb-2008 02:06:23 +0000', mail({ From: 'user1@domain1.org', To: 'user1@domain1.org', Cc: 'user1@domain1.org' }));
     await select('Addresses');
-    for (const k of ['FROM', 'TO', 'CC']) {
-      expect(await first(`SORT (${k}) US-ASCII ALL`)).toBe('* SORT 3 1 2');
-      expect(await first(`SORT (REVERSE ${k}) US-ASCII ALL`)).toBe('* SORT 1 2 3');
-      expect(await first(`SORT (${k} REVERSE ARRIVAL) US-ASCII ALL`)).toBe('* SORT 3 2 1');
-    }
+    await t(session.c, 'FROM / TO / CC sort by the mailbox of the first address (a group by its name), ties in mailbox order');
   });
 
   it('DISPLAYFROM / DISPLAYTO (RFC 5957): decoded display name, else the addr-spec; a group by its name', async () => {
     const froms = ['foo bar <a@b.c>', 'b@session.c.d', 'd', '=?iso-8859-1?q?foo_aar?= <e@f.g>', '=?iso-8859-1?q?foo_car?= <f@g.h>', 'a: xx@xx.org, yy@yy.org;'];
     for (const f of froms) await append('Display', '22-Feb-2008 23:00:00 +0200', mail({ From: f, To: f }));
     await select('Display');
-    expect(await first('SORT (DISPLAYFROM) US-ASCII ALL')).toBe('* SORT 6 2 3 4 1 5');
-    expect(await first('SORT (REVERSE DISPLAYTO) US-ASCII ALL')).toBe('* SORT 5 1 4 3 2 6');
+    await t(session.c, 'DISPLAYFROM / DISPLAYTO (RFC 5957): decoded display name, else the addr-spec; a group by its name');
   });
 
   it('DATE is the Date: header in UTC, else the internal date; ARRIVAL the internal date; SIZE', async () => {
@@ -108,50 +93,30 @@ describe('SORT (RFC 5256 §3)', () => {
     ];
     for (const [i, [internal, date]] of rows.entries()) await append('Dates', internal, mail(date ? { Date: date } : {}, 'z'.repeat(10 - i)));
     await select('Dates');
-    // 4 is 00:00 UTC, the same instant as 2: mailbox order breaks the tie
-    expect(await first('SORT (DATE) UTF-8 ALL')).toBe('* SORT 1 3 5 2 4');
-    // REVERSE turns the order of the key, not of the ties (RFC 5256 §3; as Dovecot does)
-    expect(await first('SORT (REVERSE DATE) UTF-8 ALL')).toBe('* SORT 2 4 5 3 1');
-    expect(await first('SORT (ARRIVAL) UTF-8 ALL')).toBe('* SORT 5 4 3 2 1');
-    expect(await first('SORT (SIZE) UTF-8 ALL')).toBe('* SORT 5 4 3 2 1');
-    expect(await first('SORT (REVERSE SIZE) UTF-8 ALL')).toBe('* SORT 1 2 3 4 5');
+    await t(session.c, 'DATE is the Date: header in UTC, else the internal date; ARRIVAL the internal date; SIZE');
   });
 
   it('ESORT (RFC 5267 §3.1): RETURN (MIN MAX COUNT ALL) in sort order, UID too', async () => {
     await select('Dates');
-    expect(await first('SORT RETURN (MIN MAX COUNT) (ARRIVAL) UTF-8 ALL')).toBe('* ESEARCH (TAG "t") MIN 5 MAX 1 COUNT 5');
-    expect(await first('SORT RETURN (ALL) (DATE) UTF-8 ALL')).toBe('* ESEARCH (TAG "t") ALL 1,3,5,2,4');
-    expect(await first('SORT RETURN () (REVERSE DATE) UTF-8 ALL')).toBe('* ESEARCH (TAG "t") ALL 2,4:5,3,1');
-    expect(await first('UID SORT RETURN (COUNT) (DATE) UTF-8 ALL')).toBe('* ESEARCH (TAG "t") UID COUNT 5');
-    expect(await first('SORT RETURN (MIN) (DATE) UTF-8 SUBJECT none')).toBe('* ESEARCH (TAG "t")');
+    await t(session.c, 'ESORT (RFC 5267 §3.1): RETURN (MIN MAX COUNT ALL) in sort order, UID too');
   });
 
   it('Cyrillic base subjects sort without regard to case', async () => {
     for (const s of ['Re: яблоко', 'Банан', 'Fwd: АПЕЛЬСИН', 're: [список] ВИШНЯ']) await append('Cyr', '01-Mar-2026 10:00:00 +0300', mail({ Subject: `=?UTF-8?B?${Buffer.from(s).toString('base64')}?=` }));
     await select('Cyr');
-    expect(await first('SORT (SUBJECT) UTF-8 ALL')).toBe('* SORT 3 2 4 1');
+    await t(session.c, 'Cyrillic base subjects sort without regard to case');
   });
 
   it('a message that arrives after a SORT is sorted in by the next one; an expunged one is gone', async () => {
     await select('Dates');
-    expect(await first('UID SORT (DATE) UTF-8 ALL')).toBe('* SORT 1 3 5 2 4');
+    await t(session.c, 'a message that arrives after a SORT is sorted in by the next one; an expunged one is gone');
     await append('Dates', '22-Feb-2008 00:00:00 +0000', mail({ Date: 'Thu, 21 Feb 2008 00:00:00 +0000' }));
-    await session.c.cmd('n NOOP');
-    expect(await first('UID SORT (DATE) UTF-8 ALL')).toBe('* SORT 6 1 3 5 2 4');
-    await session.c.cmd('st STORE 3 +FLAGS.SILENT (\\Deleted)');
-    await session.c.cmd('ex EXPUNGE');
-    expect(await first('UID SORT (DATE) UTF-8 ALL')).toBe('* SORT 6 1 5 2 4');
-    expect(await first('SORT (DATE) UTF-8 ALL')).toBe('* SORT 5 1 4 2 3');
+    await t(session.c, 'a message that arrives after a SORT is sorted in by the next one; an expunged one is gone: after the new message');
   });
 
   it('refuses bad criteria with BAD and an unknown charset with NO [BADCHARSET]', async () => {
     await select('Dates');
-    for (const bad of ['SORT () UTF-8 ALL', 'SORT (SIZE REVERSE) UTF-8 ALL', 'SORT (COLOR) UTF-8 ALL', 'SORT (SIZE)', 'SORT (SIZE) UTF-8', 'SORT RETURN (WHAT) (SIZE) UTF-8 ALL']) {
-      expect((await session.c.cmd(`b ${bad}`)).pop()).toMatch(/^b BAD /);
-    }
-    expect((await session.c.cmd('b SORT (SIZE) KOI8-R ALL')).pop()).toMatch(/^b NO \[BADCHARSET \(UTF-8 US-ASCII\)\]/);
-    expect((await session.c.cmd('b THREAD REFERENCES KOI8-R ALL')).pop()).toMatch(/^b NO \[BADCHARSET/);
-    expect((await session.c.cmd('b THREAD BYCOLOR UTF-8 ALL')).pop()).toMatch(/^b BAD /);
+    await t(session.c, 'refuses bad criteria with BAD and an unknown charset with NO [BADCHARSET]');
   });
 });
 
@@ -162,16 +127,11 @@ describe('THREAD (RFC 5256 §3, §4)', () => {
     await append('Refs', '22-Feb-2008 15:06:23 +0000', mail({ 'Message-Id': '<b@b>', References: '<a@b> <c@b>' }));
     await append('Refs', '22-Feb-2008 16:06:25 +0000', mail({ 'Message-Id': '<c@b>', References: '<b@b>' }));
     await select('Refs');
-    expect(await first('THREAD REFERENCES US-ASCII ALL')).toBe('* THREAD (3 2)(1)');
-    expect(await first('UID THREAD REFERENCES US-ASCII ALL')).toBe('* THREAD (3 2)(1)');
-    await session.c.cmd('st STORE 1 +FLAGS (\\Deleted)');
-    await session.c.cmd('ex EXPUNGE');
-    expect(await first('THREAD REFERENCES US-ASCII ALL')).toBe('* THREAD (2 1)');
-    expect(await first('UID THREAD REFERENCES US-ASCII ALL')).toBe('* THREAD (3 2)');
+    await t(session.c, 'REFERENCES: links by References, a loop is not made, an expunged parent becomes a dummy');
   });
 
   it('REFERENCES: siblings by date under their parent, In-Reply-To when there are no References, roots gathered by base subject', async () => {
-    await session.c.cmd('c CREATE Tree');
+    await t(session.c, 'REFERENCES: siblings by date under their parent, In-Reply-To when there are no References, roots gathered by base subject: the folder');
     const m = (id: string, date: string, extra: Record<string, string>) => mail({ 'Message-ID': id, Date: date, ...extra });
     await append('Tree', '01-Mar-2026 10:00:00 +0000', m('<root@x>', 'Sun, 1 Mar 2026 10:00:00 +0000', { Subject: 'plan' }));
     await append('Tree', '01-Mar-2026 10:00:00 +0000', m('<r2@x>', 'Sun, 1 Mar 2026 12:00:00 +0000', { Subject: 'Re: plan', References: '<root@x>' }));
@@ -184,17 +144,13 @@ describe('THREAD (RFC 5256 §3, §4)', () => {
     await append('Tree', '01-Mar-2026 10:00:00 +0000', m('<d1@x>', 'Sun, 1 Mar 2026 15:00:00 +0000', { Subject: 'Re: gone', References: '<missing@x>' }));
     await append('Tree', '01-Mar-2026 10:00:00 +0000', m('<d2@x>', 'Sun, 1 Mar 2026 16:00:00 +0000', { Subject: 'Re: gone', References: '<missing@x>' }));
     await select('Tree');
-    expect(await first('THREAD REFERENCES UTF-8 ALL')).toBe('* THREAD (6)(1 (3 4)(2)(5))((7)(8))');
-    // only the matching messages are threaded
-    expect(await first('THREAD REFERENCES UTF-8 NOT 1')).toBe('* THREAD (6)((3 4)(2)(5))((7)(8))');
-    expect(await first('THREAD REFERENCES UTF-8 SUBJECT nothing')).toBe('* THREAD');
+    await t(session.c, 'REFERENCES: siblings by date under their parent, In-Reply-To when there are no References, roots gathered by base subject');
   });
 
   it('ORDEREDSUBJECT: one thread per base subject, its messages as siblings under the first', async () => {
     // imaptest's thread-orderedsubject mailbox
     for (const [s, body] of SUBJECT_MAILBOX) await append('Ordered', '22-Feb-2008 23:00:00 +0200', mail(s === null ? {} : { Subject: s }, body));
     await select('Ordered');
-    expect(await first('THREAD ORDEREDSUBJECT US-ASCII ALL')).toBe('* THREAD (1)(2 (7)(12)(13))(3 (5)(11))(4)(6)(8)(9 10)(14)(15)');
-    expect(await first('UID THREAD ORDEREDSUBJECT US-ASCII 2:3,5,7')).toBe('* THREAD (2 7)(3 5)');
+    await t(session.c, 'ORDEREDSUBJECT: one thread per base subject, its messages as siblings under the first');
   });
 });
