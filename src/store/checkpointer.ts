@@ -80,17 +80,21 @@ export function startCheckpointer(o: { db: Db; dataDir: string; key: KeyOptions;
   let warned = false;
   const waiting: Array<(m: { error?: string }) => void> = [];
   worker.on('message', (m: { op: string; error?: string; message?: string }) => {
-    if (m.op === 'done') waiting.shift()?.(m);
+    if (m.op === 'done') {
+      waiting.shift()?.(m);
+      if (!waiting.length) worker.unref();
+    }
     else if (m.op === 'error' && !warned) {
       warned = true;
       o.log.warn({ error: m.message }, 'WAL checkpoint failed; retrying on the next tick');
     }
   });
   worker.on('error', (e) => o.log.error({ err: e }, 'checkpoint thread failed'));
-  worker.unref(); // after the listeners: one added later would hold the process open
+  worker.unref(); // after the listeners (one added later would hold the process open); ref'd while an answer is awaited
   const ask = (m: { op: string; pragmas?: string[] }): Promise<void> =>
     new Promise((resolve, reject) => {
       waiting.push((r) => (r.error ? reject(new GpError('CHECKPOINTER_FAILED', `checkpoint thread: ${r.error}`, { kind: 'internal' })) : resolve()));
+      worker.ref(); // an answer awaited holds the process open (a shutdown awaits the last one)
       worker.postMessage(m);
     });
   const open = () => {
@@ -108,7 +112,10 @@ export function startCheckpointer(o: { db: Db; dataDir: string; key: KeyOptions;
       stopped ??= opened
         .catch(() => undefined)
         .then(() => ask({ op: 'stop' }))
-        .then(() => worker.terminate())
+        .then(() => {
+          worker.ref(); // until it has exited
+          return worker.terminate();
+        })
         .then(() => undefined);
       return stopped;
     },
