@@ -59,7 +59,13 @@ export interface PurgeReport {
  * purges) to take the write lock — SQLite's busy handler polls, so an immediate
  * retry by the purge would starve it.
  */
-const tick = () => new Promise<void>((r) => setTimeout(r, 3));
+/**
+ * The pause between two batches: as long as the batch took, at least 3 ms and at most
+ * 100 ms. Another process waiting for the write lock polls with SQLite's busy
+ * handler, which sleeps up to 100 ms at a time; a pause of a few milliseconds after
+ * every long batch let a delivery in another process miss the lock again and again.
+ */
+const tick = (batchMs: number) => new Promise<void>((r) => setTimeout(r, Math.min(100, Math.max(3, batchMs))));
 
 export async function runPurge(o: PurgeOptions): Promise<PurgeReport> {
   const { db, cfg } = o;
@@ -111,7 +117,7 @@ export async function runPurge(o: PurgeOptions): Promise<PurgeReport> {
     checkpoint(db, 'PASSIVE');
     report.maxBatchMs = Math.max(report.maxBatchMs, performance.now() - c0);
     if (b.messages < cfg.retention.batchSize) break;
-    await tick();
+    await tick(performance.now() - t0);
   }
   // Second phase: free what nothing references any more, then give the pages back.
   for (;;) {
@@ -121,7 +127,7 @@ export async function runPurge(o: PurgeOptions): Promise<PurgeReport> {
     report.blobs += g.blobs;
     report.blobBytes += g.bytes;
     if (g.blobs < cfg.retention.batchSize) break;
-    await tick();
+    await tick(performance.now() - t0);
   }
   for (;;) {
     const free = freePages(db);
@@ -130,7 +136,7 @@ export async function runPurge(o: PurgeOptions): Promise<PurgeReport> {
     vacuumFreePages(db, 2000);
     report.maxBatchMs = Math.max(report.maxBatchMs, performance.now() - t0);
     if (freePages(db) >= free) break; // auto_vacuum is off on this file
-    await tick();
+    await tick(performance.now() - t0);
   }
   report.perMailbox = [...per.values()].sort((a, b) => a.address.localeCompare(b.address));
   report.fileBytesAfter = databaseBytes(db);
