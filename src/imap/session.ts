@@ -79,7 +79,8 @@ export class Session implements ImapSession {
     private readonly socket: TLSSocket,
     readonly host: SessionHost,
   ) {
-    this.id = (Date.now() % 1e8).toString(36) + '-' + (++sidCounter).toString(36);
+    // Unique across the workers of a cluster too: a change's `origin` names the session that made it.
+    this.id = `${process.pid.toString(36)}-${(Date.now() % 1e8).toString(36)}-${(++sidCounter).toString(36)}`;
     this.remoteAddress = socket.remoteAddress ?? 'unknown';
     this.log = host.services.log.child({ sid: this.id });
     this.output = new SessionOutput(socket, () => this.log, () => this.closed, () => this.end());
