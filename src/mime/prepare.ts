@@ -17,7 +17,9 @@ export interface PreparedMessage {
 export function prepareMessage(raw: Buffer): PreparedMessage {
   const parsed = parseMessage(raw);
   const s = parsed.search;
-  s.fts ??= ftsDocument(s.headers.toLowerCase(), s.body.toLowerCase());
+  // Lower-cased here, once: the store's search row and sort keys take them too (store/blobs.ts).
+  s.lower = { headers: s.headers.toLowerCase(), body: s.body.toLowerCase() };
+  s.fts ??= ftsDocument(s.lower.headers, s.lower.body);
   return { parsed, sha256: createHash('sha256').update(raw).digest('hex') };
 }
 

@@ -132,6 +132,8 @@ export interface SearchFields {
   body: string;
   /** Tokens for the full-text index (./words.ts), made at ingest from `headers` and `body`. */
   fts?: FtsDocument;
+  /** `headers` and `body` lower-cased, when done ahead of the store (./prepare.ts). */
+  lower?: { headers: string; body: string };
 }
 
 export interface ParsedMessage {

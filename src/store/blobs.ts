@@ -115,8 +115,8 @@ function putBlobTx(db: Db, raw: Buffer, parsed: ParsedMessage, refs: number, sha
     s.insertChunk.run(id, seq, raw.subarray(seq * CHUNK_SIZE, Math.min((seq + 1) * CHUNK_SIZE, raw.length)));
   }
   // Lower-cased once: the search row, the sort keys and the full-text index all read them.
-  const headers = search.headers.toLowerCase();
-  const body = search.body.toLowerCase();
+  const headers = search.lower?.headers ?? search.headers.toLowerCase();
+  const body = search.lower?.body ?? search.body.toLowerCase();
   s.insertSearch.run(
     id,
     search.sentDate ?? null,
