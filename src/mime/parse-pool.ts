@@ -13,6 +13,7 @@
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { prepareMessage, rememberSha256, type PreparedMessage } from './prepare.js';
 
@@ -24,23 +25,21 @@ interface Waiting {
 /** The compiled thread module: beside this one, or in dist/ when this runs from the sources. */
 function threadModule(): string | undefined {
   const here = fileURLToPath(import.meta.url);
-  const candidates = [here.replace(/\.ts$/, '.js').replace(/parse-pool\.js$/, 'parse-thread.js')];
-  if (here.endsWith('.ts')) candidates.push(here.replace(/\/src\/mime\/parse-pool\.ts$/, '/dist/src/mime/parse-thread.js'));
-  return candidates.find((c) => c.endsWith('.js') && existsSync(c));
+  const file = here.endsWith('.ts') ? here.replace(/\/src\/mime\/parse-pool\.ts$/, '/dist/src/mime/parse-thread.js') : join(dirname(here), 'parse-thread.js');
+  return file.endsWith('.js') && existsSync(file) ? file : undefined;
 }
 
 class ParsePool {
   private readonly threads: Worker[] = [];
   private readonly waiting = new Map<number, Waiting>();
+  /** Requests each thread has in hand: a thread holds the process open only while it has some. */
+  private readonly busy: number[] = [];
   private next = 0;
   private seq = 0;
 
   constructor(size: number, file: string) {
     for (let i = 0; i < size; i++) this.threads.push(this.start(file, i));
   }
-
-  /** Requests each thread has in hand: a thread holds the process open only while it has some. */
-  private readonly busy: number[] = [];
 
   private start(file: string, i: number): Worker {
     this.busy[i] = 0;

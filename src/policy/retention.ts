@@ -56,13 +56,9 @@ export interface PurgeReport {
 
 /**
  * Between batches: long enough for another connection (the server while the CLI
- * purges) to take the write lock — SQLite's busy handler polls, so an immediate
- * retry by the purge would starve it.
- */
-/**
- * The pause between two batches: as long as the batch took, at least 3 ms and at most
- * 100 ms. Another process waiting for the write lock polls with SQLite's busy
- * handler, which sleeps up to 100 ms at a time; a pause of a few milliseconds after
+ * purges, a worker while the primary purges) to take the write lock. SQLite's busy
+ * handler polls, sleeping up to 100 ms at a time, so the pause is as long as the
+ * batch took (at least 3 ms, at most 100 ms): a pause of a few milliseconds after
  * every long batch let a delivery in another process miss the lock again and again.
  */
 const tick = (batchMs: number) => new Promise<void>((r) => setTimeout(r, Math.min(100, Math.max(3, batchMs))));

@@ -83,8 +83,7 @@ export function startCheckpointer(o: { db: Db; dataDir: string; key: KeyOptions;
     if (m.op === 'done') {
       waiting.shift()?.(m);
       if (!waiting.length) worker.unref();
-    }
-    else if (m.op === 'error' && !warned) {
+    } else if (m.op === 'error' && !warned) {
       warned = true;
       o.log.warn({ error: m.message }, 'WAL checkpoint failed; retrying on the next tick');
     }

@@ -17,13 +17,24 @@ const CHUNK_CACHE_ENTRIES = 4096;
 /** Chunks a blob may have (25 MiB / 128 KiB is 200; the key leaves room for 65,536). */
 const SEQ_SPACE = 65_536;
 
-const caches = new WeakMap<Db, Lru<number, Buffer>>();
+/** A blob's size and chunk size: fixed once it is stored, asked for on every read of it. */
+export interface BlobMeta {
+  size: number;
+  chunk_size: number;
+}
 
-function cacheOf(db: Db): Lru<number, Buffer> {
+/** Sizes of recently read blobs kept per connection. */
+const META_ENTRIES = 65_536;
+
+const caches = new WeakMap<Db, { chunks: Lru<number, Buffer>; metas: Lru<number, BlobMeta> }>();
+
+function cachesOf(db: Db): { chunks: Lru<number, Buffer>; metas: Lru<number, BlobMeta> } {
   let c = caches.get(db);
-  if (!c) caches.set(db, (c = new Lru(CHUNK_CACHE_ENTRIES, CHUNK_CACHE_BYTES)));
+  if (!c) caches.set(db, (c = { chunks: new Lru(CHUNK_CACHE_ENTRIES, CHUNK_CACHE_BYTES), metas: new Lru(META_ENTRIES, META_ENTRIES) }));
   return c;
 }
+
+const cacheOf = (db: Db): Lru<number, Buffer> => cachesOf(db).chunks;
 
 const key = (blobId: number, seq: number) => blobId * SEQ_SPACE + seq;
 
@@ -49,33 +60,15 @@ export function keepChunks(db: Db, blobId: number, first: number, chunks: Buffer
 export function forgetChunks(db: Db, blobId: number, count: number): void {
   const c = cacheOf(db);
   for (let seq = 0; seq < count; seq++) c.delete(key(blobId, seq));
-  metasOf(db).delete(blobId);
-}
-
-/** A blob's size and chunk size: fixed once it is stored, asked for on every read of it. */
-export interface BlobMeta {
-  size: number;
-  chunk_size: number;
-}
-
-/** Sizes of recently read blobs, per connection; emptied when it holds this many. */
-const META_ENTRIES = 65_536;
-const metas = new WeakMap<Db, Map<number, BlobMeta>>();
-
-function metasOf(db: Db): Map<number, BlobMeta> {
-  let m = metas.get(db);
-  if (!m) metas.set(db, (m = new Map()));
-  return m;
+  cachesOf(db).metas.delete(blobId);
 }
 
 /** The blob's meta from this cache, else from `read` (undefined: no such blob, not remembered). */
 export function cachedMeta(db: Db, blobId: number, read: (id: number) => BlobMeta | undefined): BlobMeta | undefined {
-  const m = metasOf(db);
-  let meta = m.get(blobId);
-  if (meta) return meta;
-  meta = read(blobId);
-  if (!meta) return undefined;
-  if (m.size >= META_ENTRIES) m.clear();
-  m.set(blobId, meta);
+  const m = cachesOf(db).metas;
+  const known = m.get(blobId);
+  if (known) return known;
+  const meta = read(blobId);
+  if (meta) m.set(blobId, meta, 1);
   return meta;
 }
