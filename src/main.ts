@@ -11,6 +11,7 @@
  * drains; the database is checkpointed and closed; exit code 0.
  * SIGHUP re-reads the TLS certificate and key without dropping connections.
  */
+import { parseThreads } from './mime/parse-pool.js';
 import { writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/schema.js';
@@ -111,6 +112,8 @@ export async function startServer(cfg: Config, opts: StartOptions = {}): Promise
   const tls = loadTls(cfg, log);
   if (opts.standalone !== false) warnAtStart({ cfg, log, tlsKeyPath: tls.keyPath, db });
   const checkpointer = opts.standalone !== false ? startCheckpointer({ db, dataDir: cfg.dataDir, key: keyOptions(cfg), log }) : null;
+  // The parse threads start with the server, so the first message does not wait ~150 ms for one to load.
+  parseThreads();
   const auth = createAuthenticator({ db, cfg, log, bus, onLoginSuccess: createNewDeviceNotifier({ db, cfg, writer, log }) });
 
   bus.onError = (e, ev) => log.error({ err: e, event: ev.type }, 'change listener failed');
