@@ -1,10 +1,13 @@
 /**
  * What the primary and its workers say to each other over the cluster IPC channel.
  *   worker → primary: `change` (a committed change, to be relayed to the other
- *     workers), `ready` (listening on these ports), `metrics` (a snapshot of the
- *     worker's counters), `fatal` (it could not start).
+ *     workers), `watch` / `unwatch` (a folder its sessions select), `ready`
+ *     (listening on these ports), `metrics` (a snapshot of the worker's
+ *     counters), `fatal` (it could not start).
  *   primary → worker: `change` (a change committed by another worker or by the
- *     primary's scheduler), `shutdown` (stop gracefully), `reload-tls` (SIGHUP).
+ *     primary's scheduler), `watching` / `watchers` (which folders the other
+ *     workers watch: only their changes are sent), `watched`, `shutdown` (stop
+ *     gracefully), `reload-tls` (SIGHUP).
  */
 import type { ChangeEvent } from '../events/bus.js';
 import type { MetricFamily } from '../shared/metrics.js';
@@ -12,8 +15,12 @@ import type { MetricFamily } from '../shared/metrics.js';
 export type ToPrimary =
   /** A committed change, numbered by its worker; answered with `relayed` once every other worker applied it. */
   | { gp: 'change'; ev: ChangeEvent; seq: number }
-  /** A relayed change was published on this worker's bus. */
+  /** A relayed change (or another worker's `watching` with an id) was applied on this worker. */
   | { gp: 'applied'; id: number }
+  /** A session of this worker is about to select this folder: answered with `watched` once every other worker sends its changes. */
+  | { gp: 'watch'; folderId: number; id: number }
+  /** No session of this worker has the folder selected any more. */
+  | { gp: 'unwatch'; folderId: number }
   | { gp: 'ready'; smtpPort: number; imapPort: number; pop3Port: number | null }
   | { gp: 'metrics'; families: MetricFamily[] }
   /** A submission queued mail for other domains: the primary's outbound runner looks now. */
@@ -28,6 +35,12 @@ export type ToWorker =
   | { gp: 'change'; ev: ChangeEvent; id?: number }
   /** Every other worker has applied this worker's changes up to `seq`. */
   | { gp: 'relayed'; seq: number }
+  /** Another worker watches (`on`) or no longer watches a folder; `id` (when set) is to be answered with `applied`. */
+  | { gp: 'watching'; folderId: number; on: boolean; id?: number }
+  /** What the other workers watch now, folder id and how many of them: sent to a worker as it starts. */
+  | { gp: 'watchers'; folders: Array<[number, number]> }
+  /** The `watch` with this id holds: every other worker sends this one the folder's changes. */
+  | { gp: 'watched'; id: number }
   | { gp: 'shutdown'; reason: string }
   /** The key rotation: finish the writes in flight, close the connection, answer `parked`; store calls wait until it ends. */
   | { gp: 'park'; id: number }

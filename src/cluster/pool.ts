@@ -42,7 +42,10 @@ export class WorkerPool {
   private started = false;
   private startFailed: (e: StartError) => void = () => undefined;
   private allReady: () => void = () => undefined;
-  readonly relay = new ChangeRelay(() => this.live());
+  readonly relay = new ChangeRelay(
+    () => this.live(),
+    (w) => this.slots.some((s) => s.worker === w && s.ready),
+  );
   private parking: { id: number; left: Set<Worker>; done: () => void } | null = null;
   private parkSeq = 0;
 
@@ -127,6 +130,12 @@ export class WorkerPool {
       case 'applied':
         this.relay.applied(w, m.id);
         break;
+      case 'watch':
+        this.relay.watch(w, m.folderId, m.id);
+        break;
+      case 'unwatch':
+        this.relay.unwatch(w, m.folderId);
+        break;
       case 'metrics':
         slot.metrics = m.families;
         break;
@@ -140,6 +149,8 @@ export class WorkerPool {
         slot.ready = true;
         slot.ports = { smtpPort: m.smtpPort, imapPort: m.imapPort, pop3Port: m.pop3Port };
         slot.failures = 0;
+        // It hears the primary from now on: what the others watch, as of now (`watching` keeps it current).
+        tell(w, { gp: 'watchers', folders: this.relay.watchersFor(w) });
         this.log.info({ worker: slot.index, workerPid: w.process.pid }, 'worker ready');
         if (!this.started && this.slots.every((s) => s.ready)) {
           this.started = true;

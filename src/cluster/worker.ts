@@ -14,6 +14,7 @@ import { fileBarrier } from '../store/swappable.js';
 import { rotationMarker, ROTATION_WAIT_MS } from '../store/rotate-online.js';
 import { metrics } from '../shared/metrics.js';
 import { linkBus } from './feed.js';
+import { WorkerInterest } from './interest.js';
 import { isMessage, type ToPrimary, type ToWorker } from './messages.js';
 
 const METRICS_EVERY_MS = 1000;
@@ -50,12 +51,13 @@ export async function runWorker(cfg: Config, log: Logger): Promise<void> {
   }
   const running = server;
   const receivers = new Set<(ev: ChangeEvent) => void>();
-  // Changes sent are numbered; the primary says when the other workers applied them.
+  // Changes sent are numbered; the primary says when the workers they went to applied them
+  // (not in order: each goes only to the workers that watch its folder).
   let sent = 0;
-  let relayed = 0;
+  const unrelayed = new Set<number>();
   const waiting: Array<{ seq: number; done: () => void }> = [];
   running.bus.settled = () => {
-    if (relayed >= sent || !process.connected) return Promise.resolve();
+    if (unrelayed.size === 0 || !process.connected) return Promise.resolve();
     const seq = sent;
     return new Promise<void>((resolve) => {
       // A worker that never answers (dying) must not hold writes for long.
@@ -63,8 +65,15 @@ export async function runWorker(cfg: Config, log: Logger): Promise<void> {
       waiting.push({ seq, done: () => (clearTimeout(t), resolve()) });
     });
   };
+  const interest = new WorkerInterest(running.bus, send, () => process.connected);
+  running.bus.watch = (folderId) => interest.watch(folderId);
   linkBus(running.bus, {
-    send: (ev) => send({ gp: 'change', ev, seq: ++sent }),
+    // Only what another worker wants goes out (and is waited for): cluster/interest.ts.
+    send: (ev) => {
+      if (!interest.wanted(ev)) return;
+      unrelayed.add(++sent);
+      send({ gp: 'change', ev, seq: sent });
+    },
     onReceive(fn) {
       receivers.add(fn);
       return () => receivers.delete(fn);
@@ -74,6 +83,7 @@ export async function runWorker(cfg: Config, log: Logger): Promise<void> {
   const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
+    interest.stop();
     running
       .close(reason)
       .then(() => process.exit(0))
@@ -87,9 +97,17 @@ export async function runWorker(cfg: Config, log: Logger): Promise<void> {
     if (m.gp === 'change') {
       for (const fn of receivers) fn(m.ev);
       if (m.id !== undefined) send({ gp: 'applied', id: m.id });
-    } else if (m.gp === 'relayed') {
-      relayed = Math.max(relayed, m.seq);
-      for (let i = waiting.length - 1; i >= 0; i--) if (waiting[i]!.seq <= relayed) waiting.splice(i, 1)[0]!.done();
+    } else if (m.gp === 'watching') {
+      interest.watching(m.folderId, m.on);
+      if (m.id !== undefined) send({ gp: 'applied', id: m.id });
+    } else if (m.gp === 'watchers') interest.watchers(m.folders);
+    else if (m.gp === 'watched') interest.watched(m.id);
+    else if (m.gp === 'relayed') {
+      unrelayed.delete(m.seq);
+      // Every change up to a waiter's is relayed once the oldest one still out is newer.
+      let oldest = Infinity;
+      for (const q of unrelayed) oldest = Math.min(oldest, q);
+      for (let i = waiting.length - 1; i >= 0; i--) if (waiting[i]!.seq < oldest) waiting.splice(i, 1)[0]!.done();
     }
     else if (m.gp === 'shutdown') stop(m.reason);
     else if (m.gp === 'park') void park(running, m.id);

@@ -60,6 +60,19 @@ export class EventBus {
     };
   }
 
+  /** Whether anything in this process listens to that folder's changes. */
+  listensTo(folderId: number): boolean {
+    return this.byFolder.has(folderId);
+  }
+
+  /**
+   * Before a session reads a folder to select it: resolves when every process of
+   * the server sends this one the folder's changes from now on, so none committed
+   * after the read can be missed (cluster/interest.ts sets it in a worker; alone,
+   * a process hears all its own changes).
+   */
+  watch: (folderId: number) => Promise<void> = () => Promise.resolve();
+
   /** Listeners of every change, and of one folder's. */
   get size(): number {
     let n = this.listeners.size;

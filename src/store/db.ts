@@ -15,6 +15,8 @@ import { finishRotation, keyForDatabase, openKeyed, type DbKey, type KeyOptions 
 export type Db = Database.Database;
 
 export const DB_FILE = 'gospochta.sqlite';
+/** How long a statement waits inside SQLite for another process's write lock. */
+export const BUSY_TIMEOUT_MS = 10_000;
 
 export function dbPath(dataDir: string): string {
   return join(dataDir, DB_FILE);
@@ -39,7 +41,7 @@ export function applyPragmas(db: Db): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 10000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('cache_size = -32000');
   db.pragma('temp_store = MEMORY');
 }

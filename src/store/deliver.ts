@@ -115,6 +115,11 @@ export interface WriterOptions {
   maxBatchBytes?: number;
 }
 
+/** A batch that found the write lock taken tries again after this long (a timer: the event loop goes on). */
+const LOCK_RETRY_MS = 1;
+/** How long it tries without waiting inside SQLite; then it waits there (busy_timeout), as every other write does. */
+const LOCK_WAIT_MS = 2000;
+
 /** Store one message once and file it in every target folder (inside the caller's transaction). */
 export class Writer {
   readonly stats: WriterStats = { batches: 0, requests: 0, maxBatch: 0 };
@@ -131,6 +136,8 @@ export class Writer {
   private readonly walSync: WalSync | undefined;
   /** Batches committed whose sync has not finished. */
   private syncing = 0;
+  /** Since when the next batch has found the write lock taken by another process (ms), or null. */
+  private lockWaitSince: number | null = null;
 
   constructor(
     readonly db: Db,
@@ -289,18 +296,24 @@ export class Writer {
   }
 
   private flush(): void {
+    let n = 0;
+    let bytes = 0;
+    while (n < this.queue.length && n < this.maxBatch) {
+      const next = this.queue[n]!.bytes;
+      if (n > 0 && bytes + next > this.maxBatchBytes) break;
+      bytes += next;
+      n++;
+    }
+    const batch = this.queue.splice(0, n);
+    let committed = true;
     try {
-      let n = 0;
-      let bytes = 0;
-      while (n < this.queue.length && n < this.maxBatch) {
-        const next = this.queue[n]!.bytes;
-        if (n > 0 && bytes + next > this.maxBatchBytes) break;
-        bytes += next;
-        n++;
-      }
-      this.commitBatch(this.queue.splice(0, n));
+      committed = this.commitBatch(batch);
     } finally {
-      if (this.queue.length) setImmediate(() => this.flush());
+      if (!committed) {
+        // Another process holds the write lock: the batch waits its turn on a timer.
+        this.queue.unshift(...batch);
+        setTimeout(() => this.flush(), LOCK_RETRY_MS);
+      } else if (this.queue.length) setImmediate(() => this.flush());
       else {
         this.scheduled = false;
         this.wakeDrained();
@@ -308,19 +321,37 @@ export class Writer {
     }
   }
 
-  private commitBatch(batch: Pending[]): void {
-    if (batch.length === 0) return;
+  /**
+   * Commit one batch; false when another process held the write lock (nothing ran:
+   * the caller retries). Waiting for that lock inside SQLite (busy_timeout) would
+   * put the whole event loop to sleep, every session of the process with it; so
+   * BEGIN IMMEDIATE is tried without waiting, for up to LOCK_WAIT_MS, and only then
+   * with SQLite's own wait.
+   */
+  private commitBatch(batch: Pending[]): boolean {
+    if (batch.length === 0) return true;
 
     const outcomes: Outcome[] = [];
-    this.stats.batches++;
-    this.stats.requests += batch.length;
-    if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
+    const waited = this.lockWaitSince !== null ? Date.now() - this.lockWaitSince : 0;
+    const tryOnly = this.walSync !== undefined && waited < LOCK_WAIT_MS;
     try {
       // no fsync inside COMMIT: the WAL is synced below, off the event loop
       const batchTx = tx(this.db, this.batchBody);
-      if (this.walSync) withoutOwnSync(this.db, () => batchTx(batch, outcomes));
-      else batchTx(batch, outcomes);
+      const timeout = tryOnly ? (this.db.pragma('busy_timeout', { simple: true }) as number) : 0;
+      if (tryOnly) this.db.pragma('busy_timeout = 0');
+      try {
+        if (this.walSync) withoutOwnSync(this.db, () => batchTx(batch, outcomes));
+        else batchTx(batch, outcomes);
+      } finally {
+        if (tryOnly) this.db.pragma(`busy_timeout = ${timeout}`);
+      }
+      this.lockWaitSince = null;
     } catch (error) {
+      if (tryOnly && outcomes.length === 0 && isBusy(error)) {
+        this.lockWaitSince ??= Date.now();
+        return false;
+      }
+      this.lockWaitSince = null;
       // BEGIN or COMMIT failed: nothing of this batch is stored.
       const e = isBusy(error)
         ? new GpError('STORE_BUSY', 'the message store is busy; try again later', {
@@ -330,9 +361,15 @@ export class Writer {
           })
         : error;
       for (const p of batch) p.reject(e);
-      return;
+      return true;
     }
-    if (!this.walSync) return this.afterDurable(batch, outcomes);
+    this.stats.batches++;
+    this.stats.requests += batch.length;
+    if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
+    if (!this.walSync) {
+      this.afterDurable(batch, outcomes);
+      return true;
+    }
     this.syncing++;
     this.walSync.sync().then(
       () => this.afterDurable(batch, outcomes),
@@ -345,6 +382,7 @@ export class Writer {
       this.syncing--;
       this.wakeDrained();
     });
+    return true;
   }
 
   /** After the batch is on disk: its changes published, then its requests answered. */

@@ -202,6 +202,34 @@ describe('Writer when another process holds the write lock', () => {
   });
 });
 
+describe('Writer waiting for another process\'s write lock', () => {
+  it('keeps the event loop running while it waits, and commits once the lock is free', async () => {
+    const w = new Writer(db, bus);
+    const inbox = folder('INBOX');
+    const other = openDatabaseFile(dbPath(dir));
+    other.exec('BEGIN IMMEDIATE');
+    const raw = rawMessage('lock-wait');
+    let stored = false;
+    const done = w.deliver({ raw, parsed: parsedFor(raw), targets: [{ folderId: inbox }] }).then((r) => ((stored = true), r));
+    // Timers fire while the batch waits: SQLite's busy handler would have slept the whole thread.
+    const started = Date.now();
+    let ticks = 0;
+    while (Date.now() - started < 100) {
+      await new Promise((r) => setTimeout(r, 5));
+      ticks++;
+    }
+    expect(ticks).toBeGreaterThan(5);
+    expect(stored).toBe(false);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(10_000); // restored between tries
+    other.exec('COMMIT');
+    other.close();
+    const r = await done;
+    expect(r.targets[0]!.uid).toBe(1);
+    expect(listUids(db, inbox)).toEqual([1]);
+    expect(w.stats.batches).toBe(1);
+  });
+});
+
 describe('Writer batch limits', () => {
   it('splits batches by count and by bytes, one request at least', async () => {
     const w = new Writer(db, bus, { maxBatch: 4, maxBatchBytes: 25_000 });

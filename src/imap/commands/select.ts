@@ -49,9 +49,13 @@ async function run(ctx: CommandContext, readOnly: boolean) {
     s.unselect();
     await s.send('* OK [CLOSED] Previous folder closed');
   }
+  const found = getFolder(db, mailboxId, name);
+  if (!found) throw new GpError('NONEXISTENT', `Folder "${name}" does not exist`);
+  if (isNoselect(found)) throw new GpError('CANNOT', `"${name}" is not a folder that holds messages`);
+  // The other workers send this one the folder's changes before it is read: none committed after the read is missed.
+  await ctx.services.bus.watch(found.id);
   const folder = getFolder(db, mailboxId, name);
-  if (!folder) throw new GpError('NONEXISTENT', `Folder "${name}" does not exist`);
-  if (isNoselect(folder)) throw new GpError('CANNOT', `"${name}" is not a folder that holds messages`);
+  if (!folder || folder.id !== found.id) throw new GpError('NONEXISTENT', `Folder "${name}" does not exist`);
 
   const snap = db.transaction(() => {
     const recentAbove = readOnly ? (getFolder(db, mailboxId, folder.name)?.recent_uid ?? 0) : claimRecent(db, folder.id);
