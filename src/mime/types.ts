@@ -132,7 +132,7 @@ export interface SearchFields {
   body: string;
   /** Tokens for the full-text index (./words.ts), made at ingest from `headers` and `body`. */
   fts?: FtsDocument;
-  /** `headers` and `body` lower-cased, when done ahead of the store (./prepare.ts). */
+  /** `headers` and `body` lower-cased, when done ahead of the store (./prepare.ts, which then empties those two). */
   lower?: { headers: string; body: string };
 }
 

@@ -287,7 +287,7 @@ export class Writer {
   /** Refuse new requests (SHUTTING_DOWN, temporary) and wait for the queued ones. */
   close(): Promise<void> {
     this.closed = true;
-    return this.drain();
+    return this.drain().then(() => this.walSync?.close());
   }
 
   /** Requests waiting for the next transaction. */

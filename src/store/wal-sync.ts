@@ -14,11 +14,15 @@
  * runs once for everyone who asked meanwhile (fsync covers every write to the file
  * made before it started). Writes made outside the Writer keep `synchronous = FULL`.
  */
-import { open } from 'node:fs/promises';
+import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
 
 export class WalSync {
   private inFlight: Promise<void> | null = null;
   private next: Promise<void> | null = null;
+  /** The WAL file kept open (one thread-pool job per sync, not three), and which file it is. */
+  private fd: number | null = null;
+  private ino = 0;
+  private dev = 0;
 
   constructor(private readonly walPath: string) {}
 
@@ -36,22 +40,41 @@ export class WalSync {
     return this.start();
   }
 
+  /** The descriptor is closed (after the last sync: the Writer has drained). */
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
   private start(): Promise<void> {
-    const p: Promise<void> = fsyncFile(this.walPath).finally(() => {
+    let fd: number;
+    try {
+      fd = this.descriptor();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    // fdatasync(2), as SQLite syncs its WAL: the data and the file's size, not its times.
+    const p: Promise<void> = new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve()))).finally(() => {
       if (this.inFlight === p) this.inFlight = null;
     });
     this.inFlight = p;
     return p;
   }
-}
 
-async function fsyncFile(path: string): Promise<void> {
-  // fsync(2) flushes the file (the inode), whichever descriptor asks; SQLite keeps
-  // the WAL file in place while its connection is open.
-  const fh = await open(path, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
+  /**
+   * A descriptor of the file now at the WAL's path, reopened when another file is
+   * there (a key rotation swaps the database; SQLite keeps its WAL file in place
+   * while its connection is open). No sync is in flight when this runs.
+   */
+  private descriptor(): number {
+    const st = statSync(this.walPath);
+    if (this.fd !== null && st.ino === this.ino && st.dev === this.dev) return this.fd;
+    this.close();
+    const fd = openSync(this.walPath, 'r');
+    const opened = fstatSync(fd);
+    this.fd = fd;
+    this.ino = opened.ino;
+    this.dev = opened.dev;
+    return fd;
   }
 }

@@ -6,7 +6,7 @@
  * told "stored"), and drain() waits for syncs in flight.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { renameSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dbPath, type Db } from '../../src/store/db.js';
 import { EventBus } from '../../src/events/bus.js';
 import { Writer } from '../../src/store/deliver.js';
@@ -73,6 +73,24 @@ describe('WalSync', () => {
       expect(fourth).not.toBe(second);
       await fourth;
     } finally {
+      f.close();
+    }
+  });
+
+  it('keeps the WAL open between syncs but syncs the file now at its path (a rotation swaps it)', async () => {
+    const f = setup();
+    const wal = `${dbPath(f.dir)}-wal`;
+    const s = new WalSync(wal);
+    try {
+      await s.sync();
+      renameSync(wal, `${wal}.moved`);
+      await expect(s.sync()).rejects.toMatchObject({ code: 'ENOENT' });
+      writeFileSync(wal, '');
+      await s.sync();
+    } finally {
+      s.close();
+      rmSync(wal, { force: true });
+      renameSync(`${wal}.moved`, wal);
       f.close();
     }
   });
