@@ -27,8 +27,11 @@
  *             of the server's process tree (RSS summed, and PSS summed: shared
  *             pages once).
  *
+ * Before its timed runs each server gets the same load untimed (warmSecs of
+ * imaptest, 500 SMTP messages of 10 KB), as a server that has run a while has had.
+ *
  *   [IMAPTEST=path] [MBOX=file] [DOVECOT=path] [POSTFIX=path] \
- *     node dist/bench/compare.js [rounds=3] [count10k=3000] [count1m=200] [secs=10] [imaptestSecs=30]
+ *     node dist/bench/compare.js [rounds=3] [count10k=3000] [count1m=200] [secs=10] [imaptestSecs=30] [warmSecs=10]
  */
 import tls from 'node:tls';
 import { execFileSync } from 'node:child_process';
@@ -51,6 +54,9 @@ const COUNT_10K = Number(process.argv[3] ?? 3000);
 const COUNT_1M = Number(process.argv[4] ?? 200);
 const SECS = Number(process.argv[5] ?? 10);
 const IMAPTEST_SECS = Number(process.argv[6] ?? 30);
+/** Seconds of the same imaptest load before the timed run (and WARM_SMTP messages before the SMTP runs), not counted; 0: none. */
+const WARM_SECS = Number(process.argv[7] ?? 10);
+const WARM_SMTP = 500;
 const SESSIONS = 20;
 const IMAP_CLIENTS = 10;
 const IMAPTEST_USERS = 10;
@@ -175,15 +181,24 @@ interface Tools {
 async function workload(r: Running, tools: Tools): Promise<Figures> {
   const f: Partial<Figures> = {};
   if (tools.imaptest && tools.mbox) {
-    const it = await runImaptest({
+    const profile = {
       binary: tools.imaptest, port: r.imapPort, userPattern: `user%d@${DOMAIN}`, password: PASSWORD,
-      users: IMAPTEST_USERS, clients: IMAP_CLIENTS, mbox: tools.mbox, secs: IMAPTEST_SECS,
-    });
+      users: IMAPTEST_USERS, clients: IMAP_CLIENTS, mbox: tools.mbox,
+    };
+    // The same load first, not counted: a server that has run a while (compiled code, warm caches) is what is compared.
+    if (WARM_SECS > 0) await runImaptest({ ...profile, secs: WARM_SECS });
+    const it = await runImaptest({ ...profile, secs: IMAPTEST_SECS });
     f.imaptestFetch = it.totals.Fetc ?? NaN;
     f.imaptestFet2 = it.totals.Fet2 ?? NaN;
     f.imaptestErrors = it.errors;
   }
   if (r.smtpPort !== null) {
+    if (WARM_SECS > 0) {
+      const before = r.delivery?.count() ?? 0;
+      await runClients({ port: r.smtpPort, users: USERS, size: 10_000, count: WARM_SMTP });
+      // Postfix's copies into the maildirs finish before the timed runs start.
+      await r.delivery?.waitFor(before + WARM_SMTP + SESSIONS);
+    }
     for (const [key, dkey, size, count] of [['smtp10k', 'delivered10k', 10_000, COUNT_10K], ['smtp1m', 'delivered1m', 1_000_000, COUNT_1M]] as const) {
       const before = r.delivery?.count() ?? 0;
       const t0 = performance.now();
