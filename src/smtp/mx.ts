@@ -15,6 +15,7 @@
  * The answers for an unknown mailbox come at RCPT, so nothing is accepted that
  * would later bounce (no backscatter).
  */
+import { installDataScan } from './data-scan.js';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { lookupRecipient, type LocalRecipient } from '../identity/recipients.js';
 import { metrics, METRIC, type RefusalReason } from '../shared/metrics.js';
@@ -55,6 +56,7 @@ export async function startMx(ctx: SmtpContext): Promise<SmtpListener> {
   };
   const recordAccepted = (ip: string, now: number) => recent.set(ip, [...rateOf(ip, now), now]);
 
+  installDataScan();
   const server = new SMTPServer({
     secure: false,
     key: ctx.tls.key,

@@ -7,6 +7,7 @@
  * connections ended when their access is withdrawn and on shutdown
  * (connections.ts).
  */
+import { installDataScan } from './data-scan.js';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { submissionHooks } from './hooks.js';
 import { trackConnections } from './connections.js';
@@ -17,6 +18,7 @@ import { tlsPosture } from '../tls/posture.js';
 export type { SmtpContext, SmtpListener, SmtpUser, LocalRecipient } from './types.js';
 
 export async function startSmtp(ctx: SmtpContext & { starttls?: boolean }): Promise<SmtpListener> {
+  installDataScan();
   const { cfg, log } = ctx;
   const starttls = ctx.starttls === true;
   let closing = false;
