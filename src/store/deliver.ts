@@ -16,7 +16,7 @@ import type { ChangeEvent, EventBus } from '../events/bus.js';
 import type { ParsedMessage } from '../mime/types.js';
 import { putBlob } from './blobs.js';
 import { WalSync } from './wal-sync.js';
-import { tx, withoutOwnSync } from './tx.js';
+import { pragmaValue, setPragma, tx, withoutOwnSync } from './tx.js';
 import { appendMessages } from './messages.js';
 import { mergeEvents } from './changes.js';
 import { GpError } from '../shared/errors.js';
@@ -337,13 +337,13 @@ export class Writer {
     try {
       // no fsync inside COMMIT: the WAL is synced below, off the event loop
       const batchTx = tx(this.db, this.batchBody);
-      const timeout = tryOnly ? (this.db.pragma('busy_timeout', { simple: true }) as number) : 0;
-      if (tryOnly) this.db.pragma('busy_timeout = 0');
+      const timeout = tryOnly ? pragmaValue(this.db, 'busy_timeout') : 0;
+      if (tryOnly) setPragma(this.db, 'busy_timeout', 0);
       try {
         if (this.walSync) withoutOwnSync(this.db, () => batchTx(batch, outcomes));
         else batchTx(batch, outcomes);
       } finally {
-        if (tryOnly) this.db.pragma(`busy_timeout = ${timeout}`);
+        if (tryOnly) setPragma(this.db, 'busy_timeout', timeout);
       }
       this.lockWaitSince = null;
     } catch (error) {

@@ -7,6 +7,7 @@
  */
 import type { Db } from './db.js';
 import { connectionOf } from './connection.js';
+import { cached } from './db.js';
 
 type Mode = 'immediate' | 'deferred';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -37,11 +38,24 @@ export function tx<F extends AnyFn>(handle: Db, fn: F, mode: Mode = 'immediate')
  */
 export function withoutOwnSync<T>(db: Db, fn: () => T): T {
   if (db.inTransaction || db.memory) return fn();
-  const level = db.pragma('synchronous', { simple: true }) as number;
-  db.pragma('synchronous = NORMAL');
+  const level = pragmaValue(db, 'synchronous');
+  setPragma(db, 'synchronous', 'NORMAL');
   try {
     return fn();
   } finally {
-    db.pragma(`synchronous = ${level}`);
+    setPragma(db, 'synchronous', level);
   }
+}
+
+/**
+ * A pragma's value, and setting one, through statements prepared once per
+ * connection (db.pragma() compiles its SQL on every call; the Writer reads and sets
+ * two pragmas around every batch).
+ */
+export function pragmaValue(db: Db, name: string): number {
+  return cached(db, `PRAGMA ${name}`).pluck().get() as number;
+}
+
+export function setPragma(db: Db, name: string, value: number | string): void {
+  cached(db, `PRAGMA ${name} = ${value}`).run();
 }
