@@ -46,8 +46,18 @@ export function mailboxAccess(db: Db, mailboxId: number): AccessResult {
  * compare it on every re-check, so a password change ends them like a block.
  */
 export function credentialStamp(passwordHash: string): string {
-  return createHash('sha256').update(passwordHash).digest('base64url').slice(0, 22);
+  let stamp = stamps.get(passwordHash);
+  if (stamp === undefined) {
+    stamp = createHash('sha256').update(passwordHash).digest('base64url').slice(0, 22);
+    // Re-checked on every SMTP command and IMAP access check: the hash of a hash is kept.
+    if (stamps.size >= MAX_STAMPS) stamps.clear();
+    stamps.set(passwordHash, stamp);
+  }
+  return stamp;
 }
+
+const stamps = new Map<string, string>();
+const MAX_STAMPS = 10_000;
 
 const APP_STAMP = /^app:(\d+):(.+)$/;
 

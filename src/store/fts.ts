@@ -25,7 +25,7 @@ export function indexBlob(db: Db, blobId: number, doc: FtsDocument): void {
   cached(db, 'DELETE FROM blob_fts WHERE rowid = ?').run(blobId);
   cached(db, 'INSERT INTO blob_fts (rowid, head, body) VALUES (?, ?, ?)').run(blobId, doc.head, doc.body);
   // one statement for all the terms (a statement run costs more than a row)
-  cached(db, 'INSERT OR IGNORE INTO fts_terms (term) SELECT value FROM json_each(?)').run(JSON.stringify([...documentTerms(doc)]));
+  cached(db, 'INSERT OR IGNORE INTO fts_terms (term) SELECT value FROM json_each(?)').run(JSON.stringify(doc.terms ?? [...documentTerms(doc)]));
 }
 
 /** Drop a freed blob from the index. */

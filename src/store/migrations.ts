@@ -339,6 +339,17 @@ ALTER TABLE outbound_queue ADD COLUMN tls TEXT;
 `,
   },
   messageSortMigration,
+  {
+    version: 18,
+    name: 'daily limit read from the index alone',
+    sql: `
+-- The daily rule sums a mailbox's recipients of the last 24 hours at every RCPT
+-- (policy/daily-limit.ts): with the count in the index that is one range of it,
+-- without a look-up of each row in the table.
+CREATE INDEX send_events_recipients ON send_events(mailbox_id, at, recipients);
+DROP INDEX send_events_mailbox;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
