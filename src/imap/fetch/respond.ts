@@ -21,6 +21,22 @@ import { binaryBody, binaryContents } from './binary.js';
 import { emailObjectId, threadIdOf } from '../object-ids.js';
 import { threadFields } from '../../store/thread-fields.js';
 
+/**
+ * ENVELOPE, BODY and BODYSTRUCTURE are pure functions of a blob's parsed message,
+ * which the store shares from its cache (store/blobs.ts getParsed): each is encoded
+ * once per cached object, and forgotten with it.
+ */
+const envelopes = new WeakMap<object, string>();
+const bodies = new WeakMap<object, string>();
+const structures = new WeakMap<object, string>();
+
+function once<T extends object>(memo: WeakMap<object, string>, v: T, encode: (v: T) => string): string {
+  if (typeof v !== 'object' || v === null) return encode(v);
+  let s = memo.get(v);
+  if (s === undefined) memo.set(v, (s = encode(v)));
+  return s;
+}
+
 /** Messages read from the store per query. */
 const BATCH = 500;
 const LIGHT_BATCH = 5000;
@@ -140,13 +156,13 @@ async function fetchOne(ctx: CommandContext, seq: number, row: MessageRow, items
         add(`SAVEDATE ${row.savedAt === null ? 'NIL' : formatInternalDate(row.savedAt, 0)}`);
         break;
       case 'ENVELOPE':
-        add(`ENVELOPE ${encodeEnvelope(parsed!.envelope)}`);
+        add(`ENVELOPE ${once(envelopes, parsed!.envelope, encodeEnvelope)}`);
         break;
       case 'BODY':
-        add(`BODY ${encodeBodyStructure(parsed!.bodystructure, false)}`);
+        add(`BODY ${once(bodies, parsed!.bodystructure, (b) => encodeBodyStructure(b, false))}`);
         break;
       case 'BODYSTRUCTURE':
-        add(`BODYSTRUCTURE ${encodeBodyStructure(parsed!.bodystructure, true)}`);
+        add(`BODYSTRUCTURE ${once(structures, parsed!.bodystructure, (b) => encodeBodyStructure(b, true))}`);
         break;
       case 'SECTION': {
         const sb = sectionBody(db, row.blobId, parsed!, it.section, it.partial);
