@@ -110,6 +110,33 @@ describe('two workers, one server', () => {
     for (const c of cs) await c.close();
   });
 
+  it('sends a folder\'s changes to a worker from the moment a session there has selected it', async () => {
+    const frank = await d.provision('frank');
+    // Two connections in a row: one on each worker.
+    const [a, b] = [await imap(frank.address), await imap(frank.address)];
+    const msg = 'From: <x@example.org>\r\nSubject: w\r\n\r\nx\r\n';
+    for (let k = 0; k < 10; k++) {
+      expect((await a.cmd(`c${k} CREATE f${k}`)).at(-1)).toMatch(/OK/);
+      a.send(`p${k} APPEND f${k} {${msg.length}}`);
+      expect(await a.line()).toMatch(/^\+/);
+      a.send(msg);
+      expect(await lineMatching(a, new RegExp(`^p${k} `))).toMatch(/OK/);
+    }
+    // Each round a folder nobody on the reader's worker has selected: that worker must ask for
+    // its changes before its SELECT answers, or the writer's change right after is never sent
+    // to it (cluster/interest.ts; the race itself is tested in test/cluster/interest.test.ts).
+    for (let k = 0; k < 10; k++) {
+      const [reader, writer] = k % 2 ? [a, b] : [b, a];
+      expect((await writer.cmd(`w${k} SELECT f${k}`)).at(-1)).toMatch(/OK/);
+      expect((await reader.cmd(`r${k} SELECT f${k}`)).at(-1)).toMatch(/OK/);
+      expect((await writer.cmd(`x${k} STORE 1 +FLAGS (\\Flagged)`)).at(-1)).toMatch(/OK/);
+      const lines = await reader.cmd(`n${k} NOOP`);
+      expect(lines.some((l) => /^\* 1 FETCH \(.*FLAGS \(.*\\Flagged/.test(l)), `folder f${k}: ${lines.join(' | ')}`).toBe(true);
+    }
+    await a.close();
+    await b.close();
+  });
+
   it('keeps UIDs and the daily limit exact across workers (250 attempts, limit 200)', async () => {
     const carol = (await d.provision('carol')).address;
     let accepted = 0;
