@@ -95,8 +95,11 @@ export async function runWorker(cfg: Config, log: Logger): Promise<void> {
   process.on('message', (m: unknown) => {
     if (!isMessage<ToWorker>(m)) return;
     if (m.gp === 'change') {
-      for (const fn of receivers) fn(m.ev);
+      // Acknowledged first, then published in this same turn of the event loop: no command of
+      // this worker's sessions can run in between, so the writer may answer while the sessions
+      // here are being told (thousands of IDLE sessions take a while).
       if (m.id !== undefined) send({ gp: 'applied', id: m.id });
+      for (const fn of receivers) fn(m.ev);
     } else if (m.gp === 'watching') {
       interest.watching(m.folderId, m.on);
       if (m.id !== undefined) send({ gp: 'applied', id: m.id });
