@@ -11,7 +11,6 @@
  * drains; the database is checkpointed and closed; exit code 0.
  * SIGHUP re-reads the TLS certificate and key without dropping connections.
  */
-import { parseThreads } from './mime/parse-pool.js';
 import { writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config/schema.js';
@@ -25,6 +24,7 @@ import { checkpoint } from './store/maintenance.js';
 import { loadTls, type TlsMaterial } from './tls/certs.js';
 import { createAuthenticator, type AuthRequest } from './identity/auth.js';
 import { sessionAccess } from './identity/access.js';
+import { parseThreads } from './mime/parse-pool.js';
 import { startSmtp } from './smtp/server.js';
 import { startMx } from './smtp/mx.js';
 import { startOutbound } from './mta/outbound.js';

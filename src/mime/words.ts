@@ -116,7 +116,6 @@ export function ftsDocument(headers: string, body: string): FtsDocument {
 
 /** Distinct tokens of a document (for the table of known terms). */
 export function documentTerms(doc: FtsDocument): Set<string> {
-  if (doc.terms) return new Set(doc.terms);
   const out = new Set<string>();
   for (const col of [doc.head, doc.body]) for (const t of col.split(' ')) if (t) out.add(t);
   return out;

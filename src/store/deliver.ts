@@ -308,6 +308,12 @@ export class Writer {
     let committed = true;
     try {
       committed = this.commitBatch(batch);
+      // Counted once a batch is committed or failed for good (not each try for another process's lock).
+      if (committed && batch.length) {
+        this.stats.batches++;
+        this.stats.requests += batch.length;
+        if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
+      }
     } finally {
       if (!committed) {
         // Another process holds the write lock: the batch waits its turn on a timer.
@@ -363,9 +369,6 @@ export class Writer {
       for (const p of batch) p.reject(e);
       return true;
     }
-    this.stats.batches++;
-    this.stats.requests += batch.length;
-    if (batch.length > this.stats.maxBatch) this.stats.maxBatch = batch.length;
     if (!this.walSync) {
       this.afterDurable(batch, outcomes);
       return true;

@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { SCHEMA_VERSION } from './migrations.js';
+import { BUSY_TIMEOUT_MS } from './db.js';
 import { GpError } from '../shared/errors.js';
 import { removeIfExists } from '../shared/fs.js';
 import { queueSummary } from './outbound.js';
@@ -63,7 +64,7 @@ export function inspectDatabaseFile(file: string, opts: InspectOptions): DbFileR
     throw new GpError('DB_FILE_UNREADABLE', `${file}: cannot open: ${(e as Error).message}`, { cause: e });
   }
   try {
-    db.pragma('busy_timeout = 10000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     let tables: string[];
     try {
       tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
@@ -123,7 +124,7 @@ export async function copyDatabaseFile(o: { source: string; dest: string; key: D
   closeSync(openSync(dest, 'wx', 0o600)); // created 0600 before any byte lands in it (VACUUM INTO takes an empty file)
   const src = openKeyed(source, { key: o.key, fileMustExist: true, readonly: o.readonlySource ?? false });
   try {
-    src.pragma('busy_timeout = 10000');
+    src.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     src.prepare('VACUUM INTO ?').run(dest);
     chmodSync(dest, 0o600);
     if (o.destKey) withFile(dest, { readonly: false, key: o.key }, (copy) => applyRekey(copy, o.destKey!));
