@@ -3,11 +3,11 @@
  *
  * The whole server (startServer) runs in this process on ephemeral ports with a
  * fresh SQLite file (synchronous=FULL, WAL). SESSIONS concurrent authenticated TLS
- * sessions (nodemailer pools of one connection each, so AUTH happens once per
- * session) submit COUNT messages of a given size, each to one local mailbox.
- * Messages are prebuilt raw RFC 5322 bytes (nodemailer `raw`), so the client does
- * no MIME encoding and the figures are the server's. Prints messages/s, p50/p99 of the submission round trip as the client sees it
- * (from sendMail to the 250 — which the server sends only after COMMIT), peak
+ * sessions (./smtp-clients.ts: AUTH once per session, one command at a time)
+ * submit COUNT messages of a given size, each to one local mailbox. The message
+ * data is built and dot-stuffed once, so the client does no MIME encoding and the
+ * figures are the server's. Prints messages/s, p50/p99 of the submission round trip as the client sees it
+ * (from MAIL FROM to the 250 — which the server sends only after COMMIT), peak
  * RSS, and transactions (fsyncs) per message from the group-committing writer.
  *
  *   node dist/bench/smtp.js [sessions=20] [count10k=4000] [count1m=200]
