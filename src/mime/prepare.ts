@@ -17,10 +17,10 @@ export interface PreparedMessage {
 export function prepareMessage(raw: Buffer): PreparedMessage {
   const parsed = parseMessage(raw);
   const s = parsed.search;
-  // Lower-cased here, once: the store's search row and sort keys take them too (store/blobs.ts).
-  // The store reads only the lower-cased text, so the decoded text is not kept beside it:
-  // a thread's result is copied to the event loop, and these are its largest strings.
-  s.lower = { headers: s.headers.toLowerCase(), body: s.body.toLowerCase() };
+  // The collector lower-cased them (mime/search.ts); the store's search row and sort keys
+  // read them as `lower` (store/blobs.ts), so the text is sent back once: a thread's result
+  // is copied to the event loop, and these are its largest strings.
+  s.lower = { headers: s.headers, body: s.body };
   s.headers = '';
   s.body = '';
   s.fts ??= ftsDocument(s.lower.headers, s.lower.body);

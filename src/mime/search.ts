@@ -183,6 +183,19 @@ function safeChar(n: number): string {
   return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : ' ';
 }
 
+/**
+ * The most encoded bytes one character of text can take (so only a bounded prefix of
+ * a body is decoded): 3 encoded bytes a decoded byte (QP) and 4 bytes a character;
+ * a body not transfer-encoded (RFC 2045 §6.2: 7bit, 8bit, binary) takes 4 bytes a
+ * character in UTF-8 and one in a one-byte charset.
+ */
+function bytesPerChar(encoding: string, charset: string): number {
+  if (encoding !== '7bit' && encoding !== '8bit' && encoding !== 'binary') return 12;
+  return ONE_BYTE_CHARSET.test(charset) ? 1 : 4;
+}
+
+const ONE_BYTE_CHARSET = /^(us-ascii|ascii|iso-8859-\d{1,2}|latin-?\d|windows-125\d|cp125\d|koi8-[ru]|ibm866|cp866)$/i;
+
 export class SearchCollector {
   private body: string[] = [];
   private bodyLen = 0;
@@ -191,8 +204,7 @@ export class SearchCollector {
   addText(encoded: Buffer, encoding: string, charset: string, html: boolean): void {
     const room = BODY_TEXT_CAP - this.bodyLen;
     if (room <= 0) return;
-    // at most 4 bytes a character and 3 encoded bytes a decoded byte (QP); twice that for HTML markup
-    const slice = encoded.subarray(0, Math.min(encoded.length, room * (html ? 24 : 12)));
+    const slice = encoded.subarray(0, Math.min(encoded.length, room * bytesPerChar(encoding, charset) * (html ? 2 : 1)));
     let text = decodeText(slice, encoding, charset);
     if (html) text = htmlToText(text);
     text = text.toLowerCase();

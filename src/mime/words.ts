@@ -32,8 +32,7 @@ export interface FtsDocument {
 
 /** Lower case with ё read as е, for a whole text at once (one pass, not one per word). */
 function normalize(text: string): string {
-  const lower = text.toLowerCase();
-  return lower.includes('ё') ? lower.replace(/ё/g, 'е') : lower;
+  return withoutYo(text.toLowerCase());
 }
 
 /** The stem of one lower-cased word (the word itself when no stemmer applies). */
@@ -84,8 +83,12 @@ function isWordUnit(c: number): boolean {
  * surrogate pairs (letters outside the BMP) tested as whole code points.
  */
 export function indexTokens(text: string): string {
+  return tokensOf(normalize(text), null);
+}
+
+/** The tokens of normalized text; each distinct word is added to `words` when given. */
+function tokensOf(lower: string, words: Set<string> | null): string {
   const out: string[] = [];
-  const lower = normalize(text);
   const n = lower.length;
   let start = -1;
   for (let i = 0; i <= n; i++) {
@@ -104,18 +107,43 @@ export function indexTokens(text: string): string {
     } else if (start >= 0) {
       const w = lower.slice(start, Math.min(i, start + MAX_TOKEN));
       out.push(wordTokens(w));
+      words?.add(w);
       start = -1;
     }
   }
   return out.join(' ');
 }
 
+/**
+ * The index document of a message's header and body text, both already
+ * lower-cased (mime/search.ts lower-cases what it collects; the store keeps it so):
+ * only ё is read as е here. Its distinct terms come with it, from the distinct
+ * words met on the way (mail repeats its words: far fewer than its tokens).
+ */
 export function ftsDocument(headers: string, body: string): FtsDocument {
-  return { head: indexTokens(headers), body: indexTokens(body) };
+  const words = new Set<string>();
+  const doc: FtsDocument = { head: tokensOf(withoutYo(headers), words), body: tokensOf(withoutYo(body), words) };
+  const terms = new Set<string>();
+  for (const w of words) {
+    const t = wordTokens(w);
+    const sp = t.indexOf(' ');
+    if (sp < 0) terms.add(t);
+    else {
+      terms.add(t.slice(0, sp));
+      terms.add(t.slice(sp + 1));
+    }
+  }
+  doc.terms = [...terms];
+  return doc;
+}
+
+function withoutYo(lower: string): string {
+  return lower.includes('ё') ? lower.replace(/ё/g, 'е') : lower;
 }
 
 /** Distinct tokens of a document (for the table of known terms). */
 export function documentTerms(doc: FtsDocument): Set<string> {
+  if (doc.terms) return new Set(doc.terms);
   const out = new Set<string>();
   for (const col of [doc.head, doc.body]) for (const t of col.split(' ')) if (t) out.add(t);
   return out;

@@ -298,6 +298,20 @@ describe('search fields', () => {
     const big = 'Content-Type: text/plain\r\n\r\n' + 'abcdefgh\r\n'.repeat(60000);
     expect(parseMessage(Buffer.from(big)).search.body.length).toBe(256 * 1024);
   });
+  it('caps the body text at the same characters whatever the charset and encoding, decoding only a prefix', () => {
+    const text = ('Ab' + 'ж'.repeat(3) + '€😀 x\r\n').repeat(40000);
+    const cap = 256 * 1024;
+    for (const [charset, cte, body] of [
+      ['utf-8', '8bit', Buffer.from(text)],
+      ['utf-8', 'base64', Buffer.from(Buffer.from(text).toString('base64').replace(/.{76}/g, '$&\r\n'))],
+      ['us-ascii', '7bit', Buffer.from(text.replace(/[^\x00-\x7f]/g, 'q'))],
+      ['windows-1251', '8bit', Buffer.from(text.replace(/[€😀]/g, 'q').replace(/ж/g, '\xe6'), 'latin1')],
+    ] as const) {
+      const raw = Buffer.concat([Buffer.from(`Content-Type: text/plain; charset=${charset}\r\nContent-Transfer-Encoding: ${cte}\r\n\r\n`), body]);
+      const expected = (charset === 'us-ascii' ? text.replace(/[^\x00-\x7f]/g, 'q') : charset === 'windows-1251' ? text.replace(/[€😀]/g, 'q') : text).toLowerCase().slice(0, cap);
+      expect(parseMessage(raw).search.body, `${charset} ${cte}`).toBe(expected);
+    }
+  });
   it('parses Date with a zone comment; null when absent or bad', () => {
     expect(parseMessage(crlf('Date: Tue, 1 Jul 2003 10:52:37 +0200 (CEST)\n\n')).search.sentDate).toBe(Date.UTC(2003, 6, 1, 8, 52, 37));
     expect(parseMessage(crlf('Date: nonsense\n\n')).search.sentDate).toBeNull();
