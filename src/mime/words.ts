@@ -83,12 +83,13 @@ function isWordUnit(c: number): boolean {
  * surrogate pairs (letters outside the BMP) tested as whole code points.
  */
 export function indexTokens(text: string): string {
-  return tokensOf(normalize(text), null);
+  const out: string[] = [];
+  eachWord(normalize(text), (w) => out.push(wordTokens(w)));
+  return out.join(' ');
 }
 
-/** The tokens of normalized text; each distinct word is added to `words` when given. */
-function tokensOf(lower: string, words: Set<string> | null): string {
-  const out: string[] = [];
+/** Each word of normalized text, in order (at most MAX_TOKEN code units of it). */
+function eachWord(lower: string, fn: (word: string) => void): void {
   const n = lower.length;
   let start = -1;
   for (let i = 0; i <= n; i++) {
@@ -105,36 +106,42 @@ function tokensOf(lower: string, words: Set<string> | null): string {
       if (start < 0) start = i;
       i += width - 1;
     } else if (start >= 0) {
-      const w = lower.slice(start, Math.min(i, start + MAX_TOKEN));
-      out.push(wordTokens(w));
-      words?.add(w);
+      fn(lower.slice(start, Math.min(i, start + MAX_TOKEN)));
       start = -1;
     }
   }
-  return out.join(' ');
+}
+
+/** The distinct tokens of a column's distinct words, added to `terms` too. */
+function columnTokens(lower: string, terms: Set<string>): string {
+  const words = new Set<string>();
+  eachWord(lower, (w) => words.add(w));
+  const tokens = new Set<string>();
+  for (const w of words) {
+    const t = wordTokens(w);
+    const sp = t.indexOf(' ');
+    if (sp < 0) tokens.add(t);
+    else {
+      tokens.add(t.slice(0, sp));
+      tokens.add(t.slice(sp + 1));
+    }
+  }
+  for (const t of tokens) terms.add(t);
+  return [...tokens].join(' ');
 }
 
 /**
  * The index document of a message's header and body text, both already
  * lower-cased (mime/search.ts lower-cases what it collects; the store keeps it so):
- * only ё is read as е here. Its distinct terms come with it, from the distinct
- * words met on the way (mail repeats its words: far fewer than its tokens).
+ * only ё is read as е here. Each column holds each of its tokens once: the index
+ * answers which blobs hold a term in a column (store/fts.ts asks nothing else: no
+ * phrase, no position, no rank), and mail repeats its words, so a column of
+ * distinct tokens is far shorter than its text. Its distinct terms come with it.
  */
 export function ftsDocument(headers: string, body: string): FtsDocument {
-  const words = new Set<string>();
-  const doc: FtsDocument = { head: tokensOf(withoutYo(headers), words), body: tokensOf(withoutYo(body), words) };
   const terms = new Set<string>();
-  for (const w of words) {
-    const t = wordTokens(w);
-    const sp = t.indexOf(' ');
-    if (sp < 0) terms.add(t);
-    else {
-      terms.add(t.slice(0, sp));
-      terms.add(t.slice(sp + 1));
-    }
-  }
-  doc.terms = [...terms];
-  return doc;
+  const head = columnTokens(withoutYo(headers), terms);
+  return { head, body: columnTokens(withoutYo(body), terms), terms: [...terms] };
 }
 
 function withoutYo(lower: string): string {

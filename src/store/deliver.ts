@@ -19,6 +19,7 @@ import { WalSync } from './wal-sync.js';
 import { pragmaValue, setPragma, tx, withoutOwnSync } from './tx.js';
 import { appendMessages } from './messages.js';
 import { mergeEvents } from './changes.js';
+import { forgetKnownTerms } from './fts.js';
 import { GpError } from '../shared/errors.js';
 import { crossedWarning, enforceQuota, mailboxOfFolder, mailboxQuota, type MailboxQuota, type QuotaDefaults } from './quota.js';
 
@@ -158,6 +159,8 @@ export class Writer {
           // Nested: runs in a SAVEPOINT and rolls back to it on throw.
           outcomes.push({ ok: true, value: requestTx(p) });
         } catch (error) {
+          // Rolled back to its savepoint: what it indexed is not there.
+          forgetKnownTerms(db);
           outcomes.push({ ok: false, error });
         }
       }
@@ -359,6 +362,7 @@ export class Writer {
       }
       this.lockWaitSince = null;
       // BEGIN or COMMIT failed: nothing of this batch is stored.
+      forgetKnownTerms(this.db);
       const e = isBusy(error)
         ? new GpError('STORE_BUSY', 'the message store is busy; try again later', {
             kind: 'refusal',

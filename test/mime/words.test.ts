@@ -34,6 +34,13 @@ describe('index tokens', () => {
     const doc = ftsDocument('subject: налоги', 'налоги налоги');
     expect([...documentTerms(doc)].sort()).toEqual(['налог', 'налоги', 'subject'].sort());
   });
+
+  it('holds each token of a column once, whatever the text repeats', () => {
+    const doc = ftsDocument('subject: налоги', 'налоги налоги. налогов! налоги, ёлка елка');
+    expect(doc.body.split(' ').sort()).toEqual(['налог', 'налоги', 'налогов', 'елк', 'елка'].sort());
+    expect(doc.head.split(' ').sort()).toEqual(['subject', 'налог', 'налоги'].sort());
+    expect(doc.terms!.sort()).toEqual([...new Set([...doc.head.split(' '), ...doc.body.split(' ')])].sort());
+  });
 });
 
 describe('search words', () => {
