@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseMessage } from './parse.js';
-import { documentTerms, ftsDocument } from './words.js';
+import { ftsDocument } from './words.js';
 import type { ParsedMessage } from './types.js';
 
 export interface PreparedMessage {
@@ -24,7 +24,6 @@ export function prepareMessage(raw: Buffer): PreparedMessage {
   s.headers = '';
   s.body = '';
   s.fts ??= ftsDocument(s.lower.headers, s.lower.body);
-  s.fts.terms ??= [...documentTerms(s.fts)];
   return { parsed, sha256: createHash('sha256').update(raw).digest('hex') };
 }
 

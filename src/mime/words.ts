@@ -26,8 +26,8 @@ export const MAX_TOKEN = 64;
 export interface FtsDocument {
   head: string;
   body: string;
-  /** Its distinct tokens, when worked out ahead of the store (mime/prepare.ts, on a parse thread). */
-  terms?: string[];
+  /** Its distinct tokens (for the table of known terms), both columns together. */
+  terms: string[];
 }
 
 /** Lower case with ё read as е, for a whole text at once (one pass, not one per word). */
@@ -146,14 +146,6 @@ export function ftsDocument(headers: string, body: string): FtsDocument {
 
 function withoutYo(lower: string): string {
   return lower.includes('ё') ? lower.replace(/ё/g, 'е') : lower;
-}
-
-/** Distinct tokens of a document (for the table of known terms). */
-export function documentTerms(doc: FtsDocument): Set<string> {
-  if (doc.terms) return new Set(doc.terms);
-  const out = new Set<string>();
-  for (const col of [doc.head, doc.body]) for (const t of col.split(' ')) if (t) out.add(t);
-  return out;
 }
 
 /**

@@ -14,7 +14,7 @@
 import type { Db } from './db.js';
 import { bumpControl, cached, controlCounter } from './db.js';
 import { perConnection } from './connection.js';
-import { ftsDocument, documentTerms, type FtsDocument } from '../mime/words.js';
+import { ftsDocument, type FtsDocument } from '../mime/words.js';
 
 /** Terms of one search word beyond this many: the word is searched as a substring instead. */
 export const MAX_TERMS_PER_WORD = 400;
@@ -44,7 +44,7 @@ export function indexBlob(db: Db, blobId: number, doc: FtsDocument): void {
     known.terms.clear();
     known.counter = counter;
   }
-  const fresh = (doc.terms ?? [...documentTerms(doc)]).filter((t) => !known.terms.has(t));
+  const fresh = doc.terms.filter((t) => !known.terms.has(t));
   if (!fresh.length) return;
   // one statement for all the terms (a statement run costs more than a row)
   cached(db, 'INSERT OR IGNORE INTO fts_terms (term) SELECT value FROM json_each(?)').run(JSON.stringify(fresh));

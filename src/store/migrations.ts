@@ -10,7 +10,7 @@ import type { Database } from 'better-sqlite3';
 import { addressText, parseDateDay } from '../mime/search.js';
 import type { ImapAddress, ImapEnvelope } from '../mime/types.js';
 import { sortFields } from '../mime/sort-fields.js';
-import { ftsDocument, documentTerms } from '../mime/words.js';
+import { ftsDocument } from '../mime/words.js';
 import { schemaV1 } from './schema-v1.js';
 import { messageSortMigration } from './message-sort-schema.js';
 
@@ -258,7 +258,7 @@ END;
         for (const r of rows) {
           const doc = ftsDocument(r.headers, r.body);
           put.run(r.blob_id, doc.head, doc.body);
-          terms.run(JSON.stringify([...documentTerms(doc)]));
+          terms.run(JSON.stringify(doc.terms));
         }
       }
     },
