@@ -2,7 +2,8 @@
  * Migration 17: the sort keys per message, in `message_sort` (one row per message,
  * kept in step with `messages` and `blob_sort` by triggers), with one covering
  * index `(folder_id, key, uid)` per SORT key (RFC 5256 §3, RFC 5957), so a SORT is
- * an index scan that returns uids in order (store/message-sort.ts); and the
+ * an index scan that returns uids in order (store/message-sort.ts; migration 19
+ * keeps only those of DATE and ARRIVAL); and the
  * Message-IDs and base subjects THREAD compares, interned to integers
  * (`thread_names`, store/thread-names.ts) and kept in `blob_sort` and `message_sort`.
  *
@@ -28,8 +29,11 @@ function rowOf(m: string, k: string): string {
     coalesce(${k}.message_ref, 0), coalesce(${k}.subject_ref, 0), coalesce(${k}.parent_refs, '')`;
 }
 
-/** SORT key column → index name. */
+/** SORT key column → index name (as migration 17 made them). */
 const KEYS = ['date', 'arrival', 'size', 'subject_key', 'from_key', 'to_key', 'cc_key', 'display_from_key', 'display_to_key'];
+
+/** The key indexes migration 19 drops: only `date` and `arrival` keep theirs (store/message-sort.ts). */
+export const DROPPED_SORT_INDEXES = ['size', 'subject_key', 'from_key', 'to_key', 'cc_key', 'display_from_key', 'display_to_key'];
 
 const SQL = `
 -- THREAD's names (RFC 5256 §3: Message-IDs, base subjects) as integers; 0 = none.

@@ -12,7 +12,7 @@ import type { ImapAddress, ImapEnvelope } from '../mime/types.js';
 import { sortFields } from '../mime/sort-fields.js';
 import { ftsDocument } from '../mime/words.js';
 import { schemaV1 } from './schema-v1.js';
-import { messageSortMigration } from './message-sort-schema.js';
+import { DROPPED_SORT_INDEXES, messageSortMigration } from './message-sort-schema.js';
 
 export interface Migration {
   version: number;
@@ -348,6 +348,16 @@ ALTER TABLE outbound_queue ADD COLUMN tls TEXT;
 -- without a look-up of each row in the table.
 CREATE INDEX send_events_recipients ON send_events(mailbox_id, at, recipients);
 DROP INDEX send_events_mailbox;
+`,
+  },
+  {
+    version: 19,
+    name: 'sort indexes kept for DATE and ARRIVAL only',
+    sql: `
+-- Every message written or expunged updated nine sort-key indexes of message_sort, a
+-- page of each in every transaction. SORT by a key other than DATE and ARRIVAL (the
+-- orders clients ask for) sorts the folder's rows instead (store/message-sort.ts).
+${DROPPED_SORT_INDEXES.map((k) => `DROP INDEX message_sort_${k};`).join('\n')}
 `,
   },
 ];

@@ -160,6 +160,19 @@ describe('message_sort (migration 17)', () => {
     }
   });
 
+  it('migration 19: only DATE and ARRIVAL keep a key index, and SORT by another key still reads message_sort', () => {
+    f = setup();
+    const names = f.db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'message_sort' ORDER BY name").pluck().all();
+    expect(names.filter((n) => !n.startsWith('sqlite_autoindex'))).toEqual(['message_sort_arrival', 'message_sort_date', 'message_sort_thread']);
+    const inbox = f.folder('INBOX');
+    for (let i = 0; i < 12; i++) add(inbox, i);
+    const bySubject = () => sortedUids(f.db, inbox, [{ key: 'subject', reverse: false }], new UidIndex(Array.from({ length: 12 }, (_, i) => i + 1)));
+    expect(bySubject().slice(0, 2)).toEqual([6, 12]); // the empty subjects first
+    // the rows a SORT by subject orders are message_sort's: a row changed there changes the answer
+    f.db.prepare("UPDATE message_sort SET subject_key = '' WHERE folder_id = ? AND uid = 1").run(inbox);
+    expect(bySubject().slice(0, 3)).toEqual([1, 6, 12]);
+  });
+
   it('THREAD over the interned rows threads as over the strings', () => {
     f = setup();
     const inbox = f.folder('INBOX');
