@@ -137,6 +137,8 @@ export class Writer {
   private readonly walSync: WalSync | undefined;
   /** Batches committed whose sync has not finished. */
   private syncing = 0;
+  /** The next batch waits for the sync in flight (flush() runs when it ends). */
+  private afterSync = false;
   /** Since when the next batch has found the write lock taken by another process (ms), or null. */
   private lockWaitSince: number | null = null;
 
@@ -299,6 +301,14 @@ export class Writer {
   }
 
   private flush(): void {
+    // Group commit: while the last batch's sync is in flight, requests gather for one
+    // transaction after it. Committed now, they would wait for that sync and a second
+    // one all the same (WalSync), each batch writing its folder, index and search
+    // pages again.
+    if (this.syncing > 0) {
+      this.afterSync = true;
+      return;
+    }
     let n = 0;
     let bytes = 0;
     while (n < this.queue.length && n < this.maxBatch) {
@@ -387,6 +397,10 @@ export class Writer {
       },
     ).finally(() => {
       this.syncing--;
+      if (this.afterSync && this.syncing === 0) {
+        this.afterSync = false;
+        this.flush();
+      }
       this.wakeDrained();
     });
     return true;
