@@ -388,21 +388,34 @@ export class Writer {
       return true;
     }
     this.syncing++;
-    this.walSync.sync().then(
-      () => this.afterDurable(batch, outcomes),
-      (error: unknown) => {
-        // Committed but not known to be on disk: nobody is told it was stored.
-        const e = new GpError('STORE_SYNC', 'the message store could not write to disk; try again later', { kind: 'internal', temporary: true, cause: error });
-        for (const p of batch) p.reject(e);
-      },
-    ).finally(() => {
+    // When the sync ends, the batch that gathered meanwhile is committed (and its sync
+    // started) before this one's requests are answered: the answers' work on the event
+    // loop overlaps that sync instead of coming before it.
+    const synced = (): void => {
       this.syncing--;
       if (this.afterSync && this.syncing === 0) {
         this.afterSync = false;
         this.flush();
       }
-      this.wakeDrained();
-    });
+    };
+    this.walSync.sync().then(
+      () => {
+        try {
+          synced();
+        } finally {
+          this.afterDurable(batch, outcomes);
+        }
+      },
+      (error: unknown) => {
+        try {
+          synced();
+        } finally {
+          // Committed but not known to be on disk: nobody is told it was stored.
+          const e = new GpError('STORE_SYNC', 'the message store could not write to disk; try again later', { kind: 'internal', temporary: true, cause: error });
+          for (const p of batch) p.reject(e);
+        }
+      },
+    ).finally(() => this.wakeDrained());
     return true;
   }
 
